@@ -1,0 +1,11 @@
+//! Who is calling: passwords, access tokens (JWT), API tokens, and the one door through which a
+//! resolver obtains an organization scope.
+
+pub mod api_token;
+pub mod jwt;
+pub mod password;
+mod scope;
+mod viewer;
+
+pub use scope::OrgScope;
+pub use viewer::{Principal, Viewer};

@@ -1,0 +1,69 @@
+//! argon2id hashing at OWASP's recommended cost (19 MiB, t=2, p=1: the crate's defaults),
+//! always off the async runtime.
+
+use std::sync::LazyLock;
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+
+use crate::domain::NewPassword;
+
+/// A hash of a random string, verified against when the email is unknown so that an unknown
+/// email and a wrong password take the same time.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    Argon2::default()
+        .hash_password(uuid::Uuid::new_v4().as_bytes())
+        .expect("argon2 hashes with its default parameters")
+        .to_string()
+});
+
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    #[error("argon2 failed: {0}")]
+    Hash(String),
+    #[error("hashing task failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+pub async fn hash(password: &NewPassword) -> Result<String, PasswordError> {
+    let plain = password.expose().to_owned();
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(plain.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| PasswordError::Hash(e.to_string()))
+    })
+    .await?
+}
+
+/// Checks `plain` against a stored hash, or against a dummy hash when there is none.
+/// Returns false for a wrong password, a missing account, or an unreadable stored hash.
+pub async fn verify(plain: &str, stored: Option<String>) -> Result<bool, PasswordError> {
+    let plain = plain.to_owned();
+    let known = stored.is_some();
+    let result = tokio::task::spawn_blocking(move || {
+        let hash = stored.unwrap_or_else(|| DUMMY_HASH.clone());
+        Argon2::default().verify_password(plain.as_bytes(), hash.as_str()).is_ok()
+    })
+    .await?;
+    Ok(known && result)
+}
+
+/// Computes the dummy hash ahead of the first login so that login's timing does not depend on it.
+pub fn warm_up() {
+    LazyLock::force(&DUMMY_HASH);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_and_nothing_else() {
+        let pw = NewPassword::parse("correct horse battery").unwrap();
+        let stored = hash(&pw).await.unwrap();
+        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify("correct horse battery", Some(stored.clone())).await.unwrap());
+        assert!(!verify("wrong horse battery", Some(stored)).await.unwrap());
+        assert!(!verify("correct horse battery", None).await.unwrap());
+    }
+}

@@ -1,0 +1,38 @@
+use uuid::Uuid;
+
+use crate::domain::Role;
+
+/// Proof that the caller is, right now, a member of one organization with a given role.
+///
+/// Only `Viewer::require` (in this module's parent) can make one, after reading the caller's current
+/// membership; every tenant-scoped store function takes it. A resolver that skips the check has no
+/// scope to pass, so it does not compile.
+#[derive(Debug, Clone)]
+pub struct OrgScope {
+    organization_id: Uuid,
+    user_id: Uuid,
+    role: Role,
+}
+
+impl OrgScope {
+    pub(super) fn new(organization_id: Uuid, user_id: Uuid, role: Role) -> Self {
+        Self { organization_id, user_id, role }
+    }
+
+    pub fn organization_id(&self) -> Uuid {
+        self.organization_id
+    }
+
+    /// The member acting: the logged-in user, or the member an API token acts as.
+    pub fn user_id(&self) -> Uuid {
+        self.user_id
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    pub fn has_role(&self, roles: &[Role]) -> bool {
+        roles.contains(&self.role)
+    }
+}

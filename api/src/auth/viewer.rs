@@ -1,0 +1,133 @@
+//! The caller of one request, resolved once from its bearer token.
+
+use chrono::Utc;
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+use super::{OrgScope, api_token, jwt::JwtKeys};
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::store::{Store, api_tokens, memberships, users};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// No `Authorization` header at all.
+    Anonymous,
+    /// A person logged in with an access token.
+    User { user_id: Uuid },
+    /// A tool holding an API token: one organization, one role, acting as one member.
+    ApiToken { token_id: Uuid, user_id: Uuid, organization_id: Uuid, role: Role },
+}
+
+/// The authenticated caller plus this request's view of their memberships, read from the database
+/// once per request so that removals and revocations apply on the very next request.
+pub struct Viewer {
+    principal: Principal,
+    store: Store,
+    memberships: OnceCell<Vec<(Uuid, Role)>>,
+}
+
+impl Viewer {
+    pub fn anonymous(store: Store) -> Self {
+        Self::with_principal(store, Principal::Anonymous)
+    }
+
+    fn with_principal(store: Store, principal: Principal) -> Self {
+        Self { principal, store, memberships: OnceCell::new() }
+    }
+
+    /// Resolves a bearer credential. A credential that fails any check is an error, never anonymous.
+    pub async fn authenticate(store: Store, keys: &JwtKeys, bearer: &str) -> AppResult<Self> {
+        let principal = if api_token::looks_like_api_token(bearer) {
+            let digest = api_token::digest(bearer);
+            let token = api_tokens::find_usable_by_digest(store.conn(), &digest, Utc::now())
+                .await?
+                .ok_or(AppError::Unauthenticated("the API token is unknown or revoked"))?;
+            Principal::ApiToken {
+                token_id: token.id,
+                user_id: token.user_id,
+                organization_id: token.organization_id,
+                role: token.role,
+            }
+        } else {
+            let user_id =
+                keys.verify(bearer).map_err(|_| AppError::Unauthenticated("the access token is invalid or expired"))?;
+            if !users::exists(store.conn(), user_id).await? {
+                return Err(AppError::Unauthenticated("the access token's user no longer exists"));
+            }
+            Principal::User { user_id }
+        };
+        Ok(Self::with_principal(store, principal))
+    }
+
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    pub fn user_id(&self) -> Option<Uuid> {
+        match self.principal {
+            Principal::Anonymous => None,
+            Principal::User { user_id } | Principal::ApiToken { user_id, .. } => Some(user_id),
+        }
+    }
+
+    /// The user id, or `UNAUTHENTICATED` for an anonymous caller.
+    pub fn require_user(&self) -> AppResult<Uuid> {
+        self.user_id().ok_or(AppError::Unauthenticated("log in first"))
+    }
+
+    /// Refuses API tokens where a person must act (e.g. minting further tokens).
+    pub fn require_session(&self) -> AppResult<Uuid> {
+        match self.principal {
+            Principal::User { user_id } => Ok(user_id),
+            Principal::ApiToken { .. } => {
+                Err(AppError::Forbidden("this needs a logged-in person, not an API token".into()))
+            }
+            Principal::Anonymous => Err(AppError::Unauthenticated("log in first")),
+        }
+    }
+
+    /// Organization id and role of every current membership this caller may act through.
+    /// An API token sees only its own organization, with the token's role.
+    pub async fn memberships(&self) -> AppResult<&[(Uuid, Role)]> {
+        let list = self
+            .memberships
+            .get_or_try_init(|| async {
+                match self.principal {
+                    Principal::Anonymous => Ok(Vec::new()),
+                    Principal::User { user_id } => {
+                        memberships::roles_of_user(self.store.conn(), user_id).await.map_err(AppError::from)
+                    }
+                    Principal::ApiToken { organization_id, role, .. } => Ok(vec![(organization_id, role)]),
+                }
+            })
+            .await?;
+        Ok(list.as_slice())
+    }
+
+    /// The scope of a member of `organization_id`, if the caller is one.
+    pub async fn scope_in(&self, organization_id: Uuid) -> AppResult<Option<OrgScope>> {
+        let Some(user_id) = self.user_id() else { return Ok(None) };
+        Ok(self
+            .memberships()
+            .await?
+            .iter()
+            .find(|(org, _)| *org == organization_id)
+            .map(|(org, role)| OrgScope::new(*org, user_id, *role)))
+    }
+
+    /// The one door to tenant data: `UNAUTHENTICATED` for anonymous callers, `NOT_FOUND` for
+    /// non-members (the organization's existence is not revealed), `FORBIDDEN` for a member whose
+    /// role is not in `allowed`.
+    pub async fn require(&self, organization_id: Uuid, allowed: &[Role]) -> AppResult<OrgScope> {
+        self.require_user()?;
+        let scope = self.scope_in(organization_id).await?.ok_or(AppError::NotFound)?;
+        if !scope.has_role(allowed) {
+            return Err(AppError::Forbidden(format!(
+                "this needs one of the roles {}",
+                allowed.iter().map(|r| r.contract_name()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        Ok(scope)
+    }
+}

@@ -1,0 +1,236 @@
+//! Typed settings from flags and environment variables, with safe development defaults and a
+//! production mode that refuses unsafe ones.
+
+use std::net::SocketAddr;
+
+use clap::{Args, ValueEnum};
+
+use crate::graphql::Limits;
+
+/// Used only in development mode, when `JWT_SECRET` is not set. Production refuses it.
+const DEVELOPMENT_SECRET: &str = "development-only-secret-never-use-in-production";
+const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AppEnv {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Settings shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Database URL: `sqlite://FILE` (created when missing) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://handoff.db", global = true)]
+    pub database_url: String,
+
+    /// Largest number of pooled PostgreSQL connections (SQLite always uses one).
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10, global = true)]
+    pub database_max_connections: u32,
+
+    /// Address to listen on.
+    #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8080", global = true)]
+    pub listen_addr: SocketAddr,
+
+    /// Secret that signs access tokens; at least 32 bytes. Required in production.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Lifetime of an access token, in minutes.
+    #[arg(long, env = "TOKEN_TTL_MINUTES", default_value_t = 480, global = true)]
+    pub token_ttl_minutes: u32,
+
+    /// `development` or `production`.
+    #[arg(long, env = "APP_ENV", value_enum, default_value = "development", global = true)]
+    pub app_env: AppEnv,
+
+    /// Same as `APP_ENV=production`.
+    #[arg(long, global = true)]
+    pub production: bool,
+
+    /// Serve GraphiQL at `/` (default: on in development, off in production).
+    #[arg(long, env = "GRAPHIQL", global = true)]
+    pub graphiql: Option<bool>,
+
+    /// Answer introspection queries (default: on in development, off in production).
+    #[arg(long, env = "INTROSPECTION", global = true)]
+    pub introspection: Option<bool>,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
+    pub max_body_bytes: usize,
+
+    /// Deepest query nesting accepted.
+    #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 15, global = true)]
+    pub max_query_depth: usize,
+
+    /// Highest query complexity accepted (each field counts one).
+    #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = 500, global = true)]
+    pub max_query_complexity: usize,
+
+    /// Log filter, e.g. `info` or `handoff_api=debug,info` (`RUST_LOG` wins when set).
+    #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
+    pub log_level: String,
+
+    /// `text` for people, `json` for log collectors.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("JWT_SECRET must be set in production mode (at least {MIN_SECRET_BYTES} bytes of random text)")]
+    MissingSecret,
+    #[error("JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes in production mode")]
+    WeakSecret,
+    #[error("JWT_SECRET is the development secret; set a secret of your own in production mode")]
+    DevelopmentSecret,
+}
+
+/// The resolved configuration the server runs with.
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub listen_addr: SocketAddr,
+    pub jwt_secret: String,
+    pub token_ttl: chrono::Duration,
+    pub production: bool,
+    pub graphiql: bool,
+    pub max_body_bytes: usize,
+    pub limits: Limits,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("listen_addr", &self.listen_addr)
+            .field("production", &self.production)
+            .field("graphiql", &self.graphiql)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hides a password in a database URL before it is logged.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Settings {
+    pub fn is_production(&self) -> bool {
+        self.production || self.app_env == AppEnv::Production
+    }
+
+    pub fn resolve(&self) -> Result<Config, ConfigError> {
+        let production = self.is_production();
+        let jwt_secret = match (&self.jwt_secret, production) {
+            (Some(s), true) if s == DEVELOPMENT_SECRET => return Err(ConfigError::DevelopmentSecret),
+            (Some(s), true) if s.len() < MIN_SECRET_BYTES => return Err(ConfigError::WeakSecret),
+            (Some(s), _) => s.clone(),
+            (None, true) => return Err(ConfigError::MissingSecret),
+            (None, false) => DEVELOPMENT_SECRET.to_owned(),
+        };
+        Ok(Config {
+            database_url: self.database_url.clone(),
+            database_max_connections: self.database_max_connections,
+            listen_addr: self.listen_addr,
+            jwt_secret,
+            token_ttl: chrono::Duration::minutes(i64::from(self.token_ttl_minutes.max(1))),
+            production,
+            graphiql: self.graphiql.unwrap_or(!production),
+            max_body_bytes: self.max_body_bytes,
+            limits: Limits {
+                max_depth: self.max_query_depth,
+                max_complexity: self.max_query_complexity,
+                introspection: self.introspection.unwrap_or(!production),
+            },
+        })
+    }
+
+    pub fn uses_development_secret(&self) -> bool {
+        self.jwt_secret.is_none()
+    }
+}
+
+impl Config {
+    /// Development settings for `database_url`, listening on a free loopback port (for tests).
+    pub fn development(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            database_max_connections: 5,
+            listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            jwt_secret: DEVELOPMENT_SECRET.to_owned(),
+            token_ttl: chrono::Duration::minutes(60),
+            production: false,
+            graphiql: true,
+            max_body_bytes: 1024 * 1024,
+            limits: Limits::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        settings: Settings,
+    }
+
+    fn settings(args: &[&str]) -> Settings {
+        let mut argv = vec!["handoff-api"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).unwrap().settings
+    }
+
+    #[test]
+    fn development_falls_back_to_the_development_secret() {
+        let config = settings(&[]).resolve().unwrap();
+        assert!(!config.production && config.graphiql && config.limits.introspection);
+        assert_eq!(config.jwt_secret, DEVELOPMENT_SECRET);
+    }
+
+    #[test]
+    fn production_refuses_missing_weak_or_development_secrets() {
+        assert!(matches!(settings(&["--production"]).resolve(), Err(ConfigError::MissingSecret)));
+        assert!(matches!(settings(&["--production", "--jwt-secret", "short"]).resolve(), Err(ConfigError::WeakSecret)));
+        assert!(matches!(
+            settings(&["--production", "--jwt-secret", DEVELOPMENT_SECRET]).resolve(),
+            Err(ConfigError::DevelopmentSecret)
+        ));
+    }
+
+    #[test]
+    fn production_turns_graphiql_and_introspection_off_unless_asked() {
+        let secret = "x".repeat(40);
+        let config = settings(&["--production", "--jwt-secret", &secret]).resolve().unwrap();
+        assert!(config.production && !config.graphiql && !config.limits.introspection);
+        let config = settings(&["--production", "--jwt-secret", &secret, "--graphiql", "true"]).resolve().unwrap();
+        assert!(config.graphiql);
+    }
+
+    #[test]
+    fn passwords_in_database_urls_are_redacted() {
+        assert_eq!(redact_url("postgres://app:hunter2@db:5432/x"), "postgres://app:***@db:5432/x");
+        assert_eq!(redact_url("sqlite://handoff.db"), "sqlite://handoff.db");
+    }
+}

@@ -1,0 +1,20 @@
+//! Rules and value types with no I/O: no database, no GraphQL, no clock.
+//! Inputs are parsed into these types at the edge, so an invalid value cannot travel further.
+
+mod email;
+mod error;
+mod membership_rules;
+mod names;
+mod page;
+mod password;
+mod role;
+mod slug;
+
+pub use email::Email;
+pub use error::InvalidInput;
+pub use membership_rules::keeps_an_admin;
+pub use names::{DisplayName, TokenName};
+pub use page::PageSize;
+pub use password::NewPassword;
+pub use role::Role;
+pub use slug::Slug;

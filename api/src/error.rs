@@ -1,0 +1,123 @@
+//! The one error type resolvers return, and its single mapping to GraphQL errors with a string
+//! `extensions.code`. Internal causes are logged (inside the request's span, so with its request id)
+//! and replaced by a generic message.
+//!
+//! `AppError` deliberately does not implement `Display`: async-graphql converts any `Display` type
+//! into an error without a code, and this keeps that conversion from ever applying to it.
+
+use async_graphql::ErrorExtensions;
+
+use crate::domain::InvalidInput;
+use crate::store::StoreError;
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[derive(Debug, Clone)]
+pub enum AppError {
+    Unauthenticated(&'static str),
+    Forbidden(String),
+    /// Also the answer for things in organizations the caller is not a member of.
+    NotFound,
+    BadInput {
+        field: String,
+        message: String,
+    },
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
+    RateLimited,
+    Internal(std::sync::Arc<dyn std::error::Error + Send + Sync>),
+}
+
+impl AppError {
+    /// A refused input value; `field` is the input field's name as the client wrote it.
+    pub fn bad_input(field: impl Into<String>, message: impl ToString) -> Self {
+        Self::BadInput { field: field.into(), message: message.to_string() }
+    }
+
+    pub fn conflict(field: Option<&str>, message: impl Into<String>) -> Self {
+        Self::Conflict { field: field.map(str::to_owned), message: message.into() }
+    }
+
+    pub fn internal(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Internal(std::sync::Arc::new(cause))
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::BadInput { .. } => "BAD_USER_INPUT",
+            Self::Conflict { .. } => "CONFLICT",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::Internal(_) => "INTERNAL_SERVER_ERROR",
+        }
+    }
+
+    /// The message a client may see.
+    pub fn public_message(&self) -> String {
+        match self {
+            Self::Unauthenticated(why) => format!("not authenticated: {why}"),
+            Self::Forbidden(why) => format!("forbidden: {why}"),
+            Self::NotFound => "not found".to_owned(),
+            Self::BadInput { field, message } => format!("invalid value for `{field}`: {message}"),
+            Self::Conflict { message, .. } => message.clone(),
+            Self::RateLimited => "too many requests; try again shortly".to_owned(),
+            Self::Internal(_) => "internal server error".to_owned(),
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::BadInput { field, .. } => Some(field),
+            Self::Conflict { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Lets `?` turn a parse failure into `BAD_USER_INPUT` once the field is named:
+/// `Slug::parse(&input.slug).map_err(field("slug"))?`.
+pub fn field(name: &'static str) -> impl FnOnce(InvalidInput) -> AppError {
+    move |e| AppError::bad_input(name, e)
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Conflict { field, message } => Self::Conflict { field, message },
+            StoreError::Db(db) => Self::internal(db),
+        }
+    }
+}
+
+impl From<crate::auth::password::PasswordError> for AppError {
+    fn from(e: crate::auth::password::PasswordError) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl From<crate::auth::jwt::JwtError> for AppError {
+    fn from(e: crate::auth::jwt::JwtError) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(e: AppError) -> Self {
+        if let AppError::Internal(cause) = &e {
+            tracing::error!(error = %cause, "internal error while resolving a request");
+        }
+        let mut err = async_graphql::Error::new(e.public_message());
+        err = err.extend_with(|_, ext| {
+            ext.set("code", e.code());
+            if let Some(field) = e.field() {
+                ext.set("field", field);
+            }
+        });
+        err
+    }
+}

@@ -1,0 +1,20 @@
+//! What resolvers find in the request context: the caller, the store, the token keys.
+
+use async_graphql::Context;
+
+use crate::auth::Viewer;
+use crate::auth::jwt::JwtKeys;
+use crate::store::Store;
+
+pub fn viewer<'a>(ctx: &Context<'a>) -> &'a Viewer {
+    // Every entry point (HTTP and WebSocket) puts a Viewer into the request before executing.
+    ctx.data_unchecked::<Viewer>()
+}
+
+pub fn store<'a>(ctx: &Context<'a>) -> &'a Store {
+    ctx.data_unchecked::<Store>()
+}
+
+pub fn jwt_keys<'a>(ctx: &Context<'a>) -> &'a JwtKeys {
+    ctx.data_unchecked::<JwtKeys>()
+}

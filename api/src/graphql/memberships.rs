@@ -1,0 +1,159 @@
+//! Memberships: who belongs to an organization, with which role; managed by ADMINs.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::context::{store, viewer};
+use super::ids::{Kind, decode, encode};
+use super::organizations::Organization;
+use super::roles::RoleGql;
+use super::users::User;
+use crate::domain::{Email, Role, keeps_an_admin};
+use crate::error::{AppError, AppResult, field};
+use crate::store::{memberships, organizations, users};
+
+/// A person's role in one organization.
+pub struct Membership {
+    row: memberships::Membership,
+    organization: organizations::Organization,
+    user: users::User,
+    role: Role,
+}
+
+impl Membership {
+    pub fn new(row: memberships::Membership, organization: organizations::Organization, user: users::User) -> Self {
+        let role = row.role.into();
+        Self { row, organization, user, role }
+    }
+
+    /// Shows the role the caller may act with (an API token's role, not the member's).
+    pub fn with_role(mut self, role: Role) -> Self {
+        self.role = role;
+        self
+    }
+}
+
+#[Object]
+impl Membership {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Membership, self.row.id)
+    }
+    async fn organization(&self) -> Organization {
+        Organization(self.organization.clone())
+    }
+    async fn user(&self) -> User {
+        User(self.user.clone())
+    }
+    async fn role(&self) -> RoleGql {
+        self.role.into()
+    }
+    /// When the person joined the organization.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+}
+
+/// Adds an existing account to an organization.
+#[derive(InputObject)]
+pub struct AddMemberInput {
+    pub organization_id: ID,
+    /// Email the person signed up with.
+    pub email: String,
+    pub role: RoleGql,
+}
+
+#[derive(SimpleObject)]
+pub struct AddMemberPayload {
+    pub membership: Membership,
+}
+
+/// Changes a member's role.
+#[derive(InputObject)]
+pub struct SetMemberRoleInput {
+    pub organization_id: ID,
+    /// The member's user ID (`Viewer.id`).
+    pub user_id: ID,
+    pub role: RoleGql,
+}
+
+#[derive(SimpleObject)]
+pub struct SetMemberRolePayload {
+    pub membership: Membership,
+}
+
+/// Removes a member; their API tokens in the organization are revoked with them.
+#[derive(InputObject)]
+pub struct RemoveMemberInput {
+    pub organization_id: ID,
+    pub user_id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct RemoveMemberPayload {
+    /// The user ID of the removed member.
+    pub removed_user_id: ID,
+}
+
+#[derive(Default)]
+pub struct MembershipMutation;
+
+#[Object]
+impl MembershipMutation {
+    /// ADMIN only. The person must have an account; an existing member is a `CONFLICT`.
+    async fn add_member(&self, ctx: &Context<'_>, input: AddMemberInput) -> AppResult<AddMemberPayload> {
+        let org_id = decode(&input.organization_id, Kind::Organization, "organizationId")?;
+        let email = Email::parse(&input.email).map_err(field("email"))?;
+        let scope = viewer(ctx).require(org_id, &[Role::Admin]).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let user = users::find_by_email(tx.untenanted(), &email).await?.ok_or_else(|| {
+            AppError::bad_input("email", "no account uses this email; ask the person to sign up first")
+        })?;
+        let row = memberships::add(&tx, user.id, input.role.into(), Utc::now()).await?;
+        let org = organizations::get(&tx).await?;
+        tx.commit().await?;
+        Ok(AddMemberPayload { membership: Membership::new(row, org, user) })
+    }
+
+    /// ADMIN only. The last ADMIN cannot be demoted (`CONFLICT`).
+    async fn set_member_role(&self, ctx: &Context<'_>, input: SetMemberRoleInput) -> AppResult<SetMemberRolePayload> {
+        let org_id = decode(&input.organization_id, Kind::Organization, "organizationId")?;
+        let user_id = decode(&input.user_id, Kind::User, "userId")?;
+        let scope = viewer(ctx).require(org_id, &[Role::Admin]).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let admins = memberships::lock_and_count_admins(&tx).await?;
+        let member = memberships::find_by_user(&tx, user_id).await?.ok_or(AppError::NotFound)?;
+        let role: Role = input.role.into();
+        if !keeps_an_admin(admins, member.role.into(), Some(role)) {
+            return Err(AppError::conflict(
+                Some("role"),
+                "the last ADMIN cannot be demoted; make someone else ADMIN first",
+            ));
+        }
+        let row = memberships::set_role(&tx, member, role).await?;
+        let org = organizations::get(&tx).await?;
+        let user = users::find(tx.untenanted(), user_id).await?.ok_or(AppError::NotFound)?;
+        tx.commit().await?;
+        Ok(SetMemberRolePayload { membership: Membership::new(row, org, user) })
+    }
+
+    /// ADMIN only, or a member removing themselves. The last ADMIN cannot be removed (`CONFLICT`).
+    async fn remove_member(&self, ctx: &Context<'_>, input: RemoveMemberInput) -> AppResult<RemoveMemberPayload> {
+        let org_id = decode(&input.organization_id, Kind::Organization, "organizationId")?;
+        let user_id = decode(&input.user_id, Kind::User, "userId")?;
+        let is_self = viewer(ctx).user_id() == Some(user_id);
+        let allowed: &[Role] = if is_self { &Role::ALL } else { &[Role::Admin] };
+        let scope = viewer(ctx).require(org_id, allowed).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let admins = memberships::lock_and_count_admins(&tx).await?;
+        let member = memberships::find_by_user(&tx, user_id).await?.ok_or(AppError::NotFound)?;
+        if !keeps_an_admin(admins, member.role.into(), None) {
+            return Err(AppError::conflict(
+                Some("userId"),
+                "the last ADMIN cannot be removed; make someone else ADMIN first",
+            ));
+        }
+        memberships::remove(&tx, member, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(RemoveMemberPayload { removed_user_id: input.user_id })
+    }
+}

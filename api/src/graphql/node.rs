@@ -1,0 +1,85 @@
+//! The Relay `Node` interface and `node(id:)`. Anything outside the caller's organizations is
+//! `NOT_FOUND`, exactly as if it did not exist.
+
+use async_graphql::{Context, ID, Interface, Object};
+
+use super::api_tokens::ApiToken;
+use super::context::{store, viewer};
+use super::ids::{Kind, decode_any};
+use super::memberships::Membership;
+use super::organizations::Organization;
+use super::users::User;
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::store::{api_tokens, memberships, organizations, users};
+
+/// An object with a global ID.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global ID."))]
+pub enum Node {
+    User(User),
+    Organization(Organization),
+    Membership(Membership),
+    ApiToken(ApiToken),
+}
+
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Fetches any object by its global ID.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Node>> {
+        let (kind, id) = decode_any(&id, "id")?;
+        let viewer = viewer(ctx);
+        viewer.require_user()?;
+        let node = match kind {
+            Kind::Organization => {
+                let scope = viewer.require(id, &Role::ALL).await?;
+                let tx = store(ctx).tenant(&scope).await?;
+                let org = organizations::get(&tx).await?;
+                tx.commit().await?;
+                Node::Organization(Organization(org))
+            }
+            Kind::User => {
+                // Visible to the person themselves and to anyone sharing an organization with them.
+                let mut shared = viewer.user_id() == Some(id);
+                for (org_id, _) in viewer.memberships().await? {
+                    if shared {
+                        break;
+                    }
+                    let scope = viewer.require(*org_id, &Role::ALL).await?;
+                    let tx = store(ctx).tenant(&scope).await?;
+                    shared = memberships::find_by_user(&tx, id).await?.is_some();
+                    tx.commit().await?;
+                }
+                if !shared {
+                    return Err(AppError::NotFound);
+                }
+                Node::User(User(users::find(store(ctx).conn(), id).await?.ok_or(AppError::NotFound)?))
+            }
+            Kind::Membership => {
+                let org_id = memberships::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound)?;
+                let scope = viewer.require(org_id, &Role::ALL).await?;
+                let tx = store(ctx).tenant(&scope).await?;
+                let (row, user) = memberships::find_with_user(&tx, id).await?.ok_or(AppError::NotFound)?;
+                let org = organizations::get(&tx).await?;
+                tx.commit().await?;
+                Node::Membership(Membership::new(row, org, user))
+            }
+            Kind::ApiToken => {
+                let org_id = api_tokens::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound)?;
+                let scope = viewer.require(org_id, &Role::ALL).await?;
+                let tx = store(ctx).tenant(&scope).await?;
+                let token = api_tokens::find(&tx, id).await?.ok_or(AppError::NotFound)?;
+                tx.commit().await?;
+                // Tokens are visible to ADMINs and to the member they act as; to others they do not exist.
+                if scope.role() != Role::Admin && token.user_id != scope.user_id() {
+                    return Err(AppError::NotFound);
+                }
+                Node::ApiToken(ApiToken(token))
+            }
+        };
+        Ok(Some(node))
+    }
+}

@@ -1,0 +1,103 @@
+//! GraphQL over WebSocket (`graphql-transport-ws`, and the older `graphql-ws`) on `/graphql`.
+//!
+//! The first message must be `connection_init` carrying `{"authorization": "Bearer <token>"}`; it is
+//! checked here, before the GraphQL session starts, so the close codes follow graphql-transport-ws:
+//! 4408 when no init arrives within 10 seconds, 4403 for a credential that fails, 4400 for anything
+//! else in its place.
+
+use std::time::Duration;
+
+use async_graphql::Data;
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use axum::extract::{FromRequestParts, Request, WebSocketUpgrade};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt, stream};
+
+use super::AppState;
+use crate::auth::Viewer;
+use crate::error::AppError;
+
+const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+pub async fn upgrade(state: AppState, request: Request) -> Response {
+    let (mut parts, _) = request.into_parts();
+    let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &state).await {
+        Ok(protocol) => protocol,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => return rejection.into_response(),
+    };
+    upgrade
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| serve(state, protocol, socket))
+}
+
+async fn serve(state: AppState, protocol: GraphQLProtocol, socket: WebSocket) {
+    let (mut sink, mut stream) = socket.split();
+    let first = match tokio::time::timeout(INIT_TIMEOUT, first_data_message(&mut stream)).await {
+        Err(_) => return close(&mut sink, 4408, "Connection initialisation timeout").await,
+        Ok(None) => return,
+        Ok(Some(message)) => message,
+    };
+    let init: Option<serde_json::Value> = match &first {
+        Message::Text(text) => serde_json::from_str(text.as_str()).ok(),
+        Message::Binary(bytes) => serde_json::from_slice(bytes).ok(),
+        _ => None,
+    };
+    let Some(init) = init.filter(|m| m["type"] == "connection_init") else {
+        return close(&mut sink, 4400, "The first message must be connection_init").await;
+    };
+    let viewer = match viewer_from_init(&state, &init["payload"]).await {
+        Ok(viewer) => viewer,
+        Err(AppError::Unauthenticated(why)) => return close(&mut sink, 4403, &format!("Forbidden: {why}")).await,
+        Err(other) => {
+            let _ = async_graphql::Error::from(other); // logs an internal cause
+            return close(&mut sink, 4500, "Internal server error").await;
+        }
+    };
+    // Hand the init message on, so the GraphQL session acknowledges it as usual.
+    let replayed = stream::once(async move { Ok(first) }).chain(stream);
+    GraphQLWebSocket::new_with_pair(sink, replayed, state.schema.clone(), protocol)
+        .on_connection_init(move |_| async move {
+            let mut data = Data::default();
+            data.insert(viewer);
+            Ok(data)
+        })
+        .serve()
+        .await;
+}
+
+async fn first_data_message(stream: &mut SplitStream<WebSocket>) -> Option<Message> {
+    while let Some(Ok(message)) = stream.next().await {
+        match message {
+            Message::Text(_) | Message::Binary(_) => return Some(message),
+            Message::Close(_) => return None,
+            Message::Ping(_) | Message::Pong(_) => {}
+        }
+    }
+    None
+}
+
+async fn close(sink: &mut SplitSink<WebSocket, Message>, code: u16, reason: &str) {
+    let frame = CloseFrame { code, reason: reason.chars().take(120).collect::<String>().into() };
+    let _ = sink.send(Message::Close(Some(frame))).await;
+}
+
+async fn viewer_from_init(state: &AppState, payload: &serde_json::Value) -> Result<Viewer, AppError> {
+    let header = payload.get("authorization").or_else(|| payload.get("Authorization")).and_then(|v| v.as_str());
+    let Some(header) = header else { return Ok(Viewer::anonymous(state.store.clone())) };
+    let token = header
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim())
+        .filter(|t| !t.is_empty())
+        .ok_or(AppError::Unauthenticated("send `authorization: Bearer <token>` in connection_init"))?;
+    Viewer::authenticate(state.store.clone(), &state.keys, token).await
+}

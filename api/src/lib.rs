@@ -1,0 +1,14 @@
+//! The handoff scorecard API: a multi-tenant GraphQL service that grades partner handoffs and
+//! reads whether sales trust is building or burning.
+//!
+//! Layers, calls going downwards only: `http` → `graphql` → `auth` → `store` → `entity`;
+//! `domain` holds the rules as pure functions and is used by all of them.
+
+pub mod auth;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod server;
+pub mod store;

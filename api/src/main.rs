@@ -1,0 +1,108 @@
+//! The `handoff-api` command: `serve` (default), `migrate`, `schema`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use handoff_api::config::{LogFormat, Settings, redact_url};
+use handoff_api::store::Store;
+use handoff_api::{graphql, server};
+use migration::{Migrator, MigratorTrait};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "handoff-api", version, about = "GraphQL API for the sales handoff scorecard")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    settings: Settings,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations and serve the API (the default).
+    Serve,
+    /// Manage the database schema.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Print the GraphQL schema (SDL) that `schema.graphql` must equal.
+    Schema,
+}
+
+#[derive(Subcommand)]
+enum MigrateAction {
+    /// Apply all pending migrations.
+    Up,
+    /// Roll back the last `steps` migrations.
+    Down {
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(&cli.settings);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cli.settings).await,
+        Command::Migrate { action } => migrate(&cli.settings, action).await,
+        Command::Schema => {
+            print!("{}", graphql::sdl());
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("handoff-api: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(settings: &Settings) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log_level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match settings.log_format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), String> {
+    let config = settings.resolve().map_err(|e| e.to_string())?;
+    if settings.uses_development_secret() {
+        tracing::warn!("JWT_SECRET is not set: using the development secret (refused in production mode)");
+    }
+    let running = server::start(config.clone()).await.map_err(|e| e.to_string())?;
+    let url = format!("http://{}", running.addr());
+    tracing::info!(database = %redact_url(&config.database_url), production = config.production, "serving on {url}");
+    println!("handoff-api is serving on {url}");
+    println!("  GraphQL endpoint: {url}/graphql (WebSocket: graphql-transport-ws on the same path)");
+    if config.graphiql {
+        println!("  GraphiQL:         {url}/");
+    }
+    server::shutdown_signal().await;
+    tracing::info!("shutting down: draining in-flight requests");
+    running.stop().await.map_err(|e| e.to_string())
+}
+
+async fn migrate(settings: &Settings, action: MigrateAction) -> Result<(), String> {
+    let store = Store::connect(&settings.database_url, 1).await.map_err(|e| e.to_string())?;
+    let db = store.conn();
+    match action {
+        MigrateAction::Up => Migrator::up(db, None).await.map_err(|e| e.to_string())?,
+        MigrateAction::Down { steps } => Migrator::down(db, Some(steps)).await.map_err(|e| e.to_string())?,
+        MigrateAction::Status => {
+            for m in Migrator::get_migration_with_status(db).await.map_err(|e| e.to_string())? {
+                println!("{:<10} {}", format!("{:?}", m.status()), m.name());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,110 @@
+//! Starting and stopping the server: connect, migrate, build the app, listen, shut down gracefully.
+
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::auth::jwt::{JwtError, JwtKeys};
+use crate::auth::password;
+use crate::config::{Config, redact_url};
+use crate::graphql;
+use crate::http::{AppState, router};
+use crate::store::Store;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database {url}: {source}")]
+    Database { url: String, source: sea_orm::DbErr },
+    #[error("cannot apply migrations: {0}")]
+    Migrate(sea_orm::DbErr),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("token signing does not work: {0}")]
+    Jwt(#[from] JwtError),
+}
+
+/// A running server; dropping it leaves it running until the runtime ends, `stop` drains it.
+pub struct Server {
+    addr: SocketAddr,
+    store: Store,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Stops accepting connections and waits for in-flight requests to finish.
+    pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let result = self.task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        let _ = self.store.close().await;
+        result
+    }
+}
+
+/// Connects to the database, applies pending migrations and starts serving.
+pub async fn start(config: Config) -> Result<Server, StartError> {
+    let keys = JwtKeys::new(config.jwt_secret.as_bytes(), config.token_ttl);
+    keys.self_check()?;
+    let store = Store::connect(&config.database_url, config.database_max_connections)
+        .await
+        .map_err(|source| StartError::Database { url: redact_url(&config.database_url), source })?;
+    store.migrate_up().await.map_err(StartError::Migrate)?;
+    // The dummy hash makes unknown-email logins as slow as wrong-password ones; build it now.
+    let _ = tokio::task::spawn_blocking(password::warm_up).await;
+
+    let schema = graphql::build(store.clone(), keys.clone(), config.limits);
+    let app = router(AppState {
+        schema,
+        store: store.clone(),
+        keys,
+        graphiql: config.graphiql,
+        max_body_bytes: config.max_body_bytes,
+    });
+    let listener = TcpListener::bind(config.listen_addr)
+        .await
+        .map_err(|source| StartError::Listen { addr: config.listen_addr, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen_addr, source })?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(Server { addr, store, shutdown: Some(tx), task })
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,129 @@
+//! API tokens: stored as digests, looked up by digest on every request that carries one.
+
+use chrono::{DateTime, Utc};
+use entity::{api_token, membership};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use super::page::split_page;
+use super::{Page, StoreError, TenantTx};
+use crate::domain::{Role, TokenName};
+
+pub use api_token::Model as ApiToken;
+
+/// What a request needs from a usable token.
+pub struct UsableToken {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub user_id: Uuid,
+    pub role: Role,
+}
+
+/// The token with this digest if it is not revoked and the member it acts as still belongs to its
+/// organization. Records when it was last used (at most once a minute, to spare writes).
+pub async fn find_usable_by_digest(
+    conn: &impl ConnectionTrait,
+    digest: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<UsableToken>, StoreError> {
+    let Some(token) = api_token::Entity::find()
+        .filter(api_token::Column::SecretHash.eq(digest))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let still_member = membership::Entity::find()
+        .filter(membership::Column::OrganizationId.eq(token.organization_id))
+        .filter(membership::Column::UserId.eq(token.user_id))
+        .count(conn)
+        .await?
+        > 0;
+    if !still_member {
+        return Ok(None);
+    }
+    if token.last_used_at.is_none_or(|t| now - t > chrono::Duration::minutes(1)) {
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::LastUsedAt, sea_orm::sea_query::Expr::value(now))
+            .filter(api_token::Column::Id.eq(token.id))
+            .exec(conn)
+            .await?;
+    }
+    Ok(Some(UsableToken {
+        id: token.id,
+        organization_id: token.organization_id,
+        user_id: token.user_id,
+        role: token.role.into(),
+    }))
+}
+
+/// The organization a token belongs to, so the caller's membership there can be checked before
+/// anything else about the token is read.
+pub async fn organization_of(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
+    Ok(api_token::Entity::find_by_id(id)
+        .select_only()
+        .column(api_token::Column::OrganizationId)
+        .into_tuple::<Uuid>()
+        .one(conn)
+        .await?)
+}
+
+pub struct NewToken<'a> {
+    pub user_id: Uuid,
+    pub created_by: Uuid,
+    pub name: TokenName,
+    pub role: Role,
+    pub digest: &'a str,
+    pub display_prefix: &'a str,
+}
+
+pub async fn create(tx: &TenantTx, new: NewToken<'_>, now: DateTime<Utc>) -> Result<ApiToken, StoreError> {
+    Ok(api_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(tx.organization_id()),
+        user_id: Set(new.user_id),
+        created_by: Set(new.created_by),
+        name: Set(new.name.into_inner()),
+        role: Set(new.role.into()),
+        secret_hash: Set(new.digest.to_owned()),
+        secret_prefix: Set(new.display_prefix.to_owned()),
+        created_at: Set(now),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(tx.conn())
+    .await?)
+}
+
+pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<ApiToken>, StoreError> {
+    Ok(api_token::Entity::find_by_id(id)
+        .filter(api_token::Column::OrganizationId.eq(tx.organization_id()))
+        .one(tx.conn())
+        .await?)
+}
+
+/// One page of the organization's tokens, oldest first.
+pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<ApiToken>, bool), StoreError> {
+    let mut query = api_token::Entity::find()
+        .filter(api_token::Column::OrganizationId.eq(tx.organization_id()))
+        .order_by_asc(api_token::Column::Id);
+    if let Some(after) = page.after {
+        query = query.filter(api_token::Column::Id.gt(after));
+    }
+    let rows = query.limit(page.fetch_limit()).all(tx.conn()).await?;
+    Ok(split_page(rows, page))
+}
+
+/// Marks a token revoked; revoking twice keeps the first time.
+pub async fn revoke(tx: &TenantTx, token: ApiToken, now: DateTime<Utc>) -> Result<ApiToken, StoreError> {
+    if token.revoked_at.is_some() {
+        return Ok(token);
+    }
+    let mut active = token.into_active_model();
+    active.revoked_at = Set(Some(now));
+    Ok(active.update(tx.conn()).await?)
+}

@@ -1,0 +1,140 @@
+//! Who belongs to which organization, with which role.
+
+use chrono::{DateTime, Utc};
+use entity::{api_token, membership, organization, user};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use super::page::split_page;
+use super::{Page, StoreError, TenantTx, organizations};
+use crate::domain::Role;
+
+pub use membership::Model as Membership;
+
+impl From<entity::Role> for Role {
+    fn from(r: entity::Role) -> Self {
+        match r {
+            entity::Role::Admin => Role::Admin,
+            entity::Role::PartnerMarketer => Role::PartnerMarketer,
+            entity::Role::Seller => Role::Seller,
+            entity::Role::SalesLeader => Role::SalesLeader,
+        }
+    }
+}
+
+impl From<Role> for entity::Role {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Admin => entity::Role::Admin,
+            Role::PartnerMarketer => entity::Role::PartnerMarketer,
+            Role::Seller => entity::Role::Seller,
+            Role::SalesLeader => entity::Role::SalesLeader,
+        }
+    }
+}
+
+/// Organization id and role of each of a user's memberships.
+pub async fn roles_of_user(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<(Uuid, Role)>, StoreError> {
+    let rows = membership::Entity::find().filter(membership::Column::UserId.eq(user_id)).all(conn).await?;
+    Ok(rows.into_iter().map(|m| (m.organization_id, m.role.into())).collect())
+}
+
+/// A user's memberships with their organizations, oldest first.
+pub async fn of_user(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<Vec<(Membership, organizations::Organization)>, StoreError> {
+    let rows = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .order_by_asc(membership::Column::Id)
+        .find_also_related(organization::Entity)
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(m, o)| o.map(|o| (m, o))).collect())
+}
+
+/// One page of the organization's members with their users, in joining order.
+pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<(Membership, user::Model)>, bool), StoreError> {
+    let mut query = membership::Entity::find()
+        .filter(membership::Column::OrganizationId.eq(tx.organization_id()))
+        .order_by_asc(membership::Column::Id);
+    if let Some(after) = page.after {
+        query = query.filter(membership::Column::Id.gt(after));
+    }
+    let rows = query.find_also_related(user::Entity).limit(page.fetch_limit()).all(tx.conn()).await?;
+    let rows = rows.into_iter().filter_map(|(m, u)| u.map(|u| (m, u))).collect();
+    Ok(split_page(rows, page))
+}
+
+pub async fn find_by_user(tx: &TenantTx, user_id: Uuid) -> Result<Option<Membership>, StoreError> {
+    Ok(membership::Entity::find()
+        .filter(membership::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(membership::Column::UserId.eq(user_id))
+        .one(tx.conn())
+        .await?)
+}
+
+pub async fn add(tx: &TenantTx, user_id: Uuid, role: Role, now: DateTime<Utc>) -> Result<Membership, StoreError> {
+    membership::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(tx.organization_id()),
+        user_id: Set(user_id),
+        role: Set(role.into()),
+        created_at: Set(now),
+    }
+    .insert(tx.conn())
+    .await
+    .map_err(|e| StoreError::unique(e, "email", "this person is already a member"))
+}
+
+/// Locks the organization's memberships for a change and returns how many ADMINs it has now.
+pub async fn lock_and_count_admins(tx: &TenantTx) -> Result<u64, StoreError> {
+    organizations::lock(tx).await?;
+    Ok(membership::Entity::find()
+        .filter(membership::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(membership::Column::Role.eq(entity::Role::Admin))
+        .count(tx.conn())
+        .await?)
+}
+
+pub async fn set_role(tx: &TenantTx, member: Membership, role: Role) -> Result<Membership, StoreError> {
+    let mut active = member.into_active_model();
+    active.role = Set(role.into());
+    Ok(active.update(tx.conn()).await?)
+}
+
+/// Removes a membership and revokes the API tokens that acted as that member here, so that
+/// re-adding the person later does not bring old tokens back to life.
+pub async fn remove(tx: &TenantTx, member: Membership, now: DateTime<Utc>) -> Result<(), StoreError> {
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(api_token::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(api_token::Column::UserId.eq(member.user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(tx.conn())
+        .await?;
+    membership::Entity::delete_by_id(member.id).exec(tx.conn()).await?;
+    Ok(())
+}
+
+/// The organization a membership belongs to, so the caller's membership there can be checked first.
+pub async fn organization_of(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
+    Ok(membership::Entity::find_by_id(id)
+        .select_only()
+        .column(membership::Column::OrganizationId)
+        .into_tuple::<Uuid>()
+        .one(conn)
+        .await?)
+}
+
+pub async fn find_with_user(tx: &TenantTx, id: Uuid) -> Result<Option<(Membership, user::Model)>, StoreError> {
+    let row = membership::Entity::find_by_id(id)
+        .filter(membership::Column::OrganizationId.eq(tx.organization_id()))
+        .find_also_related(user::Entity)
+        .one(tx.conn())
+        .await?;
+    Ok(row.and_then(|(m, u)| u.map(|u| (m, u))))
+}

@@ -1,0 +1,87 @@
+//! All database access. One module per aggregate; functions take a connection, or a [`TenantTx`]
+//! when the data belongs to an organization, so the organization filter cannot be forgotten.
+
+pub mod api_tokens;
+mod error;
+pub mod memberships;
+pub mod organizations;
+mod page;
+mod tenant;
+pub mod users;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
+};
+
+pub use error::StoreError;
+pub use page::Page;
+pub use tenant::TenantTx;
+
+use crate::auth::OrgScope;
+
+/// A handle on the database pool; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`). An SQLite file is created when missing.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, DbErr> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_timeout(Duration::from_secs(10))
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5))
+            });
+        // SQLite allows one writer; a single connection keeps transactions from failing with
+        // SQLITE_BUSY on upgrade. Embedded use does not need more.
+        if url.starts_with("sqlite:") {
+            options.max_connections(1);
+        } else {
+            options.max_connections(max_connections);
+        }
+        Ok(Self { db: Database::connect(options).await? })
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.db.get_database_backend()
+    }
+
+    pub async fn migrate_up(&self) -> Result<(), DbErr> {
+        Migrator::up(&self.db, None).await
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        self.db.ping().await.is_ok()
+    }
+
+    /// A transaction for work that belongs to no organization yet (sign-up, creating one).
+    pub async fn begin(&self) -> Result<DatabaseTransaction, StoreError> {
+        Ok(self.db.begin().await?)
+    }
+
+    /// A transaction for one organization's data, carrying the caller's identity.
+    pub async fn tenant(&self, scope: &OrgScope) -> Result<TenantTx, StoreError> {
+        TenantTx::begin(&self.db, scope).await
+    }
+
+    pub async fn close(self) -> Result<(), DbErr> {
+        self.db.close().await
+    }
+}

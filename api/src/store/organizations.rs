@@ -1,0 +1,67 @@
+//! Organizations: the tenants.
+
+use chrono::{DateTime, Utc};
+use entity::{membership, organization};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use super::{StoreError, TenantTx};
+use crate::domain::{DisplayName, Role, Slug};
+
+pub use organization::Model as Organization;
+
+/// Creates an organization and makes `creator` its first ADMIN, in the caller's transaction.
+pub async fn create_with_admin(
+    tx: &DatabaseTransaction,
+    name: DisplayName,
+    slug: &Slug,
+    creator: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Organization, StoreError> {
+    let org = organization::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(name.into_inner()),
+        slug: Set(slug.as_str().to_owned()),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await
+    .map_err(|e| StoreError::unique(e, "slug", "this slug is taken"))?;
+    membership::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(org.id),
+        user_id: Set(creator),
+        role: Set(Role::Admin.into()),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?;
+    Ok(org)
+}
+
+/// Finds the id behind a slug. Callers must check membership before revealing anything about it.
+pub async fn id_by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<Option<Uuid>, StoreError> {
+    Ok(organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::Slug.eq(slug))
+        .into_tuple::<Uuid>()
+        .one(conn)
+        .await?)
+}
+
+/// The scope's own organization.
+pub async fn get(tx: &TenantTx) -> Result<Organization, StoreError> {
+    organization::Entity::find_by_id(tx.organization_id()).one(tx.conn()).await?.ok_or(StoreError::NotFound)
+}
+
+/// Serialises changes to one organization's memberships (PostgreSQL row lock; SQLite already has a
+/// single writer), so two concurrent demotions cannot both pass the last-admin rule.
+pub(super) async fn lock(tx: &TenantTx) -> Result<(), StoreError> {
+    if tx.is_postgres() {
+        organization::Entity::find_by_id(tx.organization_id()).lock_exclusive().one(tx.conn()).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,57 @@
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, Statement, TransactionTrait};
+use uuid::Uuid;
+
+use super::StoreError;
+use crate::auth::OrgScope;
+
+/// A transaction over one organization's data, opened only from an [`OrgScope`].
+///
+/// On PostgreSQL it records the organization and the acting user as transaction-local settings
+/// (`app.organization_id`, `app.user_id`) so row-level security policies can key on them.
+/// Dropping it without `commit` rolls back, so a failed mutation leaves nothing half-written.
+pub struct TenantTx {
+    tx: DatabaseTransaction,
+    organization_id: Uuid,
+    user_id: Uuid,
+}
+
+impl TenantTx {
+    pub(super) async fn begin(db: &DatabaseConnection, scope: &OrgScope) -> Result<Self, StoreError> {
+        let tx = db.begin().await?;
+        if tx.get_database_backend() == DatabaseBackend::Postgres {
+            tx.execute_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                "SELECT set_config('app.organization_id', $1, true), set_config('app.user_id', $2, true)",
+                [scope.organization_id().to_string().into(), scope.user_id().to_string().into()],
+            ))
+            .await?;
+        }
+        Ok(Self { tx, organization_id: scope.organization_id(), user_id: scope.user_id() })
+    }
+
+    pub fn organization_id(&self) -> Uuid {
+        self.organization_id
+    }
+
+    pub fn user_id(&self) -> Uuid {
+        self.user_id
+    }
+
+    pub(super) fn conn(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    /// The transaction's connection for tables that belong to no organization (users), so that
+    /// such reads share the transaction instead of taking a second connection.
+    pub fn untenanted(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.tx.get_database_backend() == DatabaseBackend::Postgres
+    }
+
+    pub async fn commit(self) -> Result<(), StoreError> {
+        Ok(self.tx.commit().await?)
+    }
+}

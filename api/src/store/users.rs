@@ -1,0 +1,42 @@
+//! People with a login. Users belong to no organization; memberships link them to tenants.
+
+use chrono::{DateTime, Utc};
+use entity::user;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use super::StoreError;
+use crate::domain::{DisplayName, Email};
+
+pub use user::Model as User;
+
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    email: &Email,
+    name: DisplayName,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> Result<User, StoreError> {
+    user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(email.as_str().to_owned()),
+        name: Set(name.into_inner()),
+        password_hash: Set(password_hash),
+        created_at: Set(now),
+    }
+    .insert(conn)
+    .await
+    .map_err(|e| StoreError::unique(e, "email", "an account with this email already exists"))
+}
+
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, StoreError> {
+    Ok(user::Entity::find_by_id(id).one(conn).await?)
+}
+
+pub async fn find_by_email(conn: &impl ConnectionTrait, email: &Email) -> Result<Option<User>, StoreError> {
+    Ok(user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(conn).await?)
+}
+
+pub async fn exists(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, StoreError> {
+    Ok(user::Entity::find_by_id(id).count(conn).await? > 0)
+}

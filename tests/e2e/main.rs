@@ -1,0 +1,9 @@
+//! End-to-end tests over HTTP and WebSocket, one fresh server and database per test.
+
+mod access_tokens;
+mod accounts;
+mod api_tokens;
+mod http_surface;
+mod members;
+mod organizations;
+mod websocket;

@@ -1,0 +1,65 @@
+//! The WebSocket endpoint speaks graphql-transport-ws and authenticates in `connection_init`.
+
+use futures_util::{SinkExt, StreamExt};
+use handoff_e2e::TestApp;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+async fn connect(
+    app: &TestApp,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let mut request = format!("ws://{}/graphql", app.addr).into_client_request().unwrap();
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    let (socket, response) = tokio_tungstenite::connect_async(request).await.expect("the upgrade succeeds");
+    assert_eq!(response.headers()["sec-websocket-protocol"], "graphql-transport-ws");
+    socket
+}
+
+async fn next_message(
+    socket: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+) -> Option<Message> {
+    tokio::time::timeout(std::time::Duration::from_secs(5), socket.next()).await.expect("an answer in time")?.ok()
+}
+
+#[tokio::test]
+async fn a_valid_token_in_connection_init_is_acknowledged() {
+    let app = TestApp::spawn().await;
+    let ana = app.sign_up("ana@example.com").await;
+    let mut socket = connect(&app).await;
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {}", ana.token) } });
+    socket.send(Message::text(init.to_string())).await.unwrap();
+    let Some(Message::Text(text)) = next_message(&mut socket).await else { panic!("expected connection_ack") };
+    let ack: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(ack["type"], "connection_ack");
+    // Queries run over the socket with the connection's identity.
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ me { email } }" } });
+    socket.send(Message::text(subscribe.to_string())).await.unwrap();
+    let Some(Message::Text(text)) = next_message(&mut socket).await else { panic!("expected next") };
+    let next: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(next["payload"]["data"]["me"]["email"], "ana@example.com");
+}
+
+#[tokio::test]
+async fn a_bad_token_in_connection_init_closes_the_connection() {
+    let app = TestApp::spawn().await;
+    let mut socket = connect(&app).await;
+    let init = json!({ "type": "connection_init", "payload": { "authorization": "Bearer forged.token.value" } });
+    socket.send(Message::text(init.to_string())).await.unwrap();
+    match next_message(&mut socket).await {
+        Some(Message::Close(Some(frame))) => assert_eq!(u16::from(frame.code), 4403),
+        other => panic!("expected a 4403 close, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_first_message_other_than_connection_init_closes_the_connection() {
+    let app = TestApp::spawn().await;
+    let mut socket = connect(&app).await;
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ me { id } }" } });
+    socket.send(Message::text(subscribe.to_string())).await.unwrap();
+    match next_message(&mut socket).await {
+        Some(Message::Close(Some(frame))) => assert_eq!(u16::from(frame.code), 4400),
+        other => panic!("expected a 4400 close, got {other:?}"),
+    }
+}
