@@ -16,8 +16,9 @@ pub type AppResult<T> = Result<T, AppError>;
 pub enum AppError {
     Unauthenticated(&'static str),
     Forbidden(String),
-    /// Also the answer for things in organizations the caller is not a member of.
-    NotFound,
+    /// Also the answer for things in organizations the caller is not a member of. Names the input
+    /// field when an ID passed in an input is the thing not found.
+    NotFound(Option<&'static str>),
     BadInput {
         field: String,
         message: String,
@@ -48,7 +49,7 @@ impl AppError {
         match self {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
-            Self::NotFound => "NOT_FOUND",
+            Self::NotFound(_) => "NOT_FOUND",
             Self::BadInput { .. } => "BAD_USER_INPUT",
             Self::Conflict { .. } => "CONFLICT",
             Self::RateLimited => "RATE_LIMITED",
@@ -61,7 +62,8 @@ impl AppError {
         match self {
             Self::Unauthenticated(why) => format!("not authenticated: {why}"),
             Self::Forbidden(why) => format!("forbidden: {why}"),
-            Self::NotFound => "not found".to_owned(),
+            Self::NotFound(None) => "not found".to_owned(),
+            Self::NotFound(Some(field)) => format!("`{field}` names nothing this caller can see"),
             Self::BadInput { field, message } => format!("invalid value for `{field}`: {message}"),
             Self::Conflict { message, .. } => message.clone(),
             Self::RateLimited => "too many requests; try again shortly".to_owned(),
@@ -73,6 +75,7 @@ impl AppError {
         match self {
             Self::BadInput { field, .. } => Some(field),
             Self::Conflict { field, .. } => field.as_deref(),
+            Self::NotFound(field) => *field,
             _ => None,
         }
     }
@@ -87,7 +90,7 @@ pub fn field(name: &'static str) -> impl FnOnce(InvalidInput) -> AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound => Self::NotFound,
+            StoreError::NotFound => Self::NotFound(None),
             StoreError::Conflict { field, message } => Self::Conflict { field, message },
             StoreError::Db(db) => Self::internal(db),
         }

@@ -1,9 +1,14 @@
 //! sea-orm models of the tables, and nothing else: no rules, no GraphQL.
 //! The API maps these rows to its own types so that tables and schema can evolve apart.
 
+pub mod account;
 pub mod api_token;
+pub mod handoff;
+pub mod handoff_grade;
+pub mod handoff_response;
 pub mod membership;
 pub mod organization;
+pub mod partner;
 pub mod role;
 pub mod user;
 

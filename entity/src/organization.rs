@@ -8,6 +8,8 @@ pub struct Model {
     pub name: String,
     #[sea_orm(unique)]
     pub slug: String,
+    /// The send gate's minimum score (9 unless changed).
+    pub min_score_to_send: i16,
     pub created_at: DateTimeUtc,
 }
 

@@ -3,7 +3,9 @@
 mod access_tokens;
 mod accounts;
 mod api_tokens;
+mod handoff_lifecycle;
 mod http_surface;
 mod members;
 mod organizations;
+mod scorecards;
 mod websocket;

@@ -35,6 +35,10 @@ impl TestApp {
 
     /// Starts a server with the test configuration adjusted by `adjust`.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        // `RUST_LOG=handoff_api=debug cargo test` shows the server's logs beside a failing test.
+        if let Ok(filter) = std::env::var("RUST_LOG") {
+            let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+        }
         let (database_url, dir) = fresh_database().await;
         let mut config = Config::development(database_url);
         config.jwt_secret = TEST_SECRET.to_owned();
@@ -108,6 +112,92 @@ impl TestApp {
         .await;
     }
 
+    /// SQL statements the server has executed so far.
+    pub fn statements(&self) -> u64 {
+        self.server.as_ref().expect("the server runs").store().statements_executed()
+    }
+
+    /// An organization with one member of each role (and a second seller).
+    pub async fn team(&self, slug: &str) -> Team {
+        let admin = self.sign_up(&format!("admin@{slug}.example")).await;
+        let org_id = self.create_org(&admin, slug).await;
+        let mut members = Vec::new();
+        for (name, role) in
+            [("marketer", "PARTNER_MARKETER"), ("seller", "SELLER"), ("seller2", "SELLER"), ("leader", "SALES_LEADER")]
+        {
+            let person = self.sign_up(&format!("{name}@{slug}.example")).await;
+            self.add_member(&admin, &org_id, &person, role).await;
+            members.push(person);
+        }
+        let leader = members.pop().unwrap();
+        let seller2 = members.pop().unwrap();
+        let seller = members.pop().unwrap();
+        let marketer = members.pop().unwrap();
+        Team { slug: slug.to_owned(), org_id, admin, marketer, seller, seller2, leader }
+    }
+
+    pub async fn create_partner(&self, who: &Person, org_id: &str, name: &str) -> String {
+        let data = self
+            .ok(
+                Some(&who.token),
+                "mutation($i: CreatePartnerInput!) { createPartner(input: $i) { partner { id } } }",
+                json!({ "i": { "organizationId": org_id, "name": name, "sells": "data tooling", "whyTheyMatter": "installed at the account" } }),
+            )
+            .await;
+        data["createPartner"]["partner"]["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn create_account(&self, who: &Person, org_id: &str, name: &str, seller: &Person) -> String {
+        let data = self
+            .ok(
+                Some(&who.token),
+                "mutation($i: CreateAccountInput!) { createAccount(input: $i) { account { id } } }",
+                json!({ "i": { "organizationId": org_id, "name": name, "sellerId": seller.user_id, "onPriorityList": true } }),
+            )
+            .await;
+        data["createAccount"]["account"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A draft with every sendable field filled in, addressed to the account's seller.
+    pub async fn create_handoff(&self, team: &Team, account_id: &str, partner_id: &str, title: &str) -> String {
+        let data = self
+            .ok(
+                Some(&team.marketer.token),
+                "mutation($i: CreateHandoffInput!) { createHandoff(input: $i) { handoff { id } } }",
+                json!({ "i": {
+                    "organizationId": team.org_id, "accountId": account_id, "partnerId": partner_id, "title": title,
+                    "ownerId": team.marketer.user_id, "nextAction": "Book the teardown call this week",
+                    "responseWindowDays": 3, "acceptanceDefinition": "Seller books the call",
+                    "whyThisAccount": "On the seller's Q3 list", "buyerProblem": "\"Our close takes nine days\"",
+                    "proof": [{ "label": "Case study", "url": "https://example.com/case" }]
+                } }),
+            )
+            .await;
+        data["createHandoff"]["handoff"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Grades the nine components in table order with `grades` (e.g. `["STRONG"; 9]`).
+    pub async fn grade_all(&self, who: &Person, handoff_id: &str, grades: [&str; 9]) -> Value {
+        let grades: Vec<Value> =
+            COMPONENTS.iter().zip(grades).map(|(c, g)| json!({ "component": c, "grade": g })).collect();
+        self.ok(
+            Some(&who.token),
+            "mutation($i: GradeHandoffInput!) { gradeHandoff(input: $i) { handoff { score band } } }",
+            json!({ "i": { "handoffId": handoff_id, "grades": grades } }),
+        )
+        .await["gradeHandoff"]["handoff"]
+            .clone()
+    }
+
+    pub async fn send(&self, who: &Person, handoff_id: &str) -> Value {
+        self.gql(
+            Some(&who.token),
+            "mutation($i: SendHandoffInput!) { sendHandoff(input: $i) { handoff { status sentAt respondBy } } }",
+            json!({ "i": { "handoffId": handoff_id } }),
+        )
+        .await
+    }
+
     /// Stops the server, draining in-flight requests.
     pub async fn stop(mut self) {
         if let Some(server) = self.server.take() {
@@ -115,6 +205,31 @@ impl TestApp {
         }
     }
 }
+
+/// An organization with one member of each role.
+#[derive(Debug, Clone)]
+pub struct Team {
+    pub slug: String,
+    pub org_id: String,
+    pub admin: Person,
+    pub marketer: Person,
+    pub seller: Person,
+    pub seller2: Person,
+    pub leader: Person,
+}
+
+/// The nine components in the scorecard's order.
+pub const COMPONENTS: [&str; 9] = [
+    "TARGET_ACCOUNT_LOGIC",
+    "PARTNER_CONTEXT",
+    "RELATIONSHIP_PATH",
+    "BUYER_PROBLEM",
+    "PARTNER_OFFER",
+    "NEXT_ACTION",
+    "OWNER",
+    "ACCEPTANCE_CRITERIA",
+    "PROOF",
+];
 
 /// The secret test servers sign with, so tests can forge tokens that differ in one respect only.
 pub const TEST_SECRET: &str = "test-secret-0123456789-0123456789-abcdef";

@@ -121,7 +121,7 @@ impl Viewer {
     /// role is not in `allowed`.
     pub async fn require(&self, organization_id: Uuid, allowed: &[Role]) -> AppResult<OrgScope> {
         self.require_user()?;
-        let scope = self.scope_in(organization_id).await?.ok_or(AppError::NotFound)?;
+        let scope = self.scope_in(organization_id).await?.ok_or(AppError::NotFound(None))?;
         if !scope.has_role(allowed) {
             return Err(AppError::Forbidden(format!(
                 "this needs one of the roles {}",

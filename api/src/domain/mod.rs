@@ -1,6 +1,7 @@
 //! Rules and value types with no I/O: no database, no GraphQL, no clock.
 //! Inputs are parsed into these types at the edge, so an invalid value cannot travel further.
 
+pub mod access;
 mod email;
 mod error;
 mod membership_rules;
@@ -8,7 +9,9 @@ mod names;
 mod page;
 mod password;
 mod role;
+pub mod scorecard;
 mod slug;
+pub mod text;
 
 pub use email::Email;
 pub use error::InvalidInput;

@@ -1,53 +1,125 @@
-//! Signing up, logging in, and `me`.
+//! Accounts: the companies handoffs are about, each owned by one seller.
 
-use async_graphql::{Context, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
-use super::context::{jwt_keys, store, viewer};
-use super::users::Viewer;
-use crate::auth::password;
-use crate::domain::{DisplayName, Email, NewPassword};
+use async_graphql::dataloader::DataLoader;
+
+use super::context::store;
+use super::ids::{Kind, decode, encode};
+use super::loaders::UserLoader;
+use super::scoping::{in_organization, owner_of};
+use super::users::User;
+use crate::domain::Role;
+use crate::domain::access::{PACKET_WRITERS, RULE_OWNERS};
+use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult, field};
-use crate::store::users;
+use crate::store::accounts::{self, AccountFields};
+use crate::store::{TenantTx, memberships};
 
-#[derive(Default)]
-pub struct AccountQuery;
+/// A company a seller owns; handoffs are about accounts.
+#[derive(Clone)]
+pub struct Account(pub accounts::Account);
 
 #[Object]
-impl AccountQuery {
-    /// The caller, or null when the request carries no token.
-    async fn me(&self, ctx: &Context<'_>) -> AppResult<Option<Viewer>> {
-        let Some(user_id) = viewer(ctx).user_id() else { return Ok(None) };
-        Ok(users::find(store(ctx).conn(), user_id).await?.map(Viewer))
+impl Account {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Account, self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The seller who owns the account today.
+    async fn seller(&self, ctx: &Context<'_>) -> AppResult<Option<User>> {
+        Ok(ctx.data_unchecked::<DataLoader<UserLoader>>().load_one(self.0.seller_id).await?.map(User))
+    }
+    /// Whether the account is on that seller's priority list, by name.
+    async fn on_priority_list(&self) -> bool {
+        self.0.on_priority_list
+    }
+    /// Whether sales leadership has confirmed the account as a target.
+    async fn confirmed_by_sales(&self) -> bool {
+        self.0.confirmed_by_sales
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
     }
 }
 
 /// A new account.
 #[derive(InputObject)]
-pub struct SignUpInput {
-    /// Login email; stored lowercased, unique.
-    pub email: String,
-    /// 10 to 128 characters.
-    pub password: String,
-    /// Display name, 1 to 200 characters.
+pub struct CreateAccountInput {
+    pub organization_id: ID,
+    /// 1 to 200 characters.
     pub name: String,
+    /// The owning seller: a member with role SELLER (their `Viewer.id`).
+    pub seller_id: ID,
+    /// Whether the account is on the seller's priority list.
+    #[graphql(default = false)]
+    pub on_priority_list: bool,
 }
 
-/// Credentials to log in with.
-#[derive(InputObject)]
-pub struct LoginInput {
-    pub email: String,
-    pub password: String,
-}
-
-/// An access token and the person it belongs to.
 #[derive(SimpleObject)]
-pub struct AuthPayload {
-    /// Send as `Authorization: Bearer <token>`.
-    pub token: String,
-    /// When the token stops being accepted; log in again after that.
-    pub expires_at: DateTime<Utc>,
-    pub viewer: Viewer,
+pub struct CreateAccountPayload {
+    pub account: Account,
+}
+
+/// Changes to an account; omitted fields stay as they are.
+#[derive(InputObject)]
+pub struct UpdateAccountInput {
+    pub id: ID,
+    pub name: Option<String>,
+    pub seller_id: Option<ID>,
+    pub on_priority_list: Option<bool>,
+}
+
+#[derive(SimpleObject)]
+pub struct UpdateAccountPayload {
+    pub account: Account,
+}
+
+#[derive(InputObject)]
+pub struct ArchiveAccountInput {
+    pub id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct ArchiveAccountPayload {
+    pub account: Account,
+}
+
+/// Sales leadership confirms (or withdraws) an account as a target.
+#[derive(InputObject)]
+pub struct ConfirmAccountInput {
+    pub id: ID,
+    #[graphql(default = true)]
+    pub confirmed: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct ConfirmAccountPayload {
+    pub account: Account,
+}
+
+/// The user `raw` names, if they hold one of `roles` in the transaction's organization.
+pub async fn member_with_role(tx: &TenantTx, raw: &ID, field_name: &'static str, roles: &[Role]) -> AppResult<Uuid> {
+    let user_id = decode(raw, Kind::User, field_name)?;
+    let member = memberships::find_by_user(tx, user_id).await?;
+    match member {
+        Some(m) if roles.contains(&Role::from(m.role)) => Ok(user_id),
+        Some(_) => Err(AppError::bad_input(
+            field_name,
+            format!(
+                "is a member without the role {}",
+                roles.iter().map(|r| r.contract_name()).collect::<Vec<_>>().join(" or ")
+            ),
+        )),
+        None => Err(AppError::bad_input(field_name, "is not a member of this organization")),
+    }
 }
 
 #[derive(Default)]
@@ -55,36 +127,55 @@ pub struct AccountMutation;
 
 #[Object]
 impl AccountMutation {
-    /// Creates an account and logs it in. A taken email is a `CONFLICT`.
-    async fn sign_up(&self, ctx: &Context<'_>, input: SignUpInput) -> AppResult<AuthPayload> {
-        let email = Email::parse(&input.email).map_err(field("email"))?;
-        let name = DisplayName::parse(&input.name).map_err(field("name"))?;
-        let password = NewPassword::parse(&input.password).map_err(field("password"))?;
-        let hash = password::hash(&password).await?;
-        let now = Utc::now();
-        let user = users::insert(store(ctx).conn(), &email, name, hash, now).await?;
-        issue(ctx, user, now)
+    /// PARTNER_MARKETER or ADMIN.
+    async fn create_account(&self, ctx: &Context<'_>, input: CreateAccountInput) -> AppResult<CreateAccountPayload> {
+        let scope = in_organization(ctx, &input.organization_id, PACKET_WRITERS).await?;
+        let name = required_text(&input.name, 200).map_err(field("name"))?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let seller_id = member_with_role(&tx, &input.seller_id, "sellerId", &[Role::Seller]).await?;
+        let fields = AccountFields { name, seller_id, on_priority_list: input.on_priority_list };
+        let row = accounts::create(&tx, fields, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(CreateAccountPayload { account: Account(row) })
     }
 
-    /// Exchanges email and password for an access token. Unknown email and wrong password get
-    /// the same answer, in about the same time.
-    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> AppResult<AuthPayload> {
-        let refused = AppError::Unauthenticated("wrong email or password");
-        // An unparseable email cannot belong to an account; still spend the hashing time.
-        let user = match Email::parse(&input.email) {
-            Ok(email) => users::find_by_email(store(ctx).conn(), &email).await?,
-            Err(_) => None,
+    /// PARTNER_MARKETER or ADMIN.
+    async fn update_account(&self, ctx: &Context<'_>, input: UpdateAccountInput) -> AppResult<UpdateAccountPayload> {
+        let (scope, id) = owner_of(ctx, &input.id, Kind::Account, "id", PACKET_WRITERS).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = accounts::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+        let name = match &input.name {
+            Some(name) => required_text(name, 200).map_err(field("name"))?,
+            None => row.name.clone(),
         };
-        let stored = user.as_ref().map(|u| u.password_hash.clone());
-        if !password::verify(&input.password, stored).await? {
-            return Err(refused);
-        }
-        let user = user.ok_or(refused)?;
-        issue(ctx, user, Utc::now())
+        let seller_id = match &input.seller_id {
+            Some(raw) => member_with_role(&tx, raw, "sellerId", &[Role::Seller]).await?,
+            None => row.seller_id,
+        };
+        let fields =
+            AccountFields { name, seller_id, on_priority_list: input.on_priority_list.unwrap_or(row.on_priority_list) };
+        let row = accounts::update(&tx, row, fields, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(UpdateAccountPayload { account: Account(row) })
     }
-}
 
-fn issue(ctx: &Context<'_>, user: users::User, now: DateTime<Utc>) -> AppResult<AuthPayload> {
-    let (token, expires_at) = jwt_keys(ctx).issue(user.id, now)?;
-    Ok(AuthPayload { token, expires_at, viewer: Viewer(user) })
+    /// PARTNER_MARKETER or ADMIN. Handoffs about the account keep it.
+    async fn archive_account(&self, ctx: &Context<'_>, input: ArchiveAccountInput) -> AppResult<ArchiveAccountPayload> {
+        let (scope, id) = owner_of(ctx, &input.id, Kind::Account, "id", PACKET_WRITERS).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = accounts::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+        let row = accounts::archive(&tx, row, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(ArchiveAccountPayload { account: Account(row) })
+    }
+
+    /// SALES_LEADER or ADMIN: sales confirms the target accounts.
+    async fn confirm_account(&self, ctx: &Context<'_>, input: ConfirmAccountInput) -> AppResult<ConfirmAccountPayload> {
+        let (scope, id) = owner_of(ctx, &input.id, Kind::Account, "id", RULE_OWNERS).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = accounts::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+        let row = accounts::set_confirmed(&tx, row, input.confirmed, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(ConfirmAccountPayload { account: Account(row) })
+    }
 }

@@ -122,10 +122,10 @@ impl ApiTokenMutation {
         input: RevokeApiTokenInput,
     ) -> AppResult<RevokeApiTokenPayload> {
         let id = decode(&input.id, Kind::ApiToken, "id")?;
-        let org_id = api_tokens::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound)?;
+        let org_id = api_tokens::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?;
         let scope = viewer(ctx).require(org_id, &Role::ALL).await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let token = api_tokens::find(&tx, id).await?.ok_or(AppError::NotFound)?;
+        let token = api_tokens::find(&tx, id).await?.ok_or(AppError::NotFound(None))?;
         if scope.role() != Role::Admin && token.user_id != scope.user_id() {
             return Err(AppError::Forbidden("only an ADMIN or the token's own member may revoke it".into()));
         }

@@ -65,7 +65,8 @@ fn classify_uncoded(err: ServerError) -> ServerError {
     if has_code(&err) {
         return err;
     }
-    let coercion = ["Failed to parse", "Invalid value for argument", "Internal: Failed to parse"];
+    let coercion =
+        ["Failed to parse", "Invalid value for argument", "Expected input type", "Internal: Failed to parse"];
     if coercion.iter().any(|p| err.message.starts_with(p)) {
         return with_code(err, "BAD_USER_INPUT");
     }

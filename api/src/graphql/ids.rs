@@ -14,10 +14,14 @@ pub enum Kind {
     Organization,
     Membership,
     ApiToken,
+    Partner,
+    Account,
+    Handoff,
 }
 
 impl Kind {
-    const ALL: [Kind; 4] = [Kind::User, Kind::Organization, Kind::Membership, Kind::ApiToken];
+    const ALL: [Kind; 7] =
+        [Kind::User, Kind::Organization, Kind::Membership, Kind::ApiToken, Kind::Partner, Kind::Account, Kind::Handoff];
 
     fn tag(self) -> &'static str {
         match self {
@@ -25,6 +29,9 @@ impl Kind {
             Kind::Organization => "Organization",
             Kind::Membership => "Membership",
             Kind::ApiToken => "ApiToken",
+            Kind::Partner => "Partner",
+            Kind::Account => "Account",
+            Kind::Handoff => "Handoff",
         }
     }
 }

@@ -121,7 +121,7 @@ impl MembershipMutation {
         let scope = viewer(ctx).require(org_id, &[Role::Admin]).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let admins = memberships::lock_and_count_admins(&tx).await?;
-        let member = memberships::find_by_user(&tx, user_id).await?.ok_or(AppError::NotFound)?;
+        let member = memberships::find_by_user(&tx, user_id).await?.ok_or(AppError::NotFound(None))?;
         let role: Role = input.role.into();
         if !keeps_an_admin(admins, member.role.into(), Some(role)) {
             return Err(AppError::conflict(
@@ -131,7 +131,7 @@ impl MembershipMutation {
         }
         let row = memberships::set_role(&tx, member, role).await?;
         let org = organizations::get(&tx).await?;
-        let user = users::find(tx.untenanted(), user_id).await?.ok_or(AppError::NotFound)?;
+        let user = users::find(tx.untenanted(), user_id).await?.ok_or(AppError::NotFound(None))?;
         tx.commit().await?;
         Ok(SetMemberRolePayload { membership: Membership::new(row, org, user) })
     }
@@ -145,7 +145,7 @@ impl MembershipMutation {
         let scope = viewer(ctx).require(org_id, allowed).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let admins = memberships::lock_and_count_admins(&tx).await?;
-        let member = memberships::find_by_user(&tx, user_id).await?.ok_or(AppError::NotFound)?;
+        let member = memberships::find_by_user(&tx, user_id).await?.ok_or(AppError::NotFound(None))?;
         if !keeps_an_admin(admins, member.role.into(), None) {
             return Err(AppError::conflict(
                 Some("userId"),

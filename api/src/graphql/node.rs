@@ -3,17 +3,22 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 
+use super::accounts::Account;
 use super::api_tokens::ApiToken;
 use super::context::{store, viewer};
+use super::handoffs::Handoff;
 use super::ids::{Kind, decode_any};
 use super::memberships::Membership;
 use super::organizations::Organization;
+use super::partners::Partner;
 use super::users::User;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::store::{api_tokens, memberships, organizations, users};
+use crate::store::{accounts, api_tokens, handoff_views, handoffs, memberships, organizations, partners, users};
 
 /// An object with a global ID.
+// One value per `node(id:)` call: the size difference between variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global ID."))]
 pub enum Node {
@@ -21,6 +26,9 @@ pub enum Node {
     Organization(Organization),
     Membership(Membership),
     ApiToken(ApiToken),
+    Partner(Partner),
+    Account(Account),
+    Handoff(Handoff),
 }
 
 #[derive(Default)]
@@ -54,30 +62,54 @@ impl NodeQuery {
                     tx.commit().await?;
                 }
                 if !shared {
-                    return Err(AppError::NotFound);
+                    return Err(AppError::NotFound(None));
                 }
-                Node::User(User(users::find(store(ctx).conn(), id).await?.ok_or(AppError::NotFound)?))
+                Node::User(User(users::find(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?))
             }
             Kind::Membership => {
-                let org_id = memberships::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound)?;
+                let org_id =
+                    memberships::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?;
                 let scope = viewer.require(org_id, &Role::ALL).await?;
                 let tx = store(ctx).tenant(&scope).await?;
-                let (row, user) = memberships::find_with_user(&tx, id).await?.ok_or(AppError::NotFound)?;
+                let (row, user) = memberships::find_with_user(&tx, id).await?.ok_or(AppError::NotFound(None))?;
                 let org = organizations::get(&tx).await?;
                 tx.commit().await?;
                 Node::Membership(Membership::new(row, org, user))
             }
             Kind::ApiToken => {
-                let org_id = api_tokens::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound)?;
+                let org_id =
+                    api_tokens::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?;
                 let scope = viewer.require(org_id, &Role::ALL).await?;
                 let tx = store(ctx).tenant(&scope).await?;
-                let token = api_tokens::find(&tx, id).await?.ok_or(AppError::NotFound)?;
+                let token = api_tokens::find(&tx, id).await?.ok_or(AppError::NotFound(None))?;
                 tx.commit().await?;
                 // Tokens are visible to ADMINs and to the member they act as; to others they do not exist.
                 if scope.role() != Role::Admin && token.user_id != scope.user_id() {
-                    return Err(AppError::NotFound);
+                    return Err(AppError::NotFound(None));
                 }
                 Node::ApiToken(ApiToken(token))
+            }
+            Kind::Partner => {
+                let org_id = partners::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?;
+                let tx = store(ctx).tenant(&viewer.require(org_id, &Role::ALL).await?).await?;
+                let row = partners::find(&tx, id).await?.ok_or(AppError::NotFound(None))?;
+                tx.commit().await?;
+                Node::Partner(Partner(row))
+            }
+            Kind::Account => {
+                let org_id = accounts::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?;
+                let tx = store(ctx).tenant(&viewer.require(org_id, &Role::ALL).await?).await?;
+                let row = accounts::find(&tx, id).await?.ok_or(AppError::NotFound(None))?;
+                tx.commit().await?;
+                Node::Account(Account(row))
+            }
+            Kind::Handoff => {
+                let org_id = handoffs::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?;
+                let tx = store(ctx).tenant(&viewer.require(org_id, &Role::ALL).await?).await?;
+                let row = handoffs::find(&tx, id).await?.ok_or(AppError::NotFound(None))?;
+                let view = handoff_views::load(&tx, vec![row]).await?.remove(0);
+                tx.commit().await?;
+                Node::Handoff(Handoff::new(view))
             }
         };
         Ok(Some(node))

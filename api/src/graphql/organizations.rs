@@ -4,15 +4,25 @@ use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
+use super::accounts::Account;
 use super::api_tokens::ApiToken;
 use super::context::{store, viewer};
+use super::handoffs::{Handoff, list};
+use super::ids::decode;
 use super::ids::{Kind, encode};
 use super::memberships::Membership;
 use super::paging::{connection, page};
+use super::partners::Partner;
 use super::roles::RoleGql;
+use super::scoping::in_organization;
+use super::scorecard::Scorecard;
+use super::scorecard_enums::{BandGql, HandoffStatusGql};
+use crate::domain::access::RULE_OWNERS;
+use crate::domain::scorecard::{GradeSet, PlayContext, summarize};
 use crate::domain::{DisplayName, Role, Slug};
-use crate::error::{AppResult, field};
-use crate::store::{api_tokens, memberships, organizations};
+use crate::error::{AppError, AppResult, field};
+use crate::store::handoffs::HandoffFilter;
+use crate::store::{accounts, api_tokens, handoff_views, handoffs, memberships, organizations, partners};
 
 /// One client company: a tenant. Visible only to its members.
 pub struct Organization(pub organizations::Organization);
@@ -49,6 +59,112 @@ impl Organization {
         let (rows, has_next) = memberships::list(&tx, page).await?;
         tx.commit().await?;
         Ok(connection(rows, has_next, page, |(m, _)| m.id, |(m, u)| Membership::new(m, self.0.clone(), u)))
+    }
+    /// The send gate's minimum score (9 unless changed; never below 9).
+    async fn minimum_score_to_send(&self) -> i32 {
+        i32::from(self.0.min_score_to_send)
+    }
+    /// Partners in creation order; archived ones only when asked.
+    async fn partners(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+    ) -> AppResult<Connection<String, Partner>> {
+        let page = page(first, after)?;
+        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let (rows, has_next) = partners::list(&tx, include_archived.unwrap_or(false), page).await?;
+        tx.commit().await?;
+        Ok(connection(rows, has_next, page, |p| p.id, Partner))
+    }
+    /// Accounts in creation order, optionally of one seller; archived ones only when asked.
+    async fn accounts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        seller_id: Option<ID>,
+        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+    ) -> AppResult<Connection<String, Account>> {
+        let page = page(first, after)?;
+        let seller_id = seller_id.map(|id| decode(&id, Kind::User, "sellerId")).transpose()?;
+        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let (rows, has_next) = accounts::list(
+            &tx,
+            accounts::AccountFilter { include_archived: include_archived.unwrap_or(false), seller_id },
+            page,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(connection(rows, has_next, page, |a| a.id, Account))
+    }
+    /// Handoffs the caller may see (a seller: sent handoffs addressed to them; a sales leader:
+    /// every sent handoff), newest first unless `orderBy` says otherwise.
+    #[allow(clippy::too_many_arguments)]
+    async fn handoffs(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        status: Option<HandoffStatusGql>,
+        band: Option<BandGql>,
+        partner_id: Option<ID>,
+        account_id: Option<ID>,
+        seller_id: Option<ID>,
+        owner_id: Option<ID>,
+        marketer_id: Option<ID>,
+        sent_after: Option<DateTime<Utc>>,
+        sent_before: Option<DateTime<Utc>>,
+        order_by: Option<list::HandoffOrder>,
+        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+    ) -> AppResult<Connection<String, Handoff>> {
+        let page = list::page(first, after.as_deref(), order_by)?;
+        let id = |raw: Option<ID>, kind, name| raw.map(|r| decode(&r, kind, name)).transpose();
+        let filter = HandoffFilter {
+            status: status.map(Into::into),
+            band: band.map(Into::into),
+            partner_id: id(partner_id, Kind::Partner, "partnerId")?,
+            account_id: id(account_id, Kind::Account, "accountId")?,
+            seller_id: id(seller_id, Kind::User, "sellerId")?,
+            owner_id: id(owner_id, Kind::User, "ownerId")?,
+            created_by: id(marketer_id, Kind::User, "marketerId")?,
+            sent_after,
+            sent_before,
+            include_archived: include_archived.unwrap_or(false),
+        };
+        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let (rows, has_next) = handoffs::list(&tx, &filter, page).await?;
+        let views = handoff_views::load(&tx, rows).await?;
+        tx.commit().await?;
+        Ok(list::connection(views.into_iter().map(Handoff::new).collect(), has_next, page))
+    }
+    /// "Grade your last three handoffs, not your best one": the last `lastN` (1 to 50) handoffs
+    /// actually sent, by sent time, optionally of one partner or one partner marketer.
+    async fn scorecard(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "Some(3)")] last_n: Option<i32>,
+        partner_id: Option<ID>,
+        marketer_id: Option<ID>,
+    ) -> AppResult<Scorecard> {
+        let last_n = last_n.unwrap_or(3);
+        if !(1..=50).contains(&last_n) {
+            return Err(AppError::bad_input("lastN", "must be between 1 and 50"));
+        }
+        let partner_id = partner_id.map(|r| decode(&r, Kind::Partner, "partnerId")).transpose()?;
+        let marketer_id = marketer_id.map(|r| decode(&r, Kind::User, "marketerId")).transpose()?;
+        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let rows = handoffs::last_sent(&tx, last_n as u64, partner_id, marketer_id).await?;
+        let views = handoff_views::load(&tx, rows).await?;
+        tx.commit().await?;
+        let sets: Vec<GradeSet> = views.iter().map(|v| v.grade_set()).collect();
+        let summary = summarize(&sets, &PlayContext::default());
+        Ok(Scorecard { summary, handoffs: views.into_iter().map(Handoff::new).collect() })
     }
     /// API tokens of this organization, revoked ones included. ADMIN only.
     async fn api_tokens(
@@ -96,6 +212,19 @@ pub struct CreateOrganizationPayload {
     pub organization: Organization,
 }
 
+/// Organization settings that shape the acceptance rules.
+#[derive(InputObject)]
+pub struct UpdateOrganizationSettingsInput {
+    pub organization_id: ID,
+    /// The send gate's minimum score, 9 to 18 (a NOT_A_HANDOFF_YET handoff never goes out).
+    pub minimum_score_to_send: Option<i32>,
+}
+
+#[derive(SimpleObject)]
+pub struct UpdateOrganizationSettingsPayload {
+    pub organization: Organization,
+}
+
 #[derive(Default)]
 pub struct OrganizationMutation;
 
@@ -114,5 +243,25 @@ impl OrganizationMutation {
         let org = organizations::create_with_admin(&tx, name, &slug, user_id, Utc::now()).await?;
         tx.commit().await.map_err(crate::store::StoreError::from)?;
         Ok(CreateOrganizationPayload { organization: Organization(org) })
+    }
+
+    /// ADMIN or SALES_LEADER.
+    async fn update_organization_settings(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateOrganizationSettingsInput,
+    ) -> AppResult<UpdateOrganizationSettingsPayload> {
+        let scope = in_organization(ctx, &input.organization_id, RULE_OWNERS).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let mut org = organizations::get(&tx).await?;
+        if let Some(minimum) = input.minimum_score_to_send {
+            let minimum = u8::try_from(minimum)
+                .ok()
+                .filter(|m| (9..=18).contains(m))
+                .ok_or_else(|| AppError::bad_input("minimumScoreToSend", "must be between 9 and 18"))?;
+            org = organizations::set_min_score_to_send(&tx, minimum).await?;
+        }
+        tx.commit().await?;
+        Ok(UpdateOrganizationSettingsPayload { organization: Organization(org) })
     }
 }

@@ -83,7 +83,7 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
 }
 
 async fn execute(state: &AppState, request: async_graphql::Request, viewer: Viewer) -> Response {
-    let response = state.schema.execute(request.data(viewer)).await;
+    let response = state.schema.execute(crate::graphql::prepare(request, viewer, &state.store)).await;
     let mut http = axum::Json(response).into_response();
     http.headers_mut().insert(header::CACHE_CONTROL, "no-store".parse().expect("static header"));
     http

@@ -68,6 +68,7 @@ async fn serve(state: AppState, protocol: GraphQLProtocol, socket: WebSocket) {
         .on_connection_init(move |_| async move {
             let mut data = Data::default();
             data.insert(viewer);
+            data.insert(crate::graphql::loaders::user_loader(state.store.clone()));
             Ok(data)
         })
         .serve()

@@ -64,12 +64,13 @@ pub async fn find_usable_by_digest(
 /// The organization a token belongs to, so the caller's membership there can be checked before
 /// anything else about the token is read.
 pub async fn organization_of(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
-    Ok(api_token::Entity::find_by_id(id)
-        .select_only()
-        .column(api_token::Column::OrganizationId)
-        .into_tuple::<Uuid>()
-        .one(conn)
-        .await?)
+    super::locate::organization_of::<api_token::Entity>(
+        conn,
+        api_token::Column::Id,
+        api_token::Column::OrganizationId,
+        id,
+    )
+    .await
 }
 
 pub struct NewToken<'a> {

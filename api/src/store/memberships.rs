@@ -122,12 +122,13 @@ pub async fn remove(tx: &TenantTx, member: Membership, now: DateTime<Utc>) -> Re
 
 /// The organization a membership belongs to, so the caller's membership there can be checked first.
 pub async fn organization_of(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
-    Ok(membership::Entity::find_by_id(id)
-        .select_only()
-        .column(membership::Column::OrganizationId)
-        .into_tuple::<Uuid>()
-        .one(conn)
-        .await?)
+    super::locate::organization_of::<membership::Entity>(
+        conn,
+        membership::Column::Id,
+        membership::Column::OrganizationId,
+        id,
+    )
+    .await
 }
 
 pub async fn find_with_user(tx: &TenantTx, id: Uuid) -> Result<Option<(Membership, user::Model)>, StoreError> {

@@ -24,6 +24,7 @@ pub async fn create_with_admin(
         id: Set(Uuid::now_v7()),
         name: Set(name.into_inner()),
         slug: Set(slug.as_str().to_owned()),
+        min_score_to_send: Set(9),
         created_at: Set(now),
     }
     .insert(tx)
@@ -64,4 +65,12 @@ pub(super) async fn lock(tx: &TenantTx) -> Result<(), StoreError> {
         organization::Entity::find_by_id(tx.organization_id()).lock_exclusive().one(tx.conn()).await?;
     }
     Ok(())
+}
+
+/// Changes the send gate's minimum score.
+pub async fn set_min_score_to_send(tx: &TenantTx, minimum: u8) -> Result<Organization, StoreError> {
+    let org = get(tx).await?;
+    let mut active = sea_orm::IntoActiveModel::into_active_model(org);
+    active.min_score_to_send = Set(i16::from(minimum));
+    Ok(active.update(tx.conn()).await?)
 }

@@ -3,6 +3,7 @@ use uuid::Uuid;
 
 use super::StoreError;
 use crate::auth::OrgScope;
+use crate::domain::Role;
 
 /// A transaction over one organization's data, opened only from an [`OrgScope`].
 ///
@@ -13,6 +14,7 @@ pub struct TenantTx {
     tx: DatabaseTransaction,
     organization_id: Uuid,
     user_id: Uuid,
+    role: Role,
 }
 
 impl TenantTx {
@@ -26,7 +28,7 @@ impl TenantTx {
             ))
             .await?;
         }
-        Ok(Self { tx, organization_id: scope.organization_id(), user_id: scope.user_id() })
+        Ok(Self { tx, organization_id: scope.organization_id(), user_id: scope.user_id(), role: scope.role() })
     }
 
     pub fn organization_id(&self) -> Uuid {
@@ -35,6 +37,11 @@ impl TenantTx {
 
     pub fn user_id(&self) -> Uuid {
         self.user_id
+    }
+
+    /// The caller's role here; reads that depend on it (which handoffs a seller sees) use it.
+    pub fn role(&self) -> Role {
+        self.role
     }
 
     pub(super) fn conn(&self) -> &DatabaseTransaction {

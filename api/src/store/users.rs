@@ -40,3 +40,10 @@ pub async fn find_by_email(conn: &impl ConnectionTrait, email: &Email) -> Result
 pub async fn exists(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, StoreError> {
     Ok(user::Entity::find_by_id(id).count(conn).await? > 0)
 }
+
+pub async fn find_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<User>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(user::Entity::find().filter(user::Column::Id.is_in(ids.iter().copied())).all(conn).await?)
+}

@@ -1,0 +1,52 @@
+//! Who may do what with handoffs and their surroundings (SPEC "Tenancy and roles").
+
+use uuid::Uuid;
+
+use super::Role;
+
+/// Roles that build and send handoffs and manage partners and accounts.
+pub const PACKET_WRITERS: &[Role] = &[Role::Admin, Role::PartnerMarketer];
+/// Roles that grade handoffs (sales leadership grades in the open).
+pub const GRADERS: &[Role] = &[Role::Admin, Role::PartnerMarketer, Role::SalesLeader];
+/// Roles that change the organization's acceptance rules, such as the minimum score to send.
+pub const RULE_OWNERS: &[Role] = &[Role::Admin, Role::SalesLeader];
+
+/// Which handoffs a member sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoffVisibility {
+    /// Partner marketers and admins: every handoff, drafts included.
+    All,
+    /// Sales leaders: every handoff that has been sent.
+    SentOnly,
+    /// Sellers: sent handoffs addressed to them.
+    SentAddressedTo(Uuid),
+}
+
+pub fn handoff_visibility(role: Role, user_id: Uuid) -> HandoffVisibility {
+    match role {
+        Role::Admin | Role::PartnerMarketer => HandoffVisibility::All,
+        Role::SalesLeader => HandoffVisibility::SentOnly,
+        Role::Seller => HandoffVisibility::SentAddressedTo(user_id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_sees_its_share_of_handoffs() {
+        let me = Uuid::now_v7();
+        assert_eq!(handoff_visibility(Role::Admin, me), HandoffVisibility::All);
+        assert_eq!(handoff_visibility(Role::PartnerMarketer, me), HandoffVisibility::All);
+        assert_eq!(handoff_visibility(Role::SalesLeader, me), HandoffVisibility::SentOnly);
+        assert_eq!(handoff_visibility(Role::Seller, me), HandoffVisibility::SentAddressedTo(me));
+    }
+
+    #[test]
+    fn sales_leaders_grade_but_do_not_write_packets() {
+        assert!(GRADERS.contains(&Role::SalesLeader));
+        assert!(!PACKET_WRITERS.contains(&Role::SalesLeader));
+        assert!(!GRADERS.contains(&Role::Seller));
+    }
+}

@@ -1,0 +1,117 @@
+use super::Band;
+
+/// What the send gate looks at.
+#[derive(Debug, Clone, Copy)]
+pub struct SendCheck {
+    pub score: u8,
+    /// The organization's minimum score to send (9 unless changed).
+    pub minimum_score: u8,
+    pub has_seller: bool,
+    pub has_owner: bool,
+    pub has_next_action: bool,
+    pub has_response_window: bool,
+}
+
+/// Why a handoff may not be sent yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendBlocker {
+    /// NOT_A_HANDOFF_YET never goes out: it reads as a lead dump.
+    NotAHandoffYet,
+    BelowMinimumScore {
+        score: u8,
+        minimum: u8,
+    },
+    NoSeller,
+    NoOwner,
+    NoNextAction,
+    NoResponseWindow,
+}
+
+impl SendBlocker {
+    /// The input-facing name of what is missing, for error messages.
+    pub fn describe(self) -> String {
+        match self {
+            SendBlocker::NotAHandoffYet => "a NOT_A_HANDOFF_YET handoff cannot be sent".into(),
+            SendBlocker::BelowMinimumScore { score, minimum } => {
+                format!("the score {score} is below the organization's minimum score to send ({minimum})")
+            }
+            SendBlocker::NoSeller => "no seller is addressed".into(),
+            SendBlocker::NoOwner => "no owner is named".into(),
+            SendBlocker::NoNextAction => "no next action is set".into(),
+            SendBlocker::NoResponseWindow => "no response window is set".into(),
+        }
+    }
+}
+
+/// Every reason the handoff may not be sent; empty means it may go.
+pub fn check_send(check: SendCheck) -> Vec<SendBlocker> {
+    let mut blockers = Vec::new();
+    if Band::for_score(check.score) == Band::NotAHandoffYet {
+        blockers.push(SendBlocker::NotAHandoffYet);
+    }
+    if check.score < check.minimum_score {
+        blockers.push(SendBlocker::BelowMinimumScore { score: check.score, minimum: check.minimum_score });
+    }
+    for (present, blocker) in [
+        (check.has_seller, SendBlocker::NoSeller),
+        (check.has_owner, SendBlocker::NoOwner),
+        (check.has_next_action, SendBlocker::NoNextAction),
+        (check.has_response_window, SendBlocker::NoResponseWindow),
+    ] {
+        if !present {
+            blockers.push(blocker);
+        }
+    }
+    blockers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete(score: u8, minimum_score: u8) -> SendCheck {
+        SendCheck {
+            score,
+            minimum_score,
+            has_seller: true,
+            has_owner: true,
+            has_next_action: true,
+            has_response_window: true,
+        }
+    }
+
+    #[test]
+    fn a_complete_handoff_at_the_minimum_may_be_sent() {
+        assert!(check_send(complete(9, 9)).is_empty());
+        assert!(check_send(complete(18, 9)).is_empty());
+    }
+
+    #[test]
+    fn a_score_of_8_is_never_sent() {
+        assert_eq!(
+            check_send(complete(8, 9)),
+            vec![SendBlocker::NotAHandoffYet, SendBlocker::BelowMinimumScore { score: 8, minimum: 9 }]
+        );
+    }
+
+    #[test]
+    fn a_raised_minimum_holds_back_a_fix_before_volume_handoff() {
+        assert_eq!(check_send(complete(12, 13)), vec![SendBlocker::BelowMinimumScore { score: 12, minimum: 13 }]);
+        assert!(check_send(complete(13, 13)).is_empty());
+    }
+
+    #[test]
+    fn missing_seller_owner_next_action_or_window_each_block() {
+        let check = SendCheck {
+            has_seller: false,
+            has_owner: false,
+            has_next_action: false,
+            has_response_window: false,
+            ..complete(16, 9)
+        };
+        assert_eq!(
+            check_send(check),
+            vec![SendBlocker::NoSeller, SendBlocker::NoOwner, SendBlocker::NoNextAction, SendBlocker::NoResponseWindow]
+        );
+    }
+}

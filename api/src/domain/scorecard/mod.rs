@@ -1,0 +1,19 @@
+//! The scorecard rules (SPEC "The scorecard"): nine components graded STRONG / WEAK / MISSING, a
+//! score of 0–18, a band with its next step, the two weakest components, the plays that raise the
+//! score, the send gate, and the scorecard over the last handoffs. Pure functions only.
+
+mod band;
+mod component;
+mod gate;
+mod grades;
+mod lifecycle;
+mod plays;
+mod summary;
+
+pub use band::Band;
+pub use component::Component;
+pub use gate::{SendBlocker, SendCheck, check_send};
+pub use grades::{Grade, GradeSet};
+pub use lifecycle::{Decision, DecisionError, HandoffStatus, decide, is_overdue, respond_by};
+pub use plays::{Play, PlayContext, PlayTrigger, plays};
+pub use summary::{ScorecardSummary, summarize};

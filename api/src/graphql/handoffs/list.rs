@@ -1,0 +1,84 @@
+//! `Organization.handoffs`: filters, order, and keyset cursors that carry the sort key.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Enum, InputObject};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::types::Handoff;
+use crate::domain::PageSize;
+use crate::error::{AppError, AppResult, field};
+use crate::store::handoffs::{HandoffKey, HandoffPage, HandoffRow, HandoffSort};
+
+/// What to order handoffs by.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum HandoffOrderField {
+    /// Creation order.
+    CreatedAt,
+    /// Sent time; lists only handoffs that were sent.
+    SentAt,
+    Score,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum OrderDirection {
+    Asc,
+    Desc,
+}
+
+/// The order of a handoff list (default: newest first).
+#[derive(InputObject, Clone, Copy)]
+pub struct HandoffOrder {
+    pub field: HandoffOrderField,
+    #[graphql(default_with = "OrderDirection::Desc")]
+    pub direction: OrderDirection,
+}
+
+pub fn page(first: Option<i32>, after: Option<&str>, order: Option<HandoffOrder>) -> AppResult<HandoffPage> {
+    let limit = PageSize::parse(first).map_err(field("first"))?.get();
+    let order = order.unwrap_or(HandoffOrder { field: HandoffOrderField::CreatedAt, direction: OrderDirection::Desc });
+    let sort = match order.field {
+        HandoffOrderField::CreatedAt => HandoffSort::CreatedAt,
+        HandoffOrderField::SentAt => HandoffSort::SentAt,
+        HandoffOrderField::Score => HandoffSort::Score,
+    };
+    let after = after.map(decode_cursor).transpose()?;
+    if after.is_some_and(|key| key.sort() != sort) {
+        return Err(AppError::bad_input("after", "comes from a list in another order"));
+    }
+    Ok(HandoffPage { sort, descending: order.direction == OrderDirection::Desc, after, limit })
+}
+
+pub fn connection(handoffs: Vec<Handoff>, has_next: bool, page: HandoffPage) -> Connection<String, Handoff> {
+    let mut conn = Connection::new(page.after.is_some(), has_next);
+    conn.edges.extend(handoffs.into_iter().map(|h| Edge::new(encode_cursor(&h.view.row, page.sort), h)));
+    conn
+}
+
+fn encode_cursor(row: &HandoffRow, sort: HandoffSort) -> String {
+    let text = match HandoffKey::of(row, sort) {
+        HandoffKey::CreatedAt(id) => format!("h:c:{id}"),
+        HandoffKey::SentAt(at, id) => format!("h:t:{}:{id}", at.timestamp_micros()),
+        HandoffKey::Score(score, id) => format!("h:s:{score}:{id}"),
+    };
+    URL_SAFE_NO_PAD.encode(text)
+}
+
+fn decode_cursor(raw: &str) -> AppResult<HandoffKey> {
+    let invalid = || AppError::bad_input("after", "is not a cursor from this list");
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid())?).map_err(|_| invalid())?;
+    let parts: Vec<&str> = text.split(':').collect();
+    let id = |s: &str| Uuid::parse_str(s).map_err(|_| invalid());
+    match parts.as_slice() {
+        ["h", "c", uuid] => Ok(HandoffKey::CreatedAt(id(uuid)?)),
+        ["h", "t", micros, uuid] => {
+            let micros: i64 = micros.parse().map_err(|_| invalid())?;
+            let at: DateTime<Utc> = DateTime::from_timestamp_micros(micros).ok_or_else(invalid)?;
+            Ok(HandoffKey::SentAt(at, id(uuid)?))
+        }
+        ["h", "s", score, uuid] => Ok(HandoffKey::Score(score.parse().map_err(|_| invalid())?, id(uuid)?)),
+        _ => Err(invalid()),
+    }
+}

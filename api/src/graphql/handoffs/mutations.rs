@@ -1,0 +1,264 @@
+//! Building, grading, sending and answering handoffs.
+
+use std::collections::HashSet;
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::Utc;
+use uuid::Uuid;
+
+use super::super::accounts::member_with_role;
+use super::super::context::store;
+use super::super::ids::{Kind, decode};
+use super::super::scoping::{in_organization, owner_of};
+use super::inputs::{
+    ArchiveHandoffInput, CreateHandoffInput, GradeHandoffInput, PacketPatch, RespondToHandoffInput, SendHandoffInput,
+    UpdateHandoffInput,
+};
+use super::types::Handoff;
+use crate::domain::Role;
+use crate::domain::access::{GRADERS, PACKET_WRITERS};
+use crate::domain::scorecard::{
+    Component, Decision, DecisionError, HandoffStatus, SendCheck, check_send, decide, respond_by,
+};
+use crate::domain::text::{optional_text, required_text};
+use crate::error::{AppError, AppResult, field};
+use crate::store::grades::{self, NewGrade};
+use crate::store::handoffs::{self, Addressing, HandoffContent, HandoffRow, status_of};
+use crate::store::{TenantTx, accounts, handoff_views, memberships, organizations, partners, responses};
+
+macro_rules! payload {
+    ($name:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(SimpleObject)]
+        pub struct $name {
+            pub handoff: Handoff,
+        }
+    };
+}
+payload!(CreateHandoffPayload, "The new draft.");
+payload!(UpdateHandoffPayload, "The changed draft.");
+payload!(ArchiveHandoffPayload, "The archived handoff.");
+payload!(GradeHandoffPayload, "The handoff with its new grades, score and band.");
+payload!(SendHandoffPayload, "The handoff, landed: `sentAt` and `respondBy` are set.");
+payload!(RespondToHandoffPayload, "The handoff after the seller's answer.");
+
+/// The handoff as the caller now sees it, with everything its fields need.
+async fn view(tx: &TenantTx, id: Uuid) -> AppResult<Handoff> {
+    let row = handoffs::find(tx, id).await?.ok_or(AppError::NotFound(Some("handoffId")))?;
+    let mut views = handoff_views::load(tx, vec![row]).await?;
+    Ok(Handoff::new(views.remove(0)))
+}
+
+async fn locked(tx: &TenantTx, id: Uuid) -> AppResult<HandoffRow> {
+    handoffs::find_for_update(tx, id).await?.ok_or(AppError::NotFound(Some("handoffId")))
+}
+
+async fn usable_account(tx: &TenantTx, raw: &ID) -> AppResult<accounts::Account> {
+    let id = decode(raw, Kind::Account, "accountId")?;
+    let account = accounts::find(tx, id).await?.ok_or(AppError::NotFound(Some("accountId")))?;
+    if account.archived_at.is_some() {
+        return Err(AppError::bad_input("accountId", "the account is archived"));
+    }
+    Ok(account)
+}
+
+async fn usable_partner(tx: &TenantTx, raw: &ID) -> AppResult<Uuid> {
+    let id = decode(raw, Kind::Partner, "partnerId")?;
+    let partner = partners::find(tx, id).await?.ok_or(AppError::NotFound(Some("partnerId")))?;
+    if partner.archived_at.is_some() {
+        return Err(AppError::bad_input("partnerId", "the partner is archived"));
+    }
+    Ok(partner.id)
+}
+
+fn editable(row: &HandoffRow) -> AppResult<()> {
+    if row.archived_at.is_some() {
+        return Err(AppError::conflict(Some("handoffId"), "the handoff is archived"));
+    }
+    if status_of(row) != HandoffStatus::Draft {
+        return Err(AppError::conflict(Some("handoffId"), "a sent handoff cannot change, apart from its grades"));
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+pub struct HandoffMutation;
+
+#[Object]
+impl HandoffMutation {
+    /// PARTNER_MARKETER or ADMIN. Creates a DRAFT addressed to the account's seller unless
+    /// `sellerId` names another SELLER.
+    async fn create_handoff(&self, ctx: &Context<'_>, input: CreateHandoffInput) -> AppResult<CreateHandoffPayload> {
+        let scope = in_organization(ctx, &input.organization_id, PACKET_WRITERS).await?;
+        let title = required_text(&input.title, 200).map_err(field("title"))?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let account = usable_account(&tx, &input.account_id).await?;
+        let partner_id = usable_partner(&tx, &input.partner_id).await?;
+        let seller_id = match &input.seller_id {
+            Some(raw) => member_with_role(&tx, raw, "sellerId", &[Role::Seller]).await?,
+            None => account.seller_id,
+        };
+        let content = PacketPatch::of_create(&input).apply(&tx, HandoffContent::default()).await?;
+        let addressing = Addressing { title, account_id: account.id, partner_id, seller_id: Some(seller_id) };
+        let row = handoffs::create(&tx, addressing, content, Utc::now()).await?;
+        let handoff = view(&tx, row.id).await?;
+        tx.commit().await?;
+        Ok(CreateHandoffPayload { handoff })
+    }
+
+    /// PARTNER_MARKETER or ADMIN, drafts only: a sent handoff is immutable apart from its grades.
+    async fn update_handoff(&self, ctx: &Context<'_>, input: UpdateHandoffInput) -> AppResult<UpdateHandoffPayload> {
+        let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", PACKET_WRITERS).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = locked(&tx, id).await?;
+        editable(&row)?;
+        let title = match &input.title {
+            Some(t) => required_text(t, 200).map_err(field("title"))?,
+            None => row.title.clone(),
+        };
+        let account_id = match &input.account_id {
+            Some(raw) => usable_account(&tx, raw).await?.id,
+            None => row.account_id,
+        };
+        let partner_id = match &input.partner_id {
+            Some(raw) => usable_partner(&tx, raw).await?,
+            None => row.partner_id,
+        };
+        let seller_id = match &input.seller_id {
+            Some(raw) => Some(member_with_role(&tx, raw, "sellerId", &[Role::Seller]).await?),
+            None => row.seller_id,
+        };
+        let content = PacketPatch::of_update(input).apply(&tx, HandoffContent::of(&row)).await?;
+        let addressing = Addressing { title, account_id, partner_id, seller_id };
+        handoffs::update_draft(&tx, row, addressing, content, Utc::now()).await?;
+        let handoff = view(&tx, id).await?;
+        tx.commit().await?;
+        Ok(UpdateHandoffPayload { handoff })
+    }
+
+    /// PARTNER_MARKETER or ADMIN. An archived handoff leaves lists and scorecards; nothing is deleted.
+    async fn archive_handoff(&self, ctx: &Context<'_>, input: ArchiveHandoffInput) -> AppResult<ArchiveHandoffPayload> {
+        let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", PACKET_WRITERS).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = locked(&tx, id).await?;
+        handoffs::archive(&tx, row, Utc::now()).await?;
+        let handoff = view(&tx, id).await?;
+        tx.commit().await?;
+        Ok(ArchiveHandoffPayload { handoff })
+    }
+
+    /// PARTNER_MARKETER, SALES_LEADER or ADMIN. Grades any subset of the components; every grade
+    /// records who and when, and earlier grades stay in the history.
+    async fn grade_handoff(&self, ctx: &Context<'_>, input: GradeHandoffInput) -> AppResult<GradeHandoffPayload> {
+        let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", GRADERS).await?;
+        if input.grades.is_empty() {
+            return Err(AppError::bad_input("grades", "must hold at least one grade"));
+        }
+        let mut seen = HashSet::new();
+        let mut new = Vec::with_capacity(input.grades.len());
+        for g in input.grades {
+            let component: Component = g.component.into();
+            if !seen.insert(component) {
+                return Err(AppError::bad_input("grades", format!("grades {} twice", component.code())));
+            }
+            let note = optional_text(g.note.as_deref(), 2000).map_err(field("note"))?;
+            new.push(NewGrade { component, grade: g.grade.into(), note });
+        }
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = locked(&tx, id).await?;
+        let now = Utc::now();
+        grades::add(&tx, &row, new, now).await?;
+        let history = grades::of_handoffs(&tx, &[&row]).await?;
+        let set = grades::grade_set(grades::current(&history).get(&row.id).into_iter().flatten().map(|(c, r)| (c, *r)));
+        handoffs::set_score(&tx, row, set.score(), set.band(), now).await?;
+        let handoff = view(&tx, id).await?;
+        tx.commit().await?;
+        Ok(GradeHandoffPayload { handoff })
+    }
+
+    /// PARTNER_MARKETER or ADMIN. The send gate refuses a handoff below the organization's minimum
+    /// score (never NOT_A_HANDOFF_YET) or without a seller, owner, next action or response window.
+    async fn send_handoff(&self, ctx: &Context<'_>, input: SendHandoffInput) -> AppResult<SendHandoffPayload> {
+        let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", PACKET_WRITERS).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = locked(&tx, id).await?;
+        editable(&row)?;
+        let seller_is_seller = match row.seller_id {
+            Some(seller) => {
+                memberships::find_by_user(&tx, seller).await?.is_some_and(|m| Role::from(m.role) == Role::Seller)
+            }
+            None => false,
+        };
+        let organization = organizations::get(&tx).await?;
+        let current = view(&tx, id).await?;
+        let set = current.view.grade_set();
+        let blockers = check_send(SendCheck {
+            score: set.score(),
+            minimum_score: u8::try_from(organization.min_score_to_send).unwrap_or(9),
+            has_seller: seller_is_seller,
+            has_owner: row.owner_id.is_some(),
+            has_next_action: row.next_action.is_some(),
+            has_response_window: row.response_window_days.is_some(),
+        });
+        if !blockers.is_empty() {
+            let weakest: Vec<&str> = set.weakest_two().iter().map(|c| c.code()).collect();
+            let reasons: Vec<String> = blockers.iter().map(|b| b.describe()).collect();
+            return Err(AppError::bad_input(
+                "handoffId",
+                format!(
+                    "cannot send: score {} ({}), weakest components {}; {}",
+                    set.score(),
+                    set.band().code(),
+                    weakest.join(" and "),
+                    reasons.join("; ")
+                ),
+            ));
+        }
+        let now = Utc::now();
+        let window = row.response_window_days.and_then(|d| u16::try_from(d).ok()).unwrap_or(1);
+        if !handoffs::mark_sent(&tx, id, now, respond_by(now, window)).await? {
+            return Err(AppError::conflict(Some("handoffId"), "the handoff was sent already"));
+        }
+        let handoff = view(&tx, id).await?;
+        tx.commit().await?;
+        Ok(SendHandoffPayload { handoff })
+    }
+
+    /// The addressed seller only. ACCEPT and DECLINE are final (a second one is a `CONFLICT`);
+    /// REQUEST_CLARIFICATION is recorded and leaves the handoff open.
+    async fn respond_to_handoff(
+        &self,
+        ctx: &Context<'_>,
+        input: RespondToHandoffInput,
+    ) -> AppResult<RespondToHandoffPayload> {
+        let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", &Role::ALL).await?;
+        let decision: Decision = input.decision.into();
+        let failed: Vec<Component> = input.failed_components.unwrap_or_default().into_iter().map(Into::into).collect();
+        if !failed.is_empty() && decision != Decision::Decline {
+            return Err(AppError::bad_input("failedComponents", "only a DECLINE names failed components"));
+        }
+        let reason = optional_text(input.reason.as_deref(), 2000).map_err(field("reason"))?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = locked(&tx, id).await?;
+        if scope.role() != Role::Seller || row.seller_id != Some(scope.user_id()) {
+            return Err(AppError::Forbidden("only the addressed seller may respond to a handoff".into()));
+        }
+        if row.archived_at.is_some() {
+            return Err(AppError::conflict(Some("handoffId"), "the handoff is archived"));
+        }
+        let next = decide(status_of(&row), decision).map_err(|e| match e {
+            DecisionError::NotSent => AppError::conflict(Some("handoffId"), "the handoff has not been sent"),
+            DecisionError::AlreadyDecided(s) => {
+                AppError::conflict(Some("decision"), format!("the handoff was already {}", s.code()))
+            }
+        })?;
+        let now = Utc::now();
+        responses::add(&tx, &row, decision, reason, &failed, now).await?;
+        if next.is_final() && !handoffs::mark_decided(&tx, id, next, now).await? {
+            return Err(AppError::conflict(Some("decision"), "the handoff was decided already"));
+        }
+        let handoff = view(&tx, id).await?;
+        tx.commit().await?;
+        Ok(RespondToHandoffPayload { handoff })
+    }
+}

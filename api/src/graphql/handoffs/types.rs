@@ -1,0 +1,326 @@
+//! The `Handoff` type and the small types around it. Derived fields come from the domain rules.
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::super::accounts::Account;
+use super::super::context::store;
+use super::super::date::Date;
+use super::super::ids::{Kind, encode};
+use super::super::loaders::UserLoader;
+use super::super::partners::Partner;
+use super::super::scorecard_enums::{BandGql, ComponentGql, DecisionGql, GradeGql, HandoffStatusGql, PlayGql};
+use super::super::users::User;
+use crate::domain::scorecard::{Component, Grade, PlayContext, PlayTrigger as DomainTrigger, is_overdue, plays};
+use crate::error::{AppError, AppResult};
+use crate::store::grades::{self, GradeRow};
+use crate::store::handoff_views::HandoffView;
+use crate::store::handoffs::{self, proof_of, status_of};
+use crate::store::responses::{self, ResponseRow};
+
+/// A handoff from partner marketing to a seller, graded on nine components.
+pub struct Handoff {
+    pub view: HandoffView,
+    pub context: PlayContext,
+}
+
+impl Handoff {
+    pub fn new(view: HandoffView) -> Self {
+        Self { view, context: PlayContext::default() }
+    }
+
+    fn row(&self) -> &handoffs::HandoffRow {
+        &self.view.row
+    }
+}
+
+pub async fn load_user(ctx: &Context<'_>, id: Option<Uuid>) -> AppResult<Option<User>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(ctx.data_unchecked::<DataLoader<UserLoader>>().load_one(id).await?.map(User))
+}
+
+#[Object]
+impl Handoff {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Handoff, self.row().id)
+    }
+    /// A short name for the handoff, 1 to 200 characters.
+    async fn title(&self) -> &str {
+        &self.row().title
+    }
+    async fn status(&self) -> HandoffStatusGql {
+        status_of(self.row()).into()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row().created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.row().updated_at
+    }
+    /// When it landed with the seller.
+    async fn sent_at(&self) -> Option<DateTime<Utc>> {
+        self.row().sent_at
+    }
+    /// `sentAt` plus the response window.
+    async fn respond_by(&self) -> Option<DateTime<Utc>> {
+        self.row().respond_by
+    }
+    /// When the seller accepted or declined.
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.row().decided_at
+    }
+    /// Sent, undecided, and past `respondBy`: silence, the loudest distrust signal.
+    async fn overdue(&self) -> bool {
+        is_overdue(status_of(self.row()), self.row().respond_by, Utc::now())
+    }
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.row().archived_at
+    }
+
+    /// Sum of the nine grades' points, 0 to 18.
+    async fn score(&self) -> i32 {
+        i32::from(self.view.grade_set().score())
+    }
+    async fn band(&self) -> BandGql {
+        self.view.grade_set().band().into()
+    }
+    /// What the band says to do next, in plain words.
+    async fn band_guidance(&self) -> &'static str {
+        self.view.grade_set().band().guidance()
+    }
+    /// The two lowest-graded components, weakest first (ties in the table's order).
+    async fn weakest_components(&self) -> Vec<ComponentGql> {
+        self.view.grade_set().weakest_two().into_iter().map(Into::into).collect()
+    }
+    /// The plays that would raise the score.
+    async fn plays(&self) -> Vec<PlayGql> {
+        plays(&self.view.grade_set(), &self.context).into_iter().map(|t| t.play.into()).collect()
+    }
+    /// Each play with the components that triggered it.
+    async fn play_triggers(&self) -> Vec<PlayTrigger> {
+        plays(&self.view.grade_set(), &self.context).into_iter().map(PlayTrigger::from).collect()
+    }
+    /// Always nine, in the table's order; a component never graded is MISSING.
+    async fn grades(&self) -> Vec<ComponentGrade> {
+        Component::ALL
+            .into_iter()
+            .map(|c| match self.view.current_grades.get(&c) {
+                Some(row) => ComponentGrade::from_row(row).with_grader(self.view.person(Some(row.graded_by))),
+                None => ComponentGrade::ungraded(c),
+            })
+            .collect()
+    }
+    /// Every grading, oldest first, optionally of one component. Re-grading keeps the history.
+    async fn grade_history(
+        &self,
+        ctx: &Context<'_>,
+        component: Option<ComponentGql>,
+    ) -> AppResult<Vec<ComponentGrade>> {
+        let tx = tenant(ctx, self.row().organization_id).await?;
+        let rows = grades::history(&tx, self.row(), component.map(Into::into)).await?;
+        tx.commit().await?;
+        Ok(rows.iter().map(ComponentGrade::from_row).collect())
+    }
+    /// The seller's answers, oldest first.
+    async fn responses(&self, ctx: &Context<'_>) -> AppResult<Vec<HandoffResponse>> {
+        let tx = tenant(ctx, self.row().organization_id).await?;
+        let rows = responses::of_handoff(&tx, self.row()).await?;
+        tx.commit().await?;
+        Ok(rows.into_iter().map(HandoffResponse).collect())
+    }
+
+    /// The account the handoff is about.
+    async fn account(&self) -> AppResult<Account> {
+        self.view.account.clone().map(Account).ok_or_else(|| AppError::internal(MissingRow("account")))
+    }
+    async fn partner(&self) -> AppResult<Partner> {
+        self.view.partner.clone().map(Partner).ok_or_else(|| AppError::internal(MissingRow("partner")))
+    }
+    /// The addressed seller.
+    async fn seller(&self) -> Option<User> {
+        self.view.person(self.row().seller_id).cloned().map(User)
+    }
+    /// The partner marketer who created it.
+    async fn created_by(&self) -> Option<User> {
+        self.view.person(Some(self.row().created_by)).cloned().map(User)
+    }
+
+    /// Target account logic: why this account.
+    async fn why_this_account(&self) -> Option<&str> {
+        self.row().why_this_account.as_deref()
+    }
+    /// Target account logic: why now.
+    async fn why_now(&self) -> Option<&str> {
+        self.row().why_now.as_deref()
+    }
+    /// Partner context: who the partner is and why they fit, in a sentence a seller can repeat.
+    async fn partner_context(&self) -> Option<&str> {
+        self.row().partner_context.as_deref()
+    }
+    /// Relationship path: the named person on the partner's side.
+    async fn partner_person(&self) -> Option<&str> {
+        self.row().partner_person.as_deref()
+    }
+    /// Relationship path: the named person on our side.
+    async fn our_person(&self) -> Option<&str> {
+        self.row().our_person.as_deref()
+    }
+    /// Relationship path: the specific thread that connects them.
+    async fn connecting_thread(&self) -> Option<&str> {
+        self.row().connecting_thread.as_deref()
+    }
+    /// The buyer's problem, in the buyer's words.
+    async fn buyer_problem(&self) -> Option<&str> {
+        self.row().buyer_problem.as_deref()
+    }
+    /// Partner offer: what the partner will do (a teardown, a benchmark, a workshop…).
+    async fn offer_description(&self) -> Option<&str> {
+        self.row().offer_description.as_deref()
+    }
+    /// Partner offer: by when.
+    async fn offer_available_by(&self) -> Option<Date> {
+        self.row().offer_available_by.map(Date)
+    }
+    /// Partner offer: already agreed with the partner.
+    async fn offer_agreed_with_partner(&self) -> bool {
+        self.row().offer_agreed_with_partner
+    }
+    /// The one move the seller is asked to take.
+    async fn next_action(&self) -> Option<&str> {
+        self.row().next_action.as_deref()
+    }
+    /// When the next action is due.
+    async fn next_action_due_by(&self) -> Option<Date> {
+        self.row().next_action_due_by.map(Date)
+    }
+    /// The one named person who runs the next move.
+    async fn owner(&self) -> Option<User> {
+        self.view.person(self.row().owner_id).cloned().map(User)
+    }
+    /// Acceptance criteria: what counts as accepted.
+    async fn acceptance_definition(&self) -> Option<&str> {
+        self.row().acceptance_definition.as_deref()
+    }
+    /// Acceptance criteria: days the seller has to decide.
+    async fn response_window_days(&self) -> Option<i32> {
+        self.row().response_window_days.map(i32::from)
+    }
+    /// Sources a seller can verify in five minutes.
+    async fn proof(&self) -> Vec<ProofLink> {
+        proof_of(self.row()).into_iter().map(|p| ProofLink { label: p.label, url: p.url }).collect()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("a handoff's {0} row is missing")]
+struct MissingRow(&'static str);
+
+async fn tenant(ctx: &Context<'_>, organization_id: Uuid) -> AppResult<crate::store::TenantTx> {
+    let scope = super::super::context::viewer(ctx).require(organization_id, &crate::domain::Role::ALL).await?;
+    Ok(store(ctx).tenant(&scope).await?)
+}
+
+/// One component's grade.
+pub struct ComponentGrade {
+    component: Component,
+    grade: Grade,
+    note: Option<String>,
+    graded_by: Option<Uuid>,
+    /// The grader when already loaded with the handoff; otherwise loaded on demand.
+    grader: Option<User>,
+    graded_at: Option<DateTime<Utc>>,
+}
+
+impl ComponentGrade {
+    fn from_row(row: &GradeRow) -> Self {
+        Self {
+            component: Component::from_code(&row.component).unwrap_or(Component::TargetAccountLogic),
+            grade: Grade::from_code(&row.grade).unwrap_or(Grade::Missing),
+            note: row.note.clone(),
+            graded_by: Some(row.graded_by),
+            grader: None,
+            graded_at: Some(row.graded_at),
+        }
+    }
+
+    fn with_grader(mut self, grader: Option<&crate::store::users::User>) -> Self {
+        self.grader = grader.cloned().map(User);
+        self
+    }
+
+    fn ungraded(component: Component) -> Self {
+        Self { component, grade: Grade::Missing, note: None, graded_by: None, grader: None, graded_at: None }
+    }
+}
+
+#[Object]
+impl ComponentGrade {
+    async fn component(&self) -> ComponentGql {
+        self.component.into()
+    }
+    async fn grade(&self) -> GradeGql {
+        self.grade.into()
+    }
+    /// 2, 1 or 0.
+    async fn points(&self) -> i32 {
+        i32::from(self.grade.points())
+    }
+    async fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+    /// Who graded it; null for a component never graded.
+    async fn graded_by(&self, ctx: &Context<'_>) -> AppResult<Option<User>> {
+        match &self.grader {
+            Some(user) => Ok(Some(user.clone())),
+            None => load_user(ctx, self.graded_by).await,
+        }
+    }
+    async fn graded_at(&self) -> Option<DateTime<Utc>> {
+        self.graded_at
+    }
+}
+
+/// A play and the components that triggered it (none when an organization-level fact did).
+#[derive(SimpleObject)]
+pub struct PlayTrigger {
+    pub play: PlayGql,
+    pub components: Vec<ComponentGql>,
+}
+
+impl From<DomainTrigger> for PlayTrigger {
+    fn from(t: DomainTrigger) -> Self {
+        Self { play: t.play.into(), components: t.components.into_iter().map(Into::into).collect() }
+    }
+}
+
+/// A labelled source a seller can verify.
+#[derive(SimpleObject)]
+pub struct ProofLink {
+    pub label: String,
+    pub url: String,
+}
+
+/// A seller's answer to a handoff.
+pub struct HandoffResponse(ResponseRow);
+
+#[Object]
+impl HandoffResponse {
+    async fn decision(&self) -> DecisionGql {
+        responses::decision_of(&self.0).into()
+    }
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    /// Components the seller said failed them (declines only).
+    async fn failed_components(&self) -> Vec<ComponentGql> {
+        responses::failed_components_of(&self.0).into_iter().map(Into::into).collect()
+    }
+    async fn seller(&self, ctx: &Context<'_>) -> AppResult<Option<User>> {
+        load_user(ctx, Some(self.0.seller_id)).await
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}

@@ -1,0 +1,26 @@
+//! Batch loaders, one set per request (batching only, no cache, so nothing goes stale).
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::store::{Store, users};
+
+/// People by id. Users belong to no organization; callers reach them only through rows they may see.
+pub struct UserLoader(pub Store);
+
+impl Loader<Uuid> for UserLoader {
+    type Value = users::User;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = users::find_many(self.0.conn(), keys).await?;
+        Ok(rows.into_iter().map(|u| (u.id, u)).collect())
+    }
+}
+
+pub fn user_loader(store: Store) -> DataLoader<UserLoader> {
+    DataLoader::new(UserLoader(store), tokio::spawn)
+}

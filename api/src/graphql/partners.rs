@@ -1,0 +1,131 @@
+//! Partners: who the organization brings to sales. PARTNER_MARKETER and ADMIN write; members read.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::context::store;
+use super::ids::{Kind, encode};
+use super::scoping::{in_organization, owner_of};
+use crate::domain::access::PACKET_WRITERS;
+use crate::domain::text::{optional_text, required_text};
+use crate::error::{AppError, AppResult, field};
+use crate::store::partners::{self, PartnerFields};
+
+/// A partner company partner marketing brings to sales.
+#[derive(Clone)]
+pub struct Partner(pub partners::Partner);
+
+#[Object]
+impl Partner {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Partner, self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// What the partner sells.
+    async fn sells(&self) -> &str {
+        &self.0.sells
+    }
+    /// Why the partner matters for the organization's accounts.
+    async fn why_they_matter(&self) -> &str {
+        &self.0.why_they_matter
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// Set when archived; archived partners leave lists but keep their history.
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
+}
+
+/// A new partner.
+#[derive(InputObject)]
+pub struct CreatePartnerInput {
+    pub organization_id: ID,
+    /// 1 to 200 characters.
+    pub name: String,
+    /// What the partner sells.
+    pub sells: Option<String>,
+    /// Why the partner matters for this organization's accounts.
+    pub why_they_matter: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct CreatePartnerPayload {
+    pub partner: Partner,
+}
+
+/// Changes to a partner; omitted fields stay as they are.
+#[derive(InputObject)]
+pub struct UpdatePartnerInput {
+    pub id: ID,
+    pub name: Option<String>,
+    pub sells: Option<String>,
+    pub why_they_matter: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct UpdatePartnerPayload {
+    pub partner: Partner,
+}
+
+#[derive(InputObject)]
+pub struct ArchivePartnerInput {
+    pub id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct ArchivePartnerPayload {
+    pub partner: Partner,
+}
+
+fn fields(name: &str, sells: Option<&str>, why: Option<&str>) -> AppResult<PartnerFields> {
+    Ok(PartnerFields {
+        name: required_text(name, 200).map_err(field("name"))?,
+        sells: optional_text(sells, 2000).map_err(field("sells"))?.unwrap_or_default(),
+        why_they_matter: optional_text(why, 2000).map_err(field("whyTheyMatter"))?.unwrap_or_default(),
+    })
+}
+
+#[derive(Default)]
+pub struct PartnerMutation;
+
+#[Object]
+impl PartnerMutation {
+    /// PARTNER_MARKETER or ADMIN.
+    async fn create_partner(&self, ctx: &Context<'_>, input: CreatePartnerInput) -> AppResult<CreatePartnerPayload> {
+        let scope = in_organization(ctx, &input.organization_id, PACKET_WRITERS).await?;
+        let fields = fields(&input.name, input.sells.as_deref(), input.why_they_matter.as_deref())?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = partners::create(&tx, fields, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(CreatePartnerPayload { partner: Partner(row) })
+    }
+
+    /// PARTNER_MARKETER or ADMIN.
+    async fn update_partner(&self, ctx: &Context<'_>, input: UpdatePartnerInput) -> AppResult<UpdatePartnerPayload> {
+        let (scope, id) = owner_of(ctx, &input.id, Kind::Partner, "id", PACKET_WRITERS).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = partners::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+        let fields = fields(
+            input.name.as_deref().unwrap_or(&row.name),
+            Some(input.sells.as_deref().unwrap_or(&row.sells)),
+            Some(input.why_they_matter.as_deref().unwrap_or(&row.why_they_matter)),
+        )?;
+        let row = partners::update(&tx, row, fields, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(UpdatePartnerPayload { partner: Partner(row) })
+    }
+
+    /// PARTNER_MARKETER or ADMIN. Handoffs with this partner keep it.
+    async fn archive_partner(&self, ctx: &Context<'_>, input: ArchivePartnerInput) -> AppResult<ArchivePartnerPayload> {
+        let (scope, id) = owner_of(ctx, &input.id, Kind::Partner, "id", PACKET_WRITERS).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = partners::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+        let row = partners::archive(&tx, row, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(ArchivePartnerPayload { partner: Partner(row) })
+    }
+}

@@ -1,0 +1,65 @@
+//! `Organization.scorecard`: the last N handoffs actually sent, not the best ones.
+
+use async_graphql::{Object, SimpleObject};
+
+use super::handoffs::Handoff;
+use super::handoffs::types::PlayTrigger;
+use super::scorecard_enums::{BandGql, ComponentGql, PlayGql};
+use crate::domain::scorecard::{Component, ScorecardSummary};
+
+/// A component's average points across the scorecard's handoffs.
+#[derive(SimpleObject)]
+pub struct ComponentAverage {
+    pub component: ComponentGql,
+    /// 0 to 2.
+    pub average_points: f64,
+}
+
+/// The scorecard over the organization's last sent handoffs.
+pub struct Scorecard {
+    pub summary: ScorecardSummary,
+    pub handoffs: Vec<Handoff>,
+}
+
+#[Object]
+impl Scorecard {
+    /// How many handoffs it covers (0 when none was sent).
+    async fn handoff_count(&self) -> i32 {
+        self.summary.handoff_count as i32
+    }
+    /// Average score, 0 to 18; null with no handoffs.
+    async fn average_score(&self) -> Option<f64> {
+        self.summary.average_score
+    }
+    /// The band of the average: it must reach a band's lowest score.
+    async fn band(&self) -> Option<BandGql> {
+        self.summary.band.map(Into::into)
+    }
+    /// The band's next step.
+    async fn band_guidance(&self) -> Option<&'static str> {
+        self.summary.band.map(|b| b.guidance())
+    }
+    /// Per-component average points, in the table's order; empty with no handoffs.
+    async fn component_averages(&self) -> Vec<ComponentAverage> {
+        let Some(averages) = self.summary.component_averages else { return Vec::new() };
+        Component::ALL
+            .into_iter()
+            .map(|c| ComponentAverage { component: c.into(), average_points: averages[c.index()] })
+            .collect()
+    }
+    /// The two components with the lowest average, weakest first (ties in the table's order).
+    async fn weakest_components(&self) -> Vec<ComponentGql> {
+        self.summary.weakest.iter().map(|c| (*c).into()).collect()
+    }
+    /// Plays for the components at their typical (nearest) grade.
+    async fn plays(&self) -> Vec<PlayGql> {
+        self.summary.plays.iter().map(|t| t.play.into()).collect()
+    }
+    async fn play_triggers(&self) -> Vec<PlayTrigger> {
+        self.summary.plays.iter().cloned().map(PlayTrigger::from).collect()
+    }
+    /// The handoffs it covers, newest sent first.
+    async fn handoffs(&self) -> &[Handoff] {
+        &self.handoffs
+    }
+}

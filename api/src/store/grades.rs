@@ -1,0 +1,85 @@
+//! Grade history. Reads start from handoff rows the caller could see, so they inherit its visibility.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::handoff_grade;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+use super::handoffs::HandoffRow;
+use super::{StoreError, TenantTx};
+use crate::domain::scorecard::{Component, Grade, GradeSet};
+
+pub use handoff_grade::Model as GradeRow;
+
+pub struct NewGrade {
+    pub component: Component,
+    pub grade: Grade,
+    pub note: Option<String>,
+}
+
+pub async fn add(
+    tx: &TenantTx,
+    handoff: &HandoffRow,
+    grades: Vec<NewGrade>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let rows = grades.into_iter().map(|g| handoff_grade::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(tx.organization_id()),
+        handoff_id: Set(handoff.id),
+        component: Set(g.component.code().to_owned()),
+        grade: Set(g.grade.code().to_owned()),
+        note: Set(g.note),
+        graded_by: Set(tx.user_id()),
+        graded_at: Set(now),
+    });
+    handoff_grade::Entity::insert_many(rows).exec(tx.conn()).await?;
+    Ok(())
+}
+
+/// Every grading of these handoffs, oldest first.
+pub async fn of_handoffs(tx: &TenantTx, handoffs: &[&HandoffRow]) -> Result<Vec<GradeRow>, StoreError> {
+    if handoffs.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(handoff_grade::Entity::find()
+        .filter(handoff_grade::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(handoff_grade::Column::HandoffId.is_in(handoffs.iter().map(|h| h.id)))
+        .order_by_asc(handoff_grade::Column::Id)
+        .all(tx.conn())
+        .await?)
+}
+
+/// The history of one handoff's grades, oldest first, optionally for one component.
+pub async fn history(
+    tx: &TenantTx,
+    handoff: &HandoffRow,
+    component: Option<Component>,
+) -> Result<Vec<GradeRow>, StoreError> {
+    let mut query = handoff_grade::Entity::find()
+        .filter(handoff_grade::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(handoff_grade::Column::HandoffId.eq(handoff.id))
+        .order_by_asc(handoff_grade::Column::Id);
+    if let Some(component) = component {
+        query = query.filter(handoff_grade::Column::Component.eq(component.code()));
+    }
+    Ok(query.all(tx.conn()).await?)
+}
+
+/// The current (latest) grading of each component, per handoff. Rows must be oldest first.
+pub fn current(rows: &[GradeRow]) -> HashMap<Uuid, HashMap<Component, &GradeRow>> {
+    let mut out: HashMap<Uuid, HashMap<Component, &GradeRow>> = HashMap::new();
+    for row in rows {
+        if let Some(component) = Component::from_code(&row.component) {
+            out.entry(row.handoff_id).or_default().insert(component, row);
+        }
+    }
+    out
+}
+
+/// The grade set of one handoff from its current gradings; ungraded components are MISSING.
+pub fn grade_set<'a>(current: impl IntoIterator<Item = (&'a Component, &'a GradeRow)>) -> GradeSet {
+    GradeSet::from_pairs(current.into_iter().filter_map(|(c, row)| Grade::from_code(&row.grade).map(|g| (*c, g))))
+}

@@ -1,0 +1,66 @@
+//! Sellers' answers to handoffs, kept whole: every clarification request, accept and decline.
+
+use chrono::{DateTime, Utc};
+use entity::handoff_response;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+use super::handoffs::HandoffRow;
+use super::{StoreError, TenantTx};
+use crate::domain::scorecard::{Component, Decision};
+
+pub use handoff_response::Model as ResponseRow;
+
+pub fn decision_code(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Accept => "ACCEPT",
+        Decision::Decline => "DECLINE",
+        Decision::RequestClarification => "REQUEST_CLARIFICATION",
+    }
+}
+
+pub fn decision_of(row: &ResponseRow) -> Decision {
+    match row.decision.as_str() {
+        "ACCEPT" => Decision::Accept,
+        "DECLINE" => Decision::Decline,
+        _ => Decision::RequestClarification,
+    }
+}
+
+pub fn failed_components_of(row: &ResponseRow) -> Vec<Component> {
+    let codes: Vec<String> = serde_json::from_value(row.failed_components.clone()).unwrap_or_default();
+    codes.iter().filter_map(|c| Component::from_code(c)).collect()
+}
+
+pub async fn add(
+    tx: &TenantTx,
+    handoff: &HandoffRow,
+    decision: Decision,
+    reason: Option<String>,
+    failed_components: &[Component],
+    now: DateTime<Utc>,
+) -> Result<ResponseRow, StoreError> {
+    let codes: Vec<&str> = failed_components.iter().map(|c| c.code()).collect();
+    Ok(handoff_response::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(tx.organization_id()),
+        handoff_id: Set(handoff.id),
+        seller_id: Set(tx.user_id()),
+        decision: Set(decision_code(decision).to_owned()),
+        reason: Set(reason),
+        failed_components: Set(serde_json::json!(codes)),
+        created_at: Set(now),
+    }
+    .insert(tx.conn())
+    .await?)
+}
+
+/// A handoff's responses, oldest first.
+pub async fn of_handoff(tx: &TenantTx, handoff: &HandoffRow) -> Result<Vec<ResponseRow>, StoreError> {
+    Ok(handoff_response::Entity::find()
+        .filter(handoff_response::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(handoff_response::Column::HandoffId.eq(handoff.id))
+        .order_by_asc(handoff_response::Column::Id)
+        .all(tx.conn())
+        .await?)
+}

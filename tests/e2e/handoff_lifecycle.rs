@@ -1,0 +1,394 @@
+//! A handoff from draft to decision, with its derived fields, over HTTP.
+
+use handoff_e2e::{COMPONENTS, TestApp, error_code, error_field};
+use serde_json::json;
+
+const HANDOFF: &str = "query($id: ID!) { node(id: $id) { ... on Handoff {
+    title status score band bandGuidance weakestComponents plays playTriggers { play components }
+    sentAt respondBy overdue decidedAt
+    grades { component grade points note gradedBy { email } }
+    account { name } partner { name } seller { email } owner { email } createdBy { email }
+    nextAction responseWindowDays proof { label url }
+    responses { decision reason failedComponents seller { email } }
+} } }";
+
+const RESPOND: &str =
+    "mutation($i: RespondToHandoffInput!) { respondToHandoff(input: $i) { handoff { status decidedAt } } }";
+
+#[tokio::test]
+async fn a_handoff_goes_from_draft_to_accepted() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "Globex close-time teardown").await;
+
+    let draft = &app.ok(Some(&team.marketer.token), HANDOFF, json!({ "id": id })).await["node"];
+    assert_eq!(draft["status"], "DRAFT");
+    assert_eq!(draft["score"], 0);
+    assert_eq!(draft["band"], "NOT_A_HANDOFF_YET");
+    assert!(draft["bandGuidance"].as_str().unwrap().contains("lead dump"));
+    assert_eq!(draft["grades"].as_array().unwrap().len(), 9);
+    let order: Vec<&str> =
+        draft["grades"].as_array().unwrap().iter().map(|g| g["component"].as_str().unwrap()).collect();
+    assert_eq!(order, COMPONENTS);
+    assert!(draft["grades"].as_array().unwrap().iter().all(|g| g["grade"] == "MISSING" && g["points"] == 0));
+    assert_eq!(draft["weakestComponents"], json!(["TARGET_ACCOUNT_LOGIC", "PARTNER_CONTEXT"]));
+    assert_eq!(draft["plays"], json!(["REBUILD_THE_PACKET", "SHRINK_THE_ASK", "RENEGOTIATE_THE_RULE"]));
+    assert_eq!(draft["seller"]["email"], team.seller.email);
+    assert_eq!(draft["owner"]["email"], team.marketer.email);
+    assert_eq!(draft["proof"], json!([{ "label": "Case study", "url": "https://example.com/case" }]));
+
+    let graded = app
+        .grade_all(
+            &team.marketer,
+            &id,
+            ["STRONG", "STRONG", "WEAK", "STRONG", "STRONG", "STRONG", "STRONG", "STRONG", "WEAK"],
+        )
+        .await;
+    assert_eq!(graded, json!({ "score": 16, "band": "SALES_READY" }));
+
+    let sent = app.send(&team.marketer, &id).await;
+    assert!(sent.get("errors").is_none(), "{sent:#}");
+    let sent = &sent["data"]["sendHandoff"]["handoff"];
+    assert_eq!(sent["status"], "SENT");
+    let sent_at = chrono::DateTime::parse_from_rfc3339(sent["sentAt"].as_str().unwrap()).unwrap();
+    let respond_by = chrono::DateTime::parse_from_rfc3339(sent["respondBy"].as_str().unwrap()).unwrap();
+    assert_eq!(respond_by - sent_at, chrono::Duration::days(3));
+
+    let seen = &app.ok(Some(&team.seller.token), HANDOFF, json!({ "id": id })).await["node"];
+    assert_eq!(seen["status"], "SENT");
+    assert_eq!(seen["overdue"], false);
+    assert_eq!(seen["weakestComponents"], json!(["RELATIONSHIP_PATH", "PROOF"]));
+    assert_eq!(seen["playTriggers"], json!([{ "play": "REBUILD_THE_PACKET", "components": ["RELATIONSHIP_PATH"] }]));
+
+    let accepted = app
+        .ok(
+            Some(&team.seller.token),
+            RESPOND,
+            json!({ "i": { "handoffId": id, "decision": "ACCEPT", "reason": "Booked for Thursday" } }),
+        )
+        .await;
+    assert_eq!(accepted["respondToHandoff"]["handoff"]["status"], "ACCEPTED");
+    assert!(accepted["respondToHandoff"]["handoff"]["decidedAt"].is_string());
+    let after = &app.ok(Some(&team.leader.token), HANDOFF, json!({ "id": id })).await["node"];
+    assert_eq!(
+        after["responses"],
+        json!([{ "decision": "ACCEPT", "reason": "Booked for Thursday", "failedComponents": [], "seller": { "email": team.seller.email } }])
+    );
+}
+
+#[tokio::test]
+async fn the_send_gate_refuses_a_lead_dump_and_says_why() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "Thin").await;
+    // 8 points: NOT_A_HANDOFF_YET.
+    app.grade_all(
+        &team.marketer,
+        &id,
+        ["STRONG", "STRONG", "STRONG", "STRONG", "MISSING", "MISSING", "MISSING", "MISSING", "MISSING"],
+    )
+    .await;
+    let refused = app.send(&team.marketer, &id).await;
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"));
+    assert_eq!(error_field(&refused), Some("handoffId"));
+    let message = refused["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("score 8") && message.contains("NOT_A_HANDOFF_YET"), "{message}");
+    assert!(message.contains("PARTNER_OFFER") && message.contains("NEXT_ACTION"), "{message}");
+    // Still a draft: nothing was half-written.
+    let node = app
+        .ok(
+            Some(&team.marketer.token),
+            "query($id: ID!) { node(id: $id) { ... on Handoff { status sentAt } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(node["node"], json!({ "status": "DRAFT", "sentAt": null }));
+    // 9 points is enough with the default minimum.
+    app.grade_all(
+        &team.marketer,
+        &id,
+        ["STRONG", "STRONG", "STRONG", "STRONG", "WEAK", "MISSING", "MISSING", "MISSING", "MISSING"],
+    )
+    .await;
+    let sent = app.send(&team.marketer, &id).await;
+    assert_eq!(sent["data"]["sendHandoff"]["handoff"]["status"], "SENT", "{sent:#}");
+}
+
+#[tokio::test]
+async fn the_minimum_score_to_send_is_a_sales_leaders_setting() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let settings = "mutation($i: UpdateOrganizationSettingsInput!) { updateOrganizationSettings(input: $i) { organization { minimumScoreToSend } } }";
+    let by_marketer = app
+        .gql(
+            Some(&team.marketer.token),
+            settings,
+            json!({ "i": { "organizationId": team.org_id, "minimumScoreToSend": 13 } }),
+        )
+        .await;
+    assert_eq!(error_code(&by_marketer), Some("FORBIDDEN"));
+    let too_low = app
+        .gql(
+            Some(&team.leader.token),
+            settings,
+            json!({ "i": { "organizationId": team.org_id, "minimumScoreToSend": 8 } }),
+        )
+        .await;
+    assert_eq!(error_field(&too_low), Some("minimumScoreToSend"));
+    let set = app
+        .ok(
+            Some(&team.leader.token),
+            settings,
+            json!({ "i": { "organizationId": team.org_id, "minimumScoreToSend": 13 } }),
+        )
+        .await;
+    assert_eq!(set["updateOrganizationSettings"]["organization"]["minimumScoreToSend"], 13);
+
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "Twelve").await;
+    app.grade_all(
+        &team.marketer,
+        &id,
+        ["STRONG", "STRONG", "STRONG", "STRONG", "STRONG", "STRONG", "MISSING", "MISSING", "MISSING"],
+    )
+    .await;
+    let refused = app.send(&team.marketer, &id).await;
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"));
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("minimum score to send (13)"));
+}
+
+#[tokio::test]
+async fn a_handoff_without_owner_next_action_or_window_cannot_be_sent() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "Incomplete").await;
+    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    app.ok(
+        Some(&team.marketer.token),
+        "mutation($i: UpdateHandoffInput!) { updateHandoff(input: $i) { handoff { owner { id } nextAction responseWindowDays } } }",
+        json!({ "i": { "handoffId": id, "ownerId": null, "nextAction": null, "responseWindowDays": null } }),
+    )
+    .await;
+    let refused = app.send(&team.marketer, &id).await;
+    let message = refused["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("no owner") && message.contains("no next action") && message.contains("no response window"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn only_the_addressed_seller_decides_and_only_once() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "Decide me").await;
+    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    app.send(&team.marketer, &id).await;
+
+    let colleague =
+        app.gql(Some(&team.seller2.token), RESPOND, json!({ "i": { "handoffId": id, "decision": "ACCEPT" } })).await;
+    assert_eq!(error_code(&colleague), Some("NOT_FOUND"), "another seller does not even see it");
+    let marketer =
+        app.gql(Some(&team.marketer.token), RESPOND, json!({ "i": { "handoffId": id, "decision": "ACCEPT" } })).await;
+    assert_eq!(error_code(&marketer), Some("FORBIDDEN"));
+    let leader =
+        app.gql(Some(&team.leader.token), RESPOND, json!({ "i": { "handoffId": id, "decision": "DECLINE" } })).await;
+    assert_eq!(error_code(&leader), Some("FORBIDDEN"));
+
+    let wrong_shape = app
+        .gql(
+            Some(&team.seller.token),
+            RESPOND,
+            json!({ "i": { "handoffId": id, "decision": "ACCEPT", "failedComponents": ["PROOF"] } }),
+        )
+        .await;
+    assert_eq!(error_field(&wrong_shape), Some("failedComponents"));
+
+    let clarify = app
+        .ok(
+            Some(&team.seller.token),
+            RESPOND,
+            json!({ "i": { "handoffId": id, "decision": "REQUEST_CLARIFICATION", "reason": "Who is the contact?" } }),
+        )
+        .await;
+    assert_eq!(clarify["respondToHandoff"]["handoff"]["status"], "SENT");
+    let declined = app
+        .ok(Some(&team.seller.token), RESPOND, json!({ "i": { "handoffId": id, "decision": "DECLINE", "failedComponents": ["RELATIONSHIP_PATH", "PROOF"] } }))
+        .await;
+    assert_eq!(declined["respondToHandoff"]["handoff"]["status"], "DECLINED");
+    let again =
+        app.gql(Some(&team.seller.token), RESPOND, json!({ "i": { "handoffId": id, "decision": "ACCEPT" } })).await;
+    assert_eq!(error_code(&again), Some("CONFLICT"));
+
+    let responses = app
+        .ok(
+            Some(&team.marketer.token),
+            "query($id: ID!) { node(id: $id) { ... on Handoff { status responses { decision failedComponents } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        responses["node"],
+        json!({ "status": "DECLINED", "responses": [
+            { "decision": "REQUEST_CLARIFICATION", "failedComponents": [] },
+            { "decision": "DECLINE", "failedComponents": ["RELATIONSHIP_PATH", "PROOF"] }
+        ] })
+    );
+}
+
+#[tokio::test]
+async fn a_draft_cannot_be_answered_and_a_sent_handoff_cannot_be_edited() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "Draft").await;
+    let early =
+        app.gql(Some(&team.seller.token), RESPOND, json!({ "i": { "handoffId": id, "decision": "ACCEPT" } })).await;
+    assert_eq!(error_code(&early), Some("NOT_FOUND"), "sellers never see drafts");
+    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    app.send(&team.marketer, &id).await;
+    let edit = app
+        .gql(
+            Some(&team.marketer.token),
+            "mutation($i: UpdateHandoffInput!) { updateHandoff(input: $i) { handoff { title } } }",
+            json!({ "i": { "handoffId": id, "title": "New" } }),
+        )
+        .await;
+    assert_eq!(error_code(&edit), Some("CONFLICT"));
+    let twice = app.send(&team.marketer, &id).await;
+    assert_eq!(error_code(&twice), Some("CONFLICT"));
+    // Grades stay open after sending.
+    let regraded = app.grade_all(&team.leader, &id, ["WEAK"; 9]).await;
+    assert_eq!(regraded["score"], 9);
+}
+
+#[tokio::test]
+async fn regrading_keeps_the_history() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "History").await;
+    let grade = "mutation($i: GradeHandoffInput!) { gradeHandoff(input: $i) { handoff { score grades { component grade note gradedBy { email } } } } }";
+    app.ok(
+        Some(&team.marketer.token),
+        grade,
+        json!({ "i": { "handoffId": id, "grades": [{ "component": "PROOF", "grade": "WEAK", "note": "one link" }] } }),
+    )
+    .await;
+    let latest = app
+        .ok(Some(&team.admin.token), grade, json!({ "i": { "handoffId": id, "grades": [{ "component": "PROOF", "grade": "STRONG" }, { "component": "OWNER", "grade": "STRONG" }] } }))
+        .await;
+    let handoff = &latest["gradeHandoff"]["handoff"];
+    assert_eq!(handoff["score"], 4);
+    assert_eq!(
+        handoff["grades"][8],
+        json!({ "component": "PROOF", "grade": "STRONG", "note": null, "gradedBy": { "email": team.admin.email } })
+    );
+    let history = app
+        .ok(Some(&team.marketer.token), "query($id: ID!) { node(id: $id) { ... on Handoff { gradeHistory(component: PROOF) { grade note gradedBy { email } gradedAt } } } }", json!({ "id": id }))
+        .await;
+    let history = history["node"]["gradeHistory"].as_array().unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0]["grade"], "WEAK");
+    assert_eq!(history[0]["note"], "one link");
+    assert_eq!(history[0]["gradedBy"]["email"], team.marketer.email);
+    assert_eq!(history[1]["grade"], "STRONG");
+}
+
+#[tokio::test]
+async fn grading_input_is_checked_and_refused_whole() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "Checks").await;
+    let grade = "mutation($i: GradeHandoffInput!) { gradeHandoff(input: $i) { handoff { score } } }";
+    let twice = app
+        .gql(Some(&team.marketer.token), grade, json!({ "i": { "handoffId": id, "grades": [{ "component": "PROOF", "grade": "STRONG" }, { "component": "PROOF", "grade": "WEAK" }] } }))
+        .await;
+    assert_eq!(error_field(&twice), Some("grades"));
+    let empty = app.gql(Some(&team.marketer.token), grade, json!({ "i": { "handoffId": id, "grades": [] } })).await;
+    assert_eq!(error_field(&empty), Some("grades"));
+    let by_seller = app
+        .gql(
+            Some(&team.seller.token),
+            grade,
+            json!({ "i": { "handoffId": id, "grades": [{ "component": "PROOF", "grade": "STRONG" }] } }),
+        )
+        .await;
+    assert_eq!(error_code(&by_seller), Some("FORBIDDEN"));
+    let score = app
+        .ok(
+            Some(&team.marketer.token),
+            "query($id: ID!) { node(id: $id) { ... on Handoff { score } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(score["node"]["score"], 0);
+}
+
+#[tokio::test]
+async fn packet_input_is_parsed_with_the_field_named() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let create = "mutation($i: CreateHandoffInput!) { createHandoff(input: $i) { handoff { id } } }";
+    let base = json!({ "organizationId": team.org_id, "accountId": account, "partnerId": partner, "title": "x" });
+    for (patch, field) in [
+        (json!({ "responseWindowDays": 0 }), "responseWindowDays"),
+        (json!({ "proof": [{ "label": "x", "url": "ftp://example.com" }] }), "proof"),
+        (json!({ "ownerId": app.sign_up("outsider@example.com").await.user_id }), "ownerId"),
+        (json!({ "sellerId": team.marketer.user_id }), "sellerId"),
+        (json!({ "title": "  " }), "title"),
+    ] {
+        let mut input = base.clone();
+        input.as_object_mut().unwrap().extend(patch.as_object().unwrap().clone());
+        let body = app.gql(Some(&team.marketer.token), create, json!({ "i": input })).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{field}: {body:#}");
+        assert_eq!(error_field(&body), Some(field));
+    }
+    let list = app
+        .ok(
+            Some(&team.marketer.token),
+            "query($s: String!) { organization(slug: $s) { handoffs { edges { cursor } } } }",
+            json!({ "s": team.slug }),
+        )
+        .await;
+    assert_eq!(list["organization"]["handoffs"]["edges"], json!([]), "refused creations wrote nothing");
+}
+
+#[tokio::test]
+async fn sales_leaders_grade_but_do_not_edit_packets() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let body = app
+        .gql(
+            Some(&team.leader.token),
+            "mutation($i: CreateHandoffInput!) { createHandoff(input: $i) { handoff { id } } }",
+            json!({ "i": { "organizationId": team.org_id, "accountId": account, "partnerId": partner, "title": "x" } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"));
+    let partner_by_seller = app
+        .gql(
+            Some(&team.seller.token),
+            "mutation($i: CreatePartnerInput!) { createPartner(input: $i) { partner { id } } }",
+            json!({ "i": { "organizationId": team.org_id, "name": "x" } }),
+        )
+        .await;
+    assert_eq!(error_code(&partner_by_seller), Some("FORBIDDEN"));
+}
