@@ -74,6 +74,10 @@ pub struct Settings {
     #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = 500, global = true)]
     pub max_query_complexity: usize,
 
+    /// Load a demo organization (once) and print its logins; development mode only.
+    #[arg(long, global = true)]
+    pub demo: bool,
+
     /// Log filter, e.g. `info` or `handoff_api=debug,info` (`RUST_LOG` wins when set).
     #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
     pub log_level: String,
@@ -91,6 +95,8 @@ pub enum ConfigError {
     WeakSecret,
     #[error("JWT_SECRET is the development secret; set a secret of your own in production mode")]
     DevelopmentSecret,
+    #[error("--demo loads accounts with a published password and is refused in production mode")]
+    DemoInProduction,
 }
 
 /// The resolved configuration the server runs with.
@@ -105,6 +111,8 @@ pub struct Config {
     pub graphiql: bool,
     pub max_body_bytes: usize,
     pub limits: Limits,
+    /// Load the demo organization on start.
+    pub demo: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -138,6 +146,9 @@ impl Settings {
 
     pub fn resolve(&self) -> Result<Config, ConfigError> {
         let production = self.is_production();
+        if production && self.demo {
+            return Err(ConfigError::DemoInProduction);
+        }
         let jwt_secret = match (&self.jwt_secret, production) {
             (Some(s), true) if s == DEVELOPMENT_SECRET => return Err(ConfigError::DevelopmentSecret),
             (Some(s), true) if s.len() < MIN_SECRET_BYTES => return Err(ConfigError::WeakSecret),
@@ -159,6 +170,7 @@ impl Settings {
                 max_complexity: self.max_query_complexity,
                 introspection: self.introspection.unwrap_or(!production),
             },
+            demo: self.demo,
         })
     }
 
@@ -180,6 +192,7 @@ impl Config {
             graphiql: true,
             max_body_bytes: 1024 * 1024,
             limits: Limits::default(),
+            demo: false,
         }
     }
 }
@@ -217,6 +230,16 @@ mod tests {
             settings(&["--production", "--jwt-secret", DEVELOPMENT_SECRET]).resolve(),
             Err(ConfigError::DevelopmentSecret)
         ));
+    }
+
+    #[test]
+    fn demo_data_is_refused_in_production() {
+        let secret = "x".repeat(40);
+        assert!(matches!(
+            settings(&["--production", "--jwt-secret", &secret, "--demo"]).resolve(),
+            Err(ConfigError::DemoInProduction)
+        ));
+        assert!(settings(&["--demo"]).resolve().unwrap().demo);
     }
 
     #[test]

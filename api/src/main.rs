@@ -87,6 +87,17 @@ async fn serve(settings: Settings) -> Result<(), String> {
     if config.graphiql {
         println!("  GraphiQL:         {url}/");
     }
+    if let Some(demo) = running.demo_logins() {
+        let state = if demo.loaded_now { "loaded" } else { "already loaded" };
+        println!(
+            "  Demo organization `{}` {state}; log in with password `{}` as:",
+            handoff_api::demo::SLUG,
+            demo.password
+        );
+        for (role, email) in &demo.people {
+            println!("    {role:<17} {email}");
+        }
+    }
     server::shutdown_signal().await;
     tracing::info!("shutting down: draining in-flight requests");
     running.stop().await.map_err(|e| e.to_string())

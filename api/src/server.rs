@@ -23,6 +23,8 @@ pub enum StartError {
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error("token signing does not work: {0}")]
     Jwt(#[from] JwtError),
+    #[error(transparent)]
+    Demo(#[from] crate::demo::DemoError),
 }
 
 /// A running server; dropping it leaves it running until the runtime ends, `stop` drains it.
@@ -31,6 +33,7 @@ pub struct Server {
     store: Store,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    demo: Option<crate::demo::DemoLogins>,
 }
 
 impl Server {
@@ -40,6 +43,11 @@ impl Server {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Who to log in as, when started with demo data.
+    pub fn demo_logins(&self) -> Option<&crate::demo::DemoLogins> {
+        self.demo.as_ref()
     }
 
     /// Stops accepting connections and waits for in-flight requests to finish.
@@ -65,6 +73,10 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     let _ = tokio::task::spawn_blocking(password::warm_up).await;
 
     let schema = graphql::build(store.clone(), keys.clone(), config.limits);
+    let demo = match config.demo {
+        true => Some(crate::demo::load(&schema, &store, &keys).await?),
+        false => None,
+    };
     let app = router(AppState {
         schema,
         store: store.clone(),
@@ -84,7 +96,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
             })
             .await
     });
-    Ok(Server { addr, store, shutdown: Some(tx), task })
+    Ok(Server { addr, store, shutdown: Some(tx), task, demo })
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -3,6 +3,7 @@
 mod access_tokens;
 mod accounts;
 mod api_tokens;
+mod demo;
 mod handoff_lifecycle;
 mod http_surface;
 mod members;

@@ -22,11 +22,14 @@ use crate::store::{TenantTx, memberships};
 #[derive(Clone)]
 pub struct Account(pub accounts::Account);
 
+/// A company a seller owns; handoffs are about accounts.
 #[Object]
 impl Account {
+    /// Opaque global ID.
     pub async fn id(&self) -> ID {
         encode(Kind::Account, self.0.id)
     }
+    /// The company's name, 1 to 200 characters.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -42,9 +45,11 @@ impl Account {
     async fn confirmed_by_sales(&self) -> bool {
         self.0.confirmed_by_sales
     }
+    /// When the account was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When it was archived; archived accounts leave lists but keep their history.
     async fn archived_at(&self) -> Option<DateTime<Utc>> {
         self.0.archived_at
     }
@@ -53,6 +58,7 @@ impl Account {
 /// A new account.
 #[derive(InputObject)]
 pub struct CreateAccountInput {
+    /// The organization's ID.
     pub organization_id: ID,
     /// 1 to 200 characters.
     pub name: String,
@@ -63,45 +69,61 @@ pub struct CreateAccountInput {
     pub on_priority_list: bool,
 }
 
+/// The result of `createAccount`.
 #[derive(SimpleObject)]
 pub struct CreateAccountPayload {
+    /// The new account.
     pub account: Account,
 }
 
 /// Changes to an account; omitted fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateAccountInput {
+    /// The account's ID.
     pub id: ID,
+    /// The new name, 1 to 200 characters; omit to keep it.
     pub name: Option<String>,
+    /// The new owning seller: a member with role SELLER (their `Viewer.id`); omit to keep them.
     pub seller_id: Option<ID>,
+    /// Whether the account is on the seller's priority list; omit to keep it.
     pub on_priority_list: Option<bool>,
 }
 
+/// The result of `updateAccount`.
 #[derive(SimpleObject)]
 pub struct UpdateAccountPayload {
+    /// The account after the change.
     pub account: Account,
 }
 
+/// Archives an account.
 #[derive(InputObject)]
 pub struct ArchiveAccountInput {
+    /// The account's ID.
     pub id: ID,
 }
 
+/// The result of `archiveAccount`.
 #[derive(SimpleObject)]
 pub struct ArchiveAccountPayload {
+    /// The archived account.
     pub account: Account,
 }
 
 /// Sales leadership confirms (or withdraws) an account as a target.
 #[derive(InputObject)]
 pub struct ConfirmAccountInput {
+    /// The account's ID.
     pub id: ID,
+    /// `true` confirms the account as a target (the default); `false` withdraws the confirmation.
     #[graphql(default = true)]
     pub confirmed: bool,
 }
 
+/// The result of `confirmAccount`.
 #[derive(SimpleObject)]
 pub struct ConfirmAccountPayload {
+    /// The account after the change.
     pub account: Account,
 }
 

@@ -14,8 +14,10 @@ use crate::store::{api_tokens, memberships};
 /// A long-lived credential. Its secret is shown once, when it is created.
 pub struct ApiToken(pub api_tokens::ApiToken);
 
+/// A long-lived credential. Its secret is shown once, when it is created.
 #[Object]
 impl ApiToken {
+    /// Opaque global ID.
     pub async fn id(&self) -> ID {
         encode(Kind::ApiToken, self.0.id)
     }
@@ -35,6 +37,7 @@ impl ApiToken {
     async fn prefix(&self) -> &str {
         &self.0.secret_prefix
     }
+    /// When the token was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -51,6 +54,7 @@ impl ApiToken {
 /// A new API token.
 #[derive(InputObject)]
 pub struct CreateApiTokenInput {
+    /// The organization's ID; the token acts only in this organization.
     pub organization_id: ID,
     /// A label, 1 to 100 characters.
     pub name: String,
@@ -60,21 +64,26 @@ pub struct CreateApiTokenInput {
     pub user_id: Option<ID>,
 }
 
+/// The result of `createApiToken`.
 #[derive(SimpleObject)]
 pub struct CreateApiTokenPayload {
     /// The secret, shown only here. Send it as `Authorization: Bearer <token>`.
     pub token: String,
+    /// The new token, without its secret.
     pub api_token: ApiToken,
 }
 
+/// Revokes an API token.
 #[derive(InputObject)]
 pub struct RevokeApiTokenInput {
     /// The token's ID.
     pub id: ID,
 }
 
+/// The result of `revokeApiToken`.
 #[derive(SimpleObject)]
 pub struct RevokeApiTokenPayload {
+    /// The token, with `revokedAt` set.
     pub api_token: ApiToken,
 }
 

@@ -33,17 +33,23 @@ impl Membership {
     }
 }
 
+/// A person's role in one organization.
 #[Object]
 impl Membership {
+    /// Opaque global ID.
     pub async fn id(&self) -> ID {
         encode(Kind::Membership, self.row.id)
     }
+    /// The organization the person belongs to.
     async fn organization(&self) -> Organization {
         Organization(self.organization.clone())
     }
+    /// The member.
     async fn user(&self) -> User {
         User(self.user.clone())
     }
+    /// The member's role, which sets what they may do here. In `Viewer.memberships` with an API
+    /// token: the token's role.
     async fn role(&self) -> RoleGql {
         self.role.into()
     }
@@ -56,38 +62,49 @@ impl Membership {
 /// Adds an existing account to an organization.
 #[derive(InputObject)]
 pub struct AddMemberInput {
+    /// The organization's ID.
     pub organization_id: ID,
     /// Email the person signed up with.
     pub email: String,
+    /// The new member's role.
     pub role: RoleGql,
 }
 
+/// The result of `addMember`.
 #[derive(SimpleObject)]
 pub struct AddMemberPayload {
+    /// The new membership.
     pub membership: Membership,
 }
 
 /// Changes a member's role.
 #[derive(InputObject)]
 pub struct SetMemberRoleInput {
+    /// The organization's ID.
     pub organization_id: ID,
     /// The member's user ID (`Viewer.id`).
     pub user_id: ID,
+    /// The member's new role.
     pub role: RoleGql,
 }
 
+/// The result of `setMemberRole`.
 #[derive(SimpleObject)]
 pub struct SetMemberRolePayload {
+    /// The membership with its new role.
     pub membership: Membership,
 }
 
 /// Removes a member; their API tokens in the organization are revoked with them.
 #[derive(InputObject)]
 pub struct RemoveMemberInput {
+    /// The organization's ID.
     pub organization_id: ID,
+    /// The member's user ID (`Viewer.id`).
     pub user_id: ID,
 }
 
+/// The result of `removeMember`.
 #[derive(SimpleObject)]
 pub struct RemoveMemberPayload {
     /// The user ID of the removed member.

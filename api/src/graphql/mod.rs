@@ -94,4 +94,44 @@ mod tests {
         assert!(sdl.contains("type Query {"));
         assert!(sdl.contains("type Mutation {"));
     }
+
+    /// Front-end teams read the schema's descriptions; every type, field and enum value has one
+    /// (connection and edge types come from the library).
+    #[test]
+    fn every_type_field_and_enum_value_is_documented() {
+        use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+        let doc = async_graphql::parser::parse_schema(super::sdl()).expect("the SDL parses");
+        let mut missing = Vec::new();
+        for def in doc.definitions {
+            let TypeSystemDefinition::Type(ty) = def else { continue };
+            let ty = ty.node;
+            let name = ty.name.node.to_string();
+            if name.ends_with("Connection") || name.ends_with("Edge") {
+                continue;
+            }
+            if ty.description.is_none() {
+                missing.push(name.clone());
+            }
+            let members: Vec<(String, bool)> = match ty.kind {
+                TypeKind::Object(o) => {
+                    o.fields.into_iter().map(|f| (f.node.name.node.to_string(), f.node.description.is_some())).collect()
+                }
+                TypeKind::Interface(i) => {
+                    i.fields.into_iter().map(|f| (f.node.name.node.to_string(), f.node.description.is_some())).collect()
+                }
+                TypeKind::InputObject(i) => {
+                    i.fields.into_iter().map(|f| (f.node.name.node.to_string(), f.node.description.is_some())).collect()
+                }
+                TypeKind::Enum(e) => e
+                    .values
+                    .into_iter()
+                    .map(|v| (v.node.value.node.to_string(), v.node.description.is_some()))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            missing
+                .extend(members.into_iter().filter(|(_, documented)| !documented).map(|(m, _)| format!("{name}.{m}")));
+        }
+        assert!(missing.is_empty(), "undocumented: {missing:?}");
+    }
 }

@@ -27,11 +27,14 @@ use crate::store::{accounts, api_tokens, handoff_views, handoffs, memberships, o
 /// One client company: a tenant. Visible only to its members.
 pub struct Organization(pub organizations::Organization);
 
+/// One client company: a tenant. Visible only to its members.
 #[Object]
 impl Organization {
+    /// Opaque global ID.
     pub async fn id(&self) -> ID {
         encode(Kind::Organization, self.0.id)
     }
+    /// Display name, 1 to 200 characters.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -39,6 +42,7 @@ impl Organization {
     async fn slug(&self) -> &str {
         &self.0.slug
     }
+    /// When the organization was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -207,21 +211,26 @@ pub struct CreateOrganizationInput {
     pub slug: String,
 }
 
+/// The result of `createOrganization`.
 #[derive(SimpleObject)]
 pub struct CreateOrganizationPayload {
+    /// The new organization; the caller is its ADMIN.
     pub organization: Organization,
 }
 
 /// Organization settings that shape the acceptance rules.
 #[derive(InputObject)]
 pub struct UpdateOrganizationSettingsInput {
+    /// The organization's ID.
     pub organization_id: ID,
     /// The send gate's minimum score, 9 to 18 (a NOT_A_HANDOFF_YET handoff never goes out).
     pub minimum_score_to_send: Option<i32>,
 }
 
+/// The result of `updateOrganizationSettings`.
 #[derive(SimpleObject)]
 pub struct UpdateOrganizationSettingsPayload {
+    /// The organization with its new settings.
     pub organization: Organization,
 }
 

@@ -15,11 +15,14 @@ use crate::store::partners::{self, PartnerFields};
 #[derive(Clone)]
 pub struct Partner(pub partners::Partner);
 
+/// A partner company partner marketing brings to sales.
 #[Object]
 impl Partner {
+    /// Opaque global ID.
     pub async fn id(&self) -> ID {
         encode(Kind::Partner, self.0.id)
     }
+    /// The partner's name, 1 to 200 characters.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -31,6 +34,7 @@ impl Partner {
     async fn why_they_matter(&self) -> &str {
         &self.0.why_they_matter
     }
+    /// When the partner was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -43,6 +47,7 @@ impl Partner {
 /// A new partner.
 #[derive(InputObject)]
 pub struct CreatePartnerInput {
+    /// The organization's ID.
     pub organization_id: ID,
     /// 1 to 200 characters.
     pub name: String,
@@ -52,32 +57,44 @@ pub struct CreatePartnerInput {
     pub why_they_matter: Option<String>,
 }
 
+/// The result of `createPartner`.
 #[derive(SimpleObject)]
 pub struct CreatePartnerPayload {
+    /// The new partner.
     pub partner: Partner,
 }
 
 /// Changes to a partner; omitted fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdatePartnerInput {
+    /// The partner's ID.
     pub id: ID,
+    /// The new name, 1 to 200 characters; omit to keep it.
     pub name: Option<String>,
+    /// What the partner sells, at most 2000 characters; omit to keep it, an empty string clears it.
     pub sells: Option<String>,
+    /// Why the partner matters, at most 2000 characters; omit to keep it, an empty string clears it.
     pub why_they_matter: Option<String>,
 }
 
+/// The result of `updatePartner`.
 #[derive(SimpleObject)]
 pub struct UpdatePartnerPayload {
+    /// The partner after the change.
     pub partner: Partner,
 }
 
+/// Archives a partner.
 #[derive(InputObject)]
 pub struct ArchivePartnerInput {
+    /// The partner's ID.
     pub id: ID,
 }
 
+/// The result of `archivePartner`.
 #[derive(SimpleObject)]
 pub struct ArchivePartnerPayload {
+    /// The archived partner.
     pub partner: Partner,
 }
 

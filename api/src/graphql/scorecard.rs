@@ -10,6 +10,7 @@ use crate::domain::scorecard::{Component, ScorecardSummary};
 /// A component's average points across the scorecard's handoffs.
 #[derive(SimpleObject)]
 pub struct ComponentAverage {
+    /// The component.
     pub component: ComponentGql,
     /// 0 to 2.
     pub average_points: f64,
@@ -21,6 +22,7 @@ pub struct Scorecard {
     pub handoffs: Vec<Handoff>,
 }
 
+/// The scorecard over the organization's last sent handoffs.
 #[Object]
 impl Scorecard {
     /// How many handoffs it covers (0 when none was sent).
@@ -55,6 +57,7 @@ impl Scorecard {
     async fn plays(&self) -> Vec<PlayGql> {
         self.summary.plays.iter().map(|t| t.play.into()).collect()
     }
+    /// Each play with the components that triggered it.
     async fn play_triggers(&self) -> Vec<PlayTrigger> {
         self.summary.plays.iter().cloned().map(PlayTrigger::from).collect()
     }

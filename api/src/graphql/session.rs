@@ -36,7 +36,9 @@ pub struct SignUpInput {
 /// Credentials to log in with.
 #[derive(InputObject)]
 pub struct LoginInput {
+    /// The login email; case does not matter.
     pub email: String,
+    /// The account's password.
     pub password: String,
 }
 
@@ -47,6 +49,7 @@ pub struct AuthPayload {
     pub token: String,
     /// When the token stops being accepted; log in again after that.
     pub expires_at: DateTime<Utc>,
+    /// The person now logged in.
     pub viewer: Viewer,
 }
 

@@ -12,6 +12,7 @@ use crate::store::{memberships, users};
 /// The person making the request.
 pub struct Viewer(pub users::User);
 
+/// The person making the request.
 #[Object]
 impl Viewer {
     /// The viewer's user ID; the same ID names them as a member, seller or marketer elsewhere.
@@ -45,6 +46,7 @@ impl Viewer {
 #[derive(Clone)]
 pub struct User(pub users::User);
 
+/// A person who shares an organization with the viewer.
 #[Object]
 impl User {
     /// The user's ID (equal to their `Viewer.id` when they are the caller).

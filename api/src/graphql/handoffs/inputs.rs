@@ -18,6 +18,7 @@ const NAME_TEXT: usize = 200;
 /// A labelled source a seller can verify.
 #[derive(InputObject, Clone)]
 pub struct ProofLinkInput {
+    /// What the link shows, 1 to 200 characters.
     pub label: String,
     /// An http(s) link.
     pub url: String,
@@ -27,8 +28,11 @@ pub struct ProofLinkInput {
 /// in later; the send gate checks what must be there.
 #[derive(InputObject)]
 pub struct CreateHandoffInput {
+    /// The organization's ID.
     pub organization_id: ID,
+    /// The account the handoff is about; must not be archived.
     pub account_id: ID,
+    /// The partner the handoff brings; must not be archived.
     pub partner_id: ID,
     /// 1 to 200 characters.
     pub title: String,
@@ -38,6 +42,7 @@ pub struct CreateHandoffInput {
     pub owner_id: Option<ID>,
     /// Next action: the single move the seller is asked to take.
     pub next_action: Option<String>,
+    /// Next action: when it is due.
     pub next_action_due_by: Option<Date>,
     /// Acceptance criteria: days the seller has to decide, 1 to 90.
     pub response_window_days: Option<i32>,
@@ -47,6 +52,7 @@ pub struct CreateHandoffInput {
     pub why_this_account: Option<String>,
     /// Target account logic: why now.
     pub why_now: Option<String>,
+    /// Partner context: who the partner is and why they fit, in a sentence a seller can repeat.
     pub partner_context: Option<String>,
     /// Relationship path: the named person on the partner's side.
     pub partner_person: Option<String>,
@@ -56,43 +62,70 @@ pub struct CreateHandoffInput {
     pub connecting_thread: Option<String>,
     /// In the buyer's words.
     pub buyer_problem: Option<String>,
+    /// Partner offer: what the partner will do (a teardown, a benchmark, a workshop…).
     pub offer_description: Option<String>,
+    /// Partner offer: by when.
     pub offer_available_by: Option<Date>,
+    /// Partner offer: already agreed with the partner (default false).
     #[graphql(default = false)]
     pub offer_agreed_with_partner: bool,
+    /// Proof: sources a seller can verify in five minutes, at most 20 links.
     pub proof: Option<Vec<ProofLinkInput>>,
 }
 
 /// Changes to a DRAFT handoff. Omitted fields stay; `null` clears a field that may be empty.
 #[derive(InputObject)]
 pub struct UpdateHandoffInput {
+    /// The handoff's ID; it must be a DRAFT and not archived.
     pub handoff_id: ID,
+    /// 1 to 200 characters; omit to keep it.
     pub title: Option<String>,
+    /// The account the handoff is about (not archived); omit to keep it.
     pub account_id: Option<ID>,
+    /// The partner the handoff brings (not archived); omit to keep it.
     pub partner_id: Option<ID>,
+    /// The addressed seller, a member with role SELLER; omit to keep them.
     pub seller_id: Option<ID>,
+    /// Owner: the one member who runs the next move. Omit to keep; `null` clears.
     pub owner_id: MaybeUndefined<ID>,
+    /// Next action: the single move the seller is asked to take. Omit to keep; `null` clears.
     pub next_action: MaybeUndefined<String>,
+    /// Next action: when it is due. Omit to keep; `null` clears.
     pub next_action_due_by: MaybeUndefined<Date>,
+    /// Acceptance criteria: days the seller has to decide, 1 to 90. Omit to keep; `null` clears.
     pub response_window_days: MaybeUndefined<i32>,
+    /// Acceptance criteria: what counts as accepted. Omit to keep; `null` clears.
     pub acceptance_definition: MaybeUndefined<String>,
+    /// Target account logic: why this account. Omit to keep; `null` clears.
     pub why_this_account: MaybeUndefined<String>,
+    /// Target account logic: why now. Omit to keep; `null` clears.
     pub why_now: MaybeUndefined<String>,
+    /// Partner context: who the partner is and why they fit. Omit to keep; `null` clears.
     pub partner_context: MaybeUndefined<String>,
+    /// Relationship path: the named person on the partner's side. Omit to keep; `null` clears.
     pub partner_person: MaybeUndefined<String>,
+    /// Relationship path: the named person on our side. Omit to keep; `null` clears.
     pub our_person: MaybeUndefined<String>,
+    /// Relationship path: the thread that connects them. Omit to keep; `null` clears.
     pub connecting_thread: MaybeUndefined<String>,
+    /// The buyer's problem, in the buyer's words. Omit to keep; `null` clears.
     pub buyer_problem: MaybeUndefined<String>,
+    /// Partner offer: what the partner will do. Omit to keep; `null` clears.
     pub offer_description: MaybeUndefined<String>,
+    /// Partner offer: by when. Omit to keep; `null` clears.
     pub offer_available_by: MaybeUndefined<Date>,
+    /// Partner offer: already agreed with the partner. Omit to keep.
     pub offer_agreed_with_partner: Option<bool>,
+    /// Proof: at most 20 links, replacing the current list. Omit to keep; `null` clears.
     pub proof: MaybeUndefined<Vec<ProofLinkInput>>,
 }
 
 /// One component's new grade.
 #[derive(InputObject)]
 pub struct ComponentGradeInput {
+    /// The component to grade.
     pub component: ComponentGql,
+    /// Its new grade.
     pub grade: GradeGql,
     /// Why, in a few words (at most 2000 characters).
     pub note: Option<String>,
@@ -101,25 +134,32 @@ pub struct ComponentGradeInput {
 /// New grades for any subset of the nine components.
 #[derive(InputObject)]
 pub struct GradeHandoffInput {
+    /// The handoff's ID.
     pub handoff_id: ID,
     /// At least one, each component at most once.
     pub grades: Vec<ComponentGradeInput>,
 }
 
+/// Sends a DRAFT to its seller, if it passes the send gate.
 #[derive(InputObject)]
 pub struct SendHandoffInput {
+    /// The handoff's ID.
     pub handoff_id: ID,
 }
 
+/// Archives a handoff.
 #[derive(InputObject)]
 pub struct ArchiveHandoffInput {
+    /// The handoff's ID.
     pub handoff_id: ID,
 }
 
 /// The addressed seller's answer.
 #[derive(InputObject)]
 pub struct RespondToHandoffInput {
+    /// The handoff's ID.
     pub handoff_id: ID,
+    /// ACCEPT and DECLINE are final; REQUEST_CLARIFICATION leaves the handoff open.
     pub decision: DecisionGql,
     /// Why, in the seller's words (at most 2000 characters).
     pub reason: Option<String>,

@@ -19,19 +19,25 @@ pub enum HandoffOrderField {
     CreatedAt,
     /// Sent time; lists only handoffs that were sent.
     SentAt,
+    /// Score, 0 to 18.
     Score,
 }
 
+/// Which way a list is sorted.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum OrderDirection {
+    /// Ascending: oldest or lowest first.
     Asc,
+    /// Descending: newest or highest first.
     Desc,
 }
 
 /// The order of a handoff list (default: newest first).
 #[derive(InputObject, Clone, Copy)]
 pub struct HandoffOrder {
+    /// What to order by.
     pub field: HandoffOrderField,
+    /// Which way (default: DESC).
     #[graphql(default_with = "OrderDirection::Desc")]
     pub direction: OrderDirection,
 }

@@ -31,6 +31,7 @@ macro_rules! payload {
         #[doc = $doc]
         #[derive(SimpleObject)]
         pub struct $name {
+            /// The handoff after the change.
             pub handoff: Handoff,
         }
     };

@@ -41,8 +41,10 @@ pub async fn load_user(ctx: &Context<'_>, id: Option<Uuid>) -> AppResult<Option<
     Ok(ctx.data_unchecked::<DataLoader<UserLoader>>().load_one(id).await?.map(User))
 }
 
+/// A handoff from partner marketing to a seller, graded on nine components.
 #[Object]
 impl Handoff {
+    /// Opaque global ID.
     pub async fn id(&self) -> ID {
         encode(Kind::Handoff, self.row().id)
     }
@@ -50,12 +52,15 @@ impl Handoff {
     async fn title(&self) -> &str {
         &self.row().title
     }
+    /// Where the handoff is in its life: DRAFT, SENT, ACCEPTED or DECLINED.
     async fn status(&self) -> HandoffStatusGql {
         status_of(self.row()).into()
     }
+    /// When the handoff was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.row().created_at
     }
+    /// When the handoff last changed, grades included.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.row().updated_at
     }
@@ -75,6 +80,7 @@ impl Handoff {
     async fn overdue(&self) -> bool {
         is_overdue(status_of(self.row()), self.row().respond_by, Utc::now())
     }
+    /// When it was archived; archived handoffs leave lists and scorecards but keep their history.
     async fn archived_at(&self) -> Option<DateTime<Utc>> {
         self.row().archived_at
     }
@@ -83,6 +89,7 @@ impl Handoff {
     async fn score(&self) -> i32 {
         i32::from(self.view.grade_set().score())
     }
+    /// The band `score` falls in.
     async fn band(&self) -> BandGql {
         self.view.grade_set().band().into()
     }
@@ -135,6 +142,7 @@ impl Handoff {
     async fn account(&self) -> AppResult<Account> {
         self.view.account.clone().map(Account).ok_or_else(|| AppError::internal(MissingRow("account")))
     }
+    /// The partner the handoff brings.
     async fn partner(&self) -> AppResult<Partner> {
         self.view.partner.clone().map(Partner).ok_or_else(|| AppError::internal(MissingRow("partner")))
     }
@@ -255,11 +263,14 @@ impl ComponentGrade {
     }
 }
 
+/// One component's grade: what it is, who gave it, when and why.
 #[Object]
 impl ComponentGrade {
+    /// The graded component.
     async fn component(&self) -> ComponentGql {
         self.component.into()
     }
+    /// The grade; MISSING for a component never graded.
     async fn grade(&self) -> GradeGql {
         self.grade.into()
     }
@@ -267,6 +278,7 @@ impl ComponentGrade {
     async fn points(&self) -> i32 {
         i32::from(self.grade.points())
     }
+    /// Why the grader chose this grade.
     async fn note(&self) -> Option<&str> {
         self.note.as_deref()
     }
@@ -277,6 +289,7 @@ impl ComponentGrade {
             None => load_user(ctx, self.graded_by).await,
         }
     }
+    /// When it was graded; null for a component never graded.
     async fn graded_at(&self) -> Option<DateTime<Utc>> {
         self.graded_at
     }
@@ -285,7 +298,9 @@ impl ComponentGrade {
 /// A play and the components that triggered it (none when an organization-level fact did).
 #[derive(SimpleObject)]
 pub struct PlayTrigger {
+    /// The play.
     pub play: PlayGql,
+    /// The components that triggered it; empty when an organization-level fact did.
     pub components: Vec<ComponentGql>,
 }
 
@@ -298,18 +313,23 @@ impl From<DomainTrigger> for PlayTrigger {
 /// A labelled source a seller can verify.
 #[derive(SimpleObject)]
 pub struct ProofLink {
+    /// What the link shows.
     pub label: String,
+    /// An http(s) link.
     pub url: String,
 }
 
 /// A seller's answer to a handoff.
 pub struct HandoffResponse(ResponseRow);
 
+/// A seller's answer to a handoff.
 #[Object]
 impl HandoffResponse {
+    /// The seller's answer.
     async fn decision(&self) -> DecisionGql {
         responses::decision_of(&self.0).into()
     }
+    /// Why, in the seller's words.
     async fn reason(&self) -> Option<&str> {
         self.0.reason.as_deref()
     }
@@ -317,9 +337,11 @@ impl HandoffResponse {
     async fn failed_components(&self) -> Vec<ComponentGql> {
         responses::failed_components_of(&self.0).into_iter().map(Into::into).collect()
     }
+    /// The seller who answered.
     async fn seller(&self, ctx: &Context<'_>) -> AppResult<Option<User>> {
         load_user(ctx, Some(self.0.seller_id)).await
     }
+    /// When the seller answered.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
