@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::auth::Viewer;
 use crate::auth::jwt::JwtKeys;
+use crate::domain::scorecard::Component;
 use crate::graphql::{AppSchema, prepare};
 use crate::store::{Store, organizations};
 
@@ -86,18 +87,6 @@ const HANDOFFS: [(&str, [&str; 9], &str); 12] = [
         ["STRONG", "WEAK", "WEAK", "WEAK", "WEAK", "MISSING", "WEAK", "MISSING", "MISSING"],
         "DRAFT",
     ),
-];
-
-const COMPONENTS: [&str; 9] = [
-    "TARGET_ACCOUNT_LOGIC",
-    "PARTNER_CONTEXT",
-    "RELATIONSHIP_PATH",
-    "BUYER_PROBLEM",
-    "PARTNER_OFFER",
-    "NEXT_ACTION",
-    "OWNER",
-    "ACCEPTANCE_CRITERIA",
-    "PROOF",
 ];
 
 struct Session<'a> {
@@ -221,7 +210,7 @@ pub async fn load(schema: &AppSchema, store: &Store, keys: &JwtKeys) -> Result<D
             .unwrap_or_default()
             .to_owned();
         let graded: Vec<Value> =
-            COMPONENTS.iter().zip(grades).map(|(c, g)| json!({ "component": c, "grade": g })).collect();
+            Component::ALL.iter().zip(grades).map(|(c, g)| json!({ "component": c.code(), "grade": g })).collect();
         s.run(
             Some(marketer),
             "mutation($i: GradeHandoffInput!) { gradeHandoff(input: $i) { handoff { id } } }",

@@ -392,3 +392,36 @@ async fn sales_leaders_grade_but_do_not_edit_packets() {
         .await;
     assert_eq!(error_code(&partner_by_seller), Some("FORBIDDEN"));
 }
+
+#[tokio::test]
+async fn a_draft_moved_to_another_account_follows_its_seller() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let globex = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let initech = app.create_account(&team.marketer, &team.org_id, "Initech", &team.seller2).await;
+    let id = app.create_handoff(&team, &globex, &partner, "Moving").await;
+    let update = "mutation($i: UpdateHandoffInput!) { updateHandoff(input: $i) { handoff { account { name } seller { email } whyNow } } }";
+    let moved = app
+        .ok(
+            Some(&team.marketer.token),
+            update,
+            json!({ "i": { "handoffId": id, "accountId": initech, "whyNow": "Budget opens in May" } }),
+        )
+        .await;
+    assert_eq!(
+        moved["updateHandoff"]["handoff"],
+        json!({ "account": { "name": "Initech" }, "seller": { "email": team.seller2.email }, "whyNow": "Budget opens in May" })
+    );
+    let named = app
+        .ok(
+            Some(&team.marketer.token),
+            update,
+            json!({ "i": { "handoffId": id, "sellerId": team.seller.user_id, "whyNow": null } }),
+        )
+        .await;
+    assert_eq!(
+        named["updateHandoff"]["handoff"],
+        json!({ "account": { "name": "Initech" }, "seller": { "email": team.seller.email }, "whyNow": null })
+    );
+}

@@ -11,6 +11,7 @@ use super::ids::{Kind, decode_any};
 use super::memberships::Membership;
 use super::organizations::Organization;
 use super::partners::Partner;
+use super::scoping::scope_of;
 use super::users::User;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
@@ -41,77 +42,54 @@ impl NodeQuery {
         let (kind, id) = decode_any(&id, "id")?;
         let viewer = viewer(ctx);
         viewer.require_user()?;
+        if kind == Kind::User {
+            return Ok(Some(Node::User(visible_user(ctx, id).await?)));
+        }
+        let scope = scope_of(ctx, kind, id, "id", &Role::ALL).await.map_err(|_| AppError::NotFound(None))?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let missing = || AppError::NotFound(None);
         let node = match kind {
-            Kind::Organization => {
-                let scope = viewer.require(id, &Role::ALL).await?;
-                let tx = store(ctx).tenant(&scope).await?;
-                let org = organizations::get(&tx).await?;
-                tx.commit().await?;
-                Node::Organization(Organization(org))
-            }
-            Kind::User => {
-                // Visible to the person themselves and to anyone sharing an organization with them.
-                let mut shared = viewer.user_id() == Some(id);
-                for (org_id, _) in viewer.memberships().await? {
-                    if shared {
-                        break;
-                    }
-                    let scope = viewer.require(*org_id, &Role::ALL).await?;
-                    let tx = store(ctx).tenant(&scope).await?;
-                    shared = memberships::find_by_user(&tx, id).await?.is_some();
-                    tx.commit().await?;
-                }
-                if !shared {
-                    return Err(AppError::NotFound(None));
-                }
-                Node::User(User(users::find(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?))
-            }
+            Kind::Organization => Node::Organization(Organization(organizations::get(&tx).await?)),
             Kind::Membership => {
-                let org_id =
-                    memberships::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?;
-                let scope = viewer.require(org_id, &Role::ALL).await?;
-                let tx = store(ctx).tenant(&scope).await?;
-                let (row, user) = memberships::find_with_user(&tx, id).await?.ok_or(AppError::NotFound(None))?;
-                let org = organizations::get(&tx).await?;
-                tx.commit().await?;
-                Node::Membership(Membership::new(row, org, user))
+                let (row, user) = memberships::find_with_user(&tx, id).await?.ok_or_else(missing)?;
+                Node::Membership(Membership::new(row, organizations::get(&tx).await?, user))
             }
             Kind::ApiToken => {
-                let org_id =
-                    api_tokens::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?;
-                let scope = viewer.require(org_id, &Role::ALL).await?;
-                let tx = store(ctx).tenant(&scope).await?;
-                let token = api_tokens::find(&tx, id).await?.ok_or(AppError::NotFound(None))?;
-                tx.commit().await?;
+                let token = api_tokens::find(&tx, id).await?.ok_or_else(missing)?;
                 // Tokens are visible to ADMINs and to the member they act as; to others they do not exist.
                 if scope.role() != Role::Admin && token.user_id != scope.user_id() {
-                    return Err(AppError::NotFound(None));
+                    return Err(missing());
                 }
                 Node::ApiToken(ApiToken(token))
             }
-            Kind::Partner => {
-                let org_id = partners::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?;
-                let tx = store(ctx).tenant(&viewer.require(org_id, &Role::ALL).await?).await?;
-                let row = partners::find(&tx, id).await?.ok_or(AppError::NotFound(None))?;
-                tx.commit().await?;
-                Node::Partner(Partner(row))
-            }
-            Kind::Account => {
-                let org_id = accounts::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?;
-                let tx = store(ctx).tenant(&viewer.require(org_id, &Role::ALL).await?).await?;
-                let row = accounts::find(&tx, id).await?.ok_or(AppError::NotFound(None))?;
-                tx.commit().await?;
-                Node::Account(Account(row))
-            }
+            Kind::Partner => Node::Partner(Partner(partners::find(&tx, id).await?.ok_or_else(missing)?)),
+            Kind::Account => Node::Account(Account(accounts::find(&tx, id).await?.ok_or_else(missing)?)),
             Kind::Handoff => {
-                let org_id = handoffs::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?;
-                let tx = store(ctx).tenant(&viewer.require(org_id, &Role::ALL).await?).await?;
-                let row = handoffs::find(&tx, id).await?.ok_or(AppError::NotFound(None))?;
-                let view = handoff_views::load(&tx, vec![row]).await?.remove(0);
-                tx.commit().await?;
-                Node::Handoff(Handoff::new(view))
+                let row = handoffs::find(&tx, id).await?.ok_or_else(missing)?;
+                Node::Handoff(Handoff::new(handoff_views::load(&tx, vec![row]).await?.remove(0)))
             }
+            Kind::User => unreachable!("users are answered above"),
         };
+        tx.commit().await?;
         Ok(Some(node))
     }
+}
+
+/// A person is visible to themselves and to anyone sharing an organization with them.
+async fn visible_user(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<User> {
+    let viewer = viewer(ctx);
+    let mut shared = viewer.user_id() == Some(id);
+    for (org_id, _) in viewer.memberships().await? {
+        if shared {
+            break;
+        }
+        let scope = viewer.require(*org_id, &Role::ALL).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        shared = memberships::find_by_user(&tx, id).await?.is_some();
+        tx.commit().await?;
+    }
+    if !shared {
+        return Err(AppError::NotFound(None));
+    }
+    Ok(User(users::find(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?))
 }

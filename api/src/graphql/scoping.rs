@@ -26,6 +26,18 @@ pub async fn owner_of(
     roles: &[Role],
 ) -> AppResult<(OrgScope, Uuid)> {
     let id = decode(raw, kind, field)?;
+    Ok((scope_of(ctx, kind, id, field, roles).await?, id))
+}
+
+/// The caller's scope in the organization that owns the `kind` row `id`. Users belong to no
+/// organization and are `NOT_FOUND` here.
+pub async fn scope_of(
+    ctx: &Context<'_>,
+    kind: Kind,
+    id: Uuid,
+    field: &'static str,
+    roles: &[Role],
+) -> AppResult<OrgScope> {
     let conn = store(ctx).conn();
     let organization = match kind {
         Kind::Partner => partners::organization_of(conn, id).await?,
@@ -37,9 +49,8 @@ pub async fn owner_of(
         Kind::User => None,
     };
     let organization = organization.ok_or(AppError::NotFound(Some(field)))?;
-    let scope = viewer(ctx).require(organization, roles).await.map_err(|e| match e {
+    viewer(ctx).require(organization, roles).await.map_err(|e| match e {
         AppError::NotFound(None) => AppError::NotFound(Some(field)),
         other => other,
-    })?;
-    Ok((scope, id))
+    })
 }

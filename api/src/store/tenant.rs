@@ -12,9 +12,7 @@ use crate::domain::Role;
 /// Dropping it without `commit` rolls back, so a failed mutation leaves nothing half-written.
 pub struct TenantTx {
     tx: DatabaseTransaction,
-    organization_id: Uuid,
-    user_id: Uuid,
-    role: Role,
+    scope: OrgScope,
 }
 
 impl TenantTx {
@@ -28,20 +26,20 @@ impl TenantTx {
             ))
             .await?;
         }
-        Ok(Self { tx, organization_id: scope.organization_id(), user_id: scope.user_id(), role: scope.role() })
+        Ok(Self { tx, scope: scope.clone() })
     }
 
     pub fn organization_id(&self) -> Uuid {
-        self.organization_id
+        self.scope.organization_id()
     }
 
     pub fn user_id(&self) -> Uuid {
-        self.user_id
+        self.scope.user_id()
     }
 
     /// The caller's role here; reads that depend on it (which handoffs a seller sees) use it.
     pub fn role(&self) -> Role {
-        self.role
+        self.scope.role()
     }
 
     pub(super) fn conn(&self) -> &DatabaseTransaction {

@@ -117,18 +117,21 @@ impl HandoffMutation {
             Some(t) => required_text(t, 200).map_err(field("title"))?,
             None => row.title.clone(),
         };
-        let account_id = match &input.account_id {
-            Some(raw) => usable_account(&tx, raw).await?.id,
-            None => row.account_id,
+        let account = match &input.account_id {
+            Some(raw) => Some(usable_account(&tx, raw).await?),
+            None => None,
         };
         let partner_id = match &input.partner_id {
             Some(raw) => usable_partner(&tx, raw).await?,
             None => row.partner_id,
         };
-        let seller_id = match &input.seller_id {
-            Some(raw) => Some(member_with_role(&tx, raw, "sellerId", &[Role::Seller]).await?),
-            None => row.seller_id,
+        // A new account brings its own seller unless the input names one.
+        let seller_id = match (&input.seller_id, &account) {
+            (Some(raw), _) => Some(member_with_role(&tx, raw, "sellerId", &[Role::Seller]).await?),
+            (None, Some(account)) => Some(account.seller_id),
+            (None, None) => row.seller_id,
         };
+        let account_id = account.map_or(row.account_id, |a| a.id);
         let content = PacketPatch::of_update(input).apply(&tx, HandoffContent::of(&row)).await?;
         let addressing = Addressing { title, account_id, partner_id, seller_id };
         handoffs::update_draft(&tx, row, addressing, content, Utc::now()).await?;
