@@ -113,6 +113,8 @@ pub struct Config {
     pub limits: Limits,
     /// Load the demo organization on start.
     pub demo: bool,
+    /// Where "now" comes from (the system clock outside tests).
+    pub clock: crate::clock::Clock,
 }
 
 impl std::fmt::Debug for Config {
@@ -171,6 +173,7 @@ impl Settings {
                 introspection: self.introspection.unwrap_or(!production),
             },
             demo: self.demo,
+            clock: crate::clock::Clock::system(),
         })
     }
 
@@ -193,6 +196,7 @@ impl Config {
             max_body_bytes: 1024 * 1024,
             limits: Limits::default(),
             demo: false,
+            clock: crate::clock::Clock::system(),
         }
     }
 }

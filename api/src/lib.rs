@@ -5,6 +5,7 @@
 //! `domain` holds the rules as pure functions and is used by all of them.
 
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;

@@ -72,7 +72,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     // The dummy hash makes unknown-email logins as slow as wrong-password ones; build it now.
     let _ = tokio::task::spawn_blocking(password::warm_up).await;
 
-    let schema = graphql::build(store.clone(), keys.clone(), config.limits);
+    let schema = graphql::build(store.clone(), keys.clone(), config.clock.clone(), config.limits);
     let demo = match config.demo {
         true => Some(crate::demo::load(&schema, &store, &keys).await?),
         false => None,

@@ -425,3 +425,23 @@ async fn a_draft_moved_to_another_account_follows_its_seller() {
         json!({ "account": { "name": "Initech" }, "seller": { "email": team.seller.email }, "whyNow": null })
     );
 }
+
+#[tokio::test]
+async fn a_sent_handoff_is_overdue_once_its_window_passes_without_a_decision() {
+    let app = TestApp::spawn_at("2026-03-02T09:00:00Z").await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "Quiet").await;
+    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    let sent = app.send(&team.marketer, &id).await;
+    assert_eq!(sent["data"]["sendHandoff"]["handoff"]["sentAt"], "2026-03-02T09:00:00+00:00");
+    assert_eq!(sent["data"]["sendHandoff"]["handoff"]["respondBy"], "2026-03-05T09:00:00+00:00");
+    let overdue = "query($id: ID!) { node(id: $id) { ... on Handoff { overdue } } }";
+    app.set_time("2026-03-05T09:00:00Z");
+    assert_eq!(app.ok(Some(&team.seller.token), overdue, json!({ "id": id })).await["node"]["overdue"], false);
+    app.set_time("2026-03-05T09:00:01Z");
+    assert_eq!(app.ok(Some(&team.seller.token), overdue, json!({ "id": id })).await["node"]["overdue"], true);
+    app.ok(Some(&team.seller.token), RESPOND, json!({ "i": { "handoffId": id, "decision": "ACCEPT" } })).await;
+    assert_eq!(app.ok(Some(&team.seller.token), overdue, json!({ "id": id })).await["node"]["overdue"], false);
+}

@@ -6,6 +6,10 @@
 
 use std::net::SocketAddr;
 
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use handoff_api::clock::Clock;
 use handoff_api::config::Config;
 use handoff_api::server::{self, Server};
 use sea_orm::{ConnectionTrait, Database};
@@ -16,6 +20,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     server: Option<Server>,
     _dir: Option<tempfile::TempDir>,
+    /// The server's clock when the test set one (`spawn_at`).
+    time: Option<Arc<Mutex<DateTime<Utc>>>>,
 }
 
 /// A signed-up person.
@@ -44,7 +50,26 @@ impl TestApp {
         config.jwt_secret = TEST_SECRET.to_owned();
         adjust(&mut config);
         let server = server::start(config).await.expect("the server starts");
-        Self { addr: server.addr(), client: reqwest::Client::new(), server: Some(server), _dir: dir }
+        Self { addr: server.addr(), client: reqwest::Client::new(), server: Some(server), _dir: dir, time: None }
+    }
+
+    /// Starts a server whose clock reads `start` until the test moves it.
+    pub async fn spawn_at(start: &str) -> Self {
+        let time = Arc::new(Mutex::new(at(start)));
+        let shared = time.clone();
+        let mut app = Self::spawn_with(move |c| c.clock = Clock::from_fn(move || *shared.lock().unwrap())).await;
+        app.time = Some(time);
+        app
+    }
+
+    /// Sets the server's clock (after `spawn_at`).
+    pub fn set_time(&self, to: &str) {
+        *self.time.as_ref().expect("spawned with spawn_at").lock().unwrap() = at(to);
+    }
+
+    /// Moves the server's clock forward (after `spawn_at`).
+    pub fn advance(&self, by: Duration) {
+        *self.time.as_ref().expect("spawned with spawn_at").lock().unwrap() += by;
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -233,6 +258,11 @@ pub const COMPONENTS: [&str; 9] = [
 
 /// The secret test servers sign with, so tests can forge tokens that differ in one respect only.
 pub const TEST_SECRET: &str = "test-secret-0123456789-0123456789-abcdef";
+
+/// An RFC 3339 time.
+pub fn at(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339).expect("an RFC 3339 time").with_timezone(&Utc)
+}
 
 /// The `extensions.code` of the first error, if any.
 pub fn error_code(body: &Value) -> Option<&str> {

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use async_graphql::dataloader::DataLoader;
 
-use super::context::store;
+use super::context::{now, store};
 use super::ids::{Kind, decode, encode};
 use super::loaders::UserLoader;
 use super::scoping::{in_organization, owner_of};
@@ -156,7 +156,7 @@ impl AccountMutation {
         let tx = store(ctx).tenant(&scope).await?;
         let seller_id = member_with_role(&tx, &input.seller_id, "sellerId", &[Role::Seller]).await?;
         let fields = AccountFields { name, seller_id, on_priority_list: input.on_priority_list };
-        let row = accounts::create(&tx, fields, Utc::now()).await?;
+        let row = accounts::create(&tx, fields, now(ctx)).await?;
         tx.commit().await?;
         Ok(CreateAccountPayload { account: Account(row) })
     }
@@ -176,7 +176,7 @@ impl AccountMutation {
         };
         let fields =
             AccountFields { name, seller_id, on_priority_list: input.on_priority_list.unwrap_or(row.on_priority_list) };
-        let row = accounts::update(&tx, row, fields, Utc::now()).await?;
+        let row = accounts::update(&tx, row, fields, now(ctx)).await?;
         tx.commit().await?;
         Ok(UpdateAccountPayload { account: Account(row) })
     }
@@ -186,7 +186,7 @@ impl AccountMutation {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Account, "id", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row = accounts::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
-        let row = accounts::archive(&tx, row, Utc::now()).await?;
+        let row = accounts::archive(&tx, row, now(ctx)).await?;
         tx.commit().await?;
         Ok(ArchiveAccountPayload { account: Account(row) })
     }
@@ -196,7 +196,7 @@ impl AccountMutation {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Account, "id", RULE_OWNERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row = accounts::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
-        let row = accounts::set_confirmed(&tx, row, input.confirmed, Utc::now()).await?;
+        let row = accounts::set_confirmed(&tx, row, input.confirmed, now(ctx)).await?;
         tx.commit().await?;
         Ok(ConfirmAccountPayload { account: Account(row) })
     }

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::context::{store, viewer};
+use super::context::{now, store, viewer};
 use super::ids::{Kind, decode, encode};
 use super::roles::RoleGql;
 use crate::auth::api_token;
@@ -119,7 +119,7 @@ impl ApiTokenMutation {
             digest: &secret.digest,
             display_prefix: &secret.display_prefix,
         };
-        let row = api_tokens::create(&tx, new, Utc::now()).await?;
+        let row = api_tokens::create(&tx, new, now(ctx)).await?;
         tx.commit().await?;
         Ok(CreateApiTokenPayload { token: secret.plain, api_token: ApiToken(row) })
     }
@@ -138,7 +138,7 @@ impl ApiTokenMutation {
         if scope.role() != Role::Admin && token.user_id != scope.user_id() {
             return Err(AppError::Forbidden("only an ADMIN or the token's own member may revoke it".into()));
         }
-        let row = api_tokens::revoke(&tx, token, Utc::now()).await?;
+        let row = api_tokens::revoke(&tx, token, now(ctx)).await?;
         tx.commit().await?;
         Ok(RevokeApiTokenPayload { api_token: ApiToken(row) })
     }

@@ -2,8 +2,11 @@
 
 use async_graphql::Context;
 
+use chrono::{DateTime, Utc};
+
 use crate::auth::Viewer;
 use crate::auth::jwt::JwtKeys;
+use crate::clock::Clock;
 use crate::store::Store;
 
 pub fn viewer<'a>(ctx: &Context<'a>) -> &'a Viewer {
@@ -17,4 +20,9 @@ pub fn store<'a>(ctx: &Context<'a>) -> &'a Store {
 
 pub fn jwt_keys<'a>(ctx: &Context<'a>) -> &'a JwtKeys {
     ctx.data_unchecked::<JwtKeys>()
+}
+
+/// The time a request acts at (the system clock, or the test's).
+pub fn now(ctx: &Context<'_>) -> DateTime<Utc> {
+    ctx.data_unchecked::<Clock>().now()
 }

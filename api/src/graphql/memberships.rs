@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::context::{store, viewer};
+use super::context::{now, store, viewer};
 use super::ids::{Kind, decode, encode};
 use super::organizations::Organization;
 use super::roles::RoleGql;
@@ -125,7 +125,7 @@ impl MembershipMutation {
         let user = users::find_by_email(tx.untenanted(), &email).await?.ok_or_else(|| {
             AppError::bad_input("email", "no account uses this email; ask the person to sign up first")
         })?;
-        let row = memberships::add(&tx, user.id, input.role.into(), Utc::now()).await?;
+        let row = memberships::add(&tx, user.id, input.role.into(), now(ctx)).await?;
         let org = organizations::get(&tx).await?;
         tx.commit().await?;
         Ok(AddMemberPayload { membership: Membership::new(row, org, user) })
@@ -169,7 +169,7 @@ impl MembershipMutation {
                 "the last ADMIN cannot be removed; make someone else ADMIN first",
             ));
         }
-        memberships::remove(&tx, member, Utc::now()).await?;
+        memberships::remove(&tx, member, now(ctx)).await?;
         tx.commit().await?;
         Ok(RemoveMemberPayload { removed_user_id: input.user_id })
     }

@@ -59,8 +59,8 @@ impl Default for Limits {
     }
 }
 
-pub fn build(store: Store, keys: JwtKeys, limits: Limits) -> AppSchema {
-    let mut builder = schema_builder(limits).data(store).data(keys);
+pub fn build(store: Store, keys: JwtKeys, clock: crate::clock::Clock, limits: Limits) -> AppSchema {
+    let mut builder = schema_builder(limits).data(store).data(keys).data(clock);
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::accounts::Account;
 use super::api_tokens::ApiToken;
-use super::context::{store, viewer};
+use super::context::{now, store, viewer};
 use super::handoffs::{Handoff, list};
 use super::ids::decode;
 use super::ids::{Kind, encode};
@@ -249,7 +249,7 @@ impl OrganizationMutation {
         let name = DisplayName::parse(&input.name).map_err(field("name"))?;
         let slug = Slug::parse(&input.slug).map_err(field("slug"))?;
         let tx = store(ctx).begin().await?;
-        let org = organizations::create_with_admin(&tx, name, &slug, user_id, Utc::now()).await?;
+        let org = organizations::create_with_admin(&tx, name, &slug, user_id, now(ctx)).await?;
         tx.commit().await.map_err(crate::store::StoreError::from)?;
         Ok(CreateOrganizationPayload { organization: Organization(org) })
     }

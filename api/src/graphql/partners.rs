@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::context::store;
+use super::context::{now, store};
 use super::ids::{Kind, encode};
 use super::scoping::{in_organization, owner_of};
 use crate::domain::access::PACKET_WRITERS;
@@ -116,7 +116,7 @@ impl PartnerMutation {
         let scope = in_organization(ctx, &input.organization_id, PACKET_WRITERS).await?;
         let fields = fields(&input.name, input.sells.as_deref(), input.why_they_matter.as_deref())?;
         let tx = store(ctx).tenant(&scope).await?;
-        let row = partners::create(&tx, fields, Utc::now()).await?;
+        let row = partners::create(&tx, fields, now(ctx)).await?;
         tx.commit().await?;
         Ok(CreatePartnerPayload { partner: Partner(row) })
     }
@@ -131,7 +131,7 @@ impl PartnerMutation {
             Some(input.sells.as_deref().unwrap_or(&row.sells)),
             Some(input.why_they_matter.as_deref().unwrap_or(&row.why_they_matter)),
         )?;
-        let row = partners::update(&tx, row, fields, Utc::now()).await?;
+        let row = partners::update(&tx, row, fields, now(ctx)).await?;
         tx.commit().await?;
         Ok(UpdatePartnerPayload { partner: Partner(row) })
     }
@@ -141,7 +141,7 @@ impl PartnerMutation {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Partner, "id", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row = partners::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
-        let row = partners::archive(&tx, row, Utc::now()).await?;
+        let row = partners::archive(&tx, row, now(ctx)).await?;
         tx.commit().await?;
         Ok(ArchivePartnerPayload { partner: Partner(row) })
     }

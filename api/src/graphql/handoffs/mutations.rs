@@ -3,11 +3,10 @@
 use std::collections::HashSet;
 
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::Utc;
 use uuid::Uuid;
 
 use super::super::accounts::member_with_role;
-use super::super::context::store;
+use super::super::context::{now, store};
 use super::super::ids::{Kind, decode};
 use super::super::scoping::{in_organization, owner_of};
 use super::inputs::{
@@ -101,7 +100,7 @@ impl HandoffMutation {
         };
         let content = PacketPatch::of_create(&input).apply(&tx, HandoffContent::default()).await?;
         let addressing = Addressing { title, account_id: account.id, partner_id, seller_id: Some(seller_id) };
-        let row = handoffs::create(&tx, addressing, content, Utc::now()).await?;
+        let row = handoffs::create(&tx, addressing, content, now(ctx)).await?;
         let handoff = view(&tx, row.id).await?;
         tx.commit().await?;
         Ok(CreateHandoffPayload { handoff })
@@ -134,7 +133,7 @@ impl HandoffMutation {
         let account_id = account.map_or(row.account_id, |a| a.id);
         let content = PacketPatch::of_update(input).apply(&tx, HandoffContent::of(&row)).await?;
         let addressing = Addressing { title, account_id, partner_id, seller_id };
-        handoffs::update_draft(&tx, row, addressing, content, Utc::now()).await?;
+        handoffs::update_draft(&tx, row, addressing, content, now(ctx)).await?;
         let handoff = view(&tx, id).await?;
         tx.commit().await?;
         Ok(UpdateHandoffPayload { handoff })
@@ -145,7 +144,7 @@ impl HandoffMutation {
         let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row = locked(&tx, id).await?;
-        handoffs::archive(&tx, row, Utc::now()).await?;
+        handoffs::archive(&tx, row, now(ctx)).await?;
         let handoff = view(&tx, id).await?;
         tx.commit().await?;
         Ok(ArchiveHandoffPayload { handoff })
@@ -170,7 +169,7 @@ impl HandoffMutation {
         }
         let tx = store(ctx).tenant(&scope).await?;
         let row = locked(&tx, id).await?;
-        let now = Utc::now();
+        let now = now(ctx);
         grades::add(&tx, &row, new, now).await?;
         let history = grades::of_handoffs(&tx, &[&row]).await?;
         let set = grades::grade_set(grades::current(&history).get(&row.id).into_iter().flatten().map(|(c, r)| (c, *r)));
@@ -218,7 +217,7 @@ impl HandoffMutation {
                 ),
             ));
         }
-        let now = Utc::now();
+        let now = now(ctx);
         let window = row.response_window_days.and_then(|d| u16::try_from(d).ok()).unwrap_or(1);
         if !handoffs::mark_sent(&tx, id, now, respond_by(now, window)).await? {
             return Err(AppError::conflict(Some("handoffId"), "the handoff was sent already"));
@@ -256,7 +255,7 @@ impl HandoffMutation {
                 AppError::conflict(Some("decision"), format!("the handoff was already {}", s.code()))
             }
         })?;
-        let now = Utc::now();
+        let now = now(ctx);
         responses::add(&tx, &row, decision, reason, &failed, now).await?;
         if next.is_final() && !handoffs::mark_decided(&tx, id, next, now).await? {
             return Err(AppError::conflict(Some("decision"), "the handoff was decided already"));

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::super::accounts::Account;
-use super::super::context::store;
+use super::super::context::{now, store};
 use super::super::date::Date;
 use super::super::ids::{Kind, encode};
 use super::super::loaders::UserLoader;
@@ -77,8 +77,8 @@ impl Handoff {
         self.row().decided_at
     }
     /// Sent, undecided, and past `respondBy`: silence, the loudest distrust signal.
-    async fn overdue(&self) -> bool {
-        is_overdue(status_of(self.row()), self.row().respond_by, Utc::now())
+    async fn overdue(&self, ctx: &Context<'_>) -> bool {
+        is_overdue(status_of(self.row()), self.row().respond_by, now(ctx))
     }
     /// When it was archived; archived handoffs leave lists and scorecards but keep their history.
     async fn archived_at(&self) -> Option<DateTime<Utc>> {
