@@ -4,14 +4,16 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 
 #[derive(Clone)]
 pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
 
 impl Clock {
+    /// The system clock, to the microsecond: both databases store microseconds, so a time read
+    /// back equals the time written (keyset cursors rely on it).
     pub fn system() -> Self {
-        Self(Arc::new(Utc::now))
+        Self(Arc::new(|| Utc::now().trunc_subsecs(6)))
     }
 
     pub fn from_fn(now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {

@@ -76,3 +76,19 @@ async fn sign_up_names_the_field_it_refuses() {
     // Nothing was written by the refused attempts: the email is still free.
     app.sign_up("ana@example.com").await;
 }
+
+#[tokio::test]
+async fn repeated_failed_logins_are_rate_limited() {
+    let app = TestApp::spawn().await;
+    app.sign_up("ana@example.com").await;
+    for _ in 0..10 {
+        let body =
+            app.gql(None, LOGIN, json!({ "i": { "email": "ana@example.com", "password": "wrong password" } })).await;
+        assert_eq!(error_code(&body), Some("UNAUTHENTICATED"));
+    }
+    let limited = app.gql(None, LOGIN, json!({ "i": { "email": "ana@example.com", "password": PASSWORD } })).await;
+    assert_eq!(error_code(&limited), Some("RATE_LIMITED"));
+    // Other accounts are unaffected.
+    app.sign_up("bob@example.com").await;
+    app.ok(None, LOGIN, json!({ "i": { "email": "bob@example.com", "password": PASSWORD } })).await;
+}

@@ -153,3 +153,45 @@ async fn another_organizations_token_id_is_not_found() {
         app.gql(Some(&eve.token), "query($id: ID!) { node(id: $id) { id } }", json!({ "id": token["id"] })).await;
     assert_eq!(error_code(&node), Some("NOT_FOUND"));
 }
+
+#[tokio::test]
+async fn a_token_stops_working_when_its_member_changes_role() {
+    let app = TestApp::spawn().await;
+    let ana = app.sign_up("ana@example.com").await;
+    let acme = app.create_org(&ana, "acme").await;
+    let bob = app.sign_up("bob@example.com").await;
+    app.add_member(&ana, &acme, &bob, "ADMIN").await;
+    let bob_admin = Person { token: bob.token.clone(), ..bob.clone() };
+    let (secret, _) = create_token(&app, &bob_admin, &acme, "ADMIN", None).await;
+    app.ok(Some(&secret), "{ me { id } }", json!({})).await;
+    // Bob is demoted; his ADMIN token must not keep ADMIN power.
+    app.ok(
+        Some(&ana.token),
+        "mutation($i: SetMemberRoleInput!) { setMemberRole(input: $i) { membership { role } } }",
+        json!({ "i": { "organizationId": acme, "userId": bob.user_id, "role": "SELLER" } }),
+    )
+    .await;
+    let (status, body) = app.post(Some(&secret), "{ me { id } }", json!({})).await;
+    assert_eq!(status, 401, "{body:#}");
+}
+
+#[tokio::test]
+async fn a_token_acting_as_another_member_carries_exactly_their_role() {
+    let app = TestApp::spawn().await;
+    let ana = app.sign_up("ana@example.com").await;
+    let acme = app.create_org(&ana, "acme").await;
+    let sam = app.sign_up("sam@example.com").await;
+    app.add_member(&ana, &acme, &sam, "SELLER").await;
+    let body = app
+        .gql(
+            Some(&ana.token),
+            CREATE,
+            json!({ "i": { "organizationId": acme, "name": "x", "role": "ADMIN", "userId": sam.user_id } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
+    assert_eq!(handoff_e2e::error_field(&body), Some("role"));
+    // An ADMIN may give a token of their own a smaller role.
+    let (_, own) = create_token(&app, &ana, &acme, "SALES_LEADER", None).await;
+    assert_eq!(own["role"], "SALES_LEADER");
+}

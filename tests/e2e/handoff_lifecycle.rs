@@ -267,6 +267,14 @@ async fn a_draft_cannot_be_answered_and_a_sent_handoff_cannot_be_edited() {
     assert_eq!(error_code(&edit), Some("CONFLICT"));
     let twice = app.send(&team.marketer, &id).await;
     assert_eq!(error_code(&twice), Some("CONFLICT"));
+    let archive = app
+        .gql(
+            Some(&team.marketer.token),
+            "mutation($i: ArchiveHandoffInput!) { archiveHandoff(input: $i) { handoff { archivedAt } } }",
+            json!({ "i": { "handoffId": id } }),
+        )
+        .await;
+    assert_eq!(error_code(&archive), Some("CONFLICT"), "a sent handoff stays on the record");
     // Grades stay open after sending.
     let regraded = app.grade_all(&team.leader, &id, ["WEAK"; 9]).await;
     assert_eq!(regraded["score"], 9);

@@ -255,3 +255,32 @@ async fn a_page_of_handoffs_costs_the_same_statements_whatever_its_size() {
     // transaction-local settings on PostgreSQL).
     assert!(costs[2] <= 12, "a page of 50 took {} statements", costs[2]);
 }
+
+#[tokio::test]
+async fn paging_one_at_a_time_by_sent_time_visits_every_handoff_once() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    for title in ["first", "second", "third"] {
+        sent(&app, &team, &account, &partner, title, ALL_STRONG).await;
+    }
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    for _ in 0..5 {
+        let page = app
+            .ok(
+                Some(&team.leader.token),
+                LIST,
+                json!({ "s": "acme", "first": 1, "after": after, "order": { "field": "SENT_AT", "direction": "ASC" } }),
+            )
+            .await;
+        seen.extend(titles(&page));
+        let info = &page["organization"]["handoffs"]["pageInfo"];
+        if info["hasNextPage"] == false {
+            break;
+        }
+        after = info["endCursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen, ["first", "second", "third"]);
+}

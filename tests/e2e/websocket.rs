@@ -63,3 +63,41 @@ async fn a_first_message_other_than_connection_init_closes_the_connection() {
         other => panic!("expected a 4400 close, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_token_revoked_while_connected_is_refused_on_the_next_operation() {
+    let app = TestApp::spawn().await;
+    let ana = app.sign_up("ana@example.com").await;
+    let org = app.create_org(&ana, "acme").await;
+    let created = app
+        .ok(
+            Some(&ana.token),
+            "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token apiToken { id } } }",
+            json!({ "i": { "organizationId": org, "name": "bot", "role": "ADMIN" } }),
+        )
+        .await;
+    let secret = created["createApiToken"]["token"].as_str().unwrap();
+    let mut socket = connect(&app).await;
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {secret}") } });
+    socket.send(Message::text(init.to_string())).await.unwrap();
+    assert!(matches!(next_message(&mut socket).await, Some(Message::Text(_))), "expected connection_ack");
+    let ask =
+        |id: &str| json!({ "id": id, "type": "subscribe", "payload": { "query": "{ me { email } }" } }).to_string();
+    socket.send(Message::text(ask("1"))).await.unwrap();
+    let Some(Message::Text(first)) = next_message(&mut socket).await else { panic!("expected next") };
+    assert_eq!(serde_json::from_str::<Value>(&first).unwrap()["payload"]["data"]["me"]["email"], "ana@example.com");
+    let _complete = next_message(&mut socket).await;
+
+    app.ok(
+        Some(&ana.token),
+        "mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { apiToken { id } } }",
+        json!({ "i": { "id": created["createApiToken"]["apiToken"]["id"] } }),
+    )
+    .await;
+    socket.send(Message::text(ask("2"))).await.unwrap();
+    let Some(Message::Text(second)) = next_message(&mut socket).await else { panic!("expected an answer") };
+    let second: Value = serde_json::from_str(&second).unwrap();
+    assert_eq!(second["id"], "2");
+    let errors = if second["payload"].is_array() { &second["payload"] } else { &second["payload"]["errors"] };
+    assert_eq!(errors[0]["extensions"]["code"], "UNAUTHENTICATED", "{second:#}");
+}

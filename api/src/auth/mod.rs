@@ -5,6 +5,7 @@ pub mod api_token;
 pub mod jwt;
 pub mod password;
 mod scope;
+pub mod throttle;
 mod viewer;
 
 pub use scope::OrgScope;

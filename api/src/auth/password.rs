@@ -4,6 +4,7 @@
 use std::sync::LazyLock;
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use tokio::sync::Semaphore;
 
 use crate::domain::NewPassword;
 
@@ -16,6 +17,10 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
         .to_string()
 });
 
+/// At most one hash per core at a time: a burst of logins queues instead of starving the server.
+static HASHING: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())));
+
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
     #[error("argon2 failed: {0}")]
@@ -25,6 +30,7 @@ pub enum PasswordError {
 }
 
 pub async fn hash(password: &NewPassword) -> Result<String, PasswordError> {
+    let _permit = HASHING.acquire().await.map_err(|e| PasswordError::Hash(e.to_string()))?;
     let plain = password.expose().to_owned();
     tokio::task::spawn_blocking(move || {
         Argon2::default()
@@ -38,6 +44,7 @@ pub async fn hash(password: &NewPassword) -> Result<String, PasswordError> {
 /// Checks `plain` against a stored hash, or against a dummy hash when there is none.
 /// Returns false for a wrong password, a missing account, or an unreadable stored hash.
 pub async fn verify(plain: &str, stored: Option<String>) -> Result<bool, PasswordError> {
+    let _permit = HASHING.acquire().await.map_err(|e| PasswordError::Hash(e.to_string()))?;
     let plain = plain.to_owned();
     let known = stored.is_some();
     let result = tokio::task::spawn_blocking(move || {

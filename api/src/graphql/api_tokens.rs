@@ -92,7 +92,8 @@ pub struct ApiTokenMutation;
 
 #[Object]
 impl ApiTokenMutation {
-    /// ADMIN only, logged in as a person (a token cannot mint tokens).
+    /// ADMIN only, logged in as a person (a token cannot mint tokens). A token acting as another
+    /// member carries that member's role.
     async fn create_api_token(
         &self,
         ctx: &Context<'_>,
@@ -107,8 +108,16 @@ impl ApiTokenMutation {
             None => creator,
         };
         let tx = store(ctx).tenant(&scope).await?;
-        if memberships::find_by_user(&tx, acting_as).await?.is_none() {
+        let Some(member) = memberships::find_by_user(&tx, acting_as).await? else {
             return Err(AppError::bad_input("userId", "is not a member of this organization"));
+        };
+        // A token acting as someone else carries exactly their role: never more than they hold.
+        let member_role = Role::from(member.role);
+        if acting_as != creator && member_role != Role::from(input.role) {
+            return Err(AppError::bad_input(
+                "role",
+                format!("must be the member's role, {}", member_role.contract_name()),
+            ));
         }
         let secret = api_token::generate();
         let new = api_tokens::NewToken {

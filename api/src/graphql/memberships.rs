@@ -131,7 +131,8 @@ impl MembershipMutation {
         Ok(AddMemberPayload { membership: Membership::new(row, org, user) })
     }
 
-    /// ADMIN only. The last ADMIN cannot be demoted (`CONFLICT`).
+    /// ADMIN only. The last ADMIN cannot be demoted (`CONFLICT`). The member's API tokens are revoked
+    /// when the role changes.
     async fn set_member_role(&self, ctx: &Context<'_>, input: SetMemberRoleInput) -> AppResult<SetMemberRolePayload> {
         let org_id = decode(&input.organization_id, Kind::Organization, "organizationId")?;
         let user_id = decode(&input.user_id, Kind::User, "userId")?;
@@ -146,7 +147,7 @@ impl MembershipMutation {
                 "the last ADMIN cannot be demoted; make someone else ADMIN first",
             ));
         }
-        let row = memberships::set_role(&tx, member, role).await?;
+        let row = memberships::set_role(&tx, member, role, now(ctx)).await?;
         let org = organizations::get(&tx).await?;
         let user = users::find(tx.untenanted(), user_id).await?.ok_or(AppError::NotFound(None))?;
         tx.commit().await?;

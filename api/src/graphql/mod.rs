@@ -2,6 +2,7 @@
 
 mod accounts;
 mod api_tokens;
+mod connection_auth;
 mod context;
 mod date;
 mod error_codes;
@@ -43,6 +44,8 @@ pub struct MutationRoot(
     handoffs::HandoffMutation,
 );
 
+pub use connection_auth::ConnectionCredential;
+
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Query cost limits; all on by default.
@@ -60,7 +63,8 @@ impl Default for Limits {
 }
 
 pub fn build(store: Store, keys: JwtKeys, clock: crate::clock::Clock, limits: Limits) -> AppSchema {
-    let mut builder = schema_builder(limits).data(store).data(keys).data(clock);
+    let mut builder =
+        schema_builder(limits).data(store).data(keys).data(clock).data(crate::auth::throttle::LoginThrottle::default());
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
@@ -84,6 +88,7 @@ fn schema_builder(limits: Limits) -> async_graphql::SchemaBuilder<QueryRoot, Mut
         .limit_recursive_depth(32)
         .limit_directives(16)
         .extension(error_codes::ErrorCodes)
+        .extension(connection_auth::Reauthenticate)
 }
 
 #[cfg(test)]

@@ -45,7 +45,10 @@ impl NodeQuery {
         if kind == Kind::User {
             return Ok(Some(Node::User(visible_user(ctx, id).await?)));
         }
-        let scope = scope_of(ctx, kind, id, "id", &Role::ALL).await.map_err(|_| AppError::NotFound(None))?;
+        let scope = scope_of(ctx, kind, id, "id", &Role::ALL).await.map_err(|e| match e {
+            AppError::NotFound(_) | AppError::Forbidden(_) => AppError::NotFound(None),
+            other => other,
+        })?;
         let tx = store(ctx).tenant(&scope).await?;
         let missing = || AppError::NotFound(None);
         let node = match kind {

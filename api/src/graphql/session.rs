@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::context::{jwt_keys, store, viewer};
 use super::users::Viewer;
 use crate::auth::password;
+use crate::auth::throttle::LoginThrottle;
 use crate::domain::{DisplayName, Email, NewPassword};
 use crate::error::{AppError, AppResult, field};
 use crate::store::users;
@@ -70,9 +71,15 @@ impl SessionMutation {
     }
 
     /// Exchanges email and password for an access token. Unknown email and wrong password get
-    /// the same answer, in about the same time.
+    /// the same answer, in about the same time. After 10 failures for one email within 15 minutes,
+    /// further attempts get `RATE_LIMITED` until the 15 minutes have passed.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> AppResult<AuthPayload> {
         let refused = AppError::Unauthenticated("wrong email or password");
+        let throttle = ctx.data_unchecked::<LoginThrottle>();
+        let key = input.email.trim().to_lowercase();
+        if !throttle.allows(&key) {
+            return Err(AppError::RateLimited);
+        }
         // An unparseable email cannot belong to an account; still spend the hashing time.
         let user = match Email::parse(&input.email) {
             Ok(email) => users::find_by_email(store(ctx).conn(), &email).await?,
@@ -80,8 +87,10 @@ impl SessionMutation {
         };
         let stored = user.as_ref().map(|u| u.password_hash.clone());
         if !password::verify(&input.password, stored).await? {
+            throttle.record_failure(&key);
             return Err(refused);
         }
+        throttle.record_success(&key);
         let user = user.ok_or(refused)?;
         issue(ctx, user, Utc::now())
     }

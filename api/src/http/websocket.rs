@@ -19,6 +19,7 @@ use futures_util::{SinkExt, StreamExt, stream};
 use super::AppState;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::graphql::ConnectionCredential;
 
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_MESSAGE_BYTES: usize = 64 * 1024;
@@ -54,21 +55,34 @@ async fn serve(state: AppState, protocol: GraphQLProtocol, socket: WebSocket) {
     let Some(init) = init.filter(|m| m["type"] == "connection_init") else {
         return close(&mut sink, 4400, "The first message must be connection_init").await;
     };
-    let viewer = match viewer_from_init(&state, &init["payload"]).await {
-        Ok(viewer) => viewer,
+    // Checked now so a bad credential closes the connection; checked again before every operation.
+    let credential = match bearer_from_init(&init["payload"]) {
+        Ok(credential) => credential,
         Err(AppError::Unauthenticated(why)) => return close(&mut sink, 4403, &format!("Forbidden: {why}")).await,
-        Err(other) => {
-            let _ = async_graphql::Error::from(other); // logs an internal cause
-            return close(&mut sink, 4500, "Internal server error").await;
-        }
+        Err(_) => return close(&mut sink, 4400, "Bad connection_init payload").await,
     };
+    if let Some(token) = &credential {
+        match Viewer::authenticate(state.store.clone(), &state.keys, token).await {
+            Ok(_) => {}
+            Err(AppError::Unauthenticated(why)) => return close(&mut sink, 4403, &format!("Forbidden: {why}")).await,
+            Err(other) => {
+                let _ = async_graphql::Error::from(other); // logs an internal cause
+                return close(&mut sink, 4500, "Internal server error").await;
+            }
+        }
+    }
     // Hand the init message on, so the GraphQL session acknowledges it as usual.
     let replayed = stream::once(async move { Ok(first) }).chain(stream);
     GraphQLWebSocket::new_with_pair(sink, replayed, state.schema.clone(), protocol)
         .on_connection_init(move |_| async move {
             let mut data = Data::default();
-            data.insert(viewer);
-            data.insert(crate::graphql::loaders::user_loader(state.store.clone()));
+            match credential {
+                Some(token) => data.insert(ConnectionCredential(token)),
+                None => {
+                    data.insert(Viewer::anonymous(state.store.clone()));
+                    data.insert(crate::graphql::loaders::user_loader(state.store.clone()));
+                }
+            }
             Ok(data)
         })
         .serve()
@@ -91,14 +105,15 @@ async fn close(sink: &mut SplitSink<WebSocket, Message>, code: u16, reason: &str
     let _ = sink.send(Message::Close(Some(frame))).await;
 }
 
-async fn viewer_from_init(state: &AppState, payload: &serde_json::Value) -> Result<Viewer, AppError> {
+/// The bearer token in a `connection_init` payload; `None` for an anonymous connection.
+fn bearer_from_init(payload: &serde_json::Value) -> Result<Option<String>, AppError> {
     let header = payload.get("authorization").or_else(|| payload.get("Authorization")).and_then(|v| v.as_str());
-    let Some(header) = header else { return Ok(Viewer::anonymous(state.store.clone())) };
-    let token = header
+    let Some(header) = header else { return Ok(None) };
+    header
         .split_once(' ')
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim())
+        .map(|(_, t)| t.trim().to_owned())
         .filter(|t| !t.is_empty())
-        .ok_or(AppError::Unauthenticated("send `authorization: Bearer <token>` in connection_init"))?;
-    Viewer::authenticate(state.store.clone(), &state.keys, token).await
+        .map(Some)
+        .ok_or(AppError::Unauthenticated("send `authorization: Bearer <token>` in connection_init"))
 }

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use entity::{api_token, membership};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 use uuid::Uuid;
 
@@ -37,13 +37,15 @@ pub async fn find_usable_by_digest(
     else {
         return Ok(None);
     };
-    let still_member = membership::Entity::find()
+    let member = membership::Entity::find()
         .filter(membership::Column::OrganizationId.eq(token.organization_id))
         .filter(membership::Column::UserId.eq(token.user_id))
-        .count(conn)
-        .await?
-        > 0;
-    if !still_member {
+        .one(conn)
+        .await?;
+    // The member must still belong, and a token never carries more than the member's own role
+    // (an ADMIN's token may carry any role).
+    let allowed = member.is_some_and(|m| m.role == token.role || m.role == entity::Role::Admin);
+    if !allowed {
         return Ok(None);
     }
     if token.last_used_at.is_none_or(|t| now - t > chrono::Duration::minutes(1)) {
@@ -117,6 +119,18 @@ pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<ApiToken>, bool), St
     }
     let rows = query.limit(page.fetch_limit()).all(tx.conn()).await?;
     Ok(split_page(rows, page))
+}
+
+/// Revokes every live token that acts as `user_id` here (the member left or changed role).
+pub async fn revoke_all_for(tx: &TenantTx, user_id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(api_token::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(())
 }
 
 /// Marks a token revoked; revoking twice keeps the first time.

@@ -1,7 +1,7 @@
 //! Who belongs to which organization, with which role.
 
 use chrono::{DateTime, Utc};
-use entity::{api_token, membership, organization, user};
+use entity::{membership, organization, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -9,7 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::page::split_page;
-use super::{Page, StoreError, TenantTx, organizations};
+use super::{Page, StoreError, TenantTx, api_tokens, organizations};
 use crate::domain::Role;
 
 pub use membership::Model as Membership;
@@ -100,7 +100,16 @@ pub async fn lock_and_count_admins(tx: &TenantTx) -> Result<u64, StoreError> {
         .await?)
 }
 
-pub async fn set_role(tx: &TenantTx, member: Membership, role: Role) -> Result<Membership, StoreError> {
+/// Changes a member's role; tokens that acted with the old role stop working.
+pub async fn set_role(
+    tx: &TenantTx,
+    member: Membership,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<Membership, StoreError> {
+    if Role::from(member.role) != role {
+        api_tokens::revoke_all_for(tx, member.user_id, now).await?;
+    }
     let mut active = member.into_active_model();
     active.role = Set(role.into());
     Ok(active.update(tx.conn()).await?)
@@ -109,13 +118,7 @@ pub async fn set_role(tx: &TenantTx, member: Membership, role: Role) -> Result<M
 /// Removes a membership and revokes the API tokens that acted as that member here, so that
 /// re-adding the person later does not bring old tokens back to life.
 pub async fn remove(tx: &TenantTx, member: Membership, now: DateTime<Utc>) -> Result<(), StoreError> {
-    api_token::Entity::update_many()
-        .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
-        .filter(api_token::Column::OrganizationId.eq(tx.organization_id()))
-        .filter(api_token::Column::UserId.eq(member.user_id))
-        .filter(api_token::Column::RevokedAt.is_null())
-        .exec(tx.conn())
-        .await?;
+    api_tokens::revoke_all_for(tx, member.user_id, now).await?;
     membership::Entity::delete_by_id(member.id).exec(tx.conn()).await?;
     Ok(())
 }

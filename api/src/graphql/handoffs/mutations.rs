@@ -139,11 +139,18 @@ impl HandoffMutation {
         Ok(UpdateHandoffPayload { handoff })
     }
 
-    /// PARTNER_MARKETER or ADMIN. An archived handoff leaves lists and scorecards; nothing is deleted.
+    /// PARTNER_MARKETER or ADMIN, drafts only: what was sent stays on the record (and in "the last
+    /// three"). An archived draft leaves lists; nothing is deleted.
     async fn archive_handoff(&self, ctx: &Context<'_>, input: ArchiveHandoffInput) -> AppResult<ArchiveHandoffPayload> {
         let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row = locked(&tx, id).await?;
+        if status_of(&row) != HandoffStatus::Draft {
+            return Err(AppError::conflict(
+                Some("handoffId"),
+                "only a draft can be archived; a sent handoff stays on the record",
+            ));
+        }
         handoffs::archive(&tx, row, now(ctx)).await?;
         let handoff = view(&tx, id).await?;
         tx.commit().await?;
@@ -169,6 +176,9 @@ impl HandoffMutation {
         }
         let tx = store(ctx).tenant(&scope).await?;
         let row = locked(&tx, id).await?;
+        if row.archived_at.is_some() {
+            return Err(AppError::conflict(Some("handoffId"), "the handoff is archived"));
+        }
         let now = now(ctx);
         grades::add(&tx, &row, new, now).await?;
         let history = grades::of_handoffs(&tx, &[&row]).await?;
