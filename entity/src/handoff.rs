@@ -38,6 +38,8 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
     pub respond_by: Option<DateTimeUtc>,
     pub decided_at: Option<DateTimeUtc>,
+    /// When the overdue job first found it past `respond_by` without a decision.
+    pub overdue_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub archived_at: Option<DateTimeUtc>,

@@ -3,13 +3,19 @@
 
 pub mod account;
 pub mod api_token;
+pub mod escalation;
 pub mod handoff;
 pub mod handoff_grade;
 pub mod handoff_response;
 pub mod membership;
 pub mod organization;
 pub mod partner;
+pub mod partner_ask;
+pub mod partner_meeting;
+pub mod pipeline_mention;
+pub mod score_review;
 pub mod role;
 pub mod user;
+pub mod working_agreement;
 
 pub use role::Role;

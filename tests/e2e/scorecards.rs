@@ -52,7 +52,7 @@ async fn the_scorecard_grades_the_last_three_sent_not_the_best_one() {
         card["componentAverages"].as_array().unwrap().iter().map(|c| c["averagePoints"].as_f64().unwrap()).collect();
     let owner = averages[6];
     assert!((owner - 2.0 / 3.0).abs() < 1e-9, "owner average {owner}");
-    assert_eq!(card["plays"], json!(["SHRINK_THE_ASK", "RENEGOTIATE_THE_RULE"]));
+    assert_eq!(card["plays"], json!(["SHRINK_THE_ASK", "RENEGOTIATE_THE_RULE", "SCORE_IN_THE_OPEN"]));
 
     let four = app.ok(Some(&team.leader.token), SCORECARD, json!({ "s": "acme", "n": 4 })).await;
     assert_eq!(four["organization"]["scorecard"]["averageScore"], 13.5);

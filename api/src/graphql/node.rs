@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, Interface, Object};
 
 use super::accounts::Account;
 use super::api_tokens::ApiToken;
-use super::context::{store, viewer};
+use super::context::{now, store, viewer};
 use super::handoffs::Handoff;
 use super::ids::{Kind, decode_any};
 use super::memberships::Membership;
@@ -15,7 +15,9 @@ use super::scoping::scope_of;
 use super::users::User;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::store::{accounts, api_tokens, handoff_views, handoffs, memberships, organizations, partners, users};
+use crate::store::{
+    accounts, api_tokens, handoff_views, handoffs, memberships, organizations, partners, users, working_agreements,
+};
 
 /// An object with a global ID.
 // One value per `node(id:)` call: the size difference between variants costs nothing.
@@ -69,7 +71,8 @@ impl NodeQuery {
             Kind::Account => Node::Account(Account(accounts::find(&tx, id).await?.ok_or_else(missing)?)),
             Kind::Handoff => {
                 let row = handoffs::find(&tx, id).await?.ok_or_else(missing)?;
-                Node::Handoff(Handoff::new(handoff_views::load(&tx, vec![row]).await?.remove(0)))
+                let context = working_agreements::play_context(&tx, now(ctx)).await?;
+                Node::Handoff(Handoff::new(handoff_views::load(&tx, vec![row]).await?.remove(0), context))
             }
             Kind::User => unreachable!("users are answered above"),
         };

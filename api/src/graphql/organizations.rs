@@ -18,11 +18,13 @@ use super::scoping::in_organization;
 use super::scorecard::Scorecard;
 use super::scorecard_enums::{BandGql, HandoffStatusGql};
 use crate::domain::access::RULE_OWNERS;
-use crate::domain::scorecard::{GradeSet, PlayContext, summarize};
+use crate::domain::scorecard::{GradeSet, summarize};
 use crate::domain::{DisplayName, Role, Slug};
 use crate::error::{AppError, AppResult, field};
 use crate::store::handoffs::HandoffFilter;
-use crate::store::{accounts, api_tokens, handoff_views, handoffs, memberships, organizations, partners};
+use crate::store::{
+    accounts, api_tokens, handoff_views, handoffs, memberships, organizations, partners, working_agreements,
+};
 
 /// One client company: a tenant. Visible only to its members.
 pub struct Organization(pub organizations::Organization);
@@ -143,8 +145,9 @@ impl Organization {
         let tx = store(ctx).tenant(&scope).await?;
         let (rows, has_next) = handoffs::list(&tx, &filter, page).await?;
         let views = handoff_views::load(&tx, rows).await?;
+        let context = working_agreements::play_context(&tx, now(ctx)).await?;
         tx.commit().await?;
-        Ok(list::connection(views.into_iter().map(Handoff::new).collect(), has_next, page))
+        Ok(list::connection(views.into_iter().map(|v| Handoff::new(v, context)).collect(), has_next, page))
     }
     /// "Grade your last three handoffs, not your best one": the last `lastN` (1 to 50) handoffs
     /// actually sent, by sent time, optionally of one partner or one partner marketer.
@@ -165,10 +168,11 @@ impl Organization {
         let tx = store(ctx).tenant(&scope).await?;
         let rows = handoffs::last_sent(&tx, last_n as u64, partner_id, marketer_id).await?;
         let views = handoff_views::load(&tx, rows).await?;
+        let context = working_agreements::play_context(&tx, now(ctx)).await?;
         tx.commit().await?;
         let sets: Vec<GradeSet> = views.iter().map(|v| v.grade_set()).collect();
-        let summary = summarize(&sets, &PlayContext::default());
-        Ok(Scorecard { summary, handoffs: views.into_iter().map(Handoff::new).collect() })
+        let summary = summarize(&sets, &context);
+        Ok(Scorecard { summary, handoffs: views.into_iter().map(|v| Handoff::new(v, context)).collect() })
     }
     /// API tokens of this organization, revoked ones included. ADMIN only.
     async fn api_tokens(

@@ -393,3 +393,51 @@ pub async fn last_sent(
     }
     Ok(query.limit(n).all(tx.conn()).await?)
 }
+
+/// Whether partner marketing had sent a handoff on `account_id` before `at` (archived drafts aside,
+/// every sent handoff counts). Not narrowed by the caller's visibility: it is a fact about the
+/// organization, not a read of handoffs.
+pub async fn sent_on_account_before(tx: &TenantTx, account_id: Uuid, at: DateTime<Utc>) -> Result<bool, StoreError> {
+    let found = handoff::Entity::find()
+        .select_only()
+        .column(handoff::Column::Id)
+        .filter(handoff::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(handoff::Column::AccountId.eq(account_id))
+        .filter(handoff::Column::SentAt.lte(at))
+        .into_tuple::<Uuid>()
+        .one(tx.conn())
+        .await?;
+    Ok(found.is_some())
+}
+
+/// The outcome facts of handoffs sent in `[from, to)` that the caller may see, optionally of one
+/// partner or addressed to one seller.
+pub async fn sent_between(
+    tx: &TenantTx,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    partner_id: Option<Uuid>,
+    seller_id: Option<Uuid>,
+) -> Result<Vec<HandoffRow>, StoreError> {
+    let mut query = visible(tx).filter(handoff::Column::SentAt.gte(from)).filter(handoff::Column::SentAt.lt(to));
+    if let Some(partner) = partner_id {
+        query = query.filter(handoff::Column::PartnerId.eq(partner));
+    }
+    if let Some(seller) = seller_id {
+        query = query.filter(handoff::Column::SellerId.eq(seller));
+    }
+    Ok(query.all(tx.conn()).await?)
+}
+
+/// Marks, once, every sent handoff past its deadline without a decision, in one statement: with
+/// several server processes, each handoff is marked by exactly one of them. Returns how many.
+pub async fn mark_overdue(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let result = handoff::Entity::update_many()
+        .col_expr(handoff::Column::OverdueAt, Expr::value(now))
+        .filter(handoff::Column::Status.eq(HandoffStatus::Sent.code()))
+        .filter(handoff::Column::RespondBy.lt(now))
+        .filter(handoff::Column::OverdueAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}

@@ -13,8 +13,10 @@ pub mod organizations;
 mod page;
 pub mod partners;
 pub mod responses;
+pub mod trust_records;
 mod tenant;
 pub mod users;
+pub mod working_agreements;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

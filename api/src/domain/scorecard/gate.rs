@@ -1,11 +1,13 @@
-use super::Band;
+use super::{Band, Component};
 
 /// What the send gate looks at.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SendCheck {
     pub score: u8,
     /// The organization's minimum score to send (9 unless changed).
     pub minimum_score: u8,
+    /// Components the working agreement requires that are graded MISSING.
+    pub required_missing: Vec<Component>,
     pub has_seller: bool,
     pub has_owner: bool,
     pub has_next_action: bool,
@@ -15,6 +17,8 @@ pub struct SendCheck {
 /// Why a handoff may not be sent yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SendBlocker {
+    /// The working agreement requires this component and it is MISSING.
+    RequiredComponentMissing(Component),
     /// NOT_A_HANDOFF_YET never goes out: it reads as a lead dump.
     NotAHandoffYet,
     BelowMinimumScore {
@@ -35,6 +39,9 @@ impl SendBlocker {
             SendBlocker::BelowMinimumScore { score, minimum } => {
                 format!("the score {score} is below the organization's minimum score to send ({minimum})")
             }
+            SendBlocker::RequiredComponentMissing(c) => {
+                format!("the working agreement requires {} and it is MISSING", c.code())
+            }
             SendBlocker::NoSeller => "no seller is addressed".into(),
             SendBlocker::NoOwner => "no owner is named".into(),
             SendBlocker::NoNextAction => "no next action is set".into(),
@@ -52,6 +59,7 @@ pub fn check_send(check: SendCheck) -> Vec<SendBlocker> {
     if check.score < check.minimum_score {
         blockers.push(SendBlocker::BelowMinimumScore { score: check.score, minimum: check.minimum_score });
     }
+    blockers.extend(check.required_missing.iter().map(|c| SendBlocker::RequiredComponentMissing(*c)));
     for (present, blocker) in [
         (check.has_seller, SendBlocker::NoSeller),
         (check.has_owner, SendBlocker::NoOwner),
@@ -73,6 +81,7 @@ mod tests {
         SendCheck {
             score,
             minimum_score,
+            required_missing: Vec::new(),
             has_seller: true,
             has_owner: true,
             has_next_action: true,
@@ -98,6 +107,12 @@ mod tests {
     fn a_raised_minimum_holds_back_a_fix_before_volume_handoff() {
         assert_eq!(check_send(complete(12, 13)), vec![SendBlocker::BelowMinimumScore { score: 12, minimum: 13 }]);
         assert!(check_send(complete(13, 13)).is_empty());
+    }
+
+    #[test]
+    fn a_component_the_agreement_requires_must_not_be_missing() {
+        let check = SendCheck { required_missing: vec![Component::Proof], ..complete(16, 9) };
+        assert_eq!(check_send(check), vec![SendBlocker::RequiredComponentMissing(Component::Proof)]);
     }
 
     #[test]

@@ -17,13 +17,15 @@ use super::types::Handoff;
 use crate::domain::Role;
 use crate::domain::access::{GRADERS, PACKET_WRITERS};
 use crate::domain::scorecard::{
-    Component, Decision, DecisionError, HandoffStatus, SendCheck, check_send, decide, respond_by,
+    Component, Decision, DecisionError, Grade, HandoffStatus, SendCheck, check_send, decide, respond_by,
 };
 use crate::domain::text::{optional_text, required_text};
 use crate::error::{AppError, AppResult, field};
 use crate::store::grades::{self, NewGrade};
 use crate::store::handoffs::{self, Addressing, HandoffContent, HandoffRow, status_of};
-use crate::store::{TenantTx, accounts, handoff_views, memberships, organizations, partners, responses};
+use crate::store::{
+    TenantTx, accounts, handoff_views, memberships, organizations, partners, responses, working_agreements,
+};
 
 macro_rules! payload {
     ($name:ident, $doc:literal) => {
@@ -43,10 +45,11 @@ payload!(SendHandoffPayload, "The handoff, landed: `sentAt` and `respondBy` are 
 payload!(RespondToHandoffPayload, "The handoff after the seller's answer.");
 
 /// The handoff as the caller now sees it, with everything its fields need.
-async fn view(tx: &TenantTx, id: Uuid) -> AppResult<Handoff> {
+async fn view(ctx: &Context<'_>, tx: &TenantTx, id: Uuid) -> AppResult<Handoff> {
     let row = handoffs::find(tx, id).await?.ok_or(AppError::NotFound(Some("handoffId")))?;
     let mut views = handoff_views::load(tx, vec![row]).await?;
-    Ok(Handoff::new(views.remove(0)))
+    let context = working_agreements::play_context(tx, now(ctx)).await?;
+    Ok(Handoff::new(views.remove(0), context))
 }
 
 async fn locked(tx: &TenantTx, id: Uuid) -> AppResult<HandoffRow> {
@@ -98,10 +101,19 @@ impl HandoffMutation {
             Some(raw) => member_with_role(&tx, raw, "sellerId", &[Role::Seller]).await?,
             None => account.seller_id,
         };
-        let content = PacketPatch::of_create(&input).apply(&tx, HandoffContent::default()).await?;
+        // Acceptance criteria default to the agreed working agreement's.
+        let defaults = match working_agreements::agreed(&tx).await? {
+            Some(a) => HandoffContent {
+                acceptance_definition: a.acceptance_definition.clone(),
+                response_window_days: a.response_window_days.and_then(|d| u16::try_from(d).ok()),
+                ..HandoffContent::default()
+            },
+            None => HandoffContent::default(),
+        };
+        let content = PacketPatch::of_create(&input).apply(&tx, defaults).await?;
         let addressing = Addressing { title, account_id: account.id, partner_id, seller_id: Some(seller_id) };
         let row = handoffs::create(&tx, addressing, content, now(ctx)).await?;
-        let handoff = view(&tx, row.id).await?;
+        let handoff = view(ctx, &tx, row.id).await?;
         tx.commit().await?;
         Ok(CreateHandoffPayload { handoff })
     }
@@ -134,7 +146,7 @@ impl HandoffMutation {
         let content = PacketPatch::of_update(input).apply(&tx, HandoffContent::of(&row)).await?;
         let addressing = Addressing { title, account_id, partner_id, seller_id };
         handoffs::update_draft(&tx, row, addressing, content, now(ctx)).await?;
-        let handoff = view(&tx, id).await?;
+        let handoff = view(ctx, &tx, id).await?;
         tx.commit().await?;
         Ok(UpdateHandoffPayload { handoff })
     }
@@ -152,7 +164,7 @@ impl HandoffMutation {
             ));
         }
         handoffs::archive(&tx, row, now(ctx)).await?;
-        let handoff = view(&tx, id).await?;
+        let handoff = view(ctx, &tx, id).await?;
         tx.commit().await?;
         Ok(ArchiveHandoffPayload { handoff })
     }
@@ -184,7 +196,7 @@ impl HandoffMutation {
         let history = grades::of_handoffs(&tx, &[&row]).await?;
         let set = grades::grade_set(grades::current(&history).get(&row.id).into_iter().flatten().map(|(c, r)| (c, *r)));
         handoffs::set_score(&tx, row, set.score(), set.band(), now).await?;
-        let handoff = view(&tx, id).await?;
+        let handoff = view(ctx, &tx, id).await?;
         tx.commit().await?;
         Ok(GradeHandoffPayload { handoff })
     }
@@ -203,11 +215,16 @@ impl HandoffMutation {
             None => false,
         };
         let organization = organizations::get(&tx).await?;
-        let current = view(&tx, id).await?;
+        let agreement = working_agreements::agreed(&tx).await?;
+        // The agreed working agreement sets the minimum and the required components when there is one.
+        let minimum = agreement.as_ref().map_or(organization.min_score_to_send, |a| a.min_score_to_send);
+        let required = agreement.as_ref().map(working_agreements::required_components).unwrap_or_default();
+        let current = view(ctx, &tx, id).await?;
         let set = current.view.grade_set();
         let blockers = check_send(SendCheck {
             score: set.score(),
-            minimum_score: u8::try_from(organization.min_score_to_send).unwrap_or(9),
+            minimum_score: u8::try_from(minimum).unwrap_or(9),
+            required_missing: required.into_iter().filter(|c| set.get(*c) == Grade::Missing).collect(),
             has_seller: seller_is_seller,
             has_owner: row.owner_id.is_some(),
             has_next_action: row.next_action.is_some(),
@@ -232,7 +249,7 @@ impl HandoffMutation {
         if !handoffs::mark_sent(&tx, id, now, respond_by(now, window)).await? {
             return Err(AppError::conflict(Some("handoffId"), "the handoff was sent already"));
         }
-        let handoff = view(&tx, id).await?;
+        let handoff = view(ctx, &tx, id).await?;
         tx.commit().await?;
         Ok(SendHandoffPayload { handoff })
     }
@@ -270,7 +287,7 @@ impl HandoffMutation {
         if next.is_final() && !handoffs::mark_decided(&tx, id, next, now).await? {
             return Err(AppError::conflict(Some("decision"), "the handoff was decided already"));
         }
-        let handoff = view(&tx, id).await?;
+        let handoff = view(ctx, &tx, id).await?;
         tx.commit().await?;
         Ok(RespondToHandoffPayload { handoff })
     }

@@ -27,8 +27,9 @@ pub struct Handoff {
 }
 
 impl Handoff {
-    pub fn new(view: HandoffView) -> Self {
-        Self { view, context: PlayContext::default() }
+    /// `context` holds the organization-level facts plays read (see `working_agreements::play_context`).
+    pub fn new(view: HandoffView, context: PlayContext) -> Self {
+        Self { view, context }
     }
 
     fn row(&self) -> &handoffs::HandoffRow {

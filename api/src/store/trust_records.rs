@@ -1,0 +1,229 @@
+//! The records behind the trust signals: partner asks, partner meetings, pipeline mentions,
+//! escalations and score reviews. Each table has the same tenant-scoped find, list, archive and
+//! time-range reads; creation is per record, below.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use uuid::Uuid;
+
+use super::page::split_page;
+use super::{Page, StoreError, TenantTx};
+
+/// The reads and archive every record table shares. `$at` is the column of when it happened.
+macro_rules! record_table {
+    ($module:ident, $entity:ident, $at:ident) => {
+        pub mod $module {
+            use super::*;
+            use entity::$entity::{ActiveModel, Column, Entity};
+
+            pub use entity::$entity::Model as Row;
+
+            pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<Row>, StoreError> {
+                Ok(Entity::find_by_id(id).filter(Column::OrganizationId.eq(tx.organization_id())).one(tx.conn()).await?)
+            }
+
+            /// One page, most recent first by when it happened; archived rows only when asked.
+            pub async fn list(tx: &TenantTx, include_archived: bool, page: Page) -> Result<(Vec<Row>, bool), StoreError> {
+                let mut query = Entity::find().filter(Column::OrganizationId.eq(tx.organization_id())).order_by_desc(Column::Id);
+                if !include_archived {
+                    query = query.filter(Column::ArchivedAt.is_null());
+                }
+                if let Some(after) = page.after {
+                    query = query.filter(Column::Id.lt(after));
+                }
+                Ok(split_page(query.limit(page.fetch_limit()).all(tx.conn()).await?, page))
+            }
+
+            /// Live rows that happened in `[from, to)`.
+            pub async fn between(tx: &TenantTx, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Row>, StoreError> {
+                Ok(Entity::find()
+                    .filter(Column::OrganizationId.eq(tx.organization_id()))
+                    .filter(Column::ArchivedAt.is_null())
+                    .filter(Column::$at.gte(from))
+                    .filter(Column::$at.lt(to))
+                    .all(tx.conn())
+                    .await?)
+            }
+
+            pub async fn archive(tx: &TenantTx, row: Row, now: DateTime<Utc>) -> Result<Row, StoreError> {
+                if row.archived_at.is_some() {
+                    return Ok(row);
+                }
+                let mut active: ActiveModel = row.into();
+                active.archived_at = Set(Some(now));
+                Ok(active.update(tx.conn()).await?)
+            }
+
+            pub async fn organization_of(conn: &impl sea_orm::ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
+                super::super::locate::organization_of::<Entity>(conn, Column::Id, Column::OrganizationId, id).await
+            }
+
+            pub(super) async fn insert(active: ActiveModel, tx: &TenantTx) -> Result<Row, StoreError> {
+                Ok(active.insert(tx.conn()).await?)
+            }
+        }
+    };
+}
+
+record_table!(asks, partner_ask, AskedAt);
+record_table!(meetings, partner_meeting, MetAt);
+record_table!(mentions, pipeline_mention, MentionedAt);
+record_table!(escalations, escalation, RaisedAt);
+record_table!(score_reviews, score_review, ReviewedAt);
+
+/// What every record carries besides its own fields.
+pub struct Logged {
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+pub struct NewAsk {
+    pub seller_id: Uuid,
+    pub account_id: Option<Uuid>,
+    pub account_name: Option<String>,
+    pub partner_id: Option<Uuid>,
+}
+
+/// Records an ask; whether partner marketing had brought the account is read from the handoffs
+/// sent on it before the ask.
+pub async fn add_ask(tx: &TenantTx, new: NewAsk, logged: Logged, now: DateTime<Utc>) -> Result<asks::Row, StoreError> {
+    let brought = match new.account_id {
+        Some(account) => super::handoffs::sent_on_account_before(tx, account, logged.at).await?,
+        None => false,
+    };
+    asks::insert(
+        entity::partner_ask::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(tx.organization_id()),
+            logged_by: Set(tx.user_id()),
+            note: Set(logged.note),
+            created_at: Set(now),
+            archived_at: Set(None),
+            seller_id: Set(new.seller_id),
+            account_id: Set(new.account_id),
+            account_name: Set(new.account_name),
+            partner_id: Set(new.partner_id),
+            brought_by_partner_marketing: Set(brought),
+            asked_at: Set(logged.at),
+        },
+        tx,
+    )
+    .await
+}
+
+pub struct NewMeeting {
+    pub seller_id: Uuid,
+    pub account_id: Uuid,
+    pub partner_id: Uuid,
+    pub handoff_id: Option<Uuid>,
+}
+
+pub async fn add_meeting(tx: &TenantTx, new: NewMeeting, logged: Logged, now: DateTime<Utc>) -> Result<meetings::Row, StoreError> {
+    meetings::insert(
+        entity::partner_meeting::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(tx.organization_id()),
+            logged_by: Set(tx.user_id()),
+            note: Set(logged.note),
+            created_at: Set(now),
+            archived_at: Set(None),
+            seller_id: Set(new.seller_id),
+            account_id: Set(new.account_id),
+            partner_id: Set(new.partner_id),
+            handoff_id: Set(new.handoff_id),
+            met_at: Set(logged.at),
+        },
+        tx,
+    )
+    .await
+}
+
+pub struct NewMention {
+    pub review_kind: &'static str,
+    pub account_id: Option<Uuid>,
+    pub partner_id: Option<Uuid>,
+    pub partner_marketing_present: bool,
+}
+
+pub async fn add_mention(tx: &TenantTx, new: NewMention, logged: Logged, now: DateTime<Utc>) -> Result<mentions::Row, StoreError> {
+    mentions::insert(
+        entity::pipeline_mention::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(tx.organization_id()),
+            logged_by: Set(tx.user_id()),
+            note: Set(logged.note),
+            created_at: Set(now),
+            archived_at: Set(None),
+            review_kind: Set(new.review_kind.to_owned()),
+            account_id: Set(new.account_id),
+            partner_id: Set(new.partner_id),
+            partner_marketing_present: Set(new.partner_marketing_present),
+            mentioned_at: Set(logged.at),
+        },
+        tx,
+    )
+    .await
+}
+
+pub struct NewEscalation {
+    pub handoff_id: Option<Uuid>,
+    pub account_id: Option<Uuid>,
+    pub partner_id: Option<Uuid>,
+    pub topic: &'static str,
+}
+
+pub async fn add_escalation(tx: &TenantTx, new: NewEscalation, logged: Logged, now: DateTime<Utc>) -> Result<escalations::Row, StoreError> {
+    escalations::insert(
+        entity::escalation::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(tx.organization_id()),
+            logged_by: Set(tx.user_id()),
+            note: Set(logged.note),
+            created_at: Set(now),
+            archived_at: Set(None),
+            handoff_id: Set(new.handoff_id),
+            account_id: Set(new.account_id),
+            partner_id: Set(new.partner_id),
+            topic: Set(new.topic.to_owned()),
+            raised_at: Set(logged.at),
+        },
+        tx,
+    )
+    .await
+}
+
+pub async fn add_score_review(
+    tx: &TenantTx,
+    attendees: &[Uuid],
+    logged: Logged,
+    now: DateTime<Utc>,
+) -> Result<score_reviews::Row, StoreError> {
+    score_reviews::insert(
+        entity::score_review::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(tx.organization_id()),
+            logged_by: Set(tx.user_id()),
+            note: Set(logged.note),
+            created_at: Set(now),
+            archived_at: Set(None),
+            attendees: Set(serde_json::json!(attendees)),
+            reviewed_at: Set(logged.at),
+        },
+        tx,
+    )
+    .await
+}
+
+/// When the latest live score review happened.
+pub async fn last_score_review(tx: &TenantTx) -> Result<Option<DateTime<Utc>>, StoreError> {
+    use entity::score_review::{Column, Entity};
+    Ok(Entity::find()
+        .select_only()
+        .column(Column::ReviewedAt)
+        .filter(Column::OrganizationId.eq(tx.organization_id()))
+        .filter(Column::ArchivedAt.is_null())
+        .order_by_desc(Column::ReviewedAt)
+        .into_tuple::<DateTime<Utc>>()
+        .one(tx.conn())
+        .await?)
+}

@@ -1,0 +1,131 @@
+//! The working agreement: versions, signatures, and the facts plays read from it.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::working_agreement::{self, ActiveModel, Column, Entity};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use uuid::Uuid;
+
+use super::{StoreError, TenantTx, organizations, trust_records};
+use crate::domain::scorecard::{Component, PlayContext};
+
+pub use working_agreement::Model as AgreementRow;
+
+/// Score reviews are expected this often when no agreed version says otherwise.
+pub const DEFAULT_REVIEW_CADENCE_DAYS: i64 = 30;
+
+pub struct AgreementFields {
+    pub confirmed_account_ids: Vec<Uuid>,
+    pub required_components: Vec<Component>,
+    pub acceptance_definition: Option<String>,
+    pub response_window_days: Option<u16>,
+    pub min_score_to_send: u8,
+    pub influence_language: Option<String>,
+    pub score_review_cadence_days: Option<u16>,
+}
+
+/// The latest version, agreed or not.
+pub async fn latest(tx: &TenantTx) -> Result<Option<AgreementRow>, StoreError> {
+    Ok(Entity::find()
+        .filter(Column::OrganizationId.eq(tx.organization_id()))
+        .order_by_desc(Column::Version)
+        .one(tx.conn())
+        .await?)
+}
+
+/// The latest version both sides signed.
+pub async fn agreed(tx: &TenantTx) -> Result<Option<AgreementRow>, StoreError> {
+    Ok(Entity::find()
+        .filter(Column::OrganizationId.eq(tx.organization_id()))
+        .filter(Column::AgreedAt.is_not_null())
+        .order_by_desc(Column::Version)
+        .one(tx.conn())
+        .await?)
+}
+
+/// Every version, newest first.
+pub async fn history(tx: &TenantTx) -> Result<Vec<AgreementRow>, StoreError> {
+    Ok(Entity::find()
+        .filter(Column::OrganizationId.eq(tx.organization_id()))
+        .order_by_desc(Column::Version)
+        .limit(200)
+        .all(tx.conn())
+        .await?)
+}
+
+/// Writes a new unsigned version after the latest one; earlier versions stay as history.
+pub async fn draft(tx: &TenantTx, fields: AgreementFields, now: DateTime<Utc>) -> Result<AgreementRow, StoreError> {
+    organizations::lock(tx).await?;
+    let version = latest(tx).await?.map_or(1, |row| row.version + 1);
+    let components: Vec<&str> = fields.required_components.iter().map(|c| c.code()).collect();
+    ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(tx.organization_id()),
+        version: Set(version),
+        confirmed_account_ids: Set(serde_json::json!(fields.confirmed_account_ids)),
+        required_components: Set(serde_json::json!(components)),
+        acceptance_definition: Set(fields.acceptance_definition),
+        response_window_days: Set(fields.response_window_days.map(|d| d as i16)),
+        min_score_to_send: Set(i16::from(fields.min_score_to_send)),
+        influence_language: Set(fields.influence_language),
+        score_review_cadence_days: Set(fields.score_review_cadence_days.map(|d| d as i16)),
+        drafted_by: Set(tx.user_id()),
+        marketing_signed_by: Set(None),
+        marketing_signed_at: Set(None),
+        sales_signed_by: Set(None),
+        sales_signed_at: Set(None),
+        agreed_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(tx.conn())
+    .await
+    .map_err(|e| StoreError::unique(e, "organizationId", "another version was drafted at the same time; try again"))
+}
+
+/// Which side of the agreement a signature is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    PartnerMarketing,
+    Sales,
+}
+
+/// Signs `row` for `side` as the caller; the version is agreed once both sides have signed it.
+pub async fn sign(tx: &TenantTx, row: AgreementRow, side: Side, now: DateTime<Utc>) -> Result<AgreementRow, StoreError> {
+    let marketing_signed = side == Side::PartnerMarketing || row.marketing_signed_at.is_some();
+    let sales_signed = side == Side::Sales || row.sales_signed_at.is_some();
+    let already_agreed = row.agreed_at.is_some();
+    let mut active: ActiveModel = row.into();
+    match side {
+        Side::PartnerMarketing => {
+            active.marketing_signed_by = Set(Some(tx.user_id()));
+            active.marketing_signed_at = Set(Some(now));
+        }
+        Side::Sales => {
+            active.sales_signed_by = Set(Some(tx.user_id()));
+            active.sales_signed_at = Set(Some(now));
+        }
+    }
+    if marketing_signed && sales_signed && !already_agreed {
+        active.agreed_at = Set(Some(now));
+    }
+    Ok(active.update(tx.conn()).await?)
+}
+
+pub fn required_components(row: &AgreementRow) -> Vec<Component> {
+    let codes: Vec<String> = serde_json::from_value(row.required_components.clone()).unwrap_or_default();
+    codes.iter().filter_map(|c| Component::from_code(c)).collect()
+}
+
+/// The organization-level facts two plays read: an agreed working agreement, and a score review
+/// within the agreed cadence (30 days when none is agreed).
+pub async fn play_context(tx: &TenantTx, now: DateTime<Utc>) -> Result<PlayContext, StoreError> {
+    let agreed = agreed(tx).await?;
+    let cadence = agreed
+        .as_ref()
+        .and_then(|a| a.score_review_cadence_days)
+        .map_or(DEFAULT_REVIEW_CADENCE_DAYS, i64::from);
+    let last_review = trust_records::last_score_review(tx).await?;
+    Ok(PlayContext {
+        working_agreement_agreed: Some(agreed.is_some()),
+        scores_reviewed_in_cadence: Some(last_review.is_some_and(|at| now - at <= Duration::days(cadence))),
+    })
+}
