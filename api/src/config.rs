@@ -74,6 +74,10 @@ pub struct Settings {
     #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = 500, global = true)]
     pub max_query_complexity: usize,
 
+    /// Seconds between sweeps that mark overdue handoffs.
+    #[arg(long, env = "OVERDUE_SWEEP_SECONDS", default_value_t = 60, global = true)]
+    pub overdue_sweep_seconds: u64,
+
     /// Load a demo organization (once) and print its logins; development mode only.
     #[arg(long, global = true)]
     pub demo: bool,
@@ -115,6 +119,8 @@ pub struct Config {
     pub demo: bool,
     /// Where "now" comes from (the system clock outside tests).
     pub clock: crate::clock::Clock,
+    /// How often the overdue sweep runs.
+    pub overdue_interval: std::time::Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -174,6 +180,7 @@ impl Settings {
             },
             demo: self.demo,
             clock: crate::clock::Clock::system(),
+            overdue_interval: std::time::Duration::from_secs(self.overdue_sweep_seconds.max(1)),
         })
     }
 
@@ -197,6 +204,7 @@ impl Config {
             limits: Limits::default(),
             demo: false,
             clock: crate::clock::Clock::system(),
+            overdue_interval: std::time::Duration::from_secs(60),
         }
     }
 }

@@ -33,6 +33,7 @@ pub struct Server {
     store: Store,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    jobs: Vec<JoinHandle<()>>,
     demo: Option<crate::demo::DemoLogins>,
 }
 
@@ -54,6 +55,9 @@ impl Server {
     pub async fn stop(mut self) -> std::io::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+        for job in &self.jobs {
+            job.abort();
         }
         let result = self.task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
         let _ = self.store.close().await;
@@ -96,7 +100,9 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
             })
             .await
     });
-    Ok(Server { addr, store, shutdown: Some(tx), task, demo })
+    let jobs =
+        vec![tokio::spawn(crate::jobs::mark_overdue(store.clone(), config.clock.clone(), config.overdue_interval))];
+    Ok(Server { addr, store, shutdown: Some(tx), task, jobs, demo })
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

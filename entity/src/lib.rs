@@ -13,8 +13,8 @@ pub mod partner;
 pub mod partner_ask;
 pub mod partner_meeting;
 pub mod pipeline_mention;
-pub mod score_review;
 pub mod role;
+pub mod score_review;
 pub mod user;
 pub mod working_agreement;
 

@@ -157,7 +157,9 @@ impl MigrationTrait for Migration {
                 ],
             ))
             .await?;
-        manager.create_index(by_organization("ix_partner_asks_organization", PartnerAsks::Table, PartnerAsks::AskedAt)).await?;
+        manager
+            .create_index(by_organization("ix_partner_asks_organization", PartnerAsks::Table, PartnerAsks::AskedAt))
+            .await?;
         manager
             .create_table(record(
                 PartnerMeetings::Table,
@@ -170,7 +172,13 @@ impl MigrationTrait for Migration {
                 ],
             ))
             .await?;
-        manager.create_index(by_organization("ix_partner_meetings_organization", PartnerMeetings::Table, PartnerMeetings::MetAt)).await?;
+        manager
+            .create_index(by_organization(
+                "ix_partner_meetings_organization",
+                PartnerMeetings::Table,
+                PartnerMeetings::MetAt,
+            ))
+            .await?;
         manager
             .create_table(record(
                 PipelineMentions::Table,
@@ -183,7 +191,13 @@ impl MigrationTrait for Migration {
                 ],
             ))
             .await?;
-        manager.create_index(by_organization("ix_pipeline_mentions_organization", PipelineMentions::Table, PipelineMentions::MentionedAt)).await?;
+        manager
+            .create_index(by_organization(
+                "ix_pipeline_mentions_organization",
+                PipelineMentions::Table,
+                PipelineMentions::MentionedAt,
+            ))
+            .await?;
         manager
             .create_table(record(
                 Escalations::Table,
@@ -196,7 +210,9 @@ impl MigrationTrait for Migration {
                 ],
             ))
             .await?;
-        manager.create_index(by_organization("ix_escalations_organization", Escalations::Table, Escalations::RaisedAt)).await?;
+        manager
+            .create_index(by_organization("ix_escalations_organization", Escalations::Table, Escalations::RaisedAt))
+            .await?;
         manager
             .create_table(record(
                 ScoreReviews::Table,
@@ -206,7 +222,13 @@ impl MigrationTrait for Migration {
                 ],
             ))
             .await?;
-        manager.create_index(by_organization("ix_score_reviews_organization", ScoreReviews::Table, ScoreReviews::ReviewedAt)).await?;
+        manager
+            .create_index(by_organization(
+                "ix_score_reviews_organization",
+                ScoreReviews::Table,
+                ScoreReviews::ReviewedAt,
+            ))
+            .await?;
         manager
             .create_table(
                 Table::create()

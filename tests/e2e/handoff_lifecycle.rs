@@ -35,7 +35,10 @@ async fn a_handoff_goes_from_draft_to_accepted() {
     assert!(draft["grades"].as_array().unwrap().iter().all(|g| g["grade"] == "MISSING" && g["points"] == 0));
     assert_eq!(draft["weakestComponents"], json!(["TARGET_ACCOUNT_LOGIC", "PARTNER_CONTEXT"]));
     // No working agreement is agreed and no score review has happened yet: both plays apply.
-    assert_eq!(draft["plays"], json!(["REBUILD_THE_PACKET", "SHRINK_THE_ASK", "RENEGOTIATE_THE_RULE", "SCORE_IN_THE_OPEN"]));
+    assert_eq!(
+        draft["plays"],
+        json!(["REBUILD_THE_PACKET", "SHRINK_THE_ASK", "RENEGOTIATE_THE_RULE", "SCORE_IN_THE_OPEN"])
+    );
     assert_eq!(draft["seller"]["email"], team.seller.email);
     assert_eq!(draft["owner"]["email"], team.marketer.email);
     assert_eq!(draft["proof"], json!([{ "label": "Case study", "url": "https://example.com/case" }]));

@@ -17,11 +17,28 @@ pub enum Kind {
     Partner,
     Account,
     Handoff,
+    PartnerAsk,
+    PartnerMeeting,
+    PipelineMention,
+    Escalation,
+    ScoreReview,
 }
 
 impl Kind {
-    const ALL: [Kind; 7] =
-        [Kind::User, Kind::Organization, Kind::Membership, Kind::ApiToken, Kind::Partner, Kind::Account, Kind::Handoff];
+    const ALL: [Kind; 12] = [
+        Kind::User,
+        Kind::Organization,
+        Kind::Membership,
+        Kind::ApiToken,
+        Kind::Partner,
+        Kind::Account,
+        Kind::Handoff,
+        Kind::PartnerAsk,
+        Kind::PartnerMeeting,
+        Kind::PipelineMention,
+        Kind::Escalation,
+        Kind::ScoreReview,
+    ];
 
     fn tag(self) -> &'static str {
         match self {
@@ -32,6 +49,11 @@ impl Kind {
             Kind::Partner => "Partner",
             Kind::Account => "Account",
             Kind::Handoff => "Handoff",
+            Kind::PartnerAsk => "PartnerAsk",
+            Kind::PartnerMeeting => "PartnerMeeting",
+            Kind::PipelineMention => "PipelineMention",
+            Kind::Escalation => "Escalation",
+            Kind::ScoreReview => "ScoreReview",
         }
     }
 }

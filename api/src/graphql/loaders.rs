@@ -24,3 +24,29 @@ impl Loader<Uuid> for UserLoader {
 pub fn user_loader(store: Store) -> DataLoader<UserLoader> {
     DataLoader::new(UserLoader(store), tokio::spawn)
 }
+
+/// Accounts by (organization, id): rows name accounts of their own organization only.
+pub struct AccountLoader(pub Store);
+
+impl Loader<(Uuid, Uuid)> for AccountLoader {
+    type Value = crate::store::accounts::Account;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[(Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
+        let rows = crate::store::accounts::find_keyed(self.0.conn(), keys).await?;
+        Ok(rows.into_iter().map(|a| ((a.organization_id, a.id), a)).collect())
+    }
+}
+
+/// Partners by (organization, id).
+pub struct PartnerLoader(pub Store);
+
+impl Loader<(Uuid, Uuid)> for PartnerLoader {
+    type Value = crate::store::partners::Partner;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[(Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
+        let rows = crate::store::partners::find_keyed(self.0.conn(), keys).await?;
+        Ok(rows.into_iter().map(|p| ((p.organization_id, p.id), p)).collect())
+    }
+}

@@ -19,7 +19,10 @@ mod scoping;
 mod scorecard;
 mod scorecard_enums;
 mod session;
+mod trust;
+mod trust_records;
 mod users;
+mod working_agreement;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
@@ -42,6 +45,8 @@ pub struct MutationRoot(
     partners::PartnerMutation,
     accounts::AccountMutation,
     handoffs::HandoffMutation,
+    trust_records::TrustRecordMutation,
+    working_agreement::WorkingAgreementMutation,
 );
 
 pub use connection_auth::ConnectionCredential;
@@ -73,7 +78,11 @@ pub fn build(store: Store, keys: JwtKeys, clock: crate::clock::Clock, limits: Li
 
 /// Adds what one request's resolvers need: the caller and the per-request batch loaders.
 pub fn prepare(request: async_graphql::Request, viewer: crate::auth::Viewer, store: &Store) -> async_graphql::Request {
-    request.data(viewer).data(loaders::user_loader(store.clone()))
+    request
+        .data(viewer)
+        .data(loaders::user_loader(store.clone()))
+        .data(async_graphql::dataloader::DataLoader::new(loaders::AccountLoader(store.clone()), tokio::spawn))
+        .data(async_graphql::dataloader::DataLoader::new(loaders::PartnerLoader(store.clone()), tokio::spawn))
 }
 
 /// The SDL clients build against; `schema.graphql` at the repository root must equal it.

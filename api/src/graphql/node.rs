@@ -12,9 +12,11 @@ use super::memberships::Membership;
 use super::organizations::Organization;
 use super::partners::Partner;
 use super::scoping::scope_of;
+use super::trust_records::{Escalation, PartnerAsk, PartnerMeeting, PipelineMention, ScoreReview};
 use super::users::User;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
+use crate::store::trust_records as records;
 use crate::store::{
     accounts, api_tokens, handoff_views, handoffs, memberships, organizations, partners, users, working_agreements,
 };
@@ -32,6 +34,11 @@ pub enum Node {
     Partner(Partner),
     Account(Account),
     Handoff(Handoff),
+    PartnerAsk(PartnerAsk),
+    PartnerMeeting(PartnerMeeting),
+    PipelineMention(PipelineMention),
+    Escalation(Escalation),
+    ScoreReview(ScoreReview),
 }
 
 #[derive(Default)]
@@ -75,6 +82,19 @@ impl NodeQuery {
                 Node::Handoff(Handoff::new(handoff_views::load(&tx, vec![row]).await?.remove(0), context))
             }
             Kind::User => unreachable!("users are answered above"),
+            Kind::PartnerAsk => Node::PartnerAsk(PartnerAsk(records::asks::find(&tx, id).await?.ok_or_else(missing)?)),
+            Kind::PartnerMeeting => {
+                Node::PartnerMeeting(PartnerMeeting(records::meetings::find(&tx, id).await?.ok_or_else(missing)?))
+            }
+            Kind::PipelineMention => {
+                Node::PipelineMention(PipelineMention(records::mentions::find(&tx, id).await?.ok_or_else(missing)?))
+            }
+            Kind::Escalation => {
+                Node::Escalation(Escalation(records::escalations::find(&tx, id).await?.ok_or_else(missing)?))
+            }
+            Kind::ScoreReview => {
+                Node::ScoreReview(ScoreReview(records::score_reviews::find(&tx, id).await?.ok_or_else(missing)?))
+            }
         };
         tx.commit().await?;
         Ok(Some(node))

@@ -15,10 +15,12 @@ use super::paging::{connection, page};
 use super::partners::Partner;
 use super::roles::RoleGql;
 use super::scoping::in_organization;
-use super::scorecard::Scorecard;
+use super::scorecard::{self, Scorecard};
 use super::scorecard_enums::{BandGql, HandoffStatusGql};
+use super::trust::{self, BucketGql, SignalGql, TrustPoint, TrustReport};
+use super::trust_records::{self, Escalation, PartnerAsk, PartnerMeeting, PipelineMention, ScoreReview};
+use super::working_agreement::WorkingAgreement;
 use crate::domain::access::RULE_OWNERS;
-use crate::domain::scorecard::{GradeSet, summarize};
 use crate::domain::{DisplayName, Role, Slug};
 use crate::error::{AppError, AppResult, field};
 use crate::store::handoffs::HandoffFilter;
@@ -159,20 +161,106 @@ impl Organization {
         marketer_id: Option<ID>,
     ) -> AppResult<Scorecard> {
         let last_n = last_n.unwrap_or(3);
-        if !(1..=50).contains(&last_n) {
-            return Err(AppError::bad_input("lastN", "must be between 1 and 50"));
-        }
-        let partner_id = partner_id.map(|r| decode(&r, Kind::Partner, "partnerId")).transpose()?;
-        let marketer_id = marketer_id.map(|r| decode(&r, Kind::User, "marketerId")).transpose()?;
+        scorecard::compute(ctx, self.0.id, last_n, partner_id, marketer_id).await
+    }
+    /// Partner asks sellers logged, most recent first. Archived ones only when asked.
+    async fn partner_asks(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+    ) -> AppResult<Connection<String, PartnerAsk>> {
+        trust_records::list_asks(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
+    }
+    /// Partner meetings sellers took, most recent first. Archived ones only when asked.
+    async fn partner_meetings(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+    ) -> AppResult<Connection<String, PartnerMeeting>> {
+        trust_records::list_meetings(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
+    }
+    /// Partner-influence mentions in forecast, pipeline and deal reviews, most recent first. Archived ones only when asked.
+    async fn pipeline_mentions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+    ) -> AppResult<Connection<String, PipelineMention>> {
+        trust_records::list_mentions(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
+    }
+    /// Escalations raised, most recent first. Archived ones only when asked.
+    async fn escalations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+    ) -> AppResult<Connection<String, Escalation>> {
+        trust_records::list_escalations(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
+    }
+    /// Score reviews held, most recent first. Archived ones only when asked.
+    async fn score_reviews(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+    ) -> AppResult<Connection<String, ScoreReview>> {
+        trust_records::list_score_reviews(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
+    }
+    /// The latest version of the working agreement (DRAFT or AGREED); null before the first draft.
+    async fn working_agreement(&self, ctx: &Context<'_>) -> AppResult<Option<WorkingAgreement>> {
         let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let rows = handoffs::last_sent(&tx, last_n as u64, partner_id, marketer_id).await?;
-        let views = handoff_views::load(&tx, rows).await?;
-        let context = working_agreements::play_context(&tx, now(ctx)).await?;
+        let row = working_agreements::latest(&tx).await?;
         tx.commit().await?;
-        let sets: Vec<GradeSet> = views.iter().map(|v| v.grade_set()).collect();
-        let summary = summarize(&sets, &context);
-        Ok(Scorecard { summary, handoffs: views.into_iter().map(|v| Handoff::new(v, context)).collect() })
+        Ok(row.map(WorkingAgreement))
+    }
+    /// The latest version both sides signed, which new handoffs and the send gate follow.
+    async fn agreed_working_agreement(&self, ctx: &Context<'_>) -> AppResult<Option<WorkingAgreement>> {
+        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = working_agreements::agreed(&tx).await?;
+        tx.commit().await?;
+        Ok(row.map(WorkingAgreement))
+    }
+    /// Every version of the working agreement, newest first.
+    async fn working_agreement_history(&self, ctx: &Context<'_>) -> AppResult<Vec<WorkingAgreement>> {
+        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let rows = working_agreements::history(&tx).await?;
+        tx.commit().await?;
+        Ok(rows.into_iter().map(WorkingAgreement).collect())
+    }
+    /// The six trust signals over the last `days` days (1 to 730) against the `days` before,
+    /// optionally for one partner or one seller.
+    async fn trust_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "Some(90)")] days: Option<i32>,
+        partner_id: Option<ID>,
+        seller_id: Option<ID>,
+    ) -> AppResult<TrustReport> {
+        trust::report(ctx, self.0.id, days.unwrap_or(90), partner_id, seller_id).await
+    }
+    /// One signal per calendar week or month in `[from, to)` (at most 400 points), for charts.
+    #[allow(clippy::too_many_arguments)]
+    async fn trust_series(
+        &self,
+        ctx: &Context<'_>,
+        signal: SignalGql,
+        bucket: BucketGql,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        partner_id: Option<ID>,
+        seller_id: Option<ID>,
+    ) -> AppResult<Vec<TrustPoint>> {
+        trust::series(ctx, self.0.id, signal, bucket, from, to, trust::scope_of(partner_id, seller_id)?).await
     }
     /// API tokens of this organization, revoked ones included. ADMIN only.
     async fn api_tokens(

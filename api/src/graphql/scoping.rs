@@ -9,6 +9,7 @@ use super::ids::{Kind, decode};
 use crate::auth::OrgScope;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
+use crate::store::trust_records as records;
 use crate::store::{accounts, api_tokens, handoffs, memberships, partners};
 
 /// The caller's scope in the organization `raw` names, if their role is in `roles`.
@@ -45,6 +46,11 @@ pub async fn scope_of(
         Kind::Handoff => handoffs::organization_of(conn, id).await?,
         Kind::ApiToken => api_tokens::organization_of(conn, id).await?,
         Kind::Membership => memberships::organization_of(conn, id).await?,
+        Kind::PartnerAsk => records::asks::organization_of(conn, id).await?,
+        Kind::PartnerMeeting => records::meetings::organization_of(conn, id).await?,
+        Kind::PipelineMention => records::mentions::organization_of(conn, id).await?,
+        Kind::Escalation => records::escalations::organization_of(conn, id).await?,
+        Kind::ScoreReview => records::score_reviews::organization_of(conn, id).await?,
         Kind::Organization => Some(id),
         Kind::User => None,
     };

@@ -1,11 +1,17 @@
 //! `Organization.scorecard`: the last N handoffs actually sent, not the best ones.
 
-use async_graphql::{Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
+use uuid::Uuid;
 
+use super::context::{now, store, viewer};
 use super::handoffs::Handoff;
 use super::handoffs::types::PlayTrigger;
+use super::ids::{Kind, decode};
 use super::scorecard_enums::{BandGql, ComponentGql, PlayGql};
-use crate::domain::scorecard::{Component, ScorecardSummary};
+use crate::domain::Role;
+use crate::domain::scorecard::{Component, GradeSet, ScorecardSummary, summarize};
+use crate::error::{AppError, AppResult};
+use crate::store::{handoff_views, handoffs, working_agreements};
 
 /// A component's average points across the scorecard's handoffs.
 #[derive(SimpleObject)]
@@ -65,4 +71,28 @@ impl Scorecard {
     async fn handoffs(&self) -> &[Handoff] {
         &self.handoffs
     }
+}
+
+/// The scorecard of `organization_id` over its last `last_n` sent handoffs (1 to 50).
+pub async fn compute(
+    ctx: &Context<'_>,
+    organization_id: Uuid,
+    last_n: i32,
+    partner_id: Option<ID>,
+    marketer_id: Option<ID>,
+) -> AppResult<Scorecard> {
+    if !(1..=50).contains(&last_n) {
+        return Err(AppError::bad_input("lastN", "must be between 1 and 50"));
+    }
+    let partner_id = partner_id.map(|r| decode(&r, Kind::Partner, "partnerId")).transpose()?;
+    let marketer_id = marketer_id.map(|r| decode(&r, Kind::User, "marketerId")).transpose()?;
+    let scope = viewer(ctx).require(organization_id, &Role::ALL).await?;
+    let tx = store(ctx).tenant(&scope).await?;
+    let rows = handoffs::last_sent(&tx, last_n as u64, partner_id, marketer_id).await?;
+    let views = handoff_views::load(&tx, rows).await?;
+    let context = working_agreements::play_context(&tx, now(ctx)).await?;
+    tx.commit().await?;
+    let sets: Vec<GradeSet> = views.iter().map(|v| v.grade_set()).collect();
+    let summary = summarize(&sets, &context);
+    Ok(Scorecard { summary, handoffs: views.into_iter().map(|v| Handoff::new(v, context)).collect() })
 }

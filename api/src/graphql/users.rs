@@ -27,6 +27,20 @@ impl Viewer {
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// For consultants: every organization where the viewer is ADMIN or SALES_LEADER, with its
+    /// scorecard and trust readings side by side.
+    async fn portfolio(&self, ctx: &Context<'_>) -> AppResult<Vec<PortfolioEntry>> {
+        use crate::domain::Role;
+        let usable = viewer(ctx).memberships().await?;
+        let rows = memberships::of_user(store(ctx).conn(), self.0.id).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(m, organization)| {
+                let (_, role) = usable.iter().find(|(id, _)| *id == m.organization_id)?;
+                matches!(role, Role::Admin | Role::SalesLeader).then_some(PortfolioEntry { organization, role: *role })
+            })
+            .collect())
+    }
     /// Organizations the viewer can act in, with the role in each. With an API token, only the
     /// token's organization, with the token's role.
     async fn memberships(&self, ctx: &Context<'_>) -> AppResult<Vec<Membership>> {
@@ -39,6 +53,34 @@ impl Viewer {
                 Some(Membership::new(m, org, self.0.clone()).with_role(*role))
             })
             .collect())
+    }
+}
+
+/// One organization in a consultant's portfolio.
+pub struct PortfolioEntry {
+    organization: crate::store::organizations::Organization,
+    role: crate::domain::Role,
+}
+
+/// One organization in a consultant's portfolio: its scorecard over the last three handoffs and
+/// its trust signals over the last 90 days.
+#[Object]
+impl PortfolioEntry {
+    /// The organization.
+    async fn organization(&self) -> super::organizations::Organization {
+        super::organizations::Organization(self.organization.clone())
+    }
+    /// The viewer's role there.
+    async fn role(&self) -> super::roles::RoleGql {
+        self.role.into()
+    }
+    /// The scorecard over its last three sent handoffs.
+    async fn scorecard(&self, ctx: &Context<'_>) -> AppResult<super::scorecard::Scorecard> {
+        super::scorecard::compute(ctx, self.organization.id, 3, None, None).await
+    }
+    /// The trust report over the last 90 days.
+    async fn trust_report(&self, ctx: &Context<'_>) -> AppResult<super::trust::TrustReport> {
+        super::trust::report(ctx, self.organization.id, 90, None, None).await
     }
 }
 

@@ -111,3 +111,30 @@ pub async fn organization_of(conn: &impl sea_orm::ConnectionTrait, id: Uuid) -> 
     super::locate::organization_of::<account::Entity>(conn, account::Column::Id, account::Column::OrganizationId, id)
         .await
 }
+
+/// Rows by (organization, id), for batch loading; a key whose row belongs to another organization
+/// finds nothing.
+pub async fn find_keyed(
+    conn: &impl sea_orm::ConnectionTrait,
+    keys: &[(Uuid, Uuid)],
+) -> Result<Vec<Account>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows =
+        account::Entity::find().filter(account::Column::Id.is_in(keys.iter().map(|(_, id)| *id))).all(conn).await?;
+    Ok(rows.into_iter().filter(|r| keys.contains(&(r.organization_id, r.id))).collect())
+}
+
+/// Ids of the live accounts sales has confirmed as targets.
+pub async fn confirmed_ids(tx: &TenantTx) -> Result<Vec<Uuid>, StoreError> {
+    Ok(account::Entity::find()
+        .select_only()
+        .column(account::Column::Id)
+        .filter(account::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(account::Column::ConfirmedBySales.eq(true))
+        .filter(account::Column::ArchivedAt.is_null())
+        .into_tuple::<Uuid>()
+        .all(tx.conn())
+        .await?)
+}

@@ -13,8 +13,9 @@ pub mod organizations;
 mod page;
 pub mod partners;
 pub mod responses;
-pub mod trust_records;
 mod tenant;
+pub mod trust_facts;
+pub mod trust_records;
 pub mod users;
 pub mod working_agreements;
 

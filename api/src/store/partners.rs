@@ -92,3 +92,17 @@ pub async fn organization_of(conn: &impl sea_orm::ConnectionTrait, id: Uuid) -> 
     super::locate::organization_of::<partner::Entity>(conn, partner::Column::Id, partner::Column::OrganizationId, id)
         .await
 }
+
+/// Rows by (organization, id), for batch loading; a key whose row belongs to another organization
+/// finds nothing.
+pub async fn find_keyed(
+    conn: &impl sea_orm::ConnectionTrait,
+    keys: &[(Uuid, Uuid)],
+) -> Result<Vec<Partner>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows =
+        partner::Entity::find().filter(partner::Column::Id.is_in(keys.iter().map(|(_, id)| *id))).all(conn).await?;
+    Ok(rows.into_iter().filter(|r| keys.contains(&(r.organization_id, r.id))).collect())
+}

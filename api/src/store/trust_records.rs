@@ -118,7 +118,12 @@ pub struct NewMeeting {
     pub handoff_id: Option<Uuid>,
 }
 
-pub async fn add_meeting(tx: &TenantTx, new: NewMeeting, logged: Logged, now: DateTime<Utc>) -> Result<meetings::Row, StoreError> {
+pub async fn add_meeting(
+    tx: &TenantTx,
+    new: NewMeeting,
+    logged: Logged,
+    now: DateTime<Utc>,
+) -> Result<meetings::Row, StoreError> {
     meetings::insert(
         entity::partner_meeting::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -145,7 +150,12 @@ pub struct NewMention {
     pub partner_marketing_present: bool,
 }
 
-pub async fn add_mention(tx: &TenantTx, new: NewMention, logged: Logged, now: DateTime<Utc>) -> Result<mentions::Row, StoreError> {
+pub async fn add_mention(
+    tx: &TenantTx,
+    new: NewMention,
+    logged: Logged,
+    now: DateTime<Utc>,
+) -> Result<mentions::Row, StoreError> {
     mentions::insert(
         entity::pipeline_mention::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -172,7 +182,12 @@ pub struct NewEscalation {
     pub topic: &'static str,
 }
 
-pub async fn add_escalation(tx: &TenantTx, new: NewEscalation, logged: Logged, now: DateTime<Utc>) -> Result<escalations::Row, StoreError> {
+pub async fn add_escalation(
+    tx: &TenantTx,
+    new: NewEscalation,
+    logged: Logged,
+    now: DateTime<Utc>,
+) -> Result<escalations::Row, StoreError> {
     escalations::insert(
         entity::escalation::ActiveModel {
             id: Set(Uuid::now_v7()),

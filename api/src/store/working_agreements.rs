@@ -89,7 +89,12 @@ pub enum Side {
 }
 
 /// Signs `row` for `side` as the caller; the version is agreed once both sides have signed it.
-pub async fn sign(tx: &TenantTx, row: AgreementRow, side: Side, now: DateTime<Utc>) -> Result<AgreementRow, StoreError> {
+pub async fn sign(
+    tx: &TenantTx,
+    row: AgreementRow,
+    side: Side,
+    now: DateTime<Utc>,
+) -> Result<AgreementRow, StoreError> {
     let marketing_signed = side == Side::PartnerMarketing || row.marketing_signed_at.is_some();
     let sales_signed = side == Side::Sales || row.sales_signed_at.is_some();
     let already_agreed = row.agreed_at.is_some();
@@ -119,10 +124,8 @@ pub fn required_components(row: &AgreementRow) -> Vec<Component> {
 /// within the agreed cadence (30 days when none is agreed).
 pub async fn play_context(tx: &TenantTx, now: DateTime<Utc>) -> Result<PlayContext, StoreError> {
     let agreed = agreed(tx).await?;
-    let cadence = agreed
-        .as_ref()
-        .and_then(|a| a.score_review_cadence_days)
-        .map_or(DEFAULT_REVIEW_CADENCE_DAYS, i64::from);
+    let cadence =
+        agreed.as_ref().and_then(|a| a.score_review_cadence_days).map_or(DEFAULT_REVIEW_CADENCE_DAYS, i64::from);
     let last_review = trust_records::last_score_review(tx).await?;
     Ok(PlayContext {
         working_agreement_agreed: Some(agreed.is_some()),

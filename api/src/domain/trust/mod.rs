@@ -3,9 +3,13 @@
 //! NOT_ENOUGH_DATA. Pure functions: the caller supplies the facts and the window bounds.
 
 mod reading;
+mod report;
+mod series;
 mod signals;
 
 pub use reading::{Reading, Trend, read, trend};
+pub use report::{SignalReport, TrustFacts, TrustSummary, average_score, evaluate, signal_report, summarize_trust};
+pub use series::{Bucket, buckets};
 pub use signals::{
     AskFact, DecisionFact, EscalationFact, EscalationTopic, MeetingFact, MentionFact, Signal, SignalValue, Window,
     acceptance_rate, escalation_quality, median_response_hours, pipeline_language, repeat_usage, seller_initiated_asks,

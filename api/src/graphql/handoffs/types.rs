@@ -85,6 +85,10 @@ impl Handoff {
     async fn archived_at(&self) -> Option<DateTime<Utc>> {
         self.row().archived_at
     }
+    /// When the server's overdue sweep first found it past `respondBy` without a decision.
+    async fn overdue_at(&self) -> Option<DateTime<Utc>> {
+        self.row().overdue_at
+    }
 
     /// Sum of the nine grades' points, 0 to 18.
     async fn score(&self) -> i32 {

@@ -1,0 +1,93 @@
+//! Reads the facts behind the trust signals for a span of time, narrowed to one partner or one
+//! seller when asked. The formulas are in `domain::trust`.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::handoffs::{self, status_of};
+use super::trust_records::{asks, escalations, meetings, mentions};
+use super::{StoreError, TenantTx};
+use crate::domain::scorecard::HandoffStatus;
+use crate::domain::trust::{
+    AskFact, DecisionFact, EscalationFact, EscalationTopic, MeetingFact, MentionFact, TrustFacts,
+};
+
+/// Whose behaviour a report covers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TrustScope {
+    pub partner_id: Option<Uuid>,
+    pub seller_id: Option<Uuid>,
+}
+
+fn keeps(filter: Option<Uuid>, value: Option<Uuid>) -> bool {
+    filter.is_none() || filter == value
+}
+
+pub fn topic_of(code: &str) -> EscalationTopic {
+    match code {
+        "WHICH_ACCOUNT" => EscalationTopic::WhichAccount,
+        "WHICH_PARTNER" => EscalationTopic::WhichPartner,
+        _ => EscalationTopic::WorthReading,
+    }
+}
+
+/// Six statements (handoffs, asks, meetings, mentions, escalations, and the partners of escalated
+/// handoffs when narrowing by partner), whatever the span.
+pub async fn load(
+    tx: &TenantTx,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    scope: TrustScope,
+) -> Result<TrustFacts, StoreError> {
+    let sent = handoffs::sent_between(tx, from, to, scope.partner_id, scope.seller_id).await?;
+    let decisions = sent
+        .iter()
+        .filter_map(|h| {
+            Some(DecisionFact {
+                sent_at: h.sent_at?,
+                respond_by: h.respond_by?,
+                decided_at: h.decided_at,
+                accepted: status_of(h) == HandoffStatus::Accepted,
+            })
+        })
+        .collect();
+    let scores = sent.iter().filter_map(|h| Some((h.sent_at?, u8::try_from(h.score).ok()?))).collect();
+
+    let asks = asks::between(tx, from, to)
+        .await?
+        .into_iter()
+        .filter(|a| keeps(scope.partner_id, a.partner_id) && keeps(scope.seller_id, Some(a.seller_id)))
+        .map(|a| AskFact { asked_at: a.asked_at, brought: a.brought_by_partner_marketing })
+        .collect();
+    let meetings = meetings::between(tx, from, to)
+        .await?
+        .into_iter()
+        .filter(|m| keeps(scope.partner_id, Some(m.partner_id)) && keeps(scope.seller_id, Some(m.seller_id)))
+        .map(|m| MeetingFact { seller_id: m.seller_id, met_at: m.met_at })
+        .collect();
+    let mentions = mentions::between(tx, from, to)
+        .await?
+        .into_iter()
+        .filter(|m| keeps(scope.partner_id, m.partner_id) && keeps(scope.seller_id, Some(m.logged_by)))
+        .map(|m| MentionFact { mentioned_at: m.mentioned_at, partner_marketing_present: m.partner_marketing_present })
+        .collect();
+
+    let raised = escalations::between(tx, from, to).await?;
+    // An escalation about a handoff is about that handoff's partner too.
+    let handoff_partners = match scope.partner_id {
+        Some(_) => {
+            let ids: Vec<Uuid> = raised.iter().filter_map(|e| e.handoff_id).collect();
+            handoffs::find_many(tx, &ids).await?.into_iter().map(|h| (h.id, h.partner_id)).collect()
+        }
+        None => std::collections::HashMap::new(),
+    };
+    let escalations = raised
+        .into_iter()
+        .filter(|e| {
+            let partner = e.partner_id.or_else(|| e.handoff_id.and_then(|h| handoff_partners.get(&h).copied()));
+            keeps(scope.partner_id, partner) && keeps(scope.seller_id, Some(e.logged_by))
+        })
+        .map(|e| EscalationFact { raised_at: e.raised_at, topic: topic_of(&e.topic) })
+        .collect();
+    Ok(TrustFacts { decisions, asks, mentions, meetings, escalations, scores })
+}
