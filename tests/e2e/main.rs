@@ -9,4 +9,6 @@ mod http_surface;
 mod members;
 mod organizations;
 mod scorecards;
+mod trust_quarter;
 mod websocket;
+mod working_agreement;

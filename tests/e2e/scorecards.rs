@@ -251,9 +251,10 @@ async fn a_page_of_handoffs_costs_the_same_statements_whatever_its_size() {
     eprintln!("statements for a page of 1, 10 and 50 handoffs: {costs:?}");
     assert_eq!(costs[0], costs[2], "statements for 1, 10, 50 handoffs: {costs:?}");
     assert_eq!(costs[1], costs[2], "statements for 1, 10, 50 handoffs: {costs:?}");
-    // Membership, organization, the page, its grades, accounts, partners and people (plus the
-    // transaction-local settings on PostgreSQL).
-    assert!(costs[2] <= 12, "a page of 50 took {} statements", costs[2]);
+    // Membership, organization, the page, its grades, accounts, partners and people, the two facts
+    // plays read (agreed working agreement, last score review), plus the transaction-local
+    // settings on PostgreSQL.
+    assert!(costs[2] <= 14, "a page of 50 took {} statements", costs[2]);
 }
 
 #[tokio::test]

@@ -55,9 +55,18 @@ impl TestApp {
 
     /// Starts a server whose clock reads `start` until the test moves it.
     pub async fn spawn_at(start: &str) -> Self {
+        Self::spawn_at_with(start, |_| {}).await
+    }
+
+    /// `spawn_at` with the configuration adjusted by `adjust`.
+    pub async fn spawn_at_with(start: &str, adjust: impl FnOnce(&mut Config)) -> Self {
         let time = Arc::new(Mutex::new(at(start)));
         let shared = time.clone();
-        let mut app = Self::spawn_with(move |c| c.clock = Clock::from_fn(move || *shared.lock().unwrap())).await;
+        let mut app = Self::spawn_with(move |c| {
+            c.clock = Clock::from_fn(move || *shared.lock().unwrap());
+            adjust(c);
+        })
+        .await;
         app.time = Some(time);
         app
     }
