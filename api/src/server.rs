@@ -25,6 +25,8 @@ pub enum StartError {
     Jwt(#[from] JwtError),
     #[error(transparent)]
     Demo(#[from] crate::demo::DemoError),
+    #[error("cannot listen for handoff events: {0}")]
+    Events(sea_orm::sqlx::Error),
 }
 
 /// A running server; dropping it leaves it running until the runtime ends, `stop` drains it.
@@ -76,7 +78,9 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     // The dummy hash makes unknown-email logins as slow as wrong-password ones; build it now.
     let _ = tokio::task::spawn_blocking(password::warm_up).await;
 
-    let schema = graphql::build(store.clone(), keys.clone(), config.clock.clone(), config.limits);
+    let (events, event_listener) =
+        crate::events::EventBus::start(&store, &config.database_url).await.map_err(StartError::Events)?;
+    let schema = graphql::build(store.clone(), keys.clone(), config.clock.clone(), events.clone(), config.limits);
     let demo = match config.demo {
         true => Some(crate::demo::load(&schema, &store, &keys).await?),
         false => None,
@@ -100,8 +104,13 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
             })
             .await
     });
-    let jobs =
-        vec![tokio::spawn(crate::jobs::mark_overdue(store.clone(), config.clock.clone(), config.overdue_interval))];
+    let mut jobs = vec![tokio::spawn(crate::jobs::mark_overdue(
+        store.clone(),
+        events,
+        config.clock.clone(),
+        config.overdue_interval,
+    ))];
+    jobs.extend(event_listener);
     Ok(Server { addr, store, shutdown: Some(tx), task, jobs, demo })
 }
 

@@ -9,6 +9,7 @@ mod http_surface;
 mod members;
 mod organizations;
 mod scorecards;
+mod subscriptions;
 mod trust_quarter;
 mod websocket;
 mod working_agreement;

@@ -22,6 +22,7 @@ pub struct TestApp {
     _dir: Option<tempfile::TempDir>,
     /// The server's clock when the test set one (`spawn_at`).
     time: Option<Arc<Mutex<DateTime<Utc>>>>,
+    database_url: String,
 }
 
 /// A signed-up person.
@@ -46,11 +47,32 @@ impl TestApp {
             let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
         }
         let (database_url, dir) = fresh_database().await;
-        let mut config = Config::development(database_url);
+        Self::start(database_url, dir, adjust).await
+    }
+
+    async fn start(database_url: String, dir: Option<tempfile::TempDir>, adjust: impl FnOnce(&mut Config)) -> Self {
+        let mut config = Config::development(database_url.clone());
         config.jwt_secret = TEST_SECRET.to_owned();
         adjust(&mut config);
         let server = server::start(config).await.expect("the server starts");
-        Self { addr: server.addr(), client: reqwest::Client::new(), server: Some(server), _dir: dir, time: None }
+        Self {
+            addr: server.addr(),
+            client: reqwest::Client::new(),
+            server: Some(server),
+            _dir: dir,
+            time: None,
+            database_url,
+        }
+    }
+
+    /// A second server process on this one's database, as another replica behind a load balancer.
+    pub async fn spawn_replica(&self) -> Self {
+        Self::start(self.database_url.clone(), None, |_| {}).await
+    }
+
+    /// Whether the tests run on PostgreSQL (`TEST_DATABASE_URL`).
+    pub fn on_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
     }
 
     /// Starts a server whose clock reads `start` until the test moves it.

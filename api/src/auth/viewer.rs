@@ -32,7 +32,8 @@ impl Viewer {
         Self::with_principal(store, Principal::Anonymous)
     }
 
-    fn with_principal(store: Store, principal: Principal) -> Self {
+    /// A viewer for a principal resolved earlier; call `refreshed` before trusting it again.
+    pub fn with_principal(store: Store, principal: Principal) -> Self {
         Self { principal, store, memberships: OnceCell::new() }
     }
 
@@ -58,6 +59,32 @@ impl Viewer {
             Principal::User { user_id }
         };
         Ok(Self::with_principal(store, principal))
+    }
+
+    /// The same caller, checked again against the database: a long-lived subscription calls this
+    /// before each delivery so a revoked token or deleted user stops receiving at once.
+    pub async fn refreshed(&self) -> AppResult<Self> {
+        let principal = match &self.principal {
+            Principal::Anonymous => Principal::Anonymous,
+            Principal::User { user_id } => {
+                if !users::exists(self.store.conn(), *user_id).await? {
+                    return Err(AppError::Unauthenticated("the access token's user no longer exists"));
+                }
+                Principal::User { user_id: *user_id }
+            }
+            Principal::ApiToken { token_id, .. } => {
+                let token = api_tokens::find_usable_by_id(self.store.conn(), *token_id)
+                    .await?
+                    .ok_or(AppError::Unauthenticated("the API token is unknown or revoked"))?;
+                Principal::ApiToken {
+                    token_id: token.id,
+                    user_id: token.user_id,
+                    organization_id: token.organization_id,
+                    role: token.role,
+                }
+            }
+        };
+        Ok(Self::with_principal(self.store.clone(), principal))
     }
 
     pub fn principal(&self) -> &Principal {

@@ -26,3 +26,8 @@ pub fn jwt_keys<'a>(ctx: &Context<'a>) -> &'a JwtKeys {
 pub fn now(ctx: &Context<'_>) -> DateTime<Utc> {
     ctx.data_unchecked::<Clock>().now()
 }
+
+/// Announces a committed change to subscribers.
+pub async fn publish(ctx: &Context<'_>, event: crate::events::HandoffEvent) {
+    ctx.data_unchecked::<crate::events::EventBus>().publish(event).await;
+}

@@ -19,12 +19,13 @@ mod scoping;
 mod scorecard;
 mod scorecard_enums;
 mod session;
+mod subscriptions;
 mod trust;
 mod trust_records;
 mod users;
 mod working_agreement;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 
 use crate::auth::jwt::JwtKeys;
 use crate::store::Store;
@@ -51,7 +52,7 @@ pub struct MutationRoot(
 
 pub use connection_auth::ConnectionCredential;
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, subscriptions::SubscriptionRoot>;
 
 /// Query cost limits; all on by default.
 #[derive(Debug, Clone, Copy)]
@@ -67,9 +68,19 @@ impl Default for Limits {
     }
 }
 
-pub fn build(store: Store, keys: JwtKeys, clock: crate::clock::Clock, limits: Limits) -> AppSchema {
-    let mut builder =
-        schema_builder(limits).data(store).data(keys).data(clock).data(crate::auth::throttle::LoginThrottle::default());
+pub fn build(
+    store: Store,
+    keys: JwtKeys,
+    clock: crate::clock::Clock,
+    events: crate::events::EventBus,
+    limits: Limits,
+) -> AppSchema {
+    let mut builder = schema_builder(limits)
+        .data(store)
+        .data(keys)
+        .data(clock)
+        .data(events)
+        .data(crate::auth::throttle::LoginThrottle::default());
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
@@ -90,8 +101,10 @@ pub fn sdl() -> String {
     schema_builder(Limits::default()).finish().sdl()
 }
 
-fn schema_builder(limits: Limits) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+fn schema_builder(
+    limits: Limits,
+) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, subscriptions::SubscriptionRoot> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), subscriptions::SubscriptionRoot)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)

@@ -29,25 +29,12 @@ pub async fn find_usable_by_digest(
     digest: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<UsableToken>, StoreError> {
-    let Some(token) = api_token::Entity::find()
+    let token = api_token::Entity::find()
         .filter(api_token::Column::SecretHash.eq(digest))
         .filter(api_token::Column::RevokedAt.is_null())
         .one(conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let member = membership::Entity::find()
-        .filter(membership::Column::OrganizationId.eq(token.organization_id))
-        .filter(membership::Column::UserId.eq(token.user_id))
-        .one(conn)
         .await?;
-    // The member must still belong, and a token never carries more than the member's own role
-    // (an ADMIN's token may carry any role).
-    let allowed = member.is_some_and(|m| m.role == token.role || m.role == entity::Role::Admin);
-    if !allowed {
-        return Ok(None);
-    }
+    let Some(token) = token else { return Ok(None) };
     if token.last_used_at.is_none_or(|t| now - t > chrono::Duration::minutes(1)) {
         api_token::Entity::update_many()
             .col_expr(api_token::Column::LastUsedAt, sea_orm::sea_query::Expr::value(now))
@@ -55,7 +42,28 @@ pub async fn find_usable_by_digest(
             .exec(conn)
             .await?;
     }
-    Ok(Some(UsableToken {
+    usable(conn, token).await
+}
+
+/// The same checks by token id, for connections that outlive one request.
+pub async fn find_usable_by_id(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<UsableToken>, StoreError> {
+    let token = api_token::Entity::find_by_id(id).filter(api_token::Column::RevokedAt.is_null()).one(conn).await?;
+    match token {
+        Some(token) => usable(conn, token).await,
+        None => Ok(None),
+    }
+}
+
+/// A live token is usable while its member belongs to the organization, and it never carries more
+/// than the member's own role (an ADMIN's token may carry any role).
+async fn usable(conn: &impl ConnectionTrait, token: ApiToken) -> Result<Option<UsableToken>, StoreError> {
+    let member = membership::Entity::find()
+        .filter(membership::Column::OrganizationId.eq(token.organization_id))
+        .filter(membership::Column::UserId.eq(token.user_id))
+        .one(conn)
+        .await?;
+    let allowed = member.is_some_and(|m| m.role == token.role || m.role == entity::Role::Admin);
+    Ok(allowed.then(|| UsableToken {
         id: token.id,
         organization_id: token.organization_id,
         user_id: token.user_id,

@@ -429,15 +429,32 @@ pub async fn sent_between(
     Ok(query.all(tx.conn()).await?)
 }
 
-/// Marks, once, every sent handoff past its deadline without a decision, in one statement: with
-/// several server processes, each handoff is marked by exactly one of them. Returns how many.
-pub async fn mark_overdue(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, StoreError> {
-    let result = handoff::Entity::update_many()
-        .col_expr(handoff::Column::OverdueAt, Expr::value(now))
+/// Marks, once, every sent handoff past its deadline without a decision, and returns the
+/// (organization, handoff) pairs this call marked. Each mark is a conditional UPDATE, so with
+/// several server processes each handoff is marked, and reported, by exactly one of them.
+pub async fn mark_overdue(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+    let due: Vec<(Uuid, Uuid)> = handoff::Entity::find()
+        .select_only()
+        .column(handoff::Column::OrganizationId)
+        .column(handoff::Column::Id)
         .filter(handoff::Column::Status.eq(HandoffStatus::Sent.code()))
         .filter(handoff::Column::RespondBy.lt(now))
         .filter(handoff::Column::OverdueAt.is_null())
-        .exec(conn)
+        .limit(500)
+        .into_tuple()
+        .all(conn)
         .await?;
-    Ok(result.rows_affected)
+    let mut marked = Vec::new();
+    for (organization_id, id) in due {
+        let result = handoff::Entity::update_many()
+            .col_expr(handoff::Column::OverdueAt, Expr::value(now))
+            .filter(handoff::Column::Id.eq(id))
+            .filter(handoff::Column::OverdueAt.is_null())
+            .exec(conn)
+            .await?;
+        if result.rows_affected == 1 {
+            marked.push((organization_id, id));
+        }
+    }
+    Ok(marked)
 }

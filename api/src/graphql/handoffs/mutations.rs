@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use uuid::Uuid;
 
 use super::super::accounts::member_with_role;
-use super::super::context::{now, store};
+use super::super::context::{now, publish, store};
 use super::super::ids::{Kind, decode};
 use super::super::scoping::{in_organization, owner_of};
 use super::inputs::{
@@ -21,6 +21,7 @@ use crate::domain::scorecard::{
 };
 use crate::domain::text::{optional_text, required_text};
 use crate::error::{AppError, AppResult, field};
+use crate::events::{HandoffEvent, HandoffEventKind};
 use crate::store::grades::{self, NewGrade};
 use crate::store::handoffs::{self, Addressing, HandoffContent, HandoffRow, status_of};
 use crate::store::{
@@ -198,6 +199,16 @@ impl HandoffMutation {
         handoffs::set_score(&tx, row, set.score(), set.band(), now).await?;
         let handoff = view(ctx, &tx, id).await?;
         tx.commit().await?;
+        publish(
+            ctx,
+            HandoffEvent {
+                organization_id: scope.organization_id(),
+                handoff_id: id,
+                kind: HandoffEventKind::Graded,
+                at: now,
+            },
+        )
+        .await;
         Ok(GradeHandoffPayload { handoff })
     }
 
@@ -251,6 +262,16 @@ impl HandoffMutation {
         }
         let handoff = view(ctx, &tx, id).await?;
         tx.commit().await?;
+        publish(
+            ctx,
+            HandoffEvent {
+                organization_id: scope.organization_id(),
+                handoff_id: id,
+                kind: HandoffEventKind::Landed,
+                at: now,
+            },
+        )
+        .await;
         Ok(SendHandoffPayload { handoff })
     }
 
@@ -289,6 +310,16 @@ impl HandoffMutation {
         }
         let handoff = view(ctx, &tx, id).await?;
         tx.commit().await?;
+        publish(
+            ctx,
+            HandoffEvent {
+                organization_id: scope.organization_id(),
+                handoff_id: id,
+                kind: HandoffEventKind::Responded,
+                at: now,
+            },
+        )
+        .await;
         Ok(RespondToHandoffPayload { handoff })
     }
 }

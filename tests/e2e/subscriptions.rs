@@ -1,0 +1,168 @@
+//! Handoff events over graphql-transport-ws, as a seller's tool would subscribe to them.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use handoff_e2e::{Team, TestApp};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Connects, authenticates with `token` and subscribes to `query`.
+async fn subscribe(app: &TestApp, token: &str, query: &str, variables: Value) -> Socket {
+    let mut request = format!("ws://{}/graphql", app.addr).into_client_request().unwrap();
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } });
+    socket.send(Message::text(init.to_string())).await.unwrap();
+    let ack = next_json(&mut socket, Duration::from_secs(5)).await.expect("connection_ack");
+    assert_eq!(ack["type"], "connection_ack");
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": variables } });
+    socket.send(Message::text(subscribe.to_string())).await.unwrap();
+    socket
+}
+
+/// The next JSON message within `wait`, skipping pings; `None` on timeout or close.
+async fn next_json(socket: &mut Socket, wait: Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let message = tokio::time::timeout_at(deadline, socket.next()).await.ok()??.ok()?;
+        match message {
+            Message::Text(text) => {
+                let value: Value = serde_json::from_str(&text).unwrap();
+                if value["type"] == "ping" || value["type"] == "pong" {
+                    continue;
+                }
+                return Some(value);
+            }
+            Message::Close(_) => return None,
+            _ => continue,
+        }
+    }
+}
+
+const LANDED: &str =
+    "subscription($org: ID!) { handoffLanded(organizationId: $org) { title status seller { email } } }";
+
+async fn ready_handoff(app: &TestApp, team: &Team, account: &str, partner: &str, title: &str) -> String {
+    let id = app.create_handoff(team, account, partner, title).await;
+    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    id
+}
+
+#[tokio::test]
+async fn a_seller_receives_the_handoff_sent_to_them_and_not_a_colleagues() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let mine = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let theirs = app.create_account(&team.marketer, &team.org_id, "Initech", &team.seller2).await;
+    let mut seller = subscribe(&app, &team.seller.token, LANDED, json!({ "org": team.org_id })).await;
+    let mut leader = subscribe(&app, &team.leader.token, LANDED, json!({ "org": team.org_id })).await;
+
+    let to_colleague = ready_handoff(&app, &team, &theirs, &partner, "for seller2").await;
+    app.send(&team.marketer, &to_colleague).await;
+    let to_me = ready_handoff(&app, &team, &mine, &partner, "for seller").await;
+    app.send(&team.marketer, &to_me).await;
+
+    let event =
+        next_json(&mut seller, Duration::from_secs(1)).await.expect("the seller's handoff arrives within a second");
+    assert_eq!(event["type"], "next");
+    assert_eq!(
+        event["payload"]["data"]["handoffLanded"],
+        json!({ "title": "for seller", "status": "SENT", "seller": { "email": team.seller.email } })
+    );
+    assert!(next_json(&mut seller, Duration::from_millis(300)).await.is_none(), "nothing else reaches the seller");
+    // The sales leader sees both, in order.
+    let first = next_json(&mut leader, Duration::from_secs(1)).await.unwrap();
+    let second = next_json(&mut leader, Duration::from_secs(1)).await.unwrap();
+    assert_eq!(first["payload"]["data"]["handoffLanded"]["title"], "for seller2");
+    assert_eq!(second["payload"]["data"]["handoffLanded"]["title"], "for seller");
+}
+
+#[tokio::test]
+async fn handoff_events_carry_responses_and_grades() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let query = "subscription($org: ID!) { handoffEvents(organizationId: $org, types: [RESPONDED, GRADED]) { type at handoff { title status } } }";
+    let mut marketer = subscribe(&app, &team.marketer.token, query, json!({ "org": team.org_id })).await;
+    let id = ready_handoff(&app, &team, &account, &partner, "watched").await;
+    let graded = next_json(&mut marketer, Duration::from_secs(1)).await.unwrap();
+    assert_eq!(graded["payload"]["data"]["handoffEvents"]["type"], "GRADED");
+    app.send(&team.marketer, &id).await;
+    app.ok(
+        Some(&team.seller.token),
+        "mutation($i: RespondToHandoffInput!) { respondToHandoff(input: $i) { handoff { status } } }",
+        json!({ "i": { "handoffId": id, "decision": "ACCEPT" } }),
+    )
+    .await;
+    // LANDED was not asked for; the next event is the answer.
+    let responded = next_json(&mut marketer, Duration::from_secs(1)).await.unwrap();
+    assert_eq!(responded["payload"]["data"]["handoffEvents"]["type"], "RESPONDED");
+    assert_eq!(responded["payload"]["data"]["handoffEvents"]["handoff"]["status"], "ACCEPTED");
+}
+
+#[tokio::test]
+async fn a_non_member_cannot_subscribe() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let outsider = app.sign_up("eve@example.com").await;
+    let mut socket = subscribe(&app, &outsider.token, LANDED, json!({ "org": team.org_id })).await;
+    let refused = next_json(&mut socket, Duration::from_secs(2)).await.unwrap();
+    // graphql-transport-ws sends resolver errors as `error` (a list) or as `next` with `errors`.
+    let errors = if refused["type"] == "error" { &refused["payload"] } else { &refused["payload"]["errors"] };
+    assert_eq!(errors[0]["extensions"]["code"], "NOT_FOUND", "{refused:#}");
+    assert!(refused["payload"]["data"].is_null());
+}
+
+#[tokio::test]
+async fn a_member_removed_while_subscribed_stops_receiving() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let mut leader = subscribe(&app, &team.leader.token, LANDED, json!({ "org": team.org_id })).await;
+    let first = ready_handoff(&app, &team, &account, &partner, "before removal").await;
+    app.send(&team.marketer, &first).await;
+    let received = next_json(&mut leader, Duration::from_secs(1)).await.unwrap();
+    assert_eq!(received["payload"]["data"]["handoffLanded"]["title"], "before removal");
+
+    app.ok(
+        Some(&team.admin.token),
+        "mutation($i: RemoveMemberInput!) { removeMember(input: $i) { removedUserId } }",
+        json!({ "i": { "organizationId": team.org_id, "userId": team.leader.user_id } }),
+    )
+    .await;
+    let second = ready_handoff(&app, &team, &account, &partner, "after removal").await;
+    let sent = app.send(&team.marketer, &second).await;
+    assert!(sent.get("errors").is_none(), "{sent:#}");
+    let ended = next_json(&mut leader, Duration::from_secs(1)).await.expect("the subscription says it ended");
+    assert!(ended["payload"].to_string().contains("NOT_FOUND"), "{ended:#}");
+    assert!(!ended.to_string().contains("after removal"));
+    let after = next_json(&mut leader, Duration::from_millis(300)).await;
+    assert!(after.is_none() || after.as_ref().is_some_and(|m| m["type"] == "complete"), "{after:?}");
+}
+
+/// Runs in the PostgreSQL pass (`TEST_DATABASE_URL`); on SQLite one process owns the database.
+#[tokio::test]
+async fn an_event_sent_through_one_replica_reaches_a_subscriber_on_another() {
+    let a = TestApp::spawn().await;
+    if !a.on_postgres() {
+        eprintln!("replicas share events through PostgreSQL; this test runs in the PostgreSQL pass");
+        return;
+    }
+    let b = a.spawn_replica().await;
+    let team = a.team("acme").await;
+    let partner = a.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = a.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let mut on_b = subscribe(&b, &team.seller.token, LANDED, json!({ "org": team.org_id })).await;
+    let id = ready_handoff(&a, &team, &account, &partner, "across replicas").await;
+    a.send(&team.marketer, &id).await;
+    let event = next_json(&mut on_b, Duration::from_secs(2)).await.expect("the event crosses replicas");
+    assert_eq!(event["payload"]["data"]["handoffLanded"]["title"], "across replicas");
+    assert!(next_json(&mut on_b, Duration::from_millis(300)).await.is_none(), "delivered once");
+}
