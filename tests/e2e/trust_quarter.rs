@@ -238,6 +238,15 @@ async fn a_report_narrows_to_one_seller() {
 }
 
 #[tokio::test]
+async fn trust_reports_are_for_the_people_who_run_the_motion() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let body = app.gql(Some(&team.seller.token), REPORT, json!({ "s": "acme" })).await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"));
+    app.ok(Some(&team.marketer.token), REPORT, json!({ "s": "acme" })).await;
+}
+
+#[tokio::test]
 async fn an_empty_organization_has_not_enough_data() {
     let app = TestApp::spawn().await;
     let team = app.team("acme").await;

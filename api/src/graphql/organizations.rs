@@ -238,7 +238,7 @@ impl Organization {
         Ok(rows.into_iter().map(WorkingAgreement).collect())
     }
     /// The six trust signals over the last `days` days (1 to 730) against the `days` before,
-    /// optionally for one partner or one seller.
+    /// optionally for one partner or one seller. ADMIN, PARTNER_MARKETER and SALES_LEADER.
     async fn trust_report(
         &self,
         ctx: &Context<'_>,
@@ -249,6 +249,7 @@ impl Organization {
         trust::report(ctx, self.0.id, days.unwrap_or(90), partner_id, seller_id).await
     }
     /// One signal per calendar week or month in `[from, to)` (at most 400 points), for charts.
+    /// ADMIN, PARTNER_MARKETER and SALES_LEADER.
     #[allow(clippy::too_many_arguments)]
     async fn trust_series(
         &self,

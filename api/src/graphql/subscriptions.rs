@@ -59,7 +59,9 @@ impl HandoffEventGql {
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
-#[Subscription]
+/// Handoff events over WebSocket (`graphql-transport-ws` on `/graphql`); authenticate in
+/// `connection_init` with `{"authorization": "Bearer <token>"}`.
+#[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// Handoffs landing in the organization: a seller receives those addressed to them; partner
     /// marketers, sales leaders and admins receive all.

@@ -83,7 +83,8 @@ impl TrustSignal {
     async fn previous_value(&self) -> Option<f64> {
         self.0.previous.value
     }
-    /// The direction of the change; null when either window lacks enough data.
+    /// The direction of the change; null without a value in this window or with the previous window
+    /// below the minimum sample.
     async fn trend(&self) -> Option<TrendGql> {
         self.0.trend.map(Into::into)
     }
@@ -162,6 +163,10 @@ pub struct TrustPoint {
     pub sample_size: i32,
 }
 
+/// Trust signals describe the whole organization (every seller's behaviour), so they are for the
+/// people who run the motion, not for individual sellers.
+const READERS: &[Role] = &[Role::Admin, Role::PartnerMarketer, Role::SalesLeader];
+
 /// Whose behaviour to report on, from the `partnerId` and `sellerId` arguments.
 pub fn scope_of(partner_id: Option<ID>, seller_id: Option<ID>) -> AppResult<TrustScope> {
     Ok(TrustScope {
@@ -182,7 +187,7 @@ pub async fn report(
         return Err(AppError::bad_input("days", "must be between 1 and 730"));
     }
     let filter = scope_of(partner_id, seller_id)?;
-    let scope = viewer(ctx).require(organization_id, &Role::ALL).await?;
+    let scope = viewer(ctx).require(organization_id, READERS).await?;
     let now = now(ctx);
     let window = Window::ending(now, days as u32);
     let tx = store(ctx).tenant(&scope).await?;
@@ -203,7 +208,7 @@ pub async fn series(
 ) -> AppResult<Vec<TrustPoint>> {
     let buckets = domain::buckets(from, to, bucket.into())
         .ok_or_else(|| AppError::bad_input("to", "must be after `from`, spanning at most 400 buckets"))?;
-    let scope = viewer(ctx).require(organization_id, &Role::ALL).await?;
+    let scope = viewer(ctx).require(organization_id, READERS).await?;
     let now = now(ctx);
     let (start, end) = (buckets[0].start, buckets[buckets.len() - 1].end);
     let tx = store(ctx).tenant(&scope).await?;

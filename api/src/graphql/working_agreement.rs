@@ -161,7 +161,7 @@ impl WorkingAgreementMutation {
             in_organization(ctx, &input.organization_id, &[Role::PartnerMarketer, Role::SalesLeader, Role::Admin])
                 .await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let latest = working_agreements::latest(&tx).await?;
+        let latest = working_agreements::lock_latest(&tx).await?;
         let organization = organizations::get(&tx).await?;
         let text = |given: Option<String>, before: Option<String>, name: &'static str| match given {
             Some(t) => optional_text(Some(&t), 4000).map_err(field(name)),
@@ -205,13 +205,13 @@ impl WorkingAgreementMutation {
             )?,
             score_review_cadence_days: cadence,
         };
-        let row = working_agreements::draft(&tx, fields, now(ctx)).await?;
+        let row = working_agreements::draft(&tx, latest.as_ref(), fields, now(ctx)).await?;
         tx.commit().await?;
         Ok(DraftWorkingAgreementPayload { working_agreement: WorkingAgreement(row) })
     }
 
     /// A PARTNER_MARKETER or ADMIN signs for partner marketing, a SALES_LEADER for sales. The
-    /// version is agreed when both have signed it.
+    /// version is agreed when both have signed it; a side that signed already gets `CONFLICT`.
     async fn sign_working_agreement(
         &self,
         ctx: &Context<'_>,
@@ -222,7 +222,7 @@ impl WorkingAgreementMutation {
                 .await?;
         let side = if scope.role() == Role::SalesLeader { Side::Sales } else { Side::PartnerMarketing };
         let tx = store(ctx).tenant(&scope).await?;
-        let latest = working_agreements::latest(&tx).await?.ok_or(AppError::NotFound(Some("version")))?;
+        let latest = working_agreements::lock_latest(&tx).await?.ok_or(AppError::NotFound(Some("version")))?;
         if latest.version != input.version {
             return Err(AppError::conflict(
                 Some("version"),

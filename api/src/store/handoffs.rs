@@ -394,8 +394,7 @@ pub async fn last_sent(
     Ok(query.limit(n).all(tx.conn()).await?)
 }
 
-/// Whether partner marketing had sent a handoff on `account_id` before `at` (archived drafts aside,
-/// every sent handoff counts). Not narrowed by the caller's visibility: it is a fact about the
+/// Whether partner marketing had sent a handoff on `account_id` strictly before `at`. Not narrowed by the caller's visibility: it is a fact about the
 /// organization, not a read of handoffs.
 pub async fn sent_on_account_before(tx: &TenantTx, account_id: Uuid, at: DateTime<Utc>) -> Result<bool, StoreError> {
     let found = handoff::Entity::find()
@@ -403,15 +402,15 @@ pub async fn sent_on_account_before(tx: &TenantTx, account_id: Uuid, at: DateTim
         .column(handoff::Column::Id)
         .filter(handoff::Column::OrganizationId.eq(tx.organization_id()))
         .filter(handoff::Column::AccountId.eq(account_id))
-        .filter(handoff::Column::SentAt.lte(at))
+        .filter(handoff::Column::SentAt.lt(at))
         .into_tuple::<Uuid>()
         .one(tx.conn())
         .await?;
     Ok(found.is_some())
 }
 
-/// The outcome facts of handoffs sent in `[from, to)` that the caller may see, optionally of one
-/// partner or addressed to one seller.
+/// Handoffs sent in `[from, to)`, organization-wide (every sent handoff, whoever asks: trust
+/// signals describe the organization), optionally of one partner or addressed to one seller.
 pub async fn sent_between(
     tx: &TenantTx,
     from: DateTime<Utc>,
@@ -419,7 +418,10 @@ pub async fn sent_between(
     partner_id: Option<Uuid>,
     seller_id: Option<Uuid>,
 ) -> Result<Vec<HandoffRow>, StoreError> {
-    let mut query = visible(tx).filter(handoff::Column::SentAt.gte(from)).filter(handoff::Column::SentAt.lt(to));
+    let mut query = handoff::Entity::find()
+        .filter(handoff::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(handoff::Column::SentAt.gte(from))
+        .filter(handoff::Column::SentAt.lt(to));
     if let Some(partner) = partner_id {
         query = query.filter(handoff::Column::PartnerId.eq(partner));
     }
@@ -457,4 +459,20 @@ pub async fn mark_overdue(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Re
         }
     }
     Ok(marked)
+}
+
+/// The partner of each of these handoffs, organization-wide.
+pub async fn partners_of(tx: &TenantTx, ids: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(handoff::Entity::find()
+        .select_only()
+        .column(handoff::Column::Id)
+        .column(handoff::Column::PartnerId)
+        .filter(handoff::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(handoff::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(tx.conn())
+        .await?)
 }

@@ -77,7 +77,7 @@ pub async fn load(
     let handoff_partners = match scope.partner_id {
         Some(_) => {
             let ids: Vec<Uuid> = raised.iter().filter_map(|e| e.handoff_id).collect();
-            handoffs::find_many(tx, &ids).await?.into_iter().map(|h| (h.id, h.partner_id)).collect()
+            handoffs::partners_of(tx, &ids).await?.into_iter().collect()
         }
         None => std::collections::HashMap::new(),
     };

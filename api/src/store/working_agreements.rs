@@ -52,10 +52,22 @@ pub async fn history(tx: &TenantTx) -> Result<Vec<AgreementRow>, StoreError> {
         .await?)
 }
 
-/// Writes a new unsigned version after the latest one; earlier versions stay as history.
-pub async fn draft(tx: &TenantTx, fields: AgreementFields, now: DateTime<Utc>) -> Result<AgreementRow, StoreError> {
+/// Locks the organization's agreement for a change and returns its latest version, so that
+/// concurrent drafts and signatures take turns and each sees the other's result.
+pub async fn lock_latest(tx: &TenantTx) -> Result<Option<AgreementRow>, StoreError> {
     organizations::lock(tx).await?;
-    let version = latest(tx).await?.map_or(1, |row| row.version + 1);
+    latest(tx).await
+}
+
+/// Writes a new unsigned version after `latest` (read with `lock_latest` in the same transaction);
+/// earlier versions stay as history.
+pub async fn draft(
+    tx: &TenantTx,
+    latest: Option<&AgreementRow>,
+    fields: AgreementFields,
+    now: DateTime<Utc>,
+) -> Result<AgreementRow, StoreError> {
+    let version = latest.map_or(1, |row| row.version + 1);
     let components: Vec<&str> = fields.required_components.iter().map(|c| c.code()).collect();
     ActiveModel {
         id: Set(Uuid::now_v7()),

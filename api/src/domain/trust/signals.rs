@@ -247,6 +247,20 @@ mod tests {
     }
 
     #[test]
+    fn a_decision_exactly_at_respond_by_is_on_time_and_one_second_later_is_silence() {
+        let now = t(60, 0);
+        let on_time =
+            DecisionFact { sent_at: t(31, 0), respond_by: t(34, 0), decided_at: Some(t(34, 0)), accepted: true };
+        let late = DecisionFact { decided_at: Some(t(34, 0) + Duration::seconds(1)), ..on_time };
+        assert_eq!(silent_share(&[on_time], window(), now).value, Some(0.0));
+        assert_eq!(silent_share(&[late], window(), now).value, Some(1.0));
+        // Undecided: due only once now is past respondBy.
+        let open = DecisionFact { decided_at: None, ..on_time };
+        assert_eq!(silent_share(&[open], window(), t(34, 0)).sample, 0);
+        assert_eq!(silent_share(&[open], window(), t(34, 0) + Duration::seconds(1)).value, Some(1.0));
+    }
+
+    #[test]
     fn acceptance_counts_overdue_silence_against_the_rate() {
         let now = t(60, 0);
         // Accepted, declined, accepted late, overdue and undecided, not yet due (left out).
