@@ -78,6 +78,14 @@ pub struct Settings {
     #[arg(long, env = "OVERDUE_SWEEP_SECONDS", default_value_t = 60, global = true)]
     pub overdue_sweep_seconds: u64,
 
+    /// Seconds before the second webhook attempt; each later wait doubles (at most an hour).
+    #[arg(long, env = "WEBHOOK_RETRY_BASE_SECONDS", default_value_t = 10, global = true)]
+    pub webhook_retry_base_seconds: u64,
+
+    /// Attempts before a webhook delivery is FAILED.
+    #[arg(long, env = "WEBHOOK_MAX_ATTEMPTS", default_value_t = 6, global = true)]
+    pub webhook_max_attempts: u32,
+
     /// Load a demo organization (once) and print its logins; development mode only.
     #[arg(long, global = true)]
     pub demo: bool,
@@ -121,6 +129,10 @@ pub struct Config {
     pub clock: crate::clock::Clock,
     /// How often the overdue sweep runs.
     pub overdue_interval: std::time::Duration,
+    /// Webhook retry schedule.
+    pub webhooks: crate::webhooks::DeliverySettings,
+    /// How often due webhook deliveries are looked for.
+    pub webhook_poll: std::time::Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -181,6 +193,12 @@ impl Settings {
             demo: self.demo,
             clock: crate::clock::Clock::system(),
             overdue_interval: std::time::Duration::from_secs(self.overdue_sweep_seconds.max(1)),
+            webhooks: crate::webhooks::DeliverySettings {
+                retry_base: std::time::Duration::from_secs(self.webhook_retry_base_seconds.max(1)),
+                max_attempts: self.webhook_max_attempts.max(1),
+                ..Default::default()
+            },
+            webhook_poll: std::time::Duration::from_millis(500),
         })
     }
 
@@ -205,6 +223,8 @@ impl Config {
             demo: false,
             clock: crate::clock::Clock::system(),
             overdue_interval: std::time::Duration::from_secs(60),
+            webhooks: crate::webhooks::DeliverySettings::default(),
+            webhook_poll: std::time::Duration::from_millis(500),
         }
     }
 }

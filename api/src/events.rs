@@ -24,6 +24,25 @@ pub enum HandoffEventKind {
     Overdue,
 }
 
+impl HandoffEventKind {
+    pub const ALL: [HandoffEventKind; 4] =
+        [HandoffEventKind::Landed, HandoffEventKind::Responded, HandoffEventKind::Graded, HandoffEventKind::Overdue];
+
+    /// The contract name, e.g. `LANDED`.
+    pub fn code(self) -> &'static str {
+        match self {
+            HandoffEventKind::Landed => "LANDED",
+            HandoffEventKind::Responded => "RESPONDED",
+            HandoffEventKind::Graded => "GRADED",
+            HandoffEventKind::Overdue => "OVERDUE",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
 /// One event: which handoff, what happened, when. Subscribers read the handoff themselves, with
 /// their own current rights, before delivering it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,8 +61,9 @@ pub const BUFFER: usize = 1024;
 #[derive(Clone)]
 pub struct EventBus {
     local: broadcast::Sender<HandoffEvent>,
-    /// Set on PostgreSQL: events are published with NOTIFY through this pool.
-    notify: Option<Store>,
+    store: Store,
+    /// On PostgreSQL, events are published with NOTIFY rather than to `local` directly.
+    notify: bool,
 }
 
 impl EventBus {
@@ -54,7 +74,7 @@ impl EventBus {
     ) -> Result<(Self, Option<JoinHandle<()>>), sea_orm::sqlx::Error> {
         let (local, _) = broadcast::channel(BUFFER);
         if store.backend() != DatabaseBackend::Postgres {
-            return Ok((Self { local, notify: None }, None));
+            return Ok((Self { local, store: store.clone(), notify: false }, None));
         }
         let mut listener = sea_orm::sqlx::postgres::PgListener::connect(database_url).await?;
         listener.listen(CHANNEL).await?;
@@ -76,23 +96,26 @@ impl EventBus {
                 }
             }
         });
-        Ok((Self { local, notify: Some(store.clone()) }, Some(task)))
+        Ok((Self { local, store: store.clone(), notify: true }, Some(task)))
     }
 
-    /// A bus for one process only.
-    pub fn in_process() -> Self {
-        Self { local: broadcast::channel(BUFFER).0, notify: None }
-    }
-
-    /// Publishes a committed change. A failure is logged, never returned: the change itself stands.
+    /// Publishes a committed change to subscribers and queues its webhook deliveries. A failure is
+    /// logged, never returned: the change itself stands.
     pub async fn publish(&self, event: HandoffEvent) {
-        match &self.notify {
-            None => {
+        let event_id = Uuid::now_v7();
+        let body = crate::webhooks::payload(event_id, &event);
+        if let Err(error) = crate::store::webhooks::enqueue(self.store.conn(), &event, event_id, &body, event.at).await
+        {
+            tracing::error!(%error, "webhook deliveries for an event could not be queued");
+        }
+        match self.notify {
+            false => {
                 let _ = self.local.send(event);
             }
-            Some(store) => {
+            true => {
                 let payload = serde_json::to_string(&event).unwrap_or_default();
-                let sent = store
+                let sent = self
+                    .store
                     .conn()
                     .execute_raw(Statement::from_sql_and_values(
                         DatabaseBackend::Postgres,

@@ -16,3 +16,4 @@ pub mod http;
 pub mod jobs;
 pub mod server;
 pub mod store;
+pub mod webhooks;

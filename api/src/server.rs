@@ -110,6 +110,12 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         config.clock.clone(),
         config.overdue_interval,
     ))];
+    jobs.push(tokio::spawn(crate::jobs::deliver_webhooks(
+        store.clone(),
+        config.clock.clone(),
+        config.webhooks,
+        config.webhook_poll,
+    )));
     jobs.extend(event_listener);
     Ok(Server { addr, store, shutdown: Some(tx), task, jobs, demo })
 }

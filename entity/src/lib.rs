@@ -16,6 +16,8 @@ pub mod pipeline_mention;
 pub mod role;
 pub mod score_review;
 pub mod user;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
 pub mod working_agreement;
 
 pub use role::Role;

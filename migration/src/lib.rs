@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_create_accounts_and_organizations;
 mod m20261124_000002_create_scorecard_tables;
 mod m20261124_000003_create_trust_records;
+mod m20261124_000004_create_webhooks;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_create_accounts_and_organizations::Migration),
             Box::new(m20261124_000002_create_scorecard_tables::Migration),
             Box::new(m20261124_000003_create_trust_records::Migration),
+            Box::new(m20261124_000004_create_webhooks::Migration),
         ]
     }
 }

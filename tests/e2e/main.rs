@@ -11,5 +11,6 @@ mod organizations;
 mod scorecards;
 mod subscriptions;
 mod trust_quarter;
+mod webhooks;
 mod websocket;
 mod working_agreement;

@@ -67,7 +67,19 @@ impl TestApp {
 
     /// A second server process on this one's database, as another replica behind a load balancer.
     pub async fn spawn_replica(&self) -> Self {
-        Self::start(self.database_url.clone(), None, |_| {}).await
+        self.spawn_replica_with(|_| {}).await
+    }
+
+    /// `spawn_replica` with the configuration adjusted by `adjust`.
+    pub async fn spawn_replica_with(&self, adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::start(self.database_url.clone(), None, adjust).await
+    }
+
+    /// Stops this server but keeps its database, so a replica can carry on (a restart).
+    pub async fn stop_server(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop().await.expect("the server stops cleanly");
+        }
     }
 
     /// Whether the tests run on PostgreSQL (`TEST_DATABASE_URL`).

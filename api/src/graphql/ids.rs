@@ -22,10 +22,12 @@ pub enum Kind {
     PipelineMention,
     Escalation,
     ScoreReview,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
 impl Kind {
-    const ALL: [Kind; 12] = [
+    const ALL: [Kind; 14] = [
         Kind::User,
         Kind::Organization,
         Kind::Membership,
@@ -38,6 +40,8 @@ impl Kind {
         Kind::PipelineMention,
         Kind::Escalation,
         Kind::ScoreReview,
+        Kind::WebhookEndpoint,
+        Kind::WebhookDelivery,
     ];
 
     fn tag(self) -> &'static str {
@@ -54,6 +58,8 @@ impl Kind {
             Kind::PipelineMention => "PipelineMention",
             Kind::Escalation => "Escalation",
             Kind::ScoreReview => "ScoreReview",
+            Kind::WebhookEndpoint => "WebhookEndpoint",
+            Kind::WebhookDelivery => "WebhookDelivery",
         }
     }
 }

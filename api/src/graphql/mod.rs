@@ -7,7 +7,7 @@ mod context;
 mod date;
 mod error_codes;
 mod handoffs;
-mod ids;
+pub mod ids;
 pub mod loaders;
 mod memberships;
 mod node;
@@ -23,6 +23,7 @@ mod subscriptions;
 mod trust;
 mod trust_records;
 mod users;
+mod webhooks;
 mod working_agreement;
 
 use async_graphql::{MergedObject, Schema};
@@ -48,6 +49,7 @@ pub struct MutationRoot(
     handoffs::HandoffMutation,
     trust_records::TrustRecordMutation,
     working_agreement::WorkingAgreementMutation,
+    webhooks::WebhookMutation,
 );
 
 pub use connection_auth::ConnectionCredential;

@@ -82,6 +82,8 @@ impl NodeQuery {
                 Node::Handoff(Handoff::new(handoff_views::load(&tx, vec![row]).await?.remove(0), context))
             }
             Kind::User => unreachable!("users are answered above"),
+            // Webhooks are reached through Organization.webhookEndpoints (ADMIN only).
+            Kind::WebhookEndpoint | Kind::WebhookDelivery => return Err(missing()),
             Kind::PartnerAsk => Node::PartnerAsk(PartnerAsk(records::asks::find(&tx, id).await?.ok_or_else(missing)?)),
             Kind::PartnerMeeting => {
                 Node::PartnerMeeting(PartnerMeeting(records::meetings::find(&tx, id).await?.ok_or_else(missing)?))

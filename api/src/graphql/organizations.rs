@@ -263,6 +263,10 @@ impl Organization {
     ) -> AppResult<Vec<TrustPoint>> {
         trust::series(ctx, self.0.id, signal, bucket, from, to, trust::scope_of(partner_id, seller_id)?).await
     }
+    /// Webhook endpoints, oldest first. ADMIN only.
+    async fn webhook_endpoints(&self, ctx: &Context<'_>) -> AppResult<Vec<super::webhooks::WebhookEndpoint>> {
+        super::webhooks::endpoints(ctx, self.0.id).await
+    }
     /// API tokens of this organization, revoked ones included. ADMIN only.
     async fn api_tokens(
         &self,

@@ -51,6 +51,8 @@ pub async fn scope_of(
         Kind::PipelineMention => records::mentions::organization_of(conn, id).await?,
         Kind::Escalation => records::escalations::organization_of(conn, id).await?,
         Kind::ScoreReview => records::score_reviews::organization_of(conn, id).await?,
+        Kind::WebhookEndpoint => crate::store::webhooks::endpoint_organization(conn, id).await?,
+        Kind::WebhookDelivery => crate::store::webhooks::delivery_organization(conn, id).await?,
         Kind::Organization => Some(id),
         Kind::User => None,
     };

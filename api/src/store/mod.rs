@@ -17,6 +17,7 @@ mod tenant;
 pub mod trust_facts;
 pub mod trust_records;
 pub mod users;
+pub mod webhooks;
 pub mod working_agreements;
 
 use std::sync::Arc;

@@ -1,0 +1,230 @@
+//! Webhook endpoints for tools that cannot hold a socket. ADMIN only.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::context::{now, store, viewer};
+use super::ids::{Kind, encode};
+use super::paging::{connection, page};
+use super::scoping::{in_organization, owner_of};
+use super::subscriptions::HandoffEventType;
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::events::HandoffEventKind;
+use crate::store::webhooks::{self, Delivery, Endpoint};
+
+/// Where the organization wants handoff events POSTed.
+pub struct WebhookEndpoint(pub Endpoint);
+
+/// Where the organization wants handoff events POSTed, signed with its secret.
+#[Object]
+impl WebhookEndpoint {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode(Kind::WebhookEndpoint, self.0.id)
+    }
+    /// The URL events are POSTed to.
+    async fn url(&self) -> &str {
+        &self.0.url
+    }
+    /// The event types it receives.
+    async fn event_types(&self) -> Vec<HandoffEventType> {
+        webhooks::event_types(&self.0).into_iter().map(Into::into).collect()
+    }
+    /// When it was registered.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it was disabled; a disabled endpoint receives nothing more.
+    async fn disabled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.disabled_at
+    }
+    /// Its deliveries, newest first.
+    async fn deliveries(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<String, WebhookDelivery>> {
+        let page = page(first, after)?;
+        let scope = viewer(ctx).require(self.0.organization_id, &[Role::Admin]).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let (rows, has_next) = webhooks::list_deliveries(&tx, self.0.id, page).await?;
+        tx.commit().await?;
+        Ok(connection(rows, has_next, page, |d| d.id, WebhookDelivery))
+    }
+}
+
+/// One event sent (or to be sent) to one endpoint.
+pub struct WebhookDelivery(pub Delivery);
+
+/// One event sent (or to be sent) to one endpoint, with its attempts so far.
+#[Object]
+impl WebhookDelivery {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode(Kind::WebhookDelivery, self.0.id)
+    }
+    /// The event's id, sent as `Handoff-Event-Id` (the same on every retry and redelivery).
+    async fn event_id(&self) -> String {
+        self.0.event_id.to_string()
+    }
+    /// The event type.
+    async fn event_type(&self) -> Option<HandoffEventType> {
+        HandoffEventKind::from_code(&self.0.event_type).map(Into::into)
+    }
+    /// PENDING, DELIVERED or FAILED (after the last retry).
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    /// Attempts made so far.
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+    /// When the next attempt is due (PENDING only).
+    async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
+        (self.0.status == webhooks::PENDING).then_some(self.0.next_attempt_at)
+    }
+    /// The HTTP status of the last attempt, if the receiver answered.
+    async fn last_status_code(&self) -> Option<i32> {
+        self.0.last_status_code
+    }
+    /// Why the last attempt failed.
+    async fn last_error(&self) -> Option<&str> {
+        self.0.last_error.as_deref()
+    }
+    /// When the receiver accepted it.
+    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.delivered_at
+    }
+    /// When the event happened.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// The JSON body, exactly as signed and sent.
+    async fn payload(&self) -> &str {
+        &self.0.payload
+    }
+}
+
+/// A new webhook endpoint.
+#[derive(InputObject)]
+pub struct CreateWebhookEndpointInput {
+    /// The organization's ID.
+    pub organization_id: ID,
+    /// An http(s) URL, at most 2000 characters.
+    pub url: String,
+    /// The event types to send (at least one).
+    pub event_types: Vec<HandoffEventType>,
+    /// The signing secret, 16 to 200 characters; omit it to have one generated.
+    pub secret: Option<String>,
+}
+
+/// The result of `createWebhookEndpoint`.
+#[derive(SimpleObject)]
+pub struct CreateWebhookEndpointPayload {
+    /// The endpoint.
+    pub webhook_endpoint: WebhookEndpoint,
+    /// The signing secret, shown only here.
+    pub secret: String,
+}
+
+/// Disables an endpoint.
+#[derive(InputObject)]
+pub struct DisableWebhookEndpointInput {
+    /// The endpoint's ID.
+    pub id: ID,
+}
+
+/// The result of `disableWebhookEndpoint`.
+#[derive(SimpleObject)]
+pub struct DisableWebhookEndpointPayload {
+    /// The disabled endpoint.
+    pub webhook_endpoint: WebhookEndpoint,
+}
+
+/// Sends a delivery again.
+#[derive(InputObject)]
+pub struct RedeliverWebhookInput {
+    /// The delivery's ID.
+    pub id: ID,
+}
+
+/// The result of `redeliverWebhook`.
+#[derive(SimpleObject)]
+pub struct RedeliverWebhookPayload {
+    /// The delivery, PENDING again from its first attempt.
+    pub webhook_delivery: WebhookDelivery,
+}
+
+#[derive(Default)]
+pub struct WebhookMutation;
+
+#[Object]
+impl WebhookMutation {
+    /// ADMIN only. Every later event of the chosen types is POSTed to the URL, signed.
+    async fn create_webhook_endpoint(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateWebhookEndpointInput,
+    ) -> AppResult<CreateWebhookEndpointPayload> {
+        let scope = in_organization(ctx, &input.organization_id, &[Role::Admin]).await?;
+        let url = input.url.trim().to_owned();
+        let web = url.starts_with("https://") || url.starts_with("http://");
+        if !web || url.len() > 2000 || url.len() < 11 || url.chars().any(char::is_whitespace) {
+            return Err(AppError::bad_input("url", "must be an http(s) URL"));
+        }
+        if input.event_types.is_empty() {
+            return Err(AppError::bad_input("eventTypes", "name at least one event type"));
+        }
+        let secret = match input.secret {
+            Some(secret) if (16..=200).contains(&secret.chars().count()) => secret,
+            Some(_) => return Err(AppError::bad_input("secret", "must be 16 to 200 characters")),
+            None => crate::auth::api_token::generate().plain.replacen(crate::auth::api_token::PREFIX, "whsec_", 1),
+        };
+        let mut kinds: Vec<HandoffEventKind> = input.event_types.into_iter().map(Into::into).collect();
+        kinds.dedup();
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = webhooks::create_endpoint(&tx, url, &kinds, secret.clone(), now(ctx)).await?;
+        tx.commit().await?;
+        Ok(CreateWebhookEndpointPayload { webhook_endpoint: WebhookEndpoint(row), secret })
+    }
+
+    /// ADMIN only.
+    async fn disable_webhook_endpoint(
+        &self,
+        ctx: &Context<'_>,
+        input: DisableWebhookEndpointInput,
+    ) -> AppResult<DisableWebhookEndpointPayload> {
+        let (scope, id) = owner_of(ctx, &input.id, Kind::WebhookEndpoint, "id", &[Role::Admin]).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = webhooks::find_endpoint(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+        let row = webhooks::disable_endpoint(&tx, row, now(ctx)).await?;
+        tx.commit().await?;
+        Ok(DisableWebhookEndpointPayload { webhook_endpoint: WebhookEndpoint(row) })
+    }
+
+    /// ADMIN only. Queues the delivery again from its first attempt, with the same event id.
+    async fn redeliver_webhook(
+        &self,
+        ctx: &Context<'_>,
+        input: RedeliverWebhookInput,
+    ) -> AppResult<RedeliverWebhookPayload> {
+        let (scope, id) = owner_of(ctx, &input.id, Kind::WebhookDelivery, "id", &[Role::Admin]).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let row = webhooks::find_delivery(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+        let row = webhooks::redeliver(&tx, row, now(ctx)).await?;
+        tx.commit().await?;
+        Ok(RedeliverWebhookPayload { webhook_delivery: WebhookDelivery(row) })
+    }
+}
+
+/// `Organization.webhookEndpoints`.
+pub async fn endpoints(ctx: &Context<'_>, organization_id: uuid::Uuid) -> AppResult<Vec<WebhookEndpoint>> {
+    let scope = viewer(ctx).require(organization_id, &[Role::Admin]).await?;
+    let tx = store(ctx).tenant(&scope).await?;
+    let rows = webhooks::list_endpoints(&tx).await?;
+    tx.commit().await?;
+    Ok(rows.into_iter().map(WebhookEndpoint).collect())
+}

@@ -1,0 +1,233 @@
+//! Webhook endpoints and the delivery outbox. Deliveries are rows, so they survive restarts and
+//! any server process can attempt them.
+
+use chrono::{DateTime, Utc};
+use entity::{webhook_delivery as delivery, webhook_endpoint as endpoint};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use uuid::Uuid;
+
+use super::page::split_page;
+use super::{Page, StoreError, TenantTx};
+use crate::events::{HandoffEvent, HandoffEventKind};
+
+pub use delivery::Model as Delivery;
+pub use endpoint::Model as Endpoint;
+
+pub const PENDING: &str = "PENDING";
+pub const DELIVERED: &str = "DELIVERED";
+pub const FAILED: &str = "FAILED";
+
+pub fn event_types(row: &Endpoint) -> Vec<HandoffEventKind> {
+    let codes: Vec<String> = serde_json::from_value(row.event_types.clone()).unwrap_or_default();
+    codes.iter().filter_map(|c| HandoffEventKind::from_code(c)).collect()
+}
+
+pub async fn create_endpoint(
+    tx: &TenantTx,
+    url: String,
+    kinds: &[HandoffEventKind],
+    secret: String,
+    now: DateTime<Utc>,
+) -> Result<Endpoint, StoreError> {
+    let codes: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
+    Ok(endpoint::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(tx.organization_id()),
+        url: Set(url),
+        event_types: Set(serde_json::json!(codes)),
+        secret: Set(secret),
+        created_by: Set(tx.user_id()),
+        created_at: Set(now),
+        disabled_at: Set(None),
+    }
+    .insert(tx.conn())
+    .await?)
+}
+
+pub async fn find_endpoint(tx: &TenantTx, id: Uuid) -> Result<Option<Endpoint>, StoreError> {
+    Ok(endpoint::Entity::find_by_id(id)
+        .filter(endpoint::Column::OrganizationId.eq(tx.organization_id()))
+        .one(tx.conn())
+        .await?)
+}
+
+pub async fn list_endpoints(tx: &TenantTx) -> Result<Vec<Endpoint>, StoreError> {
+    Ok(endpoint::Entity::find()
+        .filter(endpoint::Column::OrganizationId.eq(tx.organization_id()))
+        .order_by_asc(endpoint::Column::Id)
+        .limit(100)
+        .all(tx.conn())
+        .await?)
+}
+
+pub async fn disable_endpoint(tx: &TenantTx, row: Endpoint, now: DateTime<Utc>) -> Result<Endpoint, StoreError> {
+    if row.disabled_at.is_some() {
+        return Ok(row);
+    }
+    let mut active: endpoint::ActiveModel = row.into();
+    active.disabled_at = Set(Some(now));
+    Ok(active.update(tx.conn()).await?)
+}
+
+/// Stores one delivery of `event` for each live endpoint of its organization that asked for its
+/// type. Called once per event, by the process that published it.
+pub async fn enqueue(
+    conn: &impl ConnectionTrait,
+    event: &HandoffEvent,
+    event_id: Uuid,
+    payload: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let endpoints = endpoint::Entity::find()
+        .filter(endpoint::Column::OrganizationId.eq(event.organization_id))
+        .filter(endpoint::Column::DisabledAt.is_null())
+        .all(conn)
+        .await?;
+    let mut queued = 0;
+    for target in endpoints.iter().filter(|e| event_types(e).contains(&event.kind)) {
+        delivery::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(event.organization_id),
+            endpoint_id: Set(target.id),
+            event_id: Set(event_id),
+            event_type: Set(event.kind.code().to_owned()),
+            payload: Set(payload.to_owned()),
+            status: Set(PENDING.to_owned()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            last_status_code: Set(None),
+            last_error: Set(None),
+            delivered_at: Set(None),
+            created_at: Set(now),
+        }
+        .insert(conn)
+        .await?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// Pending deliveries whose time has come, with their endpoints (all organizations: this is the
+/// delivery worker's read).
+pub async fn due(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<(Delivery, Endpoint)>, StoreError> {
+    let rows = delivery::Entity::find()
+        .filter(delivery::Column::Status.eq(PENDING))
+        .filter(delivery::Column::NextAttemptAt.lte(now))
+        .order_by_asc(delivery::Column::NextAttemptAt)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|d| d.endpoint_id).collect();
+    let endpoints = endpoint::Entity::find()
+        .filter(endpoint::Column::Id.is_in(ids))
+        .filter(endpoint::Column::DisabledAt.is_null())
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|d| endpoints.iter().find(|e| e.id == d.endpoint_id).cloned().map(|e| (d, e)))
+        .collect())
+}
+
+/// Takes a delivery for one attempt: counts the attempt and pushes its next time past the attempt's
+/// lease, only if no other process took it first. `None` when someone else did.
+pub async fn claim(
+    conn: &impl ConnectionTrait,
+    row: Delivery,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<Option<Delivery>, StoreError> {
+    let taken = delivery::Entity::update_many()
+        .col_expr(delivery::Column::Attempts, Expr::value(row.attempts + 1))
+        .col_expr(delivery::Column::NextAttemptAt, Expr::value(lease_until))
+        .filter(delivery::Column::Id.eq(row.id))
+        .filter(delivery::Column::Status.eq(PENDING))
+        .filter(delivery::Column::Attempts.eq(row.attempts))
+        .filter(delivery::Column::NextAttemptAt.lte(now))
+        .exec(conn)
+        .await?
+        .rows_affected
+        == 1;
+    Ok(taken.then(|| Delivery { attempts: row.attempts + 1, next_attempt_at: lease_until, ..row }))
+}
+
+pub async fn record_success(
+    conn: &impl ConnectionTrait,
+    row: Delivery,
+    status: Option<u16>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut active: delivery::ActiveModel = row.into();
+    active.status = Set(DELIVERED.to_owned());
+    active.last_status_code = Set(status.map(i32::from));
+    active.last_error = Set(None);
+    active.delivered_at = Set(Some(now));
+    active.update(conn).await?;
+    Ok(())
+}
+
+/// Records a failed attempt: PENDING again at `retry_at`, or FAILED when there is none.
+pub async fn record_failure(
+    conn: &impl ConnectionTrait,
+    row: Delivery,
+    status: Option<u16>,
+    error: String,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    let mut active: delivery::ActiveModel = row.into();
+    active.last_status_code = Set(status.map(i32::from));
+    active.last_error = Set(Some(error.chars().take(1000).collect()));
+    match retry_at {
+        Some(at) => active.next_attempt_at = Set(at),
+        None => active.status = Set(FAILED.to_owned()),
+    }
+    active.update(conn).await?;
+    Ok(())
+}
+
+/// One page of an endpoint's deliveries, newest first.
+pub async fn list_deliveries(
+    tx: &TenantTx,
+    endpoint_id: Uuid,
+    page: Page,
+) -> Result<(Vec<Delivery>, bool), StoreError> {
+    let mut query = delivery::Entity::find()
+        .filter(delivery::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(delivery::Column::EndpointId.eq(endpoint_id))
+        .order_by_desc(delivery::Column::Id);
+    if let Some(after) = page.after {
+        query = query.filter(delivery::Column::Id.lt(after));
+    }
+    Ok(split_page(query.limit(page.fetch_limit()).all(tx.conn()).await?, page))
+}
+
+pub async fn find_delivery(tx: &TenantTx, id: Uuid) -> Result<Option<Delivery>, StoreError> {
+    Ok(delivery::Entity::find_by_id(id)
+        .filter(delivery::Column::OrganizationId.eq(tx.organization_id()))
+        .one(tx.conn())
+        .await?)
+}
+
+/// Queues a delivery again from its first attempt (same event id, so receivers can deduplicate).
+pub async fn redeliver(tx: &TenantTx, row: Delivery, now: DateTime<Utc>) -> Result<Delivery, StoreError> {
+    let mut active: delivery::ActiveModel = row.into();
+    active.status = Set(PENDING.to_owned());
+    active.attempts = Set(0);
+    active.next_attempt_at = Set(now);
+    Ok(active.update(tx.conn()).await?)
+}
+
+pub async fn endpoint_organization(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
+    super::locate::organization_of::<endpoint::Entity>(conn, endpoint::Column::Id, endpoint::Column::OrganizationId, id)
+        .await
+}
+
+pub async fn delivery_organization(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
+    super::locate::organization_of::<delivery::Entity>(conn, delivery::Column::Id, delivery::Column::OrganizationId, id)
+        .await
+}

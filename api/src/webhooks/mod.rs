@@ -1,0 +1,23 @@
+//! Webhooks for tools that cannot hold a socket: every handoff event is stored as a delivery per
+//! subscribed endpoint, then POSTed, signed, and retried with backoff a bounded number of times.
+
+mod delivery;
+mod signature;
+
+pub use delivery::{DeliverySettings, deliver_due, retry_delay};
+pub use signature::{EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign};
+
+use crate::events::HandoffEvent;
+use crate::graphql::ids::{Kind, encode};
+
+/// The JSON body a receiver gets: the event with the API's own opaque IDs.
+pub fn payload(event_id: uuid::Uuid, event: &HandoffEvent) -> String {
+    serde_json::json!({
+        "id": event_id.to_string(),
+        "type": event.kind.code(),
+        "occurredAt": event.at.to_rfc3339(),
+        "organizationId": encode(Kind::Organization, event.organization_id).0,
+        "handoffId": encode(Kind::Handoff, event.handoff_id).0,
+    })
+    .to_string()
+}

@@ -1,0 +1,223 @@
+//! Signed webhooks with retries, recorded deliveries, redelivery, and restarts.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::http::{HeaderMap, StatusCode};
+use handoff_e2e::{Team, TestApp, error_code};
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+/// A receiver on loopback that records every request and fails the first `fail_first` of them.
+#[derive(Clone, Default)]
+struct Receiver {
+    seen: Arc<Mutex<Vec<(HeaderMap, String)>>>,
+    fail_first: Arc<Mutex<usize>>,
+}
+
+impl Receiver {
+    async fn start(fail_first: usize) -> (Self, String) {
+        let receiver = Receiver { fail_first: Arc::new(Mutex::new(fail_first)), ..Default::default() };
+        let state = receiver.clone();
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: HeaderMap, body: String| {
+                let state = state.clone();
+                async move {
+                    state.seen.lock().unwrap().push((headers, body));
+                    let mut fail = state.fail_first.lock().unwrap();
+                    if *fail > 0 {
+                        *fail -= 1;
+                        StatusCode::INTERNAL_SERVER_ERROR
+                    } else {
+                        StatusCode::NO_CONTENT
+                    }
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (receiver, url)
+    }
+
+    fn count(&self) -> usize {
+        self.seen.lock().unwrap().len()
+    }
+
+    async fn wait_for(&self, n: usize) {
+        for _ in 0..100 {
+            if self.count() >= n {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("expected {n} webhook requests, got {}", self.count());
+    }
+}
+
+const SECRET: &str = "whsec-test-0123456789abcdef";
+
+fn fast(c: &mut handoff_api::config::Config) {
+    c.webhook_poll = Duration::from_millis(50);
+    c.webhooks.retry_base = Duration::from_millis(100);
+    c.webhooks.max_attempts = 3;
+}
+
+async fn endpoint(app: &TestApp, team: &Team, url: &str) -> String {
+    let data = app
+        .ok(
+            Some(&team.admin.token),
+            "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { webhookEndpoint { id } secret } }",
+            json!({ "i": { "organizationId": team.org_id, "url": url, "eventTypes": ["LANDED"], "secret": SECRET } }),
+        )
+        .await;
+    assert_eq!(data["createWebhookEndpoint"]["secret"], SECRET);
+    data["createWebhookEndpoint"]["webhookEndpoint"]["id"].as_str().unwrap().to_owned()
+}
+
+async fn land_one(app: &TestApp, team: &Team) -> String {
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(team, &account, &partner, "hooked").await;
+    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    let sent = app.send(&team.marketer, &id).await;
+    assert!(sent.get("errors").is_none(), "{sent:#}");
+    id
+}
+
+const DELIVERIES: &str = "query($s: String!) { organization(slug: $s) { webhookEndpoints { deliveries { edges { node { id status attempts lastStatusCode lastError eventId } } } } } }";
+
+async fn deliveries(app: &TestApp, team: &Team) -> Vec<Value> {
+    let data = app.ok(Some(&team.admin.token), DELIVERIES, json!({ "s": team.slug })).await;
+    data["organization"]["webhookEndpoints"][0]["deliveries"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+async fn wait_for_status(app: &TestApp, team: &Team, status: &str) -> Value {
+    for _ in 0..100 {
+        let found = deliveries(app, team).await;
+        if found.first().is_some_and(|d| d["status"] == status) {
+            return found[0].clone();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no delivery reached {status}: {:#?}", deliveries(app, team).await);
+}
+
+fn verify(headers: &HeaderMap, body: &str) {
+    let timestamp = headers["handoff-timestamp"].to_str().unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(format!("{timestamp}.{body}").as_bytes());
+    let expected: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(headers["handoff-signature"].to_str().unwrap(), format!("v1={expected}"));
+}
+
+#[tokio::test]
+async fn a_landed_handoff_is_posted_signed() {
+    let app = TestApp::spawn_with(fast).await;
+    let team = app.team("acme").await;
+    let (receiver, url) = Receiver::start(0).await;
+    endpoint(&app, &team, &url).await;
+    let handoff = land_one(&app, &team).await;
+    receiver.wait_for(1).await;
+    let (headers, body) = receiver.seen.lock().unwrap()[0].clone();
+    verify(&headers, &body);
+    let event: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(event["type"], "LANDED");
+    assert_eq!(event["handoffId"], handoff.as_str());
+    assert_eq!(event["organizationId"], team.org_id.as_str());
+    assert_eq!(headers["handoff-event-id"].to_str().unwrap(), event["id"].as_str().unwrap());
+    let delivered = wait_for_status(&app, &team, "DELIVERED").await;
+    assert_eq!((delivered["attempts"].as_i64(), delivered["lastStatusCode"].as_i64()), (Some(1), Some(204)));
+    // Only LANDED was asked for: grading (before sending) queued nothing else.
+    assert_eq!(deliveries(&app, &team).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_failing_receiver_gets_retries_until_it_answers() {
+    let app = TestApp::spawn_with(fast).await;
+    let team = app.team("acme").await;
+    let (receiver, url) = Receiver::start(2).await;
+    endpoint(&app, &team, &url).await;
+    land_one(&app, &team).await;
+    receiver.wait_for(3).await;
+    let delivered = wait_for_status(&app, &team, "DELIVERED").await;
+    assert_eq!(delivered["attempts"], 3);
+    let seen = receiver.seen.lock().unwrap().clone();
+    let ids: Vec<&str> = seen.iter().map(|(h, _)| h["handoff-event-id"].to_str().unwrap()).collect();
+    assert!(ids.iter().all(|id| *id == ids[0]), "retries keep the event id: {ids:?}");
+}
+
+#[tokio::test]
+async fn a_delivery_that_keeps_failing_is_recorded_and_can_be_redelivered() {
+    let app = TestApp::spawn_with(fast).await;
+    let team = app.team("acme").await;
+    let (receiver, url) = Receiver::start(3).await;
+    endpoint(&app, &team, &url).await;
+    land_one(&app, &team).await;
+    let failed = wait_for_status(&app, &team, "FAILED").await;
+    assert_eq!((failed["attempts"].as_i64(), failed["lastStatusCode"].as_i64()), (Some(3), Some(500)));
+    assert!(failed["lastError"].as_str().unwrap().contains("500"));
+    // The receiver is fixed now; an ADMIN redelivers.
+    app.ok(
+        Some(&team.admin.token),
+        "mutation($i: RedeliverWebhookInput!) { redeliverWebhook(input: $i) { webhookDelivery { status } } }",
+        json!({ "i": { "id": failed["id"] } }),
+    )
+    .await;
+    let delivered = wait_for_status(&app, &team, "DELIVERED").await;
+    assert_eq!(delivered["eventId"], failed["eventId"]);
+    assert_eq!(receiver.count(), 4);
+}
+
+#[tokio::test]
+async fn deliveries_survive_a_restart() {
+    // The first process never gets round to delivering; a restarted one does.
+    let mut first = TestApp::spawn_with(|c| c.webhook_poll = Duration::from_secs(3600)).await;
+    let team = first.team("acme").await;
+    let (receiver, url) = Receiver::start(0).await;
+    endpoint(&first, &team, &url).await;
+    land_one(&first, &team).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(receiver.count(), 0);
+    first.stop_server().await;
+    let restarted = first.spawn_replica_with(fast).await;
+    receiver.wait_for(1).await;
+    let (headers, body) = receiver.seen.lock().unwrap()[0].clone();
+    verify(&headers, &body);
+    wait_for_status(&restarted, &team, "DELIVERED").await;
+}
+
+#[tokio::test]
+async fn webhooks_are_for_admins_of_their_own_organization() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let create = "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }";
+    let input =
+        json!({ "i": { "organizationId": team.org_id, "url": "https://example.com/hook", "eventTypes": ["LANDED"] } });
+    let body = app.gql(Some(&team.marketer.token), create, input.clone()).await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"));
+    let generated = app.ok(Some(&team.admin.token), create, input).await;
+    assert!(generated["createWebhookEndpoint"]["secret"].as_str().unwrap().starts_with("whsec_"));
+    let bad = app
+        .gql(
+            Some(&team.admin.token),
+            create,
+            json!({ "i": { "organizationId": team.org_id, "url": "ftp://x", "eventTypes": ["LANDED"] } }),
+        )
+        .await;
+    assert_eq!(handoff_e2e::error_field(&bad), Some("url"));
+    let other = app.team("umbrella").await;
+    let list = app
+        .ok(Some(&team.admin.token), "{ organization(slug: \"acme\") { webhookEndpoints { id } } }", json!({}))
+        .await;
+    let id = list["organization"]["webhookEndpoints"][0]["id"].clone();
+    let crossed = app.gql(Some(&other.admin.token), "mutation($i: DisableWebhookEndpointInput!) { disableWebhookEndpoint(input: $i) { webhookEndpoint { id } } }", json!({ "i": { "id": id } })).await;
+    assert_eq!(error_code(&crossed), Some("NOT_FOUND"));
+}
