@@ -133,6 +133,8 @@ pub struct Config {
     pub webhooks: crate::webhooks::DeliverySettings,
     /// How often due webhook deliveries are looked for.
     pub webhook_poll: std::time::Duration,
+    /// How often an open WebSocket gets a ping frame.
+    pub ws_keepalive: std::time::Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -199,6 +201,7 @@ impl Settings {
                 ..Default::default()
             },
             webhook_poll: std::time::Duration::from_millis(500),
+            ws_keepalive: std::time::Duration::from_secs(20),
         })
     }
 
@@ -225,6 +228,7 @@ impl Config {
             overdue_interval: std::time::Duration::from_secs(60),
             webhooks: crate::webhooks::DeliverySettings::default(),
             webhook_poll: std::time::Duration::from_millis(500),
+            ws_keepalive: std::time::Duration::from_secs(20),
         }
     }
 }

@@ -91,6 +91,8 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         keys,
         graphiql: config.graphiql,
         max_body_bytes: config.max_body_bytes,
+        connections: Default::default(),
+        ws_keepalive: config.ws_keepalive,
     });
     let listener = TcpListener::bind(config.listen_addr)
         .await

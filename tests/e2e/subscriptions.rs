@@ -166,3 +166,60 @@ async fn an_event_sent_through_one_replica_reaches_a_subscriber_on_another() {
     assert_eq!(event["payload"]["data"]["handoffLanded"]["title"], "across replicas");
     assert!(next_json(&mut on_b, Duration::from_millis(300)).await.is_none(), "delivered once");
 }
+
+#[tokio::test]
+async fn one_connection_holds_at_most_twenty_subscriptions() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let mut socket = subscribe(&app, &team.leader.token, LANDED, json!({ "org": team.org_id })).await;
+    for id in 2..=21 {
+        let message = json!({ "id": id.to_string(), "type": "subscribe", "payload": { "query": LANDED, "variables": { "org": team.org_id } } });
+        socket.send(Message::text(message.to_string())).await.unwrap();
+    }
+    // The 21 subscriptions start concurrently, so any one of them may be the one refused.
+    let refused = next_json(&mut socket, Duration::from_secs(2)).await.expect("one is refused");
+    assert!(refused.to_string().contains("RATE_LIMITED"), "{refused:#}");
+    assert!(next_json(&mut socket, Duration::from_millis(300)).await.is_none_or(|m| m["type"] == "complete"), "only one is refused");
+}
+
+#[tokio::test]
+async fn one_person_holds_at_most_ten_connections() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let mut open = Vec::new();
+    for _ in 0..10 {
+        open.push(subscribe(&app, &team.seller.token, LANDED, json!({ "org": team.org_id })).await);
+    }
+    let mut request = format!("ws://{}/graphql", app.addr).into_client_request().unwrap();
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut eleventh, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let init =
+        json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {}", team.seller.token) } });
+    eleventh.send(Message::text(init.to_string())).await.unwrap();
+    match tokio::time::timeout(Duration::from_secs(2), eleventh.next()).await.unwrap() {
+        Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 4429),
+        other => panic!("expected a 4429 close, got {other:?}"),
+    }
+    // Closing one frees a place.
+    drop(open.pop());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    subscribe(&app, &team.seller.token, LANDED, json!({ "org": team.org_id })).await;
+}
+
+#[tokio::test]
+async fn the_server_pings_an_idle_connection() {
+    let app = TestApp::spawn_with(|c| c.ws_keepalive = Duration::from_millis(100)).await;
+    let team = app.team("acme").await;
+    let mut socket = subscribe(&app, &team.seller.token, LANDED, json!({ "org": team.org_id })).await;
+    let ping = tokio::time::timeout(Duration::from_secs(2), async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Ping(_))) => return true,
+                Some(Ok(_)) => continue,
+                _ => return false,
+            }
+        }
+    })
+    .await;
+    assert_eq!(ping, Ok(true));
+}

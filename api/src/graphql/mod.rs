@@ -53,6 +53,7 @@ pub struct MutationRoot(
 );
 
 pub use connection_auth::ConnectionCredential;
+pub use subscriptions::SubscriptionCount;
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, subscriptions::SubscriptionRoot>;
 

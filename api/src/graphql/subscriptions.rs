@@ -94,7 +94,34 @@ impl SubscriptionRoot {
     }
 }
 
+/// Subscriptions one WebSocket connection may hold open at once.
+pub const MAX_SUBSCRIPTIONS_PER_CONNECTION: usize = 20;
+
+/// Open subscriptions on one connection (kept in the connection's data).
+#[derive(Default, Clone)]
+pub struct SubscriptionCount(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+/// Frees its place in the count when the subscription's stream is dropped.
+struct CountedSlot(SubscriptionCount);
+
+impl Drop for CountedSlot {
+    fn drop(&mut self) {
+        self.0.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl SubscriptionCount {
+    fn take(&self) -> Option<CountedSlot> {
+        use std::sync::atomic::Ordering;
+        let taken = self.0.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+            (n < MAX_SUBSCRIPTIONS_PER_CONNECTION).then_some(n + 1)
+        });
+        taken.ok().map(|_| CountedSlot(self.clone()))
+    }
+}
+
 struct Subscriber {
+    _slot: Option<CountedSlot>,
     viewer: Viewer,
     store: Store,
     clock: Clock,
@@ -112,7 +139,12 @@ async fn subscribe(
     let organization_id = decode(organization_id, Kind::Organization, "organizationId")?;
     let caller = viewer(ctx);
     caller.require(organization_id, &Role::ALL).await?;
+    let slot = match ctx.data_opt::<SubscriptionCount>() {
+        Some(count) => Some(count.take().ok_or(AppError::RateLimited)?),
+        None => None,
+    };
     let subscriber = Subscriber {
+        _slot: slot,
         viewer: Viewer::with_principal(store(ctx).clone(), caller.principal().clone()),
         store: store(ctx).clone(),
         clock: ctx.data_unchecked::<Clock>().clone(),

@@ -28,6 +28,10 @@ pub struct AppState {
     pub keys: JwtKeys,
     pub graphiql: bool,
     pub max_body_bytes: usize,
+    /// Open WebSocket connections per user.
+    pub connections: std::sync::Arc<websocket::ConnectionCounts>,
+    /// How often an open WebSocket gets a ping frame.
+    pub ws_keepalive: Duration,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -23,6 +23,39 @@ use crate::graphql::ConnectionCredential;
 
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+/// Open connections one person (or one API token's member) may hold at once.
+pub const MAX_CONNECTIONS_PER_USER: usize = 10;
+
+/// Counts open WebSocket connections per user.
+#[derive(Default)]
+pub struct ConnectionCounts(std::sync::Mutex<std::collections::HashMap<uuid::Uuid, usize>>);
+
+/// Releases a counted connection when dropped.
+struct ConnectionSlot(std::sync::Arc<ConnectionCounts>, uuid::Uuid);
+
+impl ConnectionCounts {
+    fn take(self: &std::sync::Arc<Self>, user: uuid::Uuid) -> Option<ConnectionSlot> {
+        let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let open = counts.entry(user).or_default();
+        if *open >= MAX_CONNECTIONS_PER_USER {
+            return None;
+        }
+        *open += 1;
+        Some(ConnectionSlot(self.clone(), user))
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        let mut counts = self.0.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(open) = counts.get_mut(&self.1) {
+            *open -= 1;
+            if *open == 0 {
+                counts.remove(&self.1);
+            }
+        }
+    }
+}
 
 pub async fn upgrade(state: AppState, request: Request) -> Response {
     let (mut parts, _) = request.into_parts();
@@ -61,9 +94,16 @@ async fn serve(state: AppState, protocol: GraphQLProtocol, socket: WebSocket) {
         Err(AppError::Unauthenticated(why)) => return close(&mut sink, 4403, &format!("Forbidden: {why}")).await,
         Err(_) => return close(&mut sink, 4400, "Bad connection_init payload").await,
     };
+    let mut _slot = None;
     if let Some(token) = &credential {
         match Viewer::authenticate(state.store.clone(), &state.keys, token).await {
-            Ok(_) => {}
+            Ok(viewer) => {
+                let user = viewer.user_id().unwrap_or_default();
+                match state.connections.take(user) {
+                    Some(slot) => _slot = Some(slot),
+                    None => return close(&mut sink, 4429, "Too many open connections for this user").await,
+                }
+            }
             Err(AppError::Unauthenticated(why)) => return close(&mut sink, 4403, &format!("Forbidden: {why}")).await,
             Err(other) => {
                 let _ = async_graphql::Error::from(other); // logs an internal cause
@@ -73,9 +113,33 @@ async fn serve(state: AppState, protocol: GraphQLProtocol, socket: WebSocket) {
     }
     // Hand the init message on, so the GraphQL session acknowledges it as usual.
     let replayed = stream::once(async move { Ok(first) }).chain(stream);
-    GraphQLWebSocket::new_with_pair(sink, replayed, state.schema.clone(), protocol)
+    // Outgoing messages pass through a channel so that ping frames can be interleaved.
+    let (outgoing, mut queued) = tokio::sync::mpsc::channel::<Message>(64);
+    let keepalive_every = state.ws_keepalive;
+    let forward = async move {
+        // Ping frames keep idle connections open through proxies and load balancers.
+        let mut keepalive = tokio::time::interval(keepalive_every);
+        keepalive.tick().await;
+        loop {
+            let message = tokio::select! {
+                message = queued.recv() => match message {
+                    Some(message) => message,
+                    None => break,
+                },
+                _ = keepalive.tick() => Message::Ping(Default::default()),
+            };
+            if sink.send(message).await.is_err() {
+                break;
+            }
+        }
+    };
+    let channel_sink = futures_util::sink::unfold(outgoing, |outgoing, message: Message| async move {
+        outgoing.send(message).await.map(|_| outgoing)
+    });
+    let session = GraphQLWebSocket::new_with_pair(Box::pin(channel_sink), replayed, state.schema.clone(), protocol)
         .on_connection_init(move |_| async move {
             let mut data = Data::default();
+            data.insert(crate::graphql::SubscriptionCount::default());
             match credential {
                 Some(token) => data.insert(ConnectionCredential(token)),
                 None => {
@@ -85,8 +149,9 @@ async fn serve(state: AppState, protocol: GraphQLProtocol, socket: WebSocket) {
             }
             Ok(data)
         })
-        .serve()
-        .await;
+        .serve();
+    // The session ends when the client goes; dropping its channel then ends the forwarder.
+    tokio::join!(session, forward);
 }
 
 async fn first_data_message(stream: &mut SplitStream<WebSocket>) -> Option<Message> {
