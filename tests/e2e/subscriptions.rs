@@ -179,7 +179,10 @@ async fn one_connection_holds_at_most_twenty_subscriptions() {
     // The 21 subscriptions start concurrently, so any one of them may be the one refused.
     let refused = next_json(&mut socket, Duration::from_secs(2)).await.expect("one is refused");
     assert!(refused.to_string().contains("RATE_LIMITED"), "{refused:#}");
-    assert!(next_json(&mut socket, Duration::from_millis(300)).await.is_none_or(|m| m["type"] == "complete"), "only one is refused");
+    assert!(
+        next_json(&mut socket, Duration::from_millis(300)).await.is_none_or(|m| m["type"] == "complete"),
+        "only one is refused"
+    );
 }
 
 #[tokio::test]

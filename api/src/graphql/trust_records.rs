@@ -200,6 +200,7 @@ impl PipelineMention {
 
 /// What an escalation is about.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::trust::EscalationTopic")]
 pub enum EscalationTopic {
     /// Which account a handoff should go to: a healthy disagreement.
     WhichAccount,
@@ -207,24 +208,6 @@ pub enum EscalationTopic {
     WhichPartner,
     /// Whether partner handoffs are worth reading at all: trust is burning.
     WorthReading,
-}
-
-impl EscalationTopic {
-    fn code(self) -> &'static str {
-        match self {
-            EscalationTopic::WhichAccount => "WHICH_ACCOUNT",
-            EscalationTopic::WhichPartner => "WHICH_PARTNER",
-            EscalationTopic::WorthReading => "WORTH_READING",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Self {
-        match code {
-            "WHICH_ACCOUNT" => EscalationTopic::WhichAccount,
-            "WHICH_PARTNER" => EscalationTopic::WhichPartner,
-            _ => EscalationTopic::WorthReading,
-        }
-    }
 }
 
 /// A disagreement raised about a handoff, an account or a partner.
@@ -239,7 +222,9 @@ impl Escalation {
     }
     /// What it is about.
     async fn topic(&self) -> EscalationTopic {
-        EscalationTopic::from_code(&self.0.topic)
+        crate::domain::trust::EscalationTopic::from_code(&self.0.topic)
+            .unwrap_or(crate::domain::trust::EscalationTopic::WorthReading)
+            .into()
     }
     /// The handoff it is about, if any.
     async fn handoff_id(&self) -> Option<ID> {
@@ -592,7 +577,7 @@ impl TrustRecordMutation {
             handoff_id: handoff_in(&tx, &input.handoff_id, "handoffId").await?,
             account_id: account_in(&tx, &input.account_id, "accountId").await?,
             partner_id: partner_in(&tx, &input.partner_id, "partnerId").await?,
-            topic: input.topic.code(),
+            topic: crate::domain::trust::EscalationTopic::from(input.topic).code(),
         };
         let row = records::add_escalation(&tx, new, Logged { note, at }, now(ctx)).await?;
         tx.commit().await?;

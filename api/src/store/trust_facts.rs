@@ -23,14 +23,6 @@ fn keeps(filter: Option<Uuid>, value: Option<Uuid>) -> bool {
     filter.is_none() || filter == value
 }
 
-pub fn topic_of(code: &str) -> EscalationTopic {
-    match code {
-        "WHICH_ACCOUNT" => EscalationTopic::WhichAccount,
-        "WHICH_PARTNER" => EscalationTopic::WhichPartner,
-        _ => EscalationTopic::WorthReading,
-    }
-}
-
 /// Six statements (handoffs, asks, meetings, mentions, escalations, and the partners of escalated
 /// handoffs when narrowing by partner), whatever the span.
 pub async fn load(
@@ -87,7 +79,11 @@ pub async fn load(
             let partner = e.partner_id.or_else(|| e.handoff_id.and_then(|h| handoff_partners.get(&h).copied()));
             keeps(scope.partner_id, partner) && keeps(scope.seller_id, Some(e.logged_by))
         })
-        .map(|e| EscalationFact { raised_at: e.raised_at, topic: topic_of(&e.topic) })
+        .map(|e| EscalationFact {
+            raised_at: e.raised_at,
+            // An unreadable topic counts as the bad kind rather than flattering the signal.
+            topic: EscalationTopic::from_code(&e.topic).unwrap_or(EscalationTopic::WorthReading),
+        })
         .collect();
     Ok(TrustFacts { decisions, asks, mentions, meetings, escalations, scores })
 }

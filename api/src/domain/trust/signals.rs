@@ -109,6 +109,24 @@ pub enum EscalationTopic {
     WorthReading,
 }
 
+impl EscalationTopic {
+    pub const ALL: [EscalationTopic; 3] =
+        [EscalationTopic::WhichAccount, EscalationTopic::WhichPartner, EscalationTopic::WorthReading];
+
+    /// The stored and contract name, e.g. `WHICH_ACCOUNT`.
+    pub fn code(self) -> &'static str {
+        match self {
+            EscalationTopic::WhichAccount => "WHICH_ACCOUNT",
+            EscalationTopic::WhichPartner => "WHICH_PARTNER",
+            EscalationTopic::WorthReading => "WORTH_READING",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct EscalationFact {
     pub raised_at: DateTime<Utc>,
