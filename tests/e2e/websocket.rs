@@ -101,3 +101,33 @@ async fn a_token_revoked_while_connected_is_refused_on_the_next_operation() {
     let errors = if second["payload"].is_array() { &second["payload"] } else { &second["payload"]["errors"] };
     assert_eq!(errors[0]["extensions"]["code"], "UNAUTHENTICATED", "{second:#}");
 }
+
+#[tokio::test]
+async fn a_connection_without_connection_init_is_closed_after_ten_seconds() {
+    let app = TestApp::spawn().await;
+    let mut socket = connect(&app).await;
+    let started = std::time::Instant::now();
+    let message =
+        tokio::time::timeout(std::time::Duration::from_secs(15), socket.next()).await.expect("closed in time");
+    match message {
+        Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 4408),
+        other => panic!("expected a 4408 close, got {other:?}"),
+    }
+    assert!(started.elapsed() >= std::time::Duration::from_secs(9), "not before the ten seconds are up");
+}
+
+#[tokio::test]
+async fn subscriptions_obey_the_depth_limit() {
+    let app = TestApp::spawn_with(|c| c.limits.max_depth = 3).await;
+    let ana = app.sign_up("ana@example.com").await;
+    let org = app.create_org(&ana, "acme").await;
+    let mut socket = connect(&app).await;
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {}", ana.token) } });
+    socket.send(Message::text(init.to_string())).await.unwrap();
+    next_message(&mut socket).await;
+    let deep = "subscription($o: ID!) { handoffLanded(organizationId: $o) { account { seller { name } } } }";
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": deep, "variables": { "o": org } } });
+    socket.send(Message::text(subscribe.to_string())).await.unwrap();
+    let Some(Message::Text(text)) = next_message(&mut socket).await else { panic!("expected an error") };
+    assert!(text.contains("GRAPHQL_VALIDATION_FAILED"), "{text}");
+}
