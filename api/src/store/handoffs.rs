@@ -152,13 +152,6 @@ pub async fn find_for_update(tx: &TenantTx, id: Uuid) -> Result<Option<HandoffRo
     Ok(query.one(tx.conn()).await?)
 }
 
-pub async fn find_many(tx: &TenantTx, ids: &[Uuid]) -> Result<Vec<HandoffRow>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(visible(tx).filter(handoff::Column::Id.is_in(ids.iter().copied())).all(tx.conn()).await?)
-}
-
 pub async fn update_draft(
     tx: &TenantTx,
     row: HandoffRow,

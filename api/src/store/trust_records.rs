@@ -11,7 +11,7 @@ use super::{Page, StoreError, TenantTx};
 
 /// The reads and archive every record table shares. `$at` is the column of when it happened.
 macro_rules! record_table {
-    ($module:ident, $entity:ident, $at:ident) => {
+    ($module:ident, $entity:ident, $at:ident, $at_field:ident) => {
         pub mod $module {
             use super::*;
             use entity::$entity::{ActiveModel, Column, Entity};
@@ -58,6 +58,21 @@ macro_rules! record_table {
                 super::super::locate::organization_of::<Entity>(conn, Column::Id, Column::OrganizationId, id).await
             }
 
+            /// A new row of the organization with the columns every record shares set; the caller
+            /// sets its own columns and passes it to `insert`.
+            pub(super) fn new_row(tx: &TenantTx, logged: Logged, now: DateTime<Utc>) -> ActiveModel {
+                ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    organization_id: Set(tx.organization_id()),
+                    logged_by: Set(tx.user_id()),
+                    note: Set(logged.note),
+                    created_at: Set(now),
+                    archived_at: Set(None),
+                    $at_field: Set(logged.at),
+                    ..Default::default()
+                }
+            }
+
             pub(super) async fn insert(active: ActiveModel, tx: &TenantTx) -> Result<Row, StoreError> {
                 Ok(active.insert(tx.conn()).await?)
             }
@@ -65,11 +80,11 @@ macro_rules! record_table {
     };
 }
 
-record_table!(asks, partner_ask, AskedAt);
-record_table!(meetings, partner_meeting, MetAt);
-record_table!(mentions, pipeline_mention, MentionedAt);
-record_table!(escalations, escalation, RaisedAt);
-record_table!(score_reviews, score_review, ReviewedAt);
+record_table!(asks, partner_ask, AskedAt, asked_at);
+record_table!(meetings, partner_meeting, MetAt, met_at);
+record_table!(mentions, pipeline_mention, MentionedAt, mentioned_at);
+record_table!(escalations, escalation, RaisedAt, raised_at);
+record_table!(score_reviews, score_review, ReviewedAt, reviewed_at);
 
 /// What every record carries besides its own fields.
 pub struct Logged {
@@ -91,24 +106,13 @@ pub async fn add_ask(tx: &TenantTx, new: NewAsk, logged: Logged, now: DateTime<U
         Some(account) => super::handoffs::sent_on_account_before(tx, account, logged.at).await?,
         None => false,
     };
-    asks::insert(
-        entity::partner_ask::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organization_id: Set(tx.organization_id()),
-            logged_by: Set(tx.user_id()),
-            note: Set(logged.note),
-            created_at: Set(now),
-            archived_at: Set(None),
-            seller_id: Set(new.seller_id),
-            account_id: Set(new.account_id),
-            account_name: Set(new.account_name),
-            partner_id: Set(new.partner_id),
-            brought_by_partner_marketing: Set(brought),
-            asked_at: Set(logged.at),
-        },
-        tx,
-    )
-    .await
+    let mut row = asks::new_row(tx, logged, now);
+    row.seller_id = Set(new.seller_id);
+    row.account_id = Set(new.account_id);
+    row.account_name = Set(new.account_name);
+    row.partner_id = Set(new.partner_id);
+    row.brought_by_partner_marketing = Set(brought);
+    asks::insert(row, tx).await
 }
 
 pub struct NewMeeting {
@@ -124,23 +128,12 @@ pub async fn add_meeting(
     logged: Logged,
     now: DateTime<Utc>,
 ) -> Result<meetings::Row, StoreError> {
-    meetings::insert(
-        entity::partner_meeting::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organization_id: Set(tx.organization_id()),
-            logged_by: Set(tx.user_id()),
-            note: Set(logged.note),
-            created_at: Set(now),
-            archived_at: Set(None),
-            seller_id: Set(new.seller_id),
-            account_id: Set(new.account_id),
-            partner_id: Set(new.partner_id),
-            handoff_id: Set(new.handoff_id),
-            met_at: Set(logged.at),
-        },
-        tx,
-    )
-    .await
+    let mut row = meetings::new_row(tx, logged, now);
+    row.seller_id = Set(new.seller_id);
+    row.account_id = Set(new.account_id);
+    row.partner_id = Set(new.partner_id);
+    row.handoff_id = Set(new.handoff_id);
+    meetings::insert(row, tx).await
 }
 
 pub struct NewMention {
@@ -156,23 +149,12 @@ pub async fn add_mention(
     logged: Logged,
     now: DateTime<Utc>,
 ) -> Result<mentions::Row, StoreError> {
-    mentions::insert(
-        entity::pipeline_mention::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organization_id: Set(tx.organization_id()),
-            logged_by: Set(tx.user_id()),
-            note: Set(logged.note),
-            created_at: Set(now),
-            archived_at: Set(None),
-            review_kind: Set(new.review_kind.to_owned()),
-            account_id: Set(new.account_id),
-            partner_id: Set(new.partner_id),
-            partner_marketing_present: Set(new.partner_marketing_present),
-            mentioned_at: Set(logged.at),
-        },
-        tx,
-    )
-    .await
+    let mut row = mentions::new_row(tx, logged, now);
+    row.review_kind = Set(new.review_kind.to_owned());
+    row.account_id = Set(new.account_id);
+    row.partner_id = Set(new.partner_id);
+    row.partner_marketing_present = Set(new.partner_marketing_present);
+    mentions::insert(row, tx).await
 }
 
 pub struct NewEscalation {
@@ -188,23 +170,12 @@ pub async fn add_escalation(
     logged: Logged,
     now: DateTime<Utc>,
 ) -> Result<escalations::Row, StoreError> {
-    escalations::insert(
-        entity::escalation::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organization_id: Set(tx.organization_id()),
-            logged_by: Set(tx.user_id()),
-            note: Set(logged.note),
-            created_at: Set(now),
-            archived_at: Set(None),
-            handoff_id: Set(new.handoff_id),
-            account_id: Set(new.account_id),
-            partner_id: Set(new.partner_id),
-            topic: Set(new.topic.to_owned()),
-            raised_at: Set(logged.at),
-        },
-        tx,
-    )
-    .await
+    let mut row = escalations::new_row(tx, logged, now);
+    row.handoff_id = Set(new.handoff_id);
+    row.account_id = Set(new.account_id);
+    row.partner_id = Set(new.partner_id);
+    row.topic = Set(new.topic.to_owned());
+    escalations::insert(row, tx).await
 }
 
 pub async fn add_score_review(
@@ -213,20 +184,9 @@ pub async fn add_score_review(
     logged: Logged,
     now: DateTime<Utc>,
 ) -> Result<score_reviews::Row, StoreError> {
-    score_reviews::insert(
-        entity::score_review::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organization_id: Set(tx.organization_id()),
-            logged_by: Set(tx.user_id()),
-            note: Set(logged.note),
-            created_at: Set(now),
-            archived_at: Set(None),
-            attendees: Set(serde_json::json!(attendees)),
-            reviewed_at: Set(logged.at),
-        },
-        tx,
-    )
-    .await
+    let mut row = score_reviews::new_row(tx, logged, now);
+    row.attendees = Set(serde_json::json!(attendees));
+    score_reviews::insert(row, tx).await
 }
 
 /// When the latest live score review happened.
