@@ -70,9 +70,22 @@ pub struct Settings {
     #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 15, global = true)]
     pub max_query_depth: usize,
 
-    /// Highest query complexity accepted (each field counts one).
-    #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = 500, global = true)]
+    /// Highest query complexity accepted: each field counts one, times the rows a list under it
+    /// may return (`first`, or 50 when unset).
+    #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = 5_000, global = true)]
     pub max_query_complexity: usize,
+
+    /// Most fields a document may select once its fragments are expanded.
+    #[arg(long, env = "MAX_QUERY_FIELDS", default_value_t = 2_000, global = true)]
+    pub max_query_fields: u64,
+
+    /// Most aliased fields in one document.
+    #[arg(long, env = "MAX_QUERY_ALIASES", default_value_t = 30, global = true)]
+    pub max_query_aliases: u64,
+
+    /// Most root fields in one operation.
+    #[arg(long, env = "MAX_ROOT_FIELDS", default_value_t = 20, global = true)]
+    pub max_root_fields: u64,
 
     /// Seconds between sweeps that mark overdue handoffs.
     #[arg(long, env = "OVERDUE_SWEEP_SECONDS", default_value_t = 60, global = true)]
@@ -191,6 +204,11 @@ impl Settings {
                 max_depth: self.max_query_depth,
                 max_complexity: self.max_query_complexity,
                 introspection: self.introspection.unwrap_or(!production),
+                document: crate::graphql::document_guard::DocumentLimits {
+                    max_fields: self.max_query_fields,
+                    max_aliases: self.max_query_aliases,
+                    max_root_fields: self.max_root_fields,
+                },
             },
             demo: self.demo,
             clock: crate::clock::Clock::system(),

@@ -5,6 +5,7 @@ mod accounts;
 mod api_tokens;
 mod demo;
 mod handoff_lifecycle;
+mod hostile_documents;
 mod http_surface;
 mod members;
 mod organizations;

@@ -224,12 +224,7 @@ async fn ids_from_another_organization_are_not_found_everywhere() {
 
 #[tokio::test]
 async fn a_page_of_handoffs_costs_the_same_statements_whatever_its_size() {
-    // Background sweeps would add their own statements to the count: keep them quiet.
-    let app = TestApp::spawn_with(|c| {
-        c.webhook_poll = std::time::Duration::from_secs(3600);
-        c.overdue_interval = std::time::Duration::from_secs(3600);
-    })
-    .await;
+    let app = TestApp::spawn_without_sweeps().await;
     let team = app.team("acme").await;
     let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
     let mut accounts = Vec::new();

@@ -40,6 +40,15 @@ impl TestApp {
         Self::spawn_with(|_| {}).await
     }
 
+    /// A server whose background sweeps stay quiet, so statement counts see only the requests.
+    pub async fn spawn_without_sweeps() -> Self {
+        Self::spawn_with(|c| {
+            c.webhook_poll = std::time::Duration::from_secs(3600);
+            c.overdue_interval = std::time::Duration::from_secs(3600);
+        })
+        .await
+    }
+
     /// Starts a server with the test configuration adjusted by `adjust`.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         // `RUST_LOG=handoff_api=debug cargo test` shows the server's logs beside a failing test.

@@ -21,7 +21,7 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && !value.chars().any(|c| c.is_whitespace() || c.is_control());
+            && !value.chars().any(|c| c.is_whitespace() || c.is_control() || super::text::is_format_char(c));
         if !well_formed {
             return Err(InvalidInput::new("must be an email address like name@example.com"));
         }

@@ -11,6 +11,10 @@ fn bounded_text(raw: &str, max_chars: usize) -> Result<String, InvalidInput> {
     if value.chars().any(char::is_control) {
         return Err(InvalidInput::new("must not contain control characters"));
     }
+    // A name identifies someone to other people: nothing invisible may change how it reads.
+    if value.chars().any(super::text::is_format_char) {
+        return Err(InvalidInput::new("must not contain invisible format characters (bidi overrides, zero-width)"));
+    }
     Ok(value.to_owned())
 }
 
@@ -54,5 +58,7 @@ mod tests {
         assert!(DisplayName::parse(&"é".repeat(200)).is_ok());
         assert!(TokenName::parse(&"x".repeat(101)).is_err());
         assert!(DisplayName::parse("a\u{0}b").is_err());
+        assert!(DisplayName::parse("Ana\u{202E}eL").is_err());
+        assert!(DisplayName::parse("Ana\u{200D}Lee").is_err());
     }
 }

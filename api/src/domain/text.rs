@@ -4,6 +4,23 @@ use chrono::NaiveDate;
 
 use super::InvalidInput;
 
+/// Unicode format characters (general category Cf): invisible, and able to reorder or hide what a
+/// reader sees (bidi overrides, zero-width spaces, tag characters).
+pub fn is_format_char(c: char) -> bool {
+    matches!(u32::from(c),
+        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2 | 0x180E
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF
+        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
+}
+
+/// Characters refused in every string a request carries: NUL, which PostgreSQL cannot store, and
+/// every format character except the zero-width joiner and non-joiner, which emoji sequences and
+/// several scripts need in free text.
+pub fn forbidden_anywhere(c: char) -> bool {
+    c == '\0' || (is_format_char(c) && c != '\u{200C}' && c != '\u{200D}')
+}
+
 /// Trimmed text of at most `max_chars`; blank becomes `None` (an absent component).
 pub fn optional_text(raw: Option<&str>, max_chars: usize) -> Result<Option<String>, InvalidInput> {
     let Some(value) = raw.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
@@ -12,6 +29,9 @@ pub fn optional_text(raw: Option<&str>, max_chars: usize) -> Result<Option<Strin
     }
     if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
         return Err(InvalidInput::new("must not contain control characters"));
+    }
+    if value.chars().any(forbidden_anywhere) {
+        return Err(InvalidInput::new("must not contain invisible format characters"));
     }
     Ok(Some(value.to_owned()))
 }
@@ -26,9 +46,39 @@ pub fn response_window_days(days: i32) -> Result<u16, InvalidInput> {
     if (1..=90).contains(&days) { Ok(days as u16) } else { Err(InvalidInput::new("must be between 1 and 90 days")) }
 }
 
-/// A date written as `YYYY-MM-DD`.
+/// A date written as `YYYY-MM-DD`, in the years 2000 to 2100 (a packet's dates are near today).
 pub fn date(raw: &str) -> Result<NaiveDate, InvalidInput> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| InvalidInput::new("must be a date like 2026-03-31"))
+    use chrono::Datelike;
+    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| InvalidInput::new("must be a date like 2026-03-31"))?;
+    if !(2000..=2100).contains(&date.year()) {
+        return Err(InvalidInput::new("must be a date between 2000-01-01 and 2100-12-31"));
+    }
+    Ok(date)
+}
+
+/// How far back a record may be dated: five years, enough for a client's history and short of
+/// nonsense such as the year 1.
+pub const OLDEST_RECORD_DAYS: i64 = 5 * 366;
+/// Clock skew tolerated for a time "now" given by a client.
+const FUTURE_SKEW_MINUTES: i64 = 5;
+
+/// When something happened: the given time, or now; never in the future, never older than
+/// [`OLDEST_RECORD_DAYS`].
+pub fn happened_at(
+    given: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<chrono::DateTime<chrono::Utc>, InvalidInput> {
+    match given {
+        None => Ok(now),
+        Some(at) if at > now + chrono::Duration::minutes(FUTURE_SKEW_MINUTES) => {
+            Err(InvalidInput::new("must not be in the future"))
+        }
+        Some(at) if at < now - chrono::Duration::days(OLDEST_RECORD_DAYS) => {
+            Err(InvalidInput::new("must be within the last five years"))
+        }
+        Some(at) => Ok(at),
+    }
 }
 
 /// One piece of proof a seller can verify: a label and an http(s) link.
@@ -64,6 +114,27 @@ mod tests {
     }
 
     #[test]
+    fn nul_and_bidi_overrides_are_refused_but_emoji_joiners_kept() {
+        assert!(optional_text(Some("pay\u{202E}txt.exe"), 50).is_err());
+        assert!(optional_text(Some("a\u{0}b"), 50).is_err());
+        assert!(optional_text(Some("zero\u{200B}width"), 50).is_err());
+        assert!(optional_text(Some("family \u{1F468}\u{200D}\u{1F469}"), 50).is_ok());
+        assert!(is_format_char('\u{200D}') && !forbidden_anywhere('\u{200D}'));
+        assert!(!is_format_char('é') && !is_format_char('\u{5D0}'));
+    }
+
+    #[test]
+    fn record_times_are_bounded_on_both_sides() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-06-01T12:00:00Z").unwrap().to_utc();
+        assert_eq!(happened_at(None, now).unwrap(), now);
+        assert!(happened_at(Some(now + chrono::Duration::minutes(4)), now).is_ok());
+        assert!(happened_at(Some(now + chrono::Duration::minutes(6)), now).is_err());
+        assert!(happened_at(Some(now - chrono::Duration::days(4 * 365)), now).is_ok());
+        let year_one = chrono::DateTime::parse_from_rfc3339("0001-01-01T00:00:00Z").unwrap().to_utc();
+        assert!(happened_at(Some(year_one), now).is_err());
+    }
+
+    #[test]
     fn response_windows_are_one_to_ninety_days() {
         assert!(response_window_days(0).is_err());
         assert_eq!(response_window_days(1).unwrap(), 1);
@@ -83,5 +154,7 @@ mod tests {
     fn dates_are_iso() {
         assert_eq!(date("2026-03-31").unwrap().to_string(), "2026-03-31");
         assert!(date("31/03/2026").is_err());
+        assert!(date("0001-01-01").is_err());
+        assert!(date("2101-01-01").is_err());
     }
 }

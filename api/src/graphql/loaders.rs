@@ -50,3 +50,37 @@ impl Loader<(Uuid, Uuid)> for PartnerLoader {
         Ok(rows.into_iter().map(|p| ((p.organization_id, p.id), p)).collect())
     }
 }
+
+/// A handoff's gradings, oldest first, by (organization, handoff).
+pub struct GradeHistoryLoader(pub Store);
+
+impl Loader<(Uuid, Uuid)> for GradeHistoryLoader {
+    type Value = Vec<crate::store::grades::GradeRow>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[(Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
+        let rows = crate::store::grades::history_keyed(self.0.conn(), keys).await?;
+        Ok(group(rows, |r| (r.organization_id, r.handoff_id)))
+    }
+}
+
+/// A handoff's responses, oldest first, by (organization, handoff).
+pub struct ResponseLoader(pub Store);
+
+impl Loader<(Uuid, Uuid)> for ResponseLoader {
+    type Value = Vec<crate::store::responses::ResponseRow>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[(Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
+        let rows = crate::store::responses::of_handoffs_keyed(self.0.conn(), keys).await?;
+        Ok(group(rows, |r| (r.organization_id, r.handoff_id)))
+    }
+}
+
+fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> (Uuid, Uuid)) -> HashMap<(Uuid, Uuid), Vec<T>> {
+    let mut out: HashMap<(Uuid, Uuid), Vec<T>> = HashMap::new();
+    for row in rows {
+        out.entry(key(&row)).or_default().push(row);
+    }
+    out
+}

@@ -5,6 +5,7 @@ mod api_tokens;
 mod connection_auth;
 mod context;
 mod date;
+pub mod document_guard;
 mod error_codes;
 mod handoffs;
 pub mod ids;
@@ -61,13 +62,21 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, subscriptions::Subscription
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_depth: usize,
+    /// Each field counts one, times the rows a list under it may return.
     pub max_complexity: usize,
     pub introspection: bool,
+    /// Size of the document once fragments are expanded, checked before validation.
+    pub document: document_guard::DocumentLimits,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_depth: 15, max_complexity: 500, introspection: true }
+        Self {
+            max_depth: 15,
+            max_complexity: 5_000,
+            introspection: true,
+            document: document_guard::DocumentLimits::default(),
+        }
     }
 }
 
@@ -97,6 +106,8 @@ pub fn prepare(request: async_graphql::Request, viewer: crate::auth::Viewer, sto
         .data(loaders::user_loader(store.clone()))
         .data(async_graphql::dataloader::DataLoader::new(loaders::AccountLoader(store.clone()), tokio::spawn))
         .data(async_graphql::dataloader::DataLoader::new(loaders::PartnerLoader(store.clone()), tokio::spawn))
+        .data(async_graphql::dataloader::DataLoader::new(loaders::GradeHistoryLoader(store.clone()), tokio::spawn))
+        .data(async_graphql::dataloader::DataLoader::new(loaders::ResponseLoader(store.clone()), tokio::spawn))
 }
 
 /// The SDL clients build against; `schema.graphql` at the repository root must equal it.
@@ -112,6 +123,7 @@ fn schema_builder(
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)
         .limit_directives(16)
+        .extension(document_guard::DocumentGuard(limits.document))
         .extension(error_codes::ErrorCodes)
         .extension(connection_auth::Reauthenticate)
 }

@@ -55,6 +55,7 @@ impl Organization {
         Ok(viewer(ctx).require(self.0.id, &Role::ALL).await?.role().into())
     }
     /// Members in joining order. `first` defaults to 50, at most 100.
+    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -73,6 +74,7 @@ impl Organization {
         i32::from(self.0.min_score_to_send)
     }
     /// Partners in creation order; archived ones only when asked.
+    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
     async fn partners(
         &self,
         ctx: &Context<'_>,
@@ -88,6 +90,7 @@ impl Organization {
         Ok(connection(rows, has_next, page, |p| p.id, Partner))
     }
     /// Accounts in creation order, optionally of one seller; archived ones only when asked.
+    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
     async fn accounts(
         &self,
         ctx: &Context<'_>,
@@ -112,6 +115,7 @@ impl Organization {
     /// Handoffs the caller may see (a seller: sent handoffs addressed to them; a sales leader:
     /// every sent handoff), newest first unless `orderBy` says otherwise.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
     async fn handoffs(
         &self,
         ctx: &Context<'_>,
@@ -164,6 +168,7 @@ impl Organization {
         scorecard::compute(ctx, self.0.id, last_n, partner_id, marketer_id).await
     }
     /// Partner asks sellers logged, most recent first. Archived ones only when asked.
+    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
     async fn partner_asks(
         &self,
         ctx: &Context<'_>,
@@ -174,6 +179,7 @@ impl Organization {
         trust_records::list_asks(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
     }
     /// Partner meetings sellers took, most recent first. Archived ones only when asked.
+    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
     async fn partner_meetings(
         &self,
         ctx: &Context<'_>,
@@ -184,6 +190,7 @@ impl Organization {
         trust_records::list_meetings(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
     }
     /// Partner-influence mentions in forecast, pipeline and deal reviews, most recent first. Archived ones only when asked.
+    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
     async fn pipeline_mentions(
         &self,
         ctx: &Context<'_>,
@@ -194,6 +201,7 @@ impl Organization {
         trust_records::list_mentions(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
     }
     /// Escalations raised, most recent first. Archived ones only when asked.
+    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
     async fn escalations(
         &self,
         ctx: &Context<'_>,
@@ -204,6 +212,7 @@ impl Organization {
         trust_records::list_escalations(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
     }
     /// Score reviews held, most recent first. Archived ones only when asked.
+    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
     async fn score_reviews(
         &self,
         ctx: &Context<'_>,
@@ -268,6 +277,7 @@ impl Organization {
         super::webhooks::endpoints(ctx, self.0.id).await
     }
     /// API tokens of this organization, revoked ones included. ADMIN only.
+    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
     async fn api_tokens(
         &self,
         ctx: &Context<'_>,

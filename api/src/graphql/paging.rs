@@ -10,6 +10,17 @@ use crate::domain::PageSize;
 use crate::error::{AppError, field};
 use crate::store::Page;
 
+/// A connection's query complexity: its selection counted once per row it may return, so a
+/// client asking for 100 rows pays for 100.
+pub fn cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let rows = first.unwrap_or(PageSize::DEFAULT as i32).clamp(1, PageSize::MAX as i32) as usize;
+    rows.saturating_mul(child_complexity).saturating_add(1)
+}
+
+/// A list under each parent that has no `first` (a handoff's grade history or responses): counted
+/// as this many rows.
+pub const UNPAGED_LIST_ROWS: usize = 10;
+
 pub fn page(first: Option<i32>, after: Option<String>) -> Result<Page, AppError> {
     let limit = PageSize::parse(first).map_err(field("first"))?.get();
     let after = after.map(|c| decode_cursor(&c)).transpose()?;

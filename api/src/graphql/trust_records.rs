@@ -3,7 +3,7 @@
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::accounts::{Account, member_with_role};
@@ -305,7 +305,7 @@ pub struct LogPartnerAskInput {
     pub account_name: Option<String>,
     /// The partner asked about, if any.
     pub partner_id: Option<ID>,
-    /// When the seller asked (default: now; never in the future).
+    /// When the seller asked (default: now; never in the future, at most five years ago).
     pub asked_at: Option<DateTime<Utc>>,
     /// Free text, at most 2000 characters.
     pub note: Option<String>,
@@ -324,7 +324,7 @@ pub struct LogPartnerMeetingInput {
     pub partner_id: ID,
     /// The handoff that led to the meeting, if any.
     pub handoff_id: Option<ID>,
-    /// When the meeting took place (default: now; never in the future).
+    /// When the meeting took place (default: now; never in the future, at most five years ago).
     pub met_at: Option<DateTime<Utc>>,
     /// Free text, at most 2000 characters.
     pub note: Option<String>,
@@ -343,7 +343,7 @@ pub struct LogPipelineMentionInput {
     pub partner_id: Option<ID>,
     /// Whether partner marketing was in the room.
     pub partner_marketing_present: bool,
-    /// When it was mentioned (default: now; never in the future).
+    /// When it was mentioned (default: now; never in the future, at most five years ago).
     pub mentioned_at: Option<DateTime<Utc>>,
     /// Free text, at most 2000 characters.
     pub note: Option<String>,
@@ -362,7 +362,7 @@ pub struct RaiseEscalationInput {
     pub account_id: Option<ID>,
     /// The partner it is about.
     pub partner_id: Option<ID>,
-    /// When it was raised (default: now; never in the future).
+    /// When it was raised (default: now; never in the future, at most five years ago).
     pub raised_at: Option<DateTime<Utc>>,
     /// Free text, at most 2000 characters.
     pub note: Option<String>,
@@ -375,7 +375,7 @@ pub struct LogScoreReviewInput {
     pub organization_id: ID,
     /// Members who attended (their user IDs); at least one.
     pub attendee_ids: Vec<ID>,
-    /// When it happened (default: now; never in the future).
+    /// When it happened (default: now; never in the future, at most five years ago).
     pub reviewed_at: Option<DateTime<Utc>>,
     /// Free text, at most 2000 characters.
     pub note: Option<String>,
@@ -432,16 +432,9 @@ pub struct ArchiveTrustRecordPayload {
     pub archived_at: DateTime<Utc>,
 }
 
-/// When the event happened: the given time (never in the future) or now.
+/// When the event happened: the given time (never in the future nor over five years ago) or now.
 fn happened_at(ctx: &Context<'_>, given: Option<DateTime<Utc>>, field_name: &'static str) -> AppResult<DateTime<Utc>> {
-    let now = now(ctx);
-    match given {
-        Some(at) if at > now + Duration::minutes(5) => {
-            Err(AppError::bad_input(field_name, "must not be in the future"))
-        }
-        Some(at) => Ok(at),
-        None => Ok(now),
-    }
+    crate::domain::text::happened_at(given, now(ctx)).map_err(field(field_name))
 }
 
 fn note(raw: &Option<String>) -> AppResult<Option<String>> {

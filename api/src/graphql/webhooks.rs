@@ -41,6 +41,7 @@ impl WebhookEndpoint {
         self.0.disabled_at
     }
     /// Its deliveries, newest first.
+    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
     async fn deliveries(
         &self,
         ctx: &Context<'_>,

@@ -52,20 +52,22 @@ pub async fn of_handoffs(tx: &TenantTx, handoffs: &[&HandoffRow]) -> Result<Vec<
         .await?)
 }
 
-/// The history of one handoff's grades, oldest first, optionally for one component.
-pub async fn history(
-    tx: &TenantTx,
-    handoff: &HandoffRow,
-    component: Option<Component>,
+/// Every grading of the handoffs keyed by (organization, handoff), oldest first, in one statement
+/// (a page of handoffs asking for their history costs one read, not one per handoff). The keys come
+/// from handoff rows the caller could already see.
+pub async fn history_keyed(
+    conn: &impl sea_orm::ConnectionTrait,
+    keys: &[(Uuid, Uuid)],
 ) -> Result<Vec<GradeRow>, StoreError> {
-    let mut query = handoff_grade::Entity::find()
-        .filter(handoff_grade::Column::OrganizationId.eq(tx.organization_id()))
-        .filter(handoff_grade::Column::HandoffId.eq(handoff.id))
-        .order_by_asc(handoff_grade::Column::Id);
-    if let Some(component) = component {
-        query = query.filter(handoff_grade::Column::Component.eq(component.code()));
+    if keys.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(query.all(tx.conn()).await?)
+    let rows = handoff_grade::Entity::find()
+        .filter(handoff_grade::Column::HandoffId.is_in(keys.iter().map(|(_, id)| *id)))
+        .order_by_asc(handoff_grade::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().filter(|r| keys.contains(&(r.organization_id, r.handoff_id))).collect())
 }
 
 /// The current (latest) grading of each component, per handoff. Rows must be oldest first.

@@ -55,12 +55,19 @@ pub async fn add(
     .await?)
 }
 
-/// A handoff's responses, oldest first.
-pub async fn of_handoff(tx: &TenantTx, handoff: &HandoffRow) -> Result<Vec<ResponseRow>, StoreError> {
-    Ok(handoff_response::Entity::find()
-        .filter(handoff_response::Column::OrganizationId.eq(tx.organization_id()))
-        .filter(handoff_response::Column::HandoffId.eq(handoff.id))
+/// The responses to the handoffs keyed by (organization, handoff), oldest first, in one statement.
+/// The keys come from handoff rows the caller could already see.
+pub async fn of_handoffs_keyed(
+    conn: &impl sea_orm::ConnectionTrait,
+    keys: &[(Uuid, Uuid)],
+) -> Result<Vec<ResponseRow>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = handoff_response::Entity::find()
+        .filter(handoff_response::Column::HandoffId.is_in(keys.iter().map(|(_, id)| *id)))
         .order_by_asc(handoff_response::Column::Id)
-        .all(tx.conn())
-        .await?)
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().filter(|r| keys.contains(&(r.organization_id, r.handoff_id))).collect())
 }

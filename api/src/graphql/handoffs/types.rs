@@ -6,16 +6,16 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::super::accounts::Account;
-use super::super::context::{now, store};
+use super::super::context::now;
 use super::super::date::Date;
 use super::super::ids::{Kind, encode};
-use super::super::loaders::UserLoader;
+use super::super::loaders::{GradeHistoryLoader, ResponseLoader, UserLoader};
 use super::super::partners::Partner;
 use super::super::scorecard_enums::{BandGql, ComponentGql, DecisionGql, GradeGql, HandoffStatusGql, PlayGql};
 use super::super::users::User;
 use crate::domain::scorecard::{Component, Grade, PlayContext, PlayTrigger as DomainTrigger, is_overdue, plays};
 use crate::error::{AppError, AppResult};
-use crate::store::grades::{self, GradeRow};
+use crate::store::grades::GradeRow;
 use crate::store::handoff_views::HandoffView;
 use crate::store::handoffs::{self, proof_of, status_of};
 use crate::store::responses::{self, ResponseRow};
@@ -34,6 +34,11 @@ impl Handoff {
 
     fn row(&self) -> &handoffs::HandoffRow {
         &self.view.row
+    }
+
+    /// The key per-handoff lists are batched by.
+    fn key(&self) -> (Uuid, Uuid) {
+        (self.row().organization_id, self.row().id)
     }
 }
 
@@ -125,22 +130,26 @@ impl Handoff {
             .collect()
     }
     /// Every grading, oldest first, optionally of one component. Re-grading keeps the history.
+    #[graphql(complexity = "super::super::paging::UNPAGED_LIST_ROWS * child_complexity + 1")]
     async fn grade_history(
         &self,
         ctx: &Context<'_>,
         component: Option<ComponentGql>,
     ) -> AppResult<Vec<ComponentGrade>> {
-        let tx = tenant(ctx, self.row().organization_id).await?;
-        let rows = grades::history(&tx, self.row(), component.map(Into::into)).await?;
-        tx.commit().await?;
-        Ok(rows.iter().map(ComponentGrade::from_row).collect())
+        let rows = ctx.data_unchecked::<DataLoader<GradeHistoryLoader>>().load_one(self.key()).await?;
+        let component: Option<Component> = component.map(Into::into);
+        Ok(rows
+            .unwrap_or_default()
+            .iter()
+            .filter(|row| component.is_none_or(|c| row.component == c.code()))
+            .map(ComponentGrade::from_row)
+            .collect())
     }
     /// The seller's answers, oldest first.
+    #[graphql(complexity = "super::super::paging::UNPAGED_LIST_ROWS * child_complexity + 1")]
     async fn responses(&self, ctx: &Context<'_>) -> AppResult<Vec<HandoffResponse>> {
-        let tx = tenant(ctx, self.row().organization_id).await?;
-        let rows = responses::of_handoff(&tx, self.row()).await?;
-        tx.commit().await?;
-        Ok(rows.into_iter().map(HandoffResponse).collect())
+        let rows = ctx.data_unchecked::<DataLoader<ResponseLoader>>().load_one(self.key()).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(HandoffResponse).collect())
     }
 
     /// The account the handoff is about.
@@ -229,11 +238,6 @@ impl Handoff {
 #[derive(Debug, thiserror::Error)]
 #[error("a handoff's {0} row is missing")]
 struct MissingRow(&'static str);
-
-async fn tenant(ctx: &Context<'_>, organization_id: Uuid) -> AppResult<crate::store::TenantTx> {
-    let scope = super::super::context::viewer(ctx).require(organization_id, &crate::domain::Role::ALL).await?;
-    Ok(store(ctx).tenant(&scope).await?)
-}
 
 /// One component's grade.
 pub struct ComponentGrade {

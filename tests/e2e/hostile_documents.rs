@@ -1,0 +1,203 @@
+//! Documents built to cost far more than they weigh, and strings built to deceive: each is refused
+//! before it costs anything, with a code a client can act on.
+
+use handoff_e2e::{TestApp, error_code, error_field};
+use serde_json::{Value, json};
+
+const ALL_STRONG: [&str; 9] = ["STRONG"; 9];
+
+/// Each fragment spreads the next one twice: 2^depth fields once expanded, in well under 1 KB.
+fn fragment_bomb(depth: usize) -> String {
+    let mut doc = String::from("query { me { ...F0 } }\n");
+    for i in 0..depth {
+        doc.push_str(&format!("fragment F{i} on Viewer {{ ...F{n} ...F{n} }}\n", n = i + 1));
+    }
+    doc.push_str(&format!("fragment F{depth} on Viewer {{ id }}\n"));
+    doc
+}
+
+#[tokio::test]
+async fn a_fragment_bomb_is_refused_and_health_checks_keep_answering() {
+    let app = TestApp::spawn().await;
+    let bomb = fragment_bomb(30);
+    assert!(bomb.len() < 1400, "the bomb is small: {} bytes", bomb.len());
+    // Several bombs in flight at once next to a liveness probe.
+    let bombs: Vec<_> = (0..8).map(|_| app.post(None, &bomb, json!({}))).collect();
+    let probe = async {
+        let response = app.client.get(app.url("/healthz")).send().await.expect("/healthz answers");
+        response.status().as_u16()
+    };
+    let (answers, probe) = tokio::join!(futures_util::future::join_all(bombs), probe);
+    assert_eq!(probe, 200);
+    for (status, body) in answers {
+        assert_eq!(status, 200);
+        assert_eq!(error_code(&body), Some("GRAPHQL_VALIDATION_FAILED"), "{body:#}");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("fragments are expanded"), "{body:#}");
+    }
+    // A cycle is refused too, rather than walked forever.
+    let cycle = "query { me { ...A } } fragment A on Viewer { ...B } fragment B on Viewer { ...A }";
+    assert_eq!(error_code(&app.gql(None, cycle, json!({})).await), Some("GRAPHQL_VALIDATION_FAILED"));
+    // A modest fragment tree still runs.
+    let body = app.gql(None, &fragment_bomb(4), json!({})).await;
+    assert!(body.get("errors").is_none(), "{body:#}");
+}
+
+#[tokio::test]
+async fn aliases_and_root_fields_are_capped() {
+    let app = TestApp::spawn().await;
+    let many: String = (0..62).map(|i| format!("a{i}: me {{ id }} ")).collect();
+    let body = app.gql(None, &format!("{{ {many} }}"), json!({})).await;
+    assert_eq!(error_code(&body), Some("GRAPHQL_VALIDATION_FAILED"), "{body:#}");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("aliases"));
+    let roots = "{ me { id } ".to_owned() + &"__typename ".repeat(25) + "}";
+    let body = app.gql(None, &roots, json!({})).await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("root fields"), "{body:#}");
+}
+
+#[tokio::test]
+async fn complexity_counts_the_rows_a_list_may_return() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    // Nested pages: 100 members, each with its organization listing 100 handoffs.
+    let nested = |first: i32| {
+        format!(
+            "query($s: String!) {{ organization(slug: $s) {{ members(first: {first}) {{ edges {{ node {{
+             organization {{ handoffs(first: {first}) {{ edges {{ node {{ id title score }} }} }} }}
+             }} }} }} }} }}"
+        )
+    };
+    let body = app.gql(Some(&team.admin.token), &nested(100), json!({ "s": "acme" })).await;
+    assert_eq!(error_code(&body), Some("GRAPHQL_VALIDATION_FAILED"), "{body:#}");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("complex"), "{body:#}");
+    let body = app.gql(Some(&team.admin.token), &nested(5), json!({ "s": "acme" })).await;
+    assert!(body.get("errors").is_none(), "{body:#}");
+}
+
+/// 62 aliases of a page of 100 handoffs, each asking for its grade history and responses, once
+/// opened about 12,400 transactions. Now the aliases are capped, the page is priced by its size,
+/// and per-handoff lists are read once per page, not once per handoff.
+#[tokio::test]
+async fn per_handoff_lists_cost_one_read_per_page() {
+    let app = TestApp::spawn_without_sweeps().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    for i in 0..12 {
+        let id = app.create_handoff(&team, &account, &partner, &format!("h{i}")).await;
+        app.grade_all(&team.marketer, &id, ALL_STRONG).await;
+        if i % 3 == 0 {
+            app.send(&team.marketer, &id).await;
+            app.ok(
+                Some(&team.seller.token),
+                "mutation($i: RespondToHandoffInput!) { respondToHandoff(input: $i) { handoff { id } } }",
+                json!({ "i": { "handoffId": id, "decision": "ACCEPT" } }),
+            )
+            .await;
+        }
+    }
+    let page = "query($s: String!, $first: Int) { organization(slug: $s) { handoffs(first: $first) { edges { node {
+        id gradeHistory { component grade } grades: gradeHistory(component: PROOF) { grade } responses { decision } } } } } }";
+    let mut costs = Vec::new();
+    for first in [1, 12] {
+        let before = app.statements();
+        let data = app.ok(Some(&team.marketer.token), page, json!({ "s": "acme", "first": first })).await;
+        costs.push(app.statements() - before);
+        let edges = data["organization"]["handoffs"]["edges"].as_array().unwrap().clone();
+        assert_eq!(edges.len(), first as usize);
+        for edge in &edges {
+            assert_eq!(edge["node"]["gradeHistory"].as_array().unwrap().len(), 9);
+            assert_eq!(edge["node"]["grades"].as_array().unwrap().len(), 1);
+        }
+        if first == 12 {
+            let decided = edges.iter().filter(|e| e["node"]["responses"].as_array().unwrap().len() == 1).count();
+            assert_eq!(decided, 4);
+        }
+    }
+    assert_eq!(costs[0], costs[1], "statements for pages of 1 and 12: {costs:?}");
+    let aliases: String = (0..62)
+        .map(|i| format!("a{i}: handoffs(first: 100) {{ edges {{ node {{ gradeHistory {{ grade }} responses {{ decision }} }} }} }} "))
+        .collect();
+    let body = app
+        .gql(
+            Some(&team.marketer.token),
+            &format!("query {{ organization(slug: \"acme\") {{ {aliases} }} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("GRAPHQL_VALIDATION_FAILED"), "{body:#}");
+}
+
+#[tokio::test]
+async fn nul_and_invisible_characters_are_bad_input_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    // NUL in an inline argument (PostgreSQL cannot store it) and in a variable.
+    let body = app.gql(Some(&team.admin.token), "{ organization(slug: \"ac\\u0000me\") { id } }", json!({})).await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body:#}");
+    assert_eq!(error_field(&body), Some("slug"));
+    let create = "mutation($i: CreatePartnerInput!) { createPartner(input: $i) { partner { id } } }";
+    let input = |name: &str| json!({ "i": { "organizationId": team.org_id, "name": name } });
+    for name in ["Snow\u{0}flake", "Snow\u{202E}ekalf", "Snow\u{200B}flake", "Snow\u{2066}flake"] {
+        let body = app.gql(Some(&team.marketer.token), create, input(name)).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{name:?}: {body:#}");
+        assert_eq!(error_field(&body), Some("name"), "{name:?}: {body:#}");
+    }
+    // A zero-width joiner inside a name is refused by the name rule, still with the field.
+    let body = app
+        .gql(
+            Some(&team.admin.token),
+            "mutation($i: SignUpInput!) { signUp(input: $i) { token } }",
+            json!({ "i": {
+            "email": "zwj@example.com", "password": "a long enough passphrase", "name": "Ana\u{200D}Lee" } }),
+        )
+        .await;
+    assert_eq!(error_field(&body), Some("name"), "{body:#}");
+    // Nothing was written.
+    let partners: Value = app
+        .ok(
+            Some(&team.marketer.token),
+            "{ organization(slug: \"acme\") { partners { edges { node { id } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(partners["organization"]["partners"]["edges"].as_array().unwrap().len(), 0);
+    // Emoji sequences, which need the joiner, are fine in free text.
+    let body = app
+        .gql(
+            Some(&team.marketer.token),
+            create,
+            json!({ "i": { "organizationId": team.org_id, "name": "Snowflake",
+            "whyTheyMatter": "the team \u{1F468}\u{200D}\u{1F469} loves them" } }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body:#}");
+}
+
+#[tokio::test]
+async fn records_cannot_be_dated_to_year_one_or_the_future() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let ask = "mutation($i: LogPartnerAskInput!) { logPartnerAsk(input: $i) { partnerAsk { id } } }";
+    for when in ["0001-01-01T00:00:00Z", "2001-01-01T00:00:00Z", "2999-01-01T00:00:00Z"] {
+        let body = app
+            .gql(
+                Some(&team.seller.token),
+                ask,
+                json!({ "i": { "organizationId": team.org_id,
+                "accountName": "Initech", "askedAt": when } }),
+            )
+            .await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{when}: {body:#}");
+        assert_eq!(error_field(&body), Some("askedAt"), "{when}: {body:#}");
+    }
+    let last_year = (chrono::Utc::now() - chrono::Duration::days(365)).to_rfc3339();
+    let body = app
+        .gql(
+            Some(&team.seller.token),
+            ask,
+            json!({ "i": { "organizationId": team.org_id,
+            "accountName": "Initech", "askedAt": last_year } }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body:#}");
+}
