@@ -99,6 +99,24 @@ pub struct Settings {
     #[arg(long, env = "WEBHOOK_MAX_ATTEMPTS", default_value_t = 6, global = true)]
     pub webhook_max_attempts: u32,
 
+    /// Proxies (addresses or CIDR networks, comma-separated) whose `X-Forwarded-For` header names
+    /// the client. Empty: the socket's peer is the client.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::http::client_address::parse_network, global = true)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// Failed logins for one account from one address before each further attempt waits
+    /// (1 s, doubling up to 15 minutes).
+    #[arg(long, env = "LOGIN_FREE_FAILURES", default_value_t = 5, global = true)]
+    pub login_free_failures: u32,
+
+    /// Failed logins from one client address, over all accounts, per 15 minutes.
+    #[arg(long, env = "LOGIN_FAILURES_PER_ADDRESS", default_value_t = 30, global = true)]
+    pub login_failures_per_address: u32,
+
+    /// Sign-ups from one client address per hour.
+    #[arg(long, env = "SIGN_UPS_PER_ADDRESS", default_value_t = 20, global = true)]
+    pub sign_ups_per_address: u32,
+
     /// Load a demo organization (once) and print its logins; development mode only.
     #[arg(long, global = true)]
     pub demo: bool,
@@ -148,6 +166,10 @@ pub struct Config {
     pub webhook_poll: std::time::Duration,
     /// How often an open WebSocket gets a ping frame.
     pub ws_keepalive: std::time::Duration,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Login and sign-up throttling.
+    pub throttle: crate::auth::throttle::ThrottleSettings,
 }
 
 impl std::fmt::Debug for Config {
@@ -220,6 +242,13 @@ impl Settings {
             },
             webhook_poll: std::time::Duration::from_millis(500),
             ws_keepalive: std::time::Duration::from_secs(20),
+            trusted_proxies: self.trusted_proxies.clone(),
+            throttle: crate::auth::throttle::ThrottleSettings {
+                login_free_failures: self.login_free_failures,
+                address_failures: self.login_failures_per_address,
+                sign_ups: self.sign_ups_per_address,
+                ..Default::default()
+            },
         })
     }
 
@@ -247,6 +276,8 @@ impl Config {
             webhooks: crate::webhooks::DeliverySettings::default(),
             webhook_poll: std::time::Duration::from_millis(500),
             ws_keepalive: std::time::Duration::from_secs(20),
+            trusted_proxies: Vec::new(),
+            throttle: crate::auth::throttle::ThrottleSettings::default(),
         }
     }
 }

@@ -27,7 +27,8 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
-    RateLimited,
+    /// Too many attempts; how long to wait when known.
+    RateLimited(Option<std::time::Duration>),
     Internal(std::sync::Arc<dyn std::error::Error + Send + Sync>),
 }
 
@@ -41,6 +42,10 @@ impl AppError {
         Self::Conflict { field: field.map(str::to_owned), message: message.into() }
     }
 
+    pub fn rate_limited(wait: chrono::Duration) -> Self {
+        Self::RateLimited(wait.to_std().ok())
+    }
+
     pub fn internal(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self::Internal(std::sync::Arc::new(cause))
     }
@@ -52,7 +57,7 @@ impl AppError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadInput { .. } => "BAD_USER_INPUT",
             Self::Conflict { .. } => "CONFLICT",
-            Self::RateLimited => "RATE_LIMITED",
+            Self::RateLimited(_) => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -66,7 +71,10 @@ impl AppError {
             Self::NotFound(Some(field)) => format!("`{field}` names nothing this caller can see"),
             Self::BadInput { field, message } => format!("invalid value for `{field}`: {message}"),
             Self::Conflict { message, .. } => message.clone(),
-            Self::RateLimited => "too many requests; try again shortly".to_owned(),
+            Self::RateLimited(None) => "too many requests; try again shortly".to_owned(),
+            Self::RateLimited(Some(wait)) => {
+                format!("too many attempts; try again in {} seconds", wait.as_secs_f64().ceil() as u64)
+            }
             Self::Internal(_) => "internal server error".to_owned(),
         }
     }
@@ -99,7 +107,10 @@ impl From<StoreError> for AppError {
 
 impl From<crate::auth::password::PasswordError> for AppError {
     fn from(e: crate::auth::password::PasswordError) -> Self {
-        Self::internal(e)
+        match e {
+            crate::auth::password::PasswordError::Busy => Self::RateLimited(Some(std::time::Duration::from_secs(1))),
+            other => Self::internal(other),
+        }
     }
 }
 
@@ -119,6 +130,9 @@ impl From<AppError> for async_graphql::Error {
             ext.set("code", e.code());
             if let Some(field) = e.field() {
                 ext.set("field", field);
+            }
+            if let AppError::RateLimited(Some(wait)) = &e {
+                ext.set("retryAfterSeconds", wait.as_secs_f64().ceil() as u64);
             }
         });
         err

@@ -50,3 +50,16 @@ pub async fn deliver_webhooks(store: Store, clock: Clock, settings: crate::webho
         }
     }
 }
+
+/// Deletes throttle buckets that have been quiet for a day, every ten minutes.
+pub async fn sweep_rate_limits(store: Store, clock: Clock) {
+    let mut ticker = tokio::time::interval(Duration::from_secs(600));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if let Err(error) = crate::store::rate_limits::sweep(store.conn(), clock.now(), chrono::Duration::days(1)).await
+        {
+            tracing::warn!(%error, "the rate-limit sweep failed; it runs again at the next tick");
+        }
+    }
+}

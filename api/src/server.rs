@@ -80,7 +80,9 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
 
     let (events, event_listener) =
         crate::events::EventBus::start(&store, &config.database_url).await.map_err(StartError::Events)?;
-    let schema = graphql::build(store.clone(), keys.clone(), config.clock.clone(), events.clone(), config.limits);
+    let throttle = crate::auth::throttle::Throttle::new(config.throttle);
+    let schema =
+        graphql::build(store.clone(), keys.clone(), config.clock.clone(), events.clone(), config.limits, throttle);
     let demo = match config.demo {
         true => Some(crate::demo::load(&schema, &store, &keys).await?),
         false => None,
@@ -93,6 +95,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         max_body_bytes: config.max_body_bytes,
         connections: Default::default(),
         ws_keepalive: config.ws_keepalive,
+        trusted_proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
     });
     let listener = TcpListener::bind(config.listen_addr)
         .await
@@ -100,7 +103,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen_addr, source })?;
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async {
                 let _ = rx.await;
             })
@@ -118,6 +121,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         config.webhooks,
         config.webhook_poll,
     )));
+    jobs.push(tokio::spawn(crate::jobs::sweep_rate_limits(store.clone(), config.clock.clone())));
     jobs.extend(event_listener);
     Ok(Server { addr, store, shutdown: Some(tx), task, jobs, demo })
 }

@@ -13,6 +13,7 @@ pub mod partner;
 pub mod partner_ask;
 pub mod partner_meeting;
 pub mod pipeline_mention;
+pub mod rate_limit;
 pub mod role;
 pub mod score_review;
 pub mod user;

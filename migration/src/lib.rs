@@ -6,6 +6,7 @@ mod m20261124_000001_create_accounts_and_organizations;
 mod m20261124_000002_create_scorecard_tables;
 mod m20261124_000003_create_trust_records;
 mod m20261124_000004_create_webhooks;
+mod m20261125_000005_create_rate_limits;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_create_scorecard_tables::Migration),
             Box::new(m20261124_000003_create_trust_records::Migration),
             Box::new(m20261124_000004_create_webhooks::Migration),
+            Box::new(m20261125_000005_create_rate_limits::Migration),
         ]
     }
 }

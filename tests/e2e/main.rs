@@ -7,6 +7,7 @@ mod demo;
 mod handoff_lifecycle;
 mod hostile_documents;
 mod http_surface;
+mod login_throttle;
 mod members;
 mod organizations;
 mod scorecards;

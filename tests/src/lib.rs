@@ -62,6 +62,8 @@ impl TestApp {
     async fn start(database_url: String, dir: Option<tempfile::TempDir>, adjust: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config::development(database_url.clone());
         config.jwt_secret = TEST_SECRET.to_owned();
+        // Every test signs its people up from one address; the sign-up tests set their own limit.
+        config.throttle.sign_ups = 10_000;
         adjust(&mut config);
         let server = server::start(config).await.expect("the server starts");
         Self {
@@ -187,6 +189,36 @@ impl TestApp {
             json!({ "i": { "organizationId": org_id, "email": person.email, "role": role } }),
         )
         .await;
+    }
+
+    /// Rows in `table`, read straight from the database (for tests that check what was stored).
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let store = self.server.as_ref().expect("the server runs").store();
+        let row = store
+            .conn()
+            .query_one_raw(sea_orm::Statement::from_string(
+                store.backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("the count runs")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("a count")
+    }
+
+    /// POSTs one GraphQL operation as if relayed by a proxy for `client` (`X-Forwarded-For`);
+    /// counts only when the test server trusts loopback as a proxy.
+    pub async fn post_from(&self, client: &str, query: &str, variables: Value) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url("/graphql"))
+            .header("x-forwarded-for", client)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("the server answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("a JSON body"))
     }
 
     /// SQL statements the server has executed so far.

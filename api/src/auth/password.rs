@@ -17,9 +17,17 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
         .to_string()
 });
 
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// At most one hash per core at a time: a burst of logins queues instead of starving the server.
-static HASHING: LazyLock<Semaphore> =
-    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())));
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(cores()));
+
+/// Hashes running or waiting at once. Past this the queue is full and the caller is told to come
+/// back (RATE_LIMITED) at once, rather than waiting behind a flood.
+static QUEUE: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(cores() * QUEUED_PER_CORE));
+pub const QUEUED_PER_CORE: usize = 8;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
@@ -27,10 +35,20 @@ pub enum PasswordError {
     Hash(String),
     #[error("hashing task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    #[error("too many passwords are being hashed; try again shortly")]
+    Busy,
+}
+
+/// A place in the bounded hashing queue, then a hashing permit.
+async fn hashing_turn()
+-> Result<(tokio::sync::SemaphorePermit<'static>, tokio::sync::SemaphorePermit<'static>), PasswordError> {
+    let queued = QUEUE.try_acquire().map_err(|_| PasswordError::Busy)?;
+    let permit = HASHING.acquire().await.map_err(|e| PasswordError::Hash(e.to_string()))?;
+    Ok((queued, permit))
 }
 
 pub async fn hash(password: &NewPassword) -> Result<String, PasswordError> {
-    let _permit = HASHING.acquire().await.map_err(|e| PasswordError::Hash(e.to_string()))?;
+    let _turn = hashing_turn().await?;
     let plain = password.expose().to_owned();
     tokio::task::spawn_blocking(move || {
         Argon2::default()
@@ -44,7 +62,7 @@ pub async fn hash(password: &NewPassword) -> Result<String, PasswordError> {
 /// Checks `plain` against a stored hash, or against a dummy hash when there is none.
 /// Returns false for a wrong password, a missing account, or an unreadable stored hash.
 pub async fn verify(plain: &str, stored: Option<String>) -> Result<bool, PasswordError> {
-    let _permit = HASHING.acquire().await.map_err(|e| PasswordError::Hash(e.to_string()))?;
+    let _turn = hashing_turn().await?;
     let plain = plain.to_owned();
     let known = stored.is_some();
     let result = tokio::task::spawn_blocking(move || {

@@ -1,54 +1,132 @@
-//! Slows password guessing: after too many failed logins for one email within a window, further
-//! attempts are refused with RATE_LIMITED until the window has passed. In memory, per process.
+//! Slows password guessing and mass sign-ups with buckets kept in the database (shared by replicas,
+//! kept across restarts). An attempt is reserved before the password is hashed, so parallel
+//! guesses cannot all slip past one check.
+//!
+//! - Per account *and* client address: a few failures pass, then each attempt waits twice as long
+//!   as the one before. Guesses from elsewhere never slow down the owner's own address, so nobody
+//!   can lock an account's owner out.
+//! - Per client address, across accounts: a fixed number of failed logins per window.
+//! - Per client address: a fixed number of sign-ups per window.
+//!
+//! Only a syntactically valid email (at most 254 bytes) ever names a bucket, and bucket names are
+//! stored hashed, so stored state is bounded by what the rules let through.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::net::IpAddr;
 
-pub struct LoginThrottle {
-    max_failures: u32,
-    window: Duration,
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+use chrono::{DateTime, Duration, Utc};
+
+use crate::domain::Email;
+use crate::domain::throttle::Shape;
+use crate::error::{AppError, AppResult};
+use crate::store::{Store, rate_limits};
+
+/// The throttling rules in force.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottleSettings {
+    /// Failed logins for one account from one address before waits begin.
+    pub login_free_failures: u32,
+    /// Longest wait between attempts for one account from one address.
+    pub login_max_delay: Duration,
+    /// Failed logins from one address, over all accounts, per `address_window`.
+    pub address_failures: u32,
+    pub address_window: Duration,
+    /// Sign-ups from one address per `sign_up_window`.
+    pub sign_ups: u32,
+    pub sign_up_window: Duration,
 }
 
-/// Past this many tracked emails, expired entries are swept so memory stays bounded.
-const SWEEP_ABOVE: usize = 10_000;
-
-impl Default for LoginThrottle {
+impl Default for ThrottleSettings {
     fn default() -> Self {
-        Self::new(10, Duration::from_secs(15 * 60))
+        Self {
+            login_free_failures: 5,
+            login_max_delay: Duration::minutes(15),
+            address_failures: 30,
+            address_window: Duration::minutes(15),
+            sign_ups: 20,
+            sign_up_window: Duration::hours(1),
+        }
     }
 }
 
-impl LoginThrottle {
-    pub fn new(max_failures: u32, window: Duration) -> Self {
-        Self { max_failures, window, failures: Mutex::new(HashMap::new()) }
+/// The client address a limit keys on: IPv4 whole, IPv6 by its /64 (one host's usual allocation).
+pub fn address_key(address: IpAddr) -> String {
+    match address {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+/// A login attempt reserved in its buckets; `succeeded` hands the reservation back.
+pub struct LoginReservation {
+    account: String,
+    address: String,
+}
+
+#[derive(Clone, Copy)]
+pub struct Throttle {
+    settings: ThrottleSettings,
+}
+
+impl Throttle {
+    pub fn new(settings: ThrottleSettings) -> Self {
+        Self { settings }
     }
 
-    /// Whether another attempt for `email` may be checked now.
-    pub fn allows(&self, email: &str) -> bool {
-        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        match failures.get(email) {
-            Some((count, since)) => *count < self.max_failures || since.elapsed() >= self.window,
-            None => true,
+    fn account_shape(&self) -> Shape {
+        Shape::Progressive {
+            free: self.settings.login_free_failures,
+            max_delay: self.settings.login_max_delay,
+            reset_after: Duration::days(1),
         }
     }
 
-    pub fn record_failure(&self, email: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if failures.len() > SWEEP_ABOVE {
-            let window = self.window;
-            failures.retain(|_, (_, since)| since.elapsed() < window);
-        }
-        let entry = failures.entry(email.to_owned()).or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= self.window {
-            *entry = (0, Instant::now());
-        }
-        entry.0 += 1;
+    fn address_shape(&self) -> Shape {
+        Shape::Window { limit: self.settings.address_failures, window: self.settings.address_window }
     }
 
-    pub fn record_success(&self, email: &str) {
-        self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(email);
+    /// Reserves one login attempt for `email` from `address`, counted as a failure until
+    /// `succeeded` says otherwise.
+    pub async fn reserve_login(
+        &self,
+        store: &Store,
+        email: &Email,
+        address: IpAddr,
+        now: DateTime<Utc>,
+    ) -> AppResult<LoginReservation> {
+        let address_name = address_key(address);
+        let reservation = LoginReservation {
+            account: rate_limits::key(&format!("login-account:{}|{address_name}", email.as_str())),
+            address: rate_limits::key(&format!("login-address:{address_name}")),
+        };
+        if let Err(wait) = rate_limits::take(store.conn(), &reservation.address, self.address_shape(), now).await? {
+            return Err(AppError::rate_limited(wait));
+        }
+        if let Err(wait) = rate_limits::take(store.conn(), &reservation.account, self.account_shape(), now).await? {
+            // The attempt did not happen: it must not count against the address.
+            rate_limits::give_back(store.conn(), &reservation.address, self.address_shape()).await?;
+            return Err(AppError::rate_limited(wait));
+        }
+        Ok(reservation)
+    }
+
+    /// The password was right: the account's bucket starts over and the address gets its attempt back.
+    pub async fn succeeded(&self, store: &Store, reservation: LoginReservation) -> AppResult<()> {
+        rate_limits::give_back(store.conn(), &reservation.account, self.account_shape()).await?;
+        rate_limits::give_back(store.conn(), &reservation.address, self.address_shape()).await?;
+        Ok(())
+    }
+
+    /// Counts one sign-up from `address`.
+    pub async fn sign_up(&self, store: &Store, address: IpAddr, now: DateTime<Utc>) -> AppResult<()> {
+        let key = rate_limits::key(&format!("sign-up:{}", address_key(address)));
+        let shape = Shape::Window { limit: self.settings.sign_ups, window: self.settings.sign_up_window };
+        rate_limits::take(store.conn(), &key, shape, now).await?.map_err(AppError::rate_limited)
     }
 }
 
@@ -57,24 +135,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn too_many_failures_lock_the_email_until_the_window_passes() {
-        let throttle = LoginThrottle::new(3, Duration::from_millis(50));
-        for _ in 0..3 {
-            assert!(throttle.allows("ana@example.com"));
-            throttle.record_failure("ana@example.com");
-        }
-        assert!(!throttle.allows("ana@example.com"));
-        assert!(throttle.allows("bob@example.com"));
-        std::thread::sleep(Duration::from_millis(60));
-        assert!(throttle.allows("ana@example.com"));
-    }
-
-    #[test]
-    fn a_success_clears_the_count() {
-        let throttle = LoginThrottle::new(2, Duration::from_secs(60));
-        throttle.record_failure("ana@example.com");
-        throttle.record_success("ana@example.com");
-        throttle.record_failure("ana@example.com");
-        assert!(throttle.allows("ana@example.com"));
+    fn addresses_key_ipv6_by_prefix_and_mapped_ipv4_as_ipv4() {
+        assert_eq!(address_key("203.0.113.9".parse().unwrap()), "203.0.113.9");
+        assert_eq!(address_key("2001:db8:1:2:aaaa::1".parse().unwrap()), "2001:db8:1:2::/64");
+        assert_eq!(address_key("2001:db8:1:2:bbbb::7".parse().unwrap()), "2001:db8:1:2::/64");
+        assert_eq!(address_key("::ffff:203.0.113.9".parse().unwrap()), "203.0.113.9");
     }
 }

@@ -12,6 +12,7 @@ mod role;
 pub mod scorecard;
 mod slug;
 pub mod text;
+pub mod throttle;
 pub mod trust;
 
 pub use email::Email;

@@ -86,13 +86,9 @@ pub fn build(
     clock: crate::clock::Clock,
     events: crate::events::EventBus,
     limits: Limits,
+    throttle: crate::auth::throttle::Throttle,
 ) -> AppSchema {
-    let mut builder = schema_builder(limits)
-        .data(store)
-        .data(keys)
-        .data(clock)
-        .data(events)
-        .data(crate::auth::throttle::LoginThrottle::default());
+    let mut builder = schema_builder(limits).data(store).data(keys).data(clock).data(events).data(throttle);
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

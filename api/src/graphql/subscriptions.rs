@@ -140,7 +140,7 @@ async fn subscribe(
     let caller = viewer(ctx);
     caller.require(organization_id, &Role::ALL).await?;
     let slot = match ctx.data_opt::<SubscriptionCount>() {
-        Some(count) => Some(count.take().ok_or(AppError::RateLimited)?),
+        Some(count) => Some(count.take().ok_or(AppError::RateLimited(None))?),
         None => None,
     };
     let subscriber = Subscriber {

@@ -5,7 +5,7 @@
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
@@ -18,7 +18,12 @@ pub async fn graphiql() -> Html<String> {
     Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql").finish())
 }
 
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+pub async fn post(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let bytes = match to_bytes(body, state.max_body_bytes).await {
         Ok(bytes) => bytes,
         Err(_) => {
@@ -48,12 +53,18 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body)
             return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message);
         }
     };
-    execute(&state, request, viewer).await
+    let client = state.client_address(peer, &headers);
+    execute(&state, request.data(client), viewer).await
 }
 
-pub async fn get(State(state): State<AppState>, request: Request) -> Response {
+pub async fn get(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    request: Request,
+) -> Response {
+    let client = state.client_address(peer, request.headers());
     if request.headers().contains_key(header::UPGRADE) {
-        return websocket::upgrade(state, request).await;
+        return websocket::upgrade(state, client, request).await;
     }
     let viewer = match authenticate(&state, request.headers()).await {
         Ok(viewer) => viewer,
@@ -79,7 +90,7 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
             return response;
         }
     }
-    execute(&state, gql, viewer).await
+    execute(&state, gql.data(client), viewer).await
 }
 
 async fn execute(state: &AppState, request: async_graphql::Request, viewer: Viewer) -> Response {

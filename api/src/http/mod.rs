@@ -1,5 +1,6 @@
 //! The HTTP surface: the router is built by a function so tests and the binary serve the same app.
 
+pub mod client_address;
 mod graphql;
 mod health;
 mod problem;
@@ -32,6 +33,19 @@ pub struct AppState {
     pub connections: std::sync::Arc<websocket::ConnectionCounts>,
     /// How often an open WebSocket gets a ping frame.
     pub ws_keepalive: Duration,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
+}
+
+impl AppState {
+    /// The address limits key on, from the socket peer and (behind a trusted proxy) its header.
+    pub fn client_address(
+        &self,
+        peer: std::net::SocketAddr,
+        headers: &axum::http::HeaderMap,
+    ) -> client_address::ClientAddress {
+        client_address::ClientAddress(client_address::client_address(peer.ip(), headers, &self.trusted_proxies))
+    }
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -17,6 +17,7 @@ use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt, stream};
 
 use super::AppState;
+use super::client_address::ClientAddress;
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::graphql::ConnectionCredential;
@@ -57,7 +58,7 @@ impl Drop for ConnectionSlot {
     }
 }
 
-pub async fn upgrade(state: AppState, request: Request) -> Response {
+pub async fn upgrade(state: AppState, client: ClientAddress, request: Request) -> Response {
     let (mut parts, _) = request.into_parts();
     let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &state).await {
         Ok(protocol) => protocol,
@@ -70,10 +71,10 @@ pub async fn upgrade(state: AppState, request: Request) -> Response {
     upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve(state, protocol, socket))
+        .on_upgrade(move |socket| serve(state, client, protocol, socket))
 }
 
-async fn serve(state: AppState, protocol: GraphQLProtocol, socket: WebSocket) {
+async fn serve(state: AppState, client: ClientAddress, protocol: GraphQLProtocol, socket: WebSocket) {
     let (mut sink, mut stream) = socket.split();
     let first = match tokio::time::timeout(INIT_TIMEOUT, first_data_message(&mut stream)).await {
         Err(_) => return close(&mut sink, 4408, "Connection initialisation timeout").await,
@@ -140,6 +141,7 @@ async fn serve(state: AppState, protocol: GraphQLProtocol, socket: WebSocket) {
         .on_connection_init(move |_| async move {
             let mut data = Data::default();
             data.insert(crate::graphql::SubscriptionCount::default());
+            data.insert(client);
             match credential {
                 Some(token) => data.insert(ConnectionCredential(token)),
                 None => {

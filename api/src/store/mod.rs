@@ -12,6 +12,7 @@ pub mod memberships;
 pub mod organizations;
 mod page;
 pub mod partners;
+pub mod rate_limits;
 pub mod responses;
 mod tenant;
 pub mod trust_facts;
