@@ -88,7 +88,13 @@ pub fn build(
     limits: Limits,
     throttle: crate::auth::throttle::Throttle,
 ) -> AppSchema {
-    let mut builder = schema_builder(limits).data(store).data(keys).data(clock).data(events).data(throttle);
+    let mut builder = schema_builder(limits)
+        .data(store)
+        .data(keys)
+        .data(clock)
+        .data(events)
+        .data(throttle)
+        .data(crate::auth::password::Hasher::default());
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

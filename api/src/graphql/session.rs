@@ -68,7 +68,7 @@ impl SessionMutation {
         password.check_personal(email.as_str(), &input.name).map_err(field("password"))?;
         let now = Utc::now();
         ctx.data_unchecked::<Throttle>().sign_up(store(ctx), client_address(ctx), now).await?;
-        let hash = password::hash(&password).await?;
+        let hash = ctx.data_unchecked::<password::Hasher>().hash(&password).await?;
         let user = users::insert(store(ctx).conn(), &email, name, hash, now).await?;
         issue(ctx, user, now)
     }
@@ -89,7 +89,7 @@ impl SessionMutation {
         let reservation = throttle.reserve_login(store(ctx), &email, client_address(ctx), Utc::now()).await?;
         let user = users::find_by_email(store(ctx).conn(), &email).await?;
         let stored = user.as_ref().map(|u| u.password_hash.clone());
-        if !password::verify(&input.password, stored).await? {
+        if !ctx.data_unchecked::<password::Hasher>().verify(&input.password, stored).await? {
             return Err(refused);
         }
         throttle.succeeded(store(ctx), reservation).await?;
