@@ -117,6 +117,15 @@ pub struct Settings {
     #[arg(long, env = "SIGN_UPS_PER_ADDRESS", default_value_t = 20, global = true)]
     pub sign_ups_per_address: u32,
 
+    /// Seconds a client has to send a request's header; also how long an idle kept-alive
+    /// connection stays open.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_SECONDS", default_value_t = 10, global = true)]
+    pub header_read_timeout_seconds: u64,
+
+    /// Seconds from a request's header to its response.
+    #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = 30, global = true)]
+    pub request_timeout_seconds: u64,
+
     /// Load a demo organization (once) and print its logins; development mode only.
     #[arg(long, global = true)]
     pub demo: bool,
@@ -170,6 +179,10 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Login and sign-up throttling.
     pub throttle: crate::auth::throttle::ThrottleSettings,
+    /// Header-read and shutdown drain times.
+    pub timeouts: crate::http::serve::ConnectionTimeouts,
+    /// Longest time from a request's header to its response.
+    pub request_timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -249,6 +262,11 @@ impl Settings {
                 sign_ups: self.sign_ups_per_address,
                 ..Default::default()
             },
+            timeouts: crate::http::serve::ConnectionTimeouts {
+                header_read: std::time::Duration::from_secs(self.header_read_timeout_seconds.max(1)),
+                ..Default::default()
+            },
+            request_timeout: std::time::Duration::from_secs(self.request_timeout_seconds.max(1)),
         })
     }
 
@@ -278,6 +296,8 @@ impl Config {
             ws_keepalive: std::time::Duration::from_secs(20),
             trusted_proxies: Vec::new(),
             throttle: crate::auth::throttle::ThrottleSettings::default(),
+            timeouts: crate::http::serve::ConnectionTimeouts::default(),
+            request_timeout: std::time::Duration::from_secs(30),
         }
     }
 }

@@ -27,6 +27,8 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
+    /// The database cannot serve right now (HTTP 503); retrying later may succeed.
+    Unavailable,
     /// Too many attempts; how long to wait when known.
     RateLimited(Option<std::time::Duration>),
     Internal(std::sync::Arc<dyn std::error::Error + Send + Sync>),
@@ -58,6 +60,7 @@ impl AppError {
             Self::BadInput { .. } => "BAD_USER_INPUT",
             Self::Conflict { .. } => "CONFLICT",
             Self::RateLimited(_) => "RATE_LIMITED",
+            Self::Unavailable => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -76,6 +79,7 @@ impl AppError {
                 format!("too many attempts; try again in {} seconds", wait.as_secs_f64().ceil() as u64)
             }
             Self::Internal(_) => "internal server error".to_owned(),
+            Self::Unavailable => "the service is temporarily unavailable; try again shortly".to_owned(),
         }
     }
 
@@ -100,6 +104,10 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => Self::NotFound(None),
             StoreError::Conflict { field, message } => Self::Conflict { field, message },
+            StoreError::Db(db) if crate::store::is_unavailable(&db) => {
+                tracing::error!(error = %db, "the database is unavailable");
+                Self::Unavailable
+            }
             StoreError::Db(db) => Self::internal(db),
         }
     }

@@ -96,19 +96,17 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         connections: Default::default(),
         ws_keepalive: config.ws_keepalive,
         trusted_proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
+        request_timeout: config.request_timeout,
     });
     let listener = TcpListener::bind(config.listen_addr)
         .await
         .map_err(|source| StartError::Listen { addr: config.listen_addr, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen_addr, source })?;
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let timeouts = config.timeouts;
+    let task = tokio::spawn(crate::http::serve::serve(listener, app, timeouts, async {
+        let _ = rx.await;
+    }));
     let mut jobs = vec![tokio::spawn(crate::jobs::mark_overdue(
         store.clone(),
         events,

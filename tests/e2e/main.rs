@@ -6,6 +6,7 @@ mod api_tokens;
 mod demo;
 mod handoff_lifecycle;
 mod hostile_documents;
+mod http_conformance;
 mod http_surface;
 mod login_throttle;
 mod members;

@@ -206,6 +206,18 @@ impl TestApp {
         row.try_get::<i64>("", "n").expect("a count")
     }
 
+    /// Runs one SQL statement on the server's database (to break it on purpose).
+    pub async fn execute_sql(&self, sql: &str) {
+        let store = self.server.as_ref().expect("the server runs").store();
+        store.conn().execute_unprepared(sql).await.expect("the statement runs");
+    }
+
+    /// Closes the server's database pool under it, as an outage would.
+    pub async fn close_database(&self) {
+        let store = self.server.as_ref().expect("the server runs").store();
+        store.conn().clone().close().await.expect("the pool closes");
+    }
+
     /// POSTs one GraphQL operation as if relayed by a proxy for `client` (`X-Forwarded-For`);
     /// counts only when the test server trusts loopback as a proxy.
     pub async fn post_from(&self, client: &str, query: &str, variables: Value) -> (u16, Value) {

@@ -3,16 +3,18 @@
 //! with a JSON body and a code like every other error.
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::AppState;
+use super::media::{ResponseMedia, is_json_body, negotiate};
 use super::problem::refuse;
 use super::websocket;
 use crate::auth::Viewer;
+use crate::error::AppError;
 
 pub async fn graphiql() -> Html<String> {
     Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql").finish())
@@ -24,16 +26,17 @@ pub async fn post(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let Some(media) = negotiate(header_str(&headers, header::ACCEPT)) else { return not_acceptable() };
+    if !is_json_body(header_str(&headers, header::CONTENT_TYPE)) {
+        let message = "send the request as `Content-Type: application/json` (UTF-8)";
+        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", message);
+    }
     let bytes = match to_bytes(body, state.max_body_bytes).await {
         Ok(bytes) => bytes,
         Err(_) => {
             let message = format!("the request body exceeds {} bytes", state.max_body_bytes);
             return refuse(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", &message);
         }
-    };
-    let viewer = match authenticate(&state, &headers).await {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
     };
     let value: serde_json::Value = match serde_json::from_slice(&bytes) {
         Ok(value) => value,
@@ -46,15 +49,22 @@ pub async fn post(
             "batched requests are not supported; send one operation per request",
         );
     }
-    let request: async_graphql::Request = match serde_json::from_value(value) {
+    let mut request: async_graphql::Request = match serde_json::from_value(value) {
         Ok(request) => request,
         Err(e) => {
             let message = format!("the body is not a GraphQL request (`query`, `variables`, `operationName`): {e}");
             return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message);
         }
     };
+    if selected_operation(&mut request) == Some(OperationType::Subscription) {
+        return subscriptions_need_a_socket();
+    }
+    let viewer = match authenticate(&state, &headers).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
     let client = state.client_address(peer, &headers);
-    execute(&state, request.data(client), viewer).await
+    execute(&state, request.data(client), viewer, media).await
 }
 
 pub async fn get(
@@ -66,12 +76,9 @@ pub async fn get(
     if request.headers().contains_key(header::UPGRADE) {
         return websocket::upgrade(state, client, request).await;
     }
-    let viewer = match authenticate(&state, request.headers()).await {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
+    let Some(media) = negotiate(header_str(request.headers(), header::ACCEPT)) else { return not_acceptable() };
     let query = request.uri().query().unwrap_or_default();
-    let gql = match async_graphql::http::parse_query_string(query) {
+    let mut gql = match async_graphql::http::parse_query_string(query) {
         Ok(gql) if !gql.query.is_empty() => gql,
         _ => {
             return refuse(
@@ -82,25 +89,84 @@ pub async fn get(
         }
     };
     // GET must not change anything (it can be cached, prefetched and replayed by intermediaries).
-    if let Ok(doc) = async_graphql::parser::parse_query(&gql.query) {
-        let mutates = doc.operations.iter().any(|(_, op)| op.node.ty != OperationType::Query);
-        if mutates {
+    match selected_operation(&mut gql) {
+        Some(OperationType::Mutation) => {
             let mut response = refuse(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "mutations need POST");
             response.headers_mut().insert(header::ALLOW, "POST".parse().expect("static header"));
             return response;
         }
+        Some(OperationType::Subscription) => return subscriptions_need_a_socket(),
+        _ => {}
     }
-    execute(&state, gql.data(client), viewer).await
+    let viewer = match authenticate(&state, request.headers()).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
+    execute(&state, gql.data(client), viewer, media).await
 }
 
-async fn execute(state: &AppState, request: async_graphql::Request, viewer: Viewer) -> Response {
+fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn not_acceptable() -> Response {
+    let message = "accept `application/graphql-response+json` or `application/json`";
+    refuse(StatusCode::NOT_ACCEPTABLE, "NOT_ACCEPTABLE", message)
+}
+
+fn subscriptions_need_a_socket() -> Response {
+    let message = "subscriptions run over WebSocket (graphql-transport-ws on /graphql), not plain HTTP";
+    refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
+}
+
+/// The type of the operation the request would run, when the document parses and names one. The
+/// parsed document is kept in the request, so it is parsed once.
+fn selected_operation(request: &mut async_graphql::Request) -> Option<OperationType> {
+    let name = request.operation_name.clone();
+    let document = request.parsed_query().ok()?;
+    match (&document.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name.as_str()).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
+        (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
+async fn execute(state: &AppState, request: async_graphql::Request, viewer: Viewer, media: ResponseMedia) -> Response {
     let response = state.schema.execute(crate::graphql::prepare(request, viewer, &state.store)).await;
-    let mut http = axum::Json(response).into_response();
-    http.headers_mut().insert(header::CACHE_CONTROL, "no-store".parse().expect("static header"));
+    let unavailable = response.errors.iter().any(|e| error_code(e) == Some("SERVICE_UNAVAILABLE"));
+    // A request that failed before execution (parse, validation, variables) has no data and no
+    // error with a path; under the specification's media type it answers 400 without `data`.
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let mut body = serde_json::to_value(&response).unwrap_or_default();
+    let status = match (unavailable, media, request_error) {
+        (true, _, _) => StatusCode::SERVICE_UNAVAILABLE,
+        (false, ResponseMedia::GraphqlResponse, true) => {
+            if let Some(map) = body.as_object_mut() {
+                map.remove("data");
+            }
+            StatusCode::BAD_REQUEST
+        }
+        _ => StatusCode::OK,
+    };
+    let mut http = (status, axum::Json(body)).into_response();
+    let headers = http.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media.content_type()));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     http
 }
 
+fn error_code(error: &async_graphql::ServerError) -> Option<&str> {
+    match error.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(code) => Some(code.as_str()),
+        _ => None,
+    }
+}
+
 /// No `Authorization` header: anonymous. Any credential that fails: refused whole, never anonymous.
+/// A database that cannot answer is a 503, never a reason to call a valid token invalid.
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Viewer::anonymous(state.store.clone()));
@@ -114,8 +180,13 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, R
         .map(|(_, token)| token.trim())
         .filter(|token| !token.is_empty())
         .ok_or_else(|| unauthenticated("send the token as `Authorization: Bearer <token>`"))?;
-    Viewer::authenticate(state.store.clone(), &state.keys, bearer).await.map_err(|e| {
-        let err = async_graphql::Error::from(e);
-        unauthenticated(&err.message)
+    Viewer::authenticate(state.store.clone(), &state.keys, bearer).await.map_err(|e| match e {
+        AppError::Unauthenticated(why) => unauthenticated(&format!("not authenticated: {why}")),
+        AppError::Unavailable => refuse(StatusCode::SERVICE_UNAVAILABLE, e.code(), &e.public_message()),
+        other => {
+            let code = other.code();
+            let _ = async_graphql::Error::from(other); // logs the cause
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, code, "internal server error")
+        }
     })
 }

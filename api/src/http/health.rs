@@ -8,11 +8,14 @@ pub async fn live() -> &'static str {
     "ok"
 }
 
-/// The database answers; a load balancer should send traffic only while this is 200.
+/// The database answers and carries every migration this binary needs; a load balancer should send
+/// traffic only while this is 200.
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    if state.store.ping().await {
-        (StatusCode::OK, "ready")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    if !state.store.ping().await {
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
     }
+    if !state.store.is_migrated().await {
+        return (StatusCode::SERVICE_UNAVAILABLE, "database not migrated to this version");
+    }
+    (StatusCode::OK, "ready")
 }

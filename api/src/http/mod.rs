@@ -3,7 +3,10 @@
 pub mod client_address;
 mod graphql;
 mod health;
+pub mod media;
 mod problem;
+mod request_id;
+pub mod serve;
 mod websocket;
 
 use std::time::Duration;
@@ -35,6 +38,8 @@ pub struct AppState {
     pub ws_keepalive: Duration,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
+    /// Longest time from a request's header to its response (an upgraded WebSocket lives on).
+    pub request_timeout: Duration,
 }
 
 impl AppState {
@@ -58,8 +63,10 @@ pub fn router(state: AppState) -> Router {
     if state.graphiql {
         router = router.route("/", get(graphql::graphiql));
     }
+    let request_timeout = state.request_timeout;
     router.with_state(state).layer(
         ServiceBuilder::new()
+            .map_request(request_id::drop_unsafe)
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
             .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -68,6 +75,6 @@ pub fn router(state: AppState) -> Router {
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             .layer(CatchPanicLayer::custom(problem::panic_response))
             // Bounds a request's time to its response; an upgraded WebSocket lives on past it.
-            .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30))),
+            .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout)),
     )
 }

@@ -21,3 +21,28 @@ impl StoreError {
         }
     }
 }
+
+/// Whether an error means the database cannot serve at all right now (unreachable, shut down,
+/// dropped, or not migrated), as opposed to one statement failing. Such failures answer 503.
+pub fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    let runtime = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(sqlx) = runtime else { return false };
+    match sqlx.as_ref() {
+        Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed | Sqlx::Tls(_) => true,
+        Sqlx::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            // PostgreSQL: connection exceptions (08…), shutdown and start-up (57P…), a database that
+            // no longer exists (3D000), a table that does not exist yet (42P01: not migrated).
+            code.starts_with("08") || code.starts_with("57P") || code == "3D000" || code == "42P01"
+                // SQLite: no such table (code 1 with that message) means the file is not migrated.
+                || db.message().starts_with("no such table")
+        }
+        _ => false,
+    }
+}

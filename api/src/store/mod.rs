@@ -31,7 +31,7 @@ use sea_orm::{
     ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
 };
 
-pub use error::StoreError;
+pub use error::{StoreError, is_unavailable};
 pub use page::Page;
 pub use tenant::TenantTx;
 
@@ -96,6 +96,17 @@ impl Store {
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> bool {
         self.db.ping().await.is_ok()
+    }
+
+    /// Whether every migration this binary knows is applied (for `/readyz`). Migrations of a newer
+    /// binary are tolerated, so old replicas stay ready while a rolling upgrade migrates forward.
+    pub async fn is_migrated(&self) -> bool {
+        use sea_orm::{ConnectionTrait, Statement};
+        let statement = Statement::from_string(self.backend(), "SELECT version FROM seaql_migrations");
+        let Ok(rows) = self.db.query_all_raw(statement).await else { return false };
+        let applied: std::collections::HashSet<String> =
+            rows.iter().filter_map(|row| row.try_get::<String>("", "version").ok()).collect();
+        Migrator::migrations().iter().all(|m| applied.contains(m.name()))
     }
 
     /// A transaction for work that belongs to no organization yet (sign-up, creating one).
