@@ -49,6 +49,10 @@ async fn the_graphql_response_media_type_answers_400_for_requests_that_cannot_ru
     assert_eq!(response.status().as_u16(), 200);
     let body: Value = response.json().await.unwrap();
     assert!(body["data"]["me"].is_null());
+    // A body that is not a GraphQL request at all (no `query`) is a 400 whatever the media type.
+    let response =
+        app.client.post(app.url("/graphql")).json(&json!({ "qeury": "{ me { id } }" })).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 400);
     // A client that accepts neither type is told so.
     let response = post("text/html", "{ me { id } }").await.unwrap();
     assert_eq!(response.status().as_u16(), 406);

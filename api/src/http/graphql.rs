@@ -49,6 +49,9 @@ pub async fn post(
             "batched requests are not supported; send one operation per request",
         );
     }
+    if value["query"].as_str().is_none_or(|q| q.trim().is_empty()) {
+        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the body needs a `query` string");
+    }
     let mut request: async_graphql::Request = match serde_json::from_value(value) {
         Ok(request) => request,
         Err(e) => {
