@@ -126,6 +126,11 @@ pub struct Settings {
     #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = 30, global = true)]
     pub request_timeout_seconds: u64,
 
+    /// Most WebSocket connections one client address may hold open (counted before
+    /// authentication, so anonymous floods are bounded too).
+    #[arg(long, env = "WS_CONNECTIONS_PER_ADDRESS", default_value_t = 64, global = true)]
+    pub ws_connections_per_address: usize,
+
     /// Load a demo organization (once) and print its logins; development mode only.
     #[arg(long, global = true)]
     pub demo: bool,
@@ -183,6 +188,8 @@ pub struct Config {
     pub timeouts: crate::http::serve::ConnectionTimeouts,
     /// Longest time from a request's header to its response.
     pub request_timeout: std::time::Duration,
+    /// Most WebSocket connections one client address may hold open.
+    pub ws_connections_per_address: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -267,6 +274,7 @@ impl Settings {
                 ..Default::default()
             },
             request_timeout: std::time::Duration::from_secs(self.request_timeout_seconds.max(1)),
+            ws_connections_per_address: self.ws_connections_per_address.max(1),
         })
     }
 
@@ -298,6 +306,7 @@ impl Config {
             throttle: crate::auth::throttle::ThrottleSettings::default(),
             timeouts: crate::http::serve::ConnectionTimeouts::default(),
             request_timeout: std::time::Duration::from_secs(30),
+            ws_connections_per_address: 64,
         }
     }
 }

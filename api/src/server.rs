@@ -94,6 +94,8 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         graphiql: config.graphiql,
         max_body_bytes: config.max_body_bytes,
         connections: Default::default(),
+        connections_by_address: Default::default(),
+        ws_connections_per_address: config.ws_connections_per_address,
         ws_keepalive: config.ws_keepalive,
         trusted_proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
         request_timeout: config.request_timeout,

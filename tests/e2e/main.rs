@@ -16,4 +16,5 @@ mod subscriptions;
 mod trust_quarter;
 mod webhooks;
 mod websocket;
+mod websocket_limits;
 mod working_agreement;

@@ -62,9 +62,19 @@ impl JwtKeys {
 
     /// Returns the user id of a token that passes every check.
     pub fn verify(&self, token: &str) -> Result<Uuid, JwtError> {
+        self.verify_with_expiry(token).map(|(user_id, _)| user_id)
+    }
+
+    /// The user id and the expiry of a token that passes every check; a long-lived subscription
+    /// keeps the expiry and stops delivering once it has passed.
+    pub fn verify_with_expiry(&self, token: &str) -> Result<(Uuid, DateTime<Utc>), JwtError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|e| JwtError::Invalid(e.to_string()))?;
-        Uuid::parse_str(&data.claims.sub).map_err(|_| JwtError::Invalid("subject is not a user id".into()))
+        let user_id =
+            Uuid::parse_str(&data.claims.sub).map_err(|_| JwtError::Invalid("subject is not a user id".into()))?;
+        let expires_at = DateTime::from_timestamp(data.claims.exp, 0)
+            .ok_or_else(|| JwtError::Invalid("the expiry is out of range".into()))?;
+        Ok((user_id, expires_at))
     }
 
     /// Signs and verifies one token: a crypto backend missing at build time shows up at start,

@@ -25,6 +25,8 @@ pub struct Viewer {
     principal: Principal,
     store: Store,
     memberships: OnceCell<Vec<(Uuid, Role)>>,
+    /// When the access token stops being valid (API tokens have no expiry).
+    expires_at: Option<chrono::DateTime<Utc>>,
 }
 
 impl Viewer {
@@ -34,11 +36,12 @@ impl Viewer {
 
     /// A viewer for a principal resolved earlier; call `refreshed` before trusting it again.
     pub fn with_principal(store: Store, principal: Principal) -> Self {
-        Self { principal, store, memberships: OnceCell::new() }
+        Self { principal, store, memberships: OnceCell::new(), expires_at: None }
     }
 
     /// Resolves a bearer credential. A credential that fails any check is an error, never anonymous.
     pub async fn authenticate(store: Store, keys: &JwtKeys, bearer: &str) -> AppResult<Self> {
+        let mut expires_at = None;
         let principal = if api_token::looks_like_api_token(bearer) {
             let digest = api_token::digest(bearer);
             let token = api_tokens::find_usable_by_digest(store.conn(), &digest, Utc::now())
@@ -51,19 +54,25 @@ impl Viewer {
                 role: token.role,
             }
         } else {
-            let user_id =
-                keys.verify(bearer).map_err(|_| AppError::Unauthenticated("the access token is invalid or expired"))?;
+            let (user_id, expiry) = keys
+                .verify_with_expiry(bearer)
+                .map_err(|_| AppError::Unauthenticated("the access token is invalid or expired"))?;
+            expires_at = Some(expiry);
             if !users::exists(store.conn(), user_id).await? {
                 return Err(AppError::Unauthenticated("the access token's user no longer exists"));
             }
             Principal::User { user_id }
         };
-        Ok(Self::with_principal(store, principal))
+        Ok(Self { expires_at, ..Self::with_principal(store, principal) })
     }
 
     /// The same caller, checked again against the database: a long-lived subscription calls this
     /// before each delivery so a revoked token or deleted user stops receiving at once.
     pub async fn refreshed(&self) -> AppResult<Self> {
+        // Token expiry is wall-clock time, as when the token was verified.
+        if self.expires_at.is_some_and(|at| Utc::now() >= at) {
+            return Err(AppError::Unauthenticated("the access token expired; log in again and resubscribe"));
+        }
         let principal = match &self.principal {
             Principal::Anonymous => Principal::Anonymous,
             Principal::User { user_id } => {
@@ -84,7 +93,13 @@ impl Viewer {
                 }
             }
         };
-        Ok(Self::with_principal(self.store.clone(), principal))
+        Ok(Self { expires_at: self.expires_at, ..Self::with_principal(self.store.clone(), principal) })
+    }
+
+    /// The same caller with the same credential, for work that outlives this request (a
+    /// subscription's deliveries); memberships are read again.
+    pub fn renewed(&self) -> Self {
+        Self { expires_at: self.expires_at, ..Self::with_principal(self.store.clone(), self.principal.clone()) }
     }
 
     pub fn principal(&self) -> &Principal {

@@ -145,7 +145,7 @@ async fn subscribe(
     };
     let subscriber = Subscriber {
         _slot: slot,
-        viewer: Viewer::with_principal(store(ctx).clone(), caller.principal().clone()),
+        viewer: caller.renewed(),
         store: store(ctx).clone(),
         clock: ctx.data_unchecked::<Clock>().clone(),
         organization_id,

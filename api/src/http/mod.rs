@@ -33,7 +33,11 @@ pub struct AppState {
     pub graphiql: bool,
     pub max_body_bytes: usize,
     /// Open WebSocket connections per user.
-    pub connections: std::sync::Arc<websocket::ConnectionCounts>,
+    pub connections: std::sync::Arc<websocket::ConnectionCounts<uuid::Uuid>>,
+    /// Open WebSocket connections per client address, counted from the upgrade on.
+    pub connections_by_address: std::sync::Arc<websocket::ConnectionCounts<std::net::IpAddr>>,
+    /// Most WebSocket connections one client address may hold open.
+    pub ws_connections_per_address: usize,
     /// How often an open WebSocket gets a ping frame.
     pub ws_keepalive: Duration,
     /// Proxies whose `X-Forwarded-For` names the client.

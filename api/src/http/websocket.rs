@@ -2,8 +2,13 @@
 //!
 //! The first message must be `connection_init` carrying `{"authorization": "Bearer <token>"}`; it is
 //! checked here, before the GraphQL session starts, so the close codes follow graphql-transport-ws:
-//! 4408 when no init arrives within 10 seconds, 4403 for a credential that fails, 4400 for anything
-//! else in its place.
+//! 4408 when no init arrives within 10 seconds, 4403 for a missing or failing credential, 4400 for
+//! anything else in its place. Every subscription needs a member, so an anonymous connection would
+//! only hold resources.
+//!
+//! Connections are counted per client address from the upgrade on (HTTP 429 past the cap), and per
+//! person once authenticated (4429). A connection whose client sends nothing, not even the pong
+//! to our pings, for three ping intervals is closed.
 
 use std::time::Duration;
 
@@ -23,30 +28,40 @@ use crate::error::AppError;
 use crate::graphql::ConnectionCredential;
 
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+const CLOSE_GRACE: Duration = Duration::from_secs(1);
 const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// Open connections one person (or one API token's member) may hold at once.
 pub const MAX_CONNECTIONS_PER_USER: usize = 10;
 
-/// Counts open WebSocket connections per user.
-#[derive(Default)]
-pub struct ConnectionCounts(std::sync::Mutex<std::collections::HashMap<uuid::Uuid, usize>>);
+/// Counts open WebSocket connections per key (a person, or a client address). Entries leave the
+/// map when their count drops to zero, so it holds only what is open.
+pub struct ConnectionCounts<K: Eq + std::hash::Hash + Clone>(std::sync::Mutex<std::collections::HashMap<K, usize>>);
 
-/// Releases a counted connection when dropped.
-struct ConnectionSlot(std::sync::Arc<ConnectionCounts>, uuid::Uuid);
-
-impl ConnectionCounts {
-    fn take(self: &std::sync::Arc<Self>, user: uuid::Uuid) -> Option<ConnectionSlot> {
-        let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let open = counts.entry(user).or_default();
-        if *open >= MAX_CONNECTIONS_PER_USER {
-            return None;
-        }
-        *open += 1;
-        Some(ConnectionSlot(self.clone(), user))
+impl<K: Eq + std::hash::Hash + Clone> Default for ConnectionCounts<K> {
+    fn default() -> Self {
+        Self(Default::default())
     }
 }
 
-impl Drop for ConnectionSlot {
+/// Releases a counted connection when dropped.
+pub struct ConnectionSlot<K: Eq + std::hash::Hash + Clone>(std::sync::Arc<ConnectionCounts<K>>, K);
+
+impl<K: Eq + std::hash::Hash + Clone> ConnectionCounts<K> {
+    fn take(self: &std::sync::Arc<Self>, key: K, max: usize) -> Option<ConnectionSlot<K>> {
+        let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let open = counts.entry(key.clone()).or_default();
+        if *open >= max {
+            if *open == 0 {
+                counts.remove(&key);
+            }
+            return None;
+        }
+        *open += 1;
+        Some(ConnectionSlot(self.clone(), key))
+    }
+}
+
+impl<K: Eq + std::hash::Hash + Clone> Drop for ConnectionSlot<K> {
     fn drop(&mut self) {
         let mut counts = self.0.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(open) = counts.get_mut(&self.1) {
@@ -59,6 +74,10 @@ impl Drop for ConnectionSlot {
 }
 
 pub async fn upgrade(state: AppState, client: ClientAddress, request: Request) -> Response {
+    let Some(address_slot) = state.connections_by_address.take(client.0, state.ws_connections_per_address) else {
+        let message = "too many open WebSocket connections from this address";
+        return super::problem::refuse(axum::http::StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", message);
+    };
     let (mut parts, _) = request.into_parts();
     let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &state).await {
         Ok(protocol) => protocol,
@@ -71,10 +90,16 @@ pub async fn upgrade(state: AppState, client: ClientAddress, request: Request) -
     upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve(state, client, protocol, socket))
+        .on_upgrade(move |socket| serve(state, client, address_slot, protocol, socket))
 }
 
-async fn serve(state: AppState, client: ClientAddress, protocol: GraphQLProtocol, socket: WebSocket) {
+async fn serve(
+    state: AppState,
+    client: ClientAddress,
+    _address_slot: ConnectionSlot<std::net::IpAddr>,
+    protocol: GraphQLProtocol,
+    socket: WebSocket,
+) {
     let (mut sink, mut stream) = socket.split();
     let first = match tokio::time::timeout(INIT_TIMEOUT, first_data_message(&mut stream)).await {
         Err(_) => return close(&mut sink, 4408, "Connection initialisation timeout").await,
@@ -95,30 +120,37 @@ async fn serve(state: AppState, client: ClientAddress, protocol: GraphQLProtocol
         Err(AppError::Unauthenticated(why)) => return close(&mut sink, 4403, &format!("Forbidden: {why}")).await,
         Err(_) => return close(&mut sink, 4400, "Bad connection_init payload").await,
     };
-    let mut _slot = None;
-    if let Some(token) = &credential {
-        match Viewer::authenticate(state.store.clone(), &state.keys, token).await {
-            Ok(viewer) => {
-                let user = viewer.user_id().unwrap_or_default();
-                match state.connections.take(user) {
-                    Some(slot) => _slot = Some(slot),
-                    None => return close(&mut sink, 4429, "Too many open connections for this user").await,
-                }
-            }
-            Err(AppError::Unauthenticated(why)) => return close(&mut sink, 4403, &format!("Forbidden: {why}")).await,
-            Err(other) => {
-                let _ = async_graphql::Error::from(other); // logs an internal cause
-                return close(&mut sink, 4500, "Internal server error").await;
-            }
+    let Some(token) = credential else {
+        return close(&mut sink, 4403, "Forbidden: connection_init needs {\"authorization\": \"Bearer <token>\"}")
+            .await;
+    };
+    let _user_slot = match Viewer::authenticate(state.store.clone(), &state.keys, &token).await {
+        Ok(viewer) => match state.connections.take(viewer.user_id().unwrap_or_default(), MAX_CONNECTIONS_PER_USER) {
+            Some(slot) => slot,
+            None => return close(&mut sink, 4429, "Too many open connections for this user").await,
+        },
+        Err(AppError::Unauthenticated(why)) => return close(&mut sink, 4403, &format!("Forbidden: {why}")).await,
+        Err(AppError::Unavailable) => {
+            return close(&mut sink, 1013, "Try again later: the service is unavailable").await;
         }
-    }
-    // Hand the init message on, so the GraphQL session acknowledges it as usual.
-    let replayed = stream::once(async move { Ok(first) }).chain(stream);
+        Err(other) => {
+            let _ = async_graphql::Error::from(other); // logs an internal cause
+            return close(&mut sink, 4500, "Internal server error").await;
+        }
+    };
+    // Hand the init message on, so the GraphQL session acknowledges it as usual. Every message from
+    // the client (pongs included) counts as a sign of life.
+    let last_heard = std::sync::Arc::new(std::sync::Mutex::new(tokio::time::Instant::now()));
+    let heard = last_heard.clone();
+    let incoming =
+        stream.inspect(move |_| *heard.lock().unwrap_or_else(|e| e.into_inner()) = tokio::time::Instant::now());
+    let replayed = stream::once(async move { Ok(first) }).chain(incoming);
     // Outgoing messages pass through a channel so that ping frames can be interleaved.
     let (outgoing, mut queued) = tokio::sync::mpsc::channel::<Message>(64);
     let keepalive_every = state.ws_keepalive;
     let forward = async move {
-        // Ping frames keep idle connections open through proxies and load balancers.
+        // Ping frames keep idle connections open through proxies and load balancers, and tell a
+        // live client from a vanished one.
         let mut keepalive = tokio::time::interval(keepalive_every);
         keepalive.tick().await;
         loop {
@@ -127,7 +159,16 @@ async fn serve(state: AppState, client: ClientAddress, protocol: GraphQLProtocol
                     Some(message) => message,
                     None => break,
                 },
-                _ = keepalive.tick() => Message::Ping(Default::default()),
+                _ = keepalive.tick() => {
+                    let silent = last_heard.lock().unwrap_or_else(|e| e.into_inner()).elapsed();
+                    if silent > keepalive_every * 3 {
+                        close(&mut sink, 1001, "Idle: nothing received for three ping intervals").await;
+                        // A moment for the close frame to be read before the socket goes.
+                        tokio::time::sleep(CLOSE_GRACE).await;
+                        break;
+                    }
+                    Message::Ping(Default::default())
+                }
             };
             if sink.send(message).await.is_err() {
                 break;
@@ -142,18 +183,18 @@ async fn serve(state: AppState, client: ClientAddress, protocol: GraphQLProtocol
             let mut data = Data::default();
             data.insert(crate::graphql::SubscriptionCount::default());
             data.insert(client);
-            match credential {
-                Some(token) => data.insert(ConnectionCredential(token)),
-                None => {
-                    data.insert(Viewer::anonymous(state.store.clone()));
-                    data.insert(crate::graphql::loaders::user_loader(state.store.clone()));
-                }
-            }
+            data.insert(ConnectionCredential(token));
             Ok(data)
         })
         .serve();
-    // The session ends when the client goes; dropping its channel then ends the forwarder.
-    tokio::join!(session, forward);
+    // The session ends when the client goes; dropping its channel then lets the forwarder flush
+    // and end. When the forwarder ends first (the client fell silent or its socket broke), the
+    // session is dropped with it, which closes the socket.
+    tokio::pin!(session, forward);
+    tokio::select! {
+        () = &mut session => forward.await,
+        () = &mut forward => {}
+    }
 }
 
 async fn first_data_message(stream: &mut SplitStream<WebSocket>) -> Option<Message> {

@@ -1,0 +1,159 @@
+//! WebSocket attacks: anonymous floods, one address opening socket after socket, clients that fall
+//! silent, and a token that expires under a live subscription.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use handoff_e2e::{PASSWORD, TestApp};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn try_connect(app: &TestApp) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+    let mut request = format!("ws://{}/graphql", app.addr).into_client_request().unwrap();
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    tokio_tungstenite::connect_async(request).await.map(|(socket, _)| socket)
+}
+
+async fn init(socket: &mut Socket, payload: Value) {
+    let init = json!({ "type": "connection_init", "payload": payload });
+    socket.send(Message::text(init.to_string())).await.unwrap();
+}
+
+/// The close code the server ends with, reading (and so answering pings) until it does.
+async fn close_code(socket: &mut Socket, wait: Duration) -> Option<u16> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await.ok()?? {
+            Ok(Message::Close(frame)) => return frame.map(|f| u16::from(f.code)),
+            Ok(_) => continue,
+            Err(_) => return None,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_connection_without_a_token_is_refused() {
+    let app = TestApp::spawn().await;
+    for payload in [json!({}), json!(null), json!({ "other": "thing" })] {
+        let mut socket = try_connect(&app).await.unwrap();
+        init(&mut socket, payload.clone()).await;
+        assert_eq!(close_code(&mut socket, Duration::from_secs(5)).await, Some(4403), "{payload}");
+    }
+}
+
+#[tokio::test]
+async fn one_address_may_hold_only_so_many_sockets_even_before_authenticating() {
+    let app = TestApp::spawn_with(|c| c.ws_connections_per_address = 3).await;
+    let mut open = Vec::new();
+    for _ in 0..3 {
+        open.push(try_connect(&app).await.expect("within the cap"));
+    }
+    match try_connect(&app).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status().as_u16(), 429),
+        other => panic!("expected HTTP 429 past the cap, got {:?}", other.map(|_| "a socket")),
+    }
+    // Closing one frees its place.
+    let mut first = open.remove(0);
+    first.close(None).await.unwrap();
+    while first.next().await.is_some() {}
+    let mut reopened = None;
+    for _ in 0..50 {
+        if let Ok(socket) = try_connect(&app).await {
+            reopened = Some(socket);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(reopened.is_some(), "a place freed by a closed socket is offered again");
+}
+
+#[tokio::test]
+async fn a_client_that_falls_silent_is_disconnected() {
+    let app = TestApp::spawn_with(|c| c.ws_keepalive = Duration::from_millis(200)).await;
+    let ana = app.sign_up("ana@example.com").await;
+    let mut socket = try_connect(&app).await.unwrap();
+    init(&mut socket, json!({ "authorization": format!("Bearer {}", ana.token) })).await;
+    // Not reading means not answering pings: the server hears nothing, and closes after three
+    // silent ping intervals (then holds the socket a second for the close frame to be read).
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(close_code(&mut socket, Duration::from_secs(5)).await, Some(1001));
+    // A client that reads (and so answers pings) stays connected over the same time.
+    let mut live = try_connect(&app).await.unwrap();
+    init(&mut live, json!({ "authorization": format!("Bearer {}", ana.token) })).await;
+    assert_eq!(close_code(&mut live, Duration::from_millis(1500)).await, None);
+}
+
+#[tokio::test]
+async fn a_subscription_ends_at_the_first_event_after_its_token_expired() {
+    let app = TestApp::spawn_with(|c| c.token_ttl = chrono::Duration::seconds(4)).await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let login = |email: String| {
+        let app = &app;
+        async move {
+            app.ok(
+                None,
+                "mutation($i: LoginInput!) { login(input: $i) { token } }",
+                json!({ "i": {
+                "email": email, "password": PASSWORD } }),
+            )
+            .await["login"]["token"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let seller_token = login(team.seller.email.clone()).await;
+    let issued = tokio::time::Instant::now();
+    let mut socket = try_connect(&app).await.unwrap();
+    init(&mut socket, json!({ "authorization": format!("Bearer {seller_token}") })).await;
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": {
+        "query": "subscription($org: ID!) { handoffLanded(organizationId: $org) { title } }",
+        "variables": { "org": team.org_id } } });
+    socket.send(Message::text(subscribe.to_string())).await.unwrap();
+    // While the token is valid, events arrive.
+    let mut marketer = team.marketer.clone();
+    marketer.token = login(team.marketer.email.clone()).await;
+    let mut fresh = team.clone();
+    fresh.marketer = marketer.clone();
+    let first = app.create_handoff(&fresh, &account, &partner, "before expiry").await;
+    app.grade_all(&marketer, &first, ["STRONG"; 9]).await;
+    app.send(&marketer, &first).await;
+    let delivered = next_payload(&mut socket).await.expect("the first event");
+    assert_eq!(delivered["payload"]["data"]["handoffLanded"]["title"], "before expiry", "{delivered:#}");
+    // After expiry, the next event ends the subscription with UNAUTHENTICATED, then `complete`.
+    tokio::time::sleep_until(issued + Duration::from_millis(4500)).await;
+    marketer.token = login(team.marketer.email.clone()).await;
+    fresh.marketer = marketer.clone();
+    let second = app.create_handoff(&fresh, &account, &partner, "after expiry").await;
+    app.grade_all(&marketer, &second, ["STRONG"; 9]).await;
+    app.send(&marketer, &second).await;
+    let refused = next_payload(&mut socket).await.expect("an error");
+    assert_eq!(refused["type"], "next", "{refused:#}");
+    assert_eq!(refused["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{refused:#}");
+    assert!(!refused.to_string().contains("after expiry"), "nothing of the event leaks: {refused:#}");
+    let complete = next_payload(&mut socket).await.expect("complete");
+    assert_eq!(complete["type"], "complete", "{complete:#}");
+}
+
+/// The next graphql-transport-ws message other than ping/pong, within five seconds.
+async fn next_payload(socket: &mut Socket) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await.ok()??.ok()? {
+            Message::Text(text) => {
+                let value: Value = serde_json::from_str(&text).unwrap();
+                if value["type"] == "ping" || value["type"] == "pong" || value["type"] == "connection_ack" {
+                    continue;
+                }
+                return Some(value);
+            }
+            Message::Close(_) => return None,
+            _ => continue,
+        }
+    }
+}
