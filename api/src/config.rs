@@ -131,6 +131,23 @@ pub struct Settings {
     #[arg(long, env = "WS_CONNECTIONS_PER_ADDRESS", default_value_t = 64, global = true)]
     pub ws_connections_per_address: usize,
 
+    /// Seconds one webhook attempt may take, connecting included.
+    #[arg(long, env = "WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10, global = true)]
+    pub webhook_timeout_seconds: u64,
+
+    /// Webhook attempts in flight at once (each endpoint has at most one).
+    #[arg(long, env = "WEBHOOK_CONCURRENCY", default_value_t = 16, global = true)]
+    pub webhook_concurrency: usize,
+
+    /// Networks (comma-separated CIDRs or addresses) webhooks may reach although they are not
+    /// public, e.g. a receiver inside the cluster. Empty: public addresses only.
+    #[arg(long, env = "WEBHOOK_ALLOWED_NETWORKS", value_delimiter = ',', value_parser = crate::http::client_address::parse_network, global = true)]
+    pub webhook_allowed_networks: Vec<ipnet::IpNet>,
+
+    /// Host names (comma-separated) webhooks may reach whatever they resolve to.
+    #[arg(long, env = "WEBHOOK_ALLOWED_HOSTS", value_delimiter = ',', global = true)]
+    pub webhook_allowed_hosts: Vec<String>,
+
     /// Load a demo organization (once) and print its logins; development mode only.
     #[arg(long, global = true)]
     pub demo: bool,
@@ -258,7 +275,13 @@ impl Settings {
             webhooks: crate::webhooks::DeliverySettings {
                 retry_base: std::time::Duration::from_secs(self.webhook_retry_base_seconds.max(1)),
                 max_attempts: self.webhook_max_attempts.max(1),
-                ..Default::default()
+                timeout: std::time::Duration::from_secs(self.webhook_timeout_seconds.max(1)),
+                concurrency: self.webhook_concurrency.max(1),
+                destinations: crate::webhooks::destination::DestinationPolicy {
+                    allowed_networks: self.webhook_allowed_networks.clone(),
+                    allowed_hosts: self.webhook_allowed_hosts.clone(),
+                    https_only: production,
+                },
             },
             webhook_poll: std::time::Duration::from_millis(500),
             ws_keepalive: std::time::Duration::from_secs(20),

@@ -30,22 +30,15 @@ pub async fn mark_overdue(store: Store, events: EventBus, clock: Clock, every: D
     }
 }
 
-/// Attempts due webhook deliveries, every `poll`. Stored deliveries survive restarts; any process
+/// Starts due webhook deliveries, every `poll`. Stored deliveries survive restarts; any process
 /// may attempt one, and a claim makes sure only one does at a time.
 pub async fn deliver_webhooks(store: Store, clock: Clock, settings: crate::webhooks::DeliverySettings, poll: Duration) {
-    let client = match reqwest::Client::builder().user_agent(concat!("handoff-api/", env!("CARGO_PKG_VERSION"))).build()
-    {
-        Ok(client) => client,
-        Err(error) => {
-            tracing::error!(%error, "webhook deliveries are off: no HTTP client");
-            return;
-        }
-    };
+    let worker = crate::webhooks::Worker::new(store, settings);
     let mut ticker = tokio::time::interval(poll);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        if let Err(error) = crate::webhooks::deliver_due(&store, &client, &settings, clock.now()).await {
+        if let Err(error) = worker.pass(clock.now()).await {
             tracing::warn!(%error, "the webhook pass failed; it runs again at the next tick");
         }
     }

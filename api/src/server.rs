@@ -81,8 +81,15 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     let (events, event_listener) =
         crate::events::EventBus::start(&store, &config.database_url).await.map_err(StartError::Events)?;
     let throttle = crate::auth::throttle::Throttle::new(config.throttle);
-    let schema =
-        graphql::build(store.clone(), keys.clone(), config.clock.clone(), events.clone(), config.limits, throttle);
+    let schema = graphql::build(
+        store.clone(),
+        keys.clone(),
+        config.clock.clone(),
+        events.clone(),
+        config.limits,
+        throttle,
+        config.webhooks.destinations.clone(),
+    );
     let demo = match config.demo {
         true => Some(crate::demo::load(&schema, &store, &keys).await?),
         false => None,
@@ -118,7 +125,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     jobs.push(tokio::spawn(crate::jobs::deliver_webhooks(
         store.clone(),
         config.clock.clone(),
-        config.webhooks,
+        config.webhooks.clone(),
         config.webhook_poll,
     )));
     jobs.push(tokio::spawn(crate::jobs::sweep_rate_limits(store.clone(), config.clock.clone())));

@@ -14,6 +14,7 @@ mod organizations;
 mod scorecards;
 mod subscriptions;
 mod trust_quarter;
+mod webhook_attacks;
 mod webhooks;
 mod websocket;
 mod websocket_limits;

@@ -87,6 +87,7 @@ pub fn build(
     events: crate::events::EventBus,
     limits: Limits,
     throttle: crate::auth::throttle::Throttle,
+    webhook_destinations: crate::webhooks::destination::DestinationPolicy,
 ) -> AppSchema {
     let mut builder = schema_builder(limits)
         .data(store)
@@ -94,7 +95,8 @@ pub fn build(
         .data(clock)
         .data(events)
         .data(throttle)
-        .data(crate::auth::password::Hasher::default());
+        .data(crate::auth::password::Hasher::default())
+        .data(webhook_destinations);
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -3,8 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use entity::{webhook_delivery as delivery, webhook_endpoint as endpoint};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+};
 use uuid::Uuid;
 
 use super::page::split_page;
@@ -17,6 +19,8 @@ pub use endpoint::Model as Endpoint;
 pub const PENDING: &str = "PENDING";
 pub const DELIVERED: &str = "DELIVERED";
 pub const FAILED: &str = "FAILED";
+/// A delivery that will not be attempted: its endpoint was disabled.
+pub const CANCELLED: &str = "CANCELLED";
 
 pub fn event_types(row: &Endpoint) -> Vec<HandoffEventKind> {
     let codes: Vec<String> = serde_json::from_value(row.event_types.clone()).unwrap_or_default();
@@ -61,13 +65,43 @@ pub async fn list_endpoints(tx: &TenantTx) -> Result<Vec<Endpoint>, StoreError> 
         .await?)
 }
 
+/// Disables an endpoint and cancels its pending deliveries in the same transaction, so nothing
+/// waits in the queue for an endpoint that will never be attempted.
 pub async fn disable_endpoint(tx: &TenantTx, row: Endpoint, now: DateTime<Utc>) -> Result<Endpoint, StoreError> {
     if row.disabled_at.is_some() {
         return Ok(row);
     }
+    let id = row.id;
     let mut active: endpoint::ActiveModel = row.into();
     active.disabled_at = Set(Some(now));
-    Ok(active.update(tx.conn()).await?)
+    let row = active.update(tx.conn()).await?;
+    delivery::Entity::update_many()
+        .col_expr(delivery::Column::Status, Expr::value(CANCELLED))
+        .col_expr(delivery::Column::LastError, Expr::value("the endpoint was disabled"))
+        .filter(delivery::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(delivery::Column::EndpointId.eq(id))
+        .filter(delivery::Column::Status.eq(PENDING))
+        .exec(tx.conn())
+        .await?;
+    Ok(row)
+}
+
+/// Cancels pending deliveries of disabled endpoints (left by earlier versions, which skipped them
+/// without clearing them). Returns how many were cancelled.
+pub async fn cancel_for_disabled_endpoints(conn: &impl ConnectionTrait) -> Result<u64, StoreError> {
+    let disabled = endpoint::Entity::find()
+        .select_only()
+        .column(endpoint::Column::Id)
+        .filter(endpoint::Column::DisabledAt.is_not_null())
+        .into_query();
+    Ok(delivery::Entity::update_many()
+        .col_expr(delivery::Column::Status, Expr::value(CANCELLED))
+        .col_expr(delivery::Column::LastError, Expr::value("the endpoint was disabled"))
+        .filter(delivery::Column::Status.eq(PENDING))
+        .filter(delivery::Column::EndpointId.in_subquery(disabled))
+        .exec(conn)
+        .await?
+        .rows_affected)
 }
 
 /// Stores one delivery of `event` for each live endpoint of its organization that asked for its
@@ -108,30 +142,56 @@ pub async fn enqueue(
     Ok(queued)
 }
 
-/// Pending deliveries whose time has come, with their endpoints (all organizations: this is the
-/// delivery worker's read).
-pub async fn due(
+/// The oldest due delivery of each live endpoint, oldest first, at most `limit` of them, skipping
+/// `busy` endpoints (the worker's read across organizations). Picking one per endpoint means a
+/// tenant with a backlog, or a slow receiver, cannot hold the queue for everyone else.
+pub async fn due_per_endpoint(
     conn: &impl ConnectionTrait,
     now: DateTime<Utc>,
+    busy: &[Uuid],
     limit: u64,
 ) -> Result<Vec<(Delivery, Endpoint)>, StoreError> {
-    let rows = delivery::Entity::find()
+    let live = endpoint::Entity::find()
+        .select_only()
+        .column(endpoint::Column::Id)
+        .filter(endpoint::Column::DisabledAt.is_null())
+        .into_query();
+    // Endpoints with something due, those waiting longest first: one grouped read.
+    let waiting: Vec<Uuid> = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::EndpointId)
         .filter(delivery::Column::Status.eq(PENDING))
         .filter(delivery::Column::NextAttemptAt.lte(now))
-        .order_by_asc(delivery::Column::NextAttemptAt)
+        .filter(delivery::Column::EndpointId.is_not_in(busy.iter().copied()))
+        .filter(delivery::Column::EndpointId.in_subquery(live))
+        .group_by(delivery::Column::EndpointId)
+        .order_by_asc(Expr::col(delivery::Column::NextAttemptAt).min())
         .limit(limit)
+        .into_tuple()
         .all(conn)
         .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|d| d.endpoint_id).collect();
-    let endpoints = endpoint::Entity::find()
-        .filter(endpoint::Column::Id.is_in(ids))
-        .filter(endpoint::Column::DisabledAt.is_null())
-        .all(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|d| endpoints.iter().find(|e| e.id == d.endpoint_id).cloned().map(|e| (d, e)))
-        .collect())
+    if waiting.is_empty() {
+        return Ok(Vec::new());
+    }
+    let endpoints =
+        endpoint::Entity::find().filter(endpoint::Column::Id.is_in(waiting.iter().copied())).all(conn).await?;
+    let mut picked = Vec::new();
+    for target in endpoints {
+        let oldest = delivery::Entity::find()
+            .filter(delivery::Column::EndpointId.eq(target.id))
+            .filter(delivery::Column::Status.eq(PENDING))
+            .filter(delivery::Column::NextAttemptAt.lte(now))
+            .order_by_asc(delivery::Column::NextAttemptAt)
+            .order_by_asc(delivery::Column::Id)
+            .one(conn)
+            .await?;
+        if let Some(oldest) = oldest {
+            picked.push((oldest, target));
+        }
+    }
+    picked.sort_by_key(|(d, _)| (d.next_attempt_at, d.id));
+    picked.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(picked)
 }
 
 /// Takes a delivery for one attempt: counts the attempt and pushes its next time past the attempt's

@@ -1,25 +1,40 @@
 //! The delivery worker: claims due deliveries, POSTs them, records the outcome, schedules retries.
 
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use tokio::sync::Semaphore;
+use uuid::Uuid;
 
+use super::destination::{self, DestinationPolicy};
 use super::signature::{EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign};
 use crate::store::{Store, StoreError, webhooks};
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct DeliverySettings {
     /// The wait before the second attempt; each later wait doubles.
     pub retry_base: Duration,
     /// Attempts before a delivery is FAILED (it can still be redelivered by hand).
     pub max_attempts: u32,
-    /// How long one attempt may take.
+    /// How long one attempt may take, connecting included.
     pub timeout: Duration,
+    /// Attempts in flight at once over all endpoints; each endpoint has at most one.
+    pub concurrency: usize,
+    /// Which destinations may be reached.
+    pub destinations: DestinationPolicy,
 }
 
 impl Default for DeliverySettings {
     fn default() -> Self {
-        Self { retry_base: Duration::from_secs(10), max_attempts: 6, timeout: Duration::from_secs(10) }
+        Self {
+            retry_base: Duration::from_secs(10),
+            max_attempts: 6,
+            timeout: Duration::from_secs(10),
+            concurrency: 16,
+            destinations: DestinationPolicy::default(),
+        }
     }
 }
 
@@ -32,49 +47,127 @@ pub fn retry_delay(attempt: u32, settings: &DeliverySettings) -> Option<Duration
     Some(settings.retry_base.saturating_mul(factor).min(Duration::from_secs(3600)))
 }
 
-/// One pass: claims the deliveries that are due and attempts each once. Claiming is a conditional
-/// update, so several processes never attempt one delivery at the same time.
-pub async fn deliver_due(
-    store: &Store,
-    client: &reqwest::Client,
-    settings: &DeliverySettings,
-    now: DateTime<Utc>,
-) -> Result<usize, StoreError> {
-    let lease = chrono::Duration::from_std(settings.timeout * 3).unwrap_or(chrono::Duration::seconds(60));
-    let mut attempted = 0;
-    for (delivery, endpoint) in webhooks::due(store.conn(), now, 20).await? {
-        let Some(delivery) = webhooks::claim(store.conn(), delivery, now, now + lease).await? else { continue };
-        attempted += 1;
-        let timestamp = now.timestamp();
-        let sent = client
-            .post(&endpoint.url)
-            .timeout(settings.timeout)
-            .header("content-type", "application/json")
-            .header(EVENT_ID_HEADER, delivery.event_id.to_string())
-            .header(TIMESTAMP_HEADER, timestamp.to_string())
-            .header(SIGNATURE_HEADER, sign(&endpoint.secret, timestamp, &delivery.payload))
-            .body(delivery.payload.clone())
-            .send()
-            .await;
-        let (status, error) = match sent {
-            Ok(response) if response.status().is_success() => (Some(response.status().as_u16()), None),
-            Ok(response) => {
-                (Some(response.status().as_u16()), Some(format!("the receiver answered {}", response.status())))
-            }
-            Err(error) => (None, Some(format!("the request failed: {error}"))),
-        };
-        match error {
-            None => webhooks::record_success(store.conn(), delivery, status, now).await?,
-            Some(error) => {
-                let attempt = u32::try_from(delivery.attempts).unwrap_or(u32::MAX);
-                let retry_at =
-                    retry_delay(attempt, settings).and_then(|d| chrono::Duration::from_std(d).ok()).map(|d| now + d);
-                tracing::warn!(delivery = %delivery.id, attempt, %error, "a webhook delivery failed");
-                webhooks::record_failure(store.conn(), delivery, status, error, retry_at).await?;
-            }
+/// Attempts deliveries in the background: one at a time per endpoint, a bounded number in all, so
+/// a slow or failing receiver holds one slot for at most one timeout and never the whole queue.
+pub struct Worker {
+    store: Store,
+    settings: Arc<DeliverySettings>,
+    client_agent: &'static str,
+    /// Endpoints with an attempt in flight in this process.
+    in_flight: Arc<Mutex<HashSet<Uuid>>>,
+    slots: Arc<Semaphore>,
+}
+
+impl Worker {
+    pub fn new(store: Store, settings: DeliverySettings) -> Self {
+        let slots = Arc::new(Semaphore::new(settings.concurrency.max(1)));
+        Self {
+            store,
+            settings: Arc::new(settings),
+            client_agent: concat!("handoff-api/", env!("CARGO_PKG_VERSION")),
+            in_flight: Default::default(),
+            slots,
         }
     }
-    Ok(attempted)
+
+    /// One pass: cancels deliveries of disabled endpoints, then starts the oldest due delivery of
+    /// each endpoint without one in flight, while slots are free. Claiming is a conditional update,
+    /// so several processes never attempt one delivery at the same time. Returns how many started.
+    pub async fn pass(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let cancelled = webhooks::cancel_for_disabled_endpoints(self.store.conn()).await?;
+        if cancelled > 0 {
+            tracing::info!(cancelled, "cancelled deliveries of disabled webhook endpoints");
+        }
+        let free = self.slots.available_permits();
+        if free == 0 {
+            return Ok(0);
+        }
+        let busy: Vec<Uuid> = self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).iter().copied().collect();
+        let lease = chrono::Duration::from_std(self.settings.timeout * 3).unwrap_or(chrono::Duration::seconds(60));
+        let mut started = 0;
+        for (delivery, endpoint) in webhooks::due_per_endpoint(self.store.conn(), now, &busy, free as u64).await? {
+            let Ok(slot) = self.slots.clone().try_acquire_owned() else { break };
+            let Some(delivery) = webhooks::claim(self.store.conn(), delivery, now, now + lease).await? else {
+                continue;
+            };
+            self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).insert(endpoint.id);
+            let (store, settings, in_flight, agent) =
+                (self.store.clone(), self.settings.clone(), self.in_flight.clone(), self.client_agent);
+            tokio::spawn(async move {
+                let endpoint_id = endpoint.id;
+                if let Err(error) = attempt(&store, &settings, agent, delivery, &endpoint, now).await {
+                    tracing::warn!(%error, "recording a webhook attempt failed; the lease lets it run again");
+                }
+                in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&endpoint_id);
+                drop(slot);
+            });
+            started += 1;
+        }
+        Ok(started)
+    }
+}
+
+/// Sends one delivery and records the outcome.
+async fn attempt(
+    store: &Store,
+    settings: &DeliverySettings,
+    agent: &str,
+    delivery: webhooks::Delivery,
+    endpoint: &webhooks::Endpoint,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let (status, error) = match send(settings, agent, &delivery, endpoint, now).await {
+        Ok(status) if (200..300).contains(&status) => (Some(status), None),
+        Ok(status) => (Some(status), Some(format!("the receiver answered {status}"))),
+        Err(error) => (None, Some(error)),
+    };
+    match error {
+        None => webhooks::record_success(store.conn(), delivery, status, now).await,
+        Some(error) => {
+            let attempt = u32::try_from(delivery.attempts).unwrap_or(u32::MAX);
+            let retry_at =
+                retry_delay(attempt, settings).and_then(|d| chrono::Duration::from_std(d).ok()).map(|d| now + d);
+            tracing::warn!(delivery = %delivery.id, attempt, %error, "a webhook delivery failed");
+            webhooks::record_failure(store.conn(), delivery, status, error, retry_at).await
+        }
+    }
+}
+
+/// POSTs the delivery to the endpoint's checked addresses: the host is resolved and checked now
+/// (not only at registration), the connection goes to exactly those addresses, redirects are not
+/// followed, and no proxy from the environment is used. The receiver's body is never read.
+async fn send(
+    settings: &DeliverySettings,
+    agent: &str,
+    delivery: &webhooks::Delivery,
+    endpoint: &webhooks::Endpoint,
+    now: DateTime<Utc>,
+) -> Result<u16, String> {
+    let refused = |e: destination::DestinationError| format!("the destination is refused: {e}");
+    let url = destination::parse(&endpoint.url, &settings.destinations).map_err(refused)?;
+    let addresses = destination::resolve(&url, &settings.destinations).await.map_err(refused)?;
+    let mut client = reqwest::Client::builder()
+        .user_agent(agent)
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .connect_timeout(settings.timeout)
+        .timeout(settings.timeout);
+    if let Some(url::Host::Domain(host)) = url.host() {
+        client = client.resolve_to_addrs(host, &addresses);
+    }
+    let client = client.build().map_err(|e| format!("no HTTP client: {e}"))?;
+    let timestamp = now.timestamp();
+    let response = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header(EVENT_ID_HEADER, delivery.event_id.to_string())
+        .header(TIMESTAMP_HEADER, timestamp.to_string())
+        .header(SIGNATURE_HEADER, sign(&endpoint.secret, timestamp, &delivery.payload))
+        .body(delivery.payload.clone())
+        .send()
+        .await
+        .map_err(|e| format!("the request failed: {e}"))?;
+    Ok(response.status().as_u16())
 }
 
 #[cfg(test)]
@@ -83,8 +176,7 @@ mod tests {
 
     #[test]
     fn retries_back_off_and_stop() {
-        let settings =
-            DeliverySettings { retry_base: Duration::from_secs(10), max_attempts: 4, timeout: Duration::from_secs(1) };
+        let settings = DeliverySettings { retry_base: Duration::from_secs(10), max_attempts: 4, ..Default::default() };
         assert_eq!(retry_delay(1, &settings), Some(Duration::from_secs(10)));
         assert_eq!(retry_delay(2, &settings), Some(Duration::from_secs(20)));
         assert_eq!(retry_delay(3, &settings), Some(Duration::from_secs(40)));
@@ -93,11 +185,8 @@ mod tests {
 
     #[test]
     fn waits_are_capped_at_an_hour() {
-        let settings = DeliverySettings {
-            retry_base: Duration::from_secs(1000),
-            max_attempts: 50,
-            timeout: Duration::from_secs(1),
-        };
+        let settings =
+            DeliverySettings { retry_base: Duration::from_secs(1000), max_attempts: 50, ..Default::default() };
         assert_eq!(retry_delay(30, &settings), Some(Duration::from_secs(3600)));
     }
 }

@@ -2,9 +2,10 @@
 //! subscribed endpoint, then POSTed, signed, and retried with backoff a bounded number of times.
 
 mod delivery;
+pub mod destination;
 mod signature;
 
-pub use delivery::{DeliverySettings, deliver_due, retry_delay};
+pub use delivery::{DeliverySettings, Worker, retry_delay};
 pub use signature::{EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign};
 
 use crate::events::HandoffEvent;
