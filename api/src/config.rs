@@ -7,9 +7,7 @@ use clap::{Args, ValueEnum};
 
 use crate::graphql::Limits;
 
-/// Used only in development mode, when `JWT_SECRET` is not set. Production refuses it.
-const DEVELOPMENT_SECRET: &str = "development-only-secret-never-use-in-production";
-const MIN_SECRET_BYTES: usize = 32;
+use crate::auth::secret::{self, MIN_SECRET_BYTES};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AppEnv {
@@ -165,10 +163,10 @@ pub struct Settings {
 pub enum ConfigError {
     #[error("JWT_SECRET must be set in production mode (at least {MIN_SECRET_BYTES} bytes of random text)")]
     MissingSecret,
-    #[error("JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes in production mode")]
-    WeakSecret,
-    #[error("JWT_SECRET is the development secret; set a secret of your own in production mode")]
-    DevelopmentSecret,
+    #[error("JWT_SECRET is too weak for production mode: {0}; generate one, e.g. `openssl rand -base64 48`")]
+    WeakSecret(String),
+    #[error("cannot keep the generated development secret in {path}: {source}")]
+    SecretFile { path: String, source: std::io::Error },
     #[error("--demo loads accounts with a published password and is refused in production mode")]
     DemoInProduction,
 }
@@ -244,11 +242,19 @@ impl Settings {
             return Err(ConfigError::DemoInProduction);
         }
         let jwt_secret = match (&self.jwt_secret, production) {
-            (Some(s), true) if s == DEVELOPMENT_SECRET => return Err(ConfigError::DevelopmentSecret),
-            (Some(s), true) if s.len() < MIN_SECRET_BYTES => return Err(ConfigError::WeakSecret),
-            (Some(s), _) => s.clone(),
+            (Some(s), true) => match secret::weakness(s) {
+                Some(why) => return Err(ConfigError::WeakSecret(why)),
+                None => s.clone(),
+            },
+            (Some(s), false) => s.clone(),
             (None, true) => return Err(ConfigError::MissingSecret),
-            (None, false) => DEVELOPMENT_SECRET.to_owned(),
+            // Development without a secret: one generated on first start and kept beside the
+            // SQLite file (or per process on other databases); never a value from the source.
+            (None, false) => match secret::development_secret_path(&self.database_url) {
+                Some(path) => secret::load_or_create(&path)
+                    .map_err(|source| ConfigError::SecretFile { path: path.display().to_string(), source })?,
+                None => secret::generate(),
+            },
         };
         Ok(Config {
             database_url: self.database_url.clone(),
@@ -313,7 +319,7 @@ impl Config {
             database_url: database_url.into(),
             database_max_connections: 5,
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            jwt_secret: DEVELOPMENT_SECRET.to_owned(),
+            jwt_secret: secret::generate(),
             token_ttl: chrono::Duration::minutes(60),
             production: false,
             graphiql: true,
@@ -346,45 +352,52 @@ mod tests {
         settings: Settings,
     }
 
+    /// Settings from `args`, on a database in a fresh temporary directory (development mode keeps
+    /// its generated secret beside it).
     fn settings(args: &[&str]) -> Settings {
-        let mut argv = vec!["handoff-api"];
+        let dir = std::env::temp_dir().join(format!("config-test-{}", uuid::Uuid::new_v4()));
+        let url = format!("sqlite://{}/test.db", dir.display());
+        let mut argv = vec!["handoff-api", "--database-url", &url];
         argv.extend_from_slice(args);
         Cli::try_parse_from(argv).unwrap().settings
     }
 
     #[test]
-    fn development_falls_back_to_the_development_secret() {
-        let config = settings(&[]).resolve().unwrap();
+    fn development_generates_a_secret_once_and_keeps_it_beside_the_database() {
+        let settings = settings(&[]);
+        let config = settings.resolve().unwrap();
         assert!(!config.production && config.graphiql && config.limits.introspection);
-        assert_eq!(config.jwt_secret, DEVELOPMENT_SECRET);
+        assert!(secret::weakness(&config.jwt_secret).is_none());
+        assert_eq!(settings.resolve().unwrap().jwt_secret, config.jwt_secret, "kept across restarts");
+        let other = self::settings(&[]).resolve().unwrap();
+        assert_ne!(other.jwt_secret, config.jwt_secret, "each installation has its own");
     }
 
     #[test]
-    fn production_refuses_missing_weak_or_development_secrets() {
+    fn production_refuses_missing_short_or_low_entropy_secrets() {
         assert!(matches!(settings(&["--production"]).resolve(), Err(ConfigError::MissingSecret)));
-        assert!(matches!(settings(&["--production", "--jwt-secret", "short"]).resolve(), Err(ConfigError::WeakSecret)));
-        assert!(matches!(
-            settings(&["--production", "--jwt-secret", DEVELOPMENT_SECRET]).resolve(),
-            Err(ConfigError::DevelopmentSecret)
-        ));
+        for weak in ["short", &"x".repeat(40), &"0123".repeat(10)] {
+            let refused = settings(&["--production", "--jwt-secret", weak]).resolve();
+            assert!(matches!(refused, Err(ConfigError::WeakSecret(_))), "{weak}");
+        }
+        // `=` keeps a generated secret that starts with `-` from reading as a flag.
+        let strong = format!("--jwt-secret={}", secret::generate());
+        assert!(settings(&["--production", &strong]).resolve().is_ok());
     }
 
     #[test]
     fn demo_data_is_refused_in_production() {
-        let secret = "x".repeat(40);
-        assert!(matches!(
-            settings(&["--production", "--jwt-secret", &secret, "--demo"]).resolve(),
-            Err(ConfigError::DemoInProduction)
-        ));
+        let secret = format!("--jwt-secret={}", secret::generate());
+        assert!(matches!(settings(&["--production", &secret, "--demo"]).resolve(), Err(ConfigError::DemoInProduction)));
         assert!(settings(&["--demo"]).resolve().unwrap().demo);
     }
 
     #[test]
     fn production_turns_graphiql_and_introspection_off_unless_asked() {
-        let secret = "x".repeat(40);
-        let config = settings(&["--production", "--jwt-secret", &secret]).resolve().unwrap();
+        let secret = format!("--jwt-secret={}", secret::generate());
+        let config = settings(&["--production", &secret]).resolve().unwrap();
         assert!(config.production && !config.graphiql && !config.limits.introspection);
-        let config = settings(&["--production", "--jwt-secret", &secret, "--graphiql", "true"]).resolve().unwrap();
+        let config = settings(&["--production", &secret, "--graphiql", "true"]).resolve().unwrap();
         assert!(config.graphiql);
     }
 

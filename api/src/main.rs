@@ -77,7 +77,15 @@ fn init_tracing(settings: &Settings) {
 async fn serve(settings: Settings) -> Result<(), String> {
     let config = settings.resolve().map_err(|e| e.to_string())?;
     if settings.uses_development_secret() {
-        tracing::warn!("JWT_SECRET is not set: using the development secret (refused in production mode)");
+        match handoff_api::auth::secret::development_secret_path(&settings.database_url) {
+            Some(path) => tracing::warn!(
+                "JWT_SECRET is not set: signing with a generated secret kept in {} (production mode requires JWT_SECRET)",
+                path.display()
+            ),
+            None => tracing::warn!(
+                "JWT_SECRET is not set: signing with a secret generated for this process; tokens end at restart"
+            ),
+        }
     }
     let running = server::start(config.clone()).await.map_err(|e| e.to_string())?;
     let url = format!("http://{}", running.addr());

@@ -108,3 +108,23 @@ async fn garbage_and_malformed_authorization_headers_are_refused() {
         assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{header}");
     }
 }
+
+/// The secret that development mode once fell back to was published in the source; a token signed
+/// with it, or with any value a reader could find, must get nowhere.
+#[tokio::test]
+async fn development_mode_without_a_secret_signs_with_one_generated_for_this_installation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = TestApp::spawn_from_settings(dir.path(), &[]).await;
+    let ana = app.sign_up("ana@example.com").await;
+    let subject = user_uuid(&ana.user_id);
+    for published in ["development-only-secret-never-use-in-production", TEST_SECRET, ""] {
+        assert_refused(&app, &sign(claims(&subject), published)).await;
+    }
+    let kept = std::fs::read_to_string(dir.path().join("handoff.db.jwt-secret")).unwrap();
+    assert!(kept.len() >= 60, "a generated secret of 48 random bytes");
+    // The secret outlives a restart, so do the tokens it signed.
+    app.stop_server().await;
+    let restarted = TestApp::spawn_from_settings(dir.path(), &[]).await;
+    let data = restarted.ok(Some(&ana.token), "{ me { email } }", json!({})).await;
+    assert_eq!(data["me"]["email"], "ana@example.com");
+}

@@ -76,6 +76,31 @@ impl TestApp {
         }
     }
 
+    /// A server configured from command-line style `args` alone, exactly as the binary resolves
+    /// them (no test secret), on an embedded database in a temporary directory; returns the
+    /// directory too, so a test can restart a server on it.
+    pub async fn spawn_from_settings(dir: &std::path::Path, args: &[&str]) -> Self {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            settings: handoff_api::config::Settings,
+        }
+        let url = format!("sqlite://{}", dir.join("handoff.db").display());
+        let mut argv = vec!["handoff-api", "--database-url", &url, "--listen-addr", "127.0.0.1:0"];
+        argv.extend_from_slice(args);
+        let cli = <Cli as clap::Parser>::try_parse_from(argv).expect("the arguments parse");
+        let config = cli.settings.resolve().expect("the settings resolve");
+        let server = server::start(config).await.expect("the server starts");
+        Self {
+            addr: server.addr(),
+            client: reqwest::Client::new(),
+            server: Some(server),
+            _dir: None,
+            time: None,
+            database_url: url,
+        }
+    }
+
     /// A second server process on this one's database, as another replica behind a load balancer.
     pub async fn spawn_replica(&self) -> Self {
         self.spawn_replica_with(|_| {}).await

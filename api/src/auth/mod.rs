@@ -5,6 +5,7 @@ pub mod api_token;
 pub mod jwt;
 pub mod password;
 mod scope;
+pub mod secret;
 pub mod throttle;
 mod viewer;
 
