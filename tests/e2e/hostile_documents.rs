@@ -43,6 +43,35 @@ async fn a_fragment_bomb_is_refused_and_health_checks_keep_answering() {
 }
 
 #[tokio::test]
+async fn documents_that_recurse_or_nest_deeply_are_refused_before_anything_walks_them() {
+    let app = TestApp::spawn().await;
+    // Four spreads per level of a fragment that does not exist: 4^15 spread visits, no fields.
+    let mut spreads = String::from("query { ...A0 }\n");
+    for i in 0..15 {
+        spreads.push_str(&format!("fragment A{i} on Query {{ {} }}\n", format!("...A{} ", i + 1).repeat(4)));
+    }
+    spreads.push_str("fragment A15 on Query { ...Nope }\n");
+    // A chain of fragments each spreading the next, and brackets nested 200,000 deep.
+    let mut chain = String::from("query { __typename }\n");
+    for i in 0..5_000 {
+        chain.push_str(&format!("fragment C{i} on Query {{ ...C{} }}\n", i + 1));
+    }
+    chain.push_str("fragment C5000 on Query { __typename }\n");
+    let deep = "{".repeat(200_000);
+    let values = format!("{{ organization(slug: {}\"x\"{}) {{ id }} }}", "[".repeat(100_000), "]".repeat(100_000));
+    let operations: String = (0..5_000).map(|i| format!("query Q{i} {{ __typename }}\n")).collect();
+    for (name, document) in
+        [("spreads", spreads), ("chain", chain), ("deep", deep), ("values", values), ("operations", operations)]
+    {
+        let (status, body) = app.post(None, &document, json!({})).await;
+        assert_eq!(status, 200, "{name}");
+        assert_eq!(error_code(&body), Some("GRAPHQL_VALIDATION_FAILED"), "{name}: {body:#}");
+    }
+    let response = app.client.get(app.url("/healthz")).send().await.expect("the process is alive");
+    assert_eq!(response.status().as_u16(), 200);
+}
+
+#[tokio::test]
 async fn aliases_and_root_fields_are_capped() {
     let app = TestApp::spawn().await;
     let many: String = (0..62).map(|i| format!("a{i}: me {{ id }} ")).collect();
@@ -135,6 +164,11 @@ async fn nul_and_invisible_characters_are_bad_input_naming_the_field() {
     let body = app.gql(Some(&team.admin.token), "{ organization(slug: \"ac\\u0000me\") { id } }", json!({})).await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body:#}");
     assert_eq!(error_field(&body), Some("slug"));
+    // And in a variable's default value.
+    let defaulted = "query($s: String = \"ac\\u0000me\") { organization(slug: $s) { id } }";
+    let body = app.gql(Some(&team.admin.token), defaulted, json!({})).await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body:#}");
+    assert_eq!(error_field(&body), Some("s"));
     let create = "mutation($i: CreatePartnerInput!) { createPartner(input: $i) { partner { id } } }";
     let input = |name: &str| json!({ "i": { "organizationId": team.org_id, "name": name } });
     for name in ["Snow\u{0}flake", "Snow\u{202E}ekalf", "Snow\u{200B}flake", "Snow\u{2066}flake"] {

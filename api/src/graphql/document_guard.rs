@@ -1,11 +1,16 @@
 //! Bounds what a document may cost before any validation rule or resolver sees it.
 //!
-//! A fragment may spread other fragments, so a document of a few hundred bytes can name 2^30 fields
-//! once expanded, and every later step (validation, complexity, execution) walks the expansion.
-//! This guard counts the expansion with each fragment's size computed once (linear in the document),
-//! stops at the first limit crossed, and refuses fragment cycles, so no later step meets a document
-//! larger than the limits. It also refuses strings that carry NUL or invisible format characters,
-//! in inline arguments and in variables alike, naming the offending field.
+//! A fragment may spread other fragments, so a document of a few hundred bytes can name 2^30
+//! selections once expanded, and every later step (async-graphql's recursion check, validation,
+//! complexity, execution) walks the expansion, most of them recursively. The guard therefore:
+//!
+//! 1. scans the raw text for bracket nesting before the parser (which recurses per level) sees it;
+//! 2. caps the number of operations and fragment definitions, and refuses unknown fragments;
+//! 3. counts every selection (field, spread, inline fragment) once expanded, with each fragment's
+//!    count computed once however often it is spread, never recursing deeper than the recursion
+//!    limit, so no later step meets a document larger or deeper than the limits;
+//! 4. refuses strings that carry NUL or invisible format characters, in inline arguments, variables
+//!    and variable defaults alike, naming the offending field.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,7 +24,8 @@ use crate::domain::text::forbidden_anywhere;
 /// How large a document may be once its fragments are expanded.
 #[derive(Debug, Clone, Copy)]
 pub struct DocumentLimits {
-    /// Fields in all operations, every fragment spread counted at each place it is spread.
+    /// Selections (fields, fragment spreads, inline fragments) in one operation or fragment, every
+    /// spread counted with the whole fragment it brings.
     pub max_fields: u64,
     /// Aliased fields, counted the same way.
     pub max_aliases: u64,
@@ -32,6 +38,15 @@ impl Default for DocumentLimits {
         Self { max_fields: 2_000, max_aliases: 30, max_root_fields: 20 }
     }
 }
+
+/// Bracket nesting the raw text may have; deeper text is refused before parsing.
+pub const MAX_NESTING: usize = 64;
+/// Selection nesting (fields, spreads and inline fragments each count a level), as async-graphql's
+/// own recursion check counts it.
+pub const MAX_RECURSION: usize = 32;
+/// Operations and fragment definitions per document.
+pub const MAX_OPERATIONS: usize = 50;
+pub const MAX_FRAGMENTS: usize = 200;
 
 pub struct DocumentGuard(pub DocumentLimits);
 
@@ -53,6 +68,7 @@ impl Extension for DocumentGuardExtension {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
+        check_nesting(&request.query).map_err(too_large)?;
         let variables = std::mem::take(&mut request.variables);
         // A document that does not parse is left to the parse step, which reports it.
         if let Ok(document) = request.parsed_query() {
@@ -70,13 +86,55 @@ fn too_large(message: String) -> ServerError {
     err
 }
 
+/// Refuses text whose `{`, `[` and `(` nest deeper than [`MAX_NESTING`], outside strings and
+/// comments, before a parser that recurses per level sees it. Linear, no allocation.
+pub fn check_nesting(text: &str) -> Result<(), String> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(format!("the document nests brackets deeper than {MAX_NESTING} levels"));
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
 /// What a selection set expands to.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
+    /// Selections: fields, fragment spreads and inline fragments.
     pub fields: u64,
     pub aliases: u64,
     /// Fields at this selection set's own level (through fragments, not into sub-selections).
     pub top_level: u64,
+    /// Deepest nesting inside, counted as async-graphql's recursion check counts it.
+    pub depth: usize,
 }
 
 impl Tally {
@@ -84,6 +142,7 @@ impl Tally {
         self.fields = self.fields.saturating_add(other.fields);
         self.aliases = self.aliases.saturating_add(other.aliases);
         self.top_level = self.top_level.saturating_add(other.top_level);
+        self.depth = self.depth.max(other.depth);
     }
 }
 
@@ -100,10 +159,20 @@ struct Counter<'a> {
 
 /// Checks the document against `limits`; the error says which limit and by how much.
 pub fn measure(document: &ExecutableDocument, limits: &DocumentLimits) -> Result<Tally, String> {
+    let operations = document.operations.iter().count();
+    if operations > MAX_OPERATIONS {
+        return Err(format!("the document holds {operations} operations; at most {MAX_OPERATIONS} are allowed"));
+    }
+    if document.fragments.len() > MAX_FRAGMENTS {
+        return Err(format!(
+            "the document defines {} fragments; at most {MAX_FRAGMENTS} are allowed",
+            document.fragments.len()
+        ));
+    }
     let mut counter = Counter { document, limits, fragments: HashMap::new() };
     let mut total = Tally::default();
     for (_, operation) in document.operations.iter() {
-        let tally = counter.selection_set(&operation.node.selection_set.node)?;
+        let tally = counter.selection_set(&operation.node.selection_set.node, 0)?;
         if tally.top_level > limits.max_root_fields {
             return Err(format!(
                 "an operation selects {} root fields; at most {} are allowed",
@@ -113,6 +182,10 @@ pub fn measure(document: &ExecutableDocument, limits: &DocumentLimits) -> Result
         total.add(tally);
         counter.check(&total)?;
     }
+    // Validation walks every fragment, used or not: each must be within the limits on its own.
+    for name in document.fragments.keys() {
+        counter.fragment(name.as_str(), 1)?;
+    }
     Ok(total)
 }
 
@@ -120,7 +193,7 @@ impl<'a> Counter<'a> {
     fn check(&self, tally: &Tally) -> Result<(), String> {
         if tally.fields > self.limits.max_fields {
             return Err(format!(
-                "the document selects more than {} fields once its fragments are expanded",
+                "the document makes more than {} selections once its fragments are expanded",
                 self.limits.max_fields
             ));
         }
@@ -130,39 +203,66 @@ impl<'a> Counter<'a> {
         Ok(())
     }
 
-    fn selection_set(&mut self, set: &'a SelectionSet) -> Result<Tally, String> {
-        let mut tally = Tally::default();
+    fn deeper(depth: usize) -> Result<usize, String> {
+        match depth + 1 {
+            d if d > MAX_RECURSION => Err(format!("the document nests selections deeper than {MAX_RECURSION} levels")),
+            d => Ok(d),
+        }
+    }
+
+    /// The expansion of `set`, found at nesting `depth`; never recurses past [`MAX_RECURSION`].
+    fn selection_set(&mut self, set: &'a SelectionSet, depth: usize) -> Result<Tally, String> {
+        let mut tally = Tally { depth, ..Tally::default() };
         for item in &set.items {
             match &item.node {
                 Selection::Field(field) => {
                     let field = &field.node;
-                    let children = self.selection_set(&field.selection_set.node)?;
+                    let mut children = Tally { depth, ..Tally::default() };
+                    if !field.selection_set.node.items.is_empty() {
+                        children = self.selection_set(&field.selection_set.node, Self::deeper(depth)?)?;
+                    }
                     tally.add(Tally {
                         fields: children.fields.saturating_add(1),
                         aliases: children.aliases.saturating_add(u64::from(field.alias.is_some())),
                         top_level: 1,
+                        depth: children.depth,
                     });
                 }
-                Selection::InlineFragment(inline) => tally.add(self.selection_set(&inline.node.selection_set.node)?),
-                Selection::FragmentSpread(spread) => tally.add(self.fragment(spread.node.fragment_name.node.as_str())?),
+                Selection::InlineFragment(inline) => {
+                    let inner = self.selection_set(&inline.node.selection_set.node, Self::deeper(depth)?)?;
+                    tally.add(Tally { fields: inner.fields.saturating_add(1), ..inner });
+                }
+                Selection::FragmentSpread(spread) => {
+                    let inner = self.fragment(spread.node.fragment_name.node.as_str(), Self::deeper(depth)?)?;
+                    tally.add(Tally { fields: inner.fields.saturating_add(1), ..inner });
+                }
             }
             self.check(&tally)?;
         }
         Ok(tally)
     }
 
-    /// A fragment's expansion, computed once however often it is spread.
-    fn fragment(&mut self, name: &'a str) -> Result<Tally, String> {
+    /// A fragment's expansion spread at nesting `depth`, computed once however often it is spread;
+    /// its depth is stored relative to the fragment, so a later spread at another depth is checked.
+    fn fragment(&mut self, name: &'a str, depth: usize) -> Result<Tally, String> {
         match self.fragments.get(name) {
-            Some(Memo::Done(tally)) => return Ok(*tally),
+            Some(Memo::Done(relative)) => {
+                let absolute = depth + relative.depth;
+                if absolute > MAX_RECURSION {
+                    return Err(format!("the document nests selections deeper than {MAX_RECURSION} levels"));
+                }
+                return Ok(Tally { depth: absolute, ..*relative });
+            }
             Some(Memo::InProgress) => return Err(format!("the fragment `{name}` spreads itself")),
             None => {}
         }
-        // An unknown fragment is reported by validation; it adds nothing here.
-        let Some((key, definition)) = self.document.fragments.get_key_value(name) else { return Ok(Tally::default()) };
+        let Some((key, definition)) = self.document.fragments.get_key_value(name) else {
+            return Err(format!("the fragment `{name}` is not defined"));
+        };
         self.fragments.insert(key.as_str(), Memo::InProgress);
-        let tally = self.selection_set(&definition.node.selection_set.node)?;
-        self.fragments.insert(key.as_str(), Memo::Done(tally));
+        let tally = self.selection_set(&definition.node.selection_set.node, depth)?;
+        let relative = Tally { depth: tally.depth - depth, ..tally };
+        self.fragments.insert(key.as_str(), Memo::Done(relative));
         Ok(tally)
     }
 }
@@ -171,6 +271,13 @@ impl<'a> Counter<'a> {
 fn check_strings(document: &ExecutableDocument, variables: &Variables) -> ServerResult<()> {
     for (name, value) in variables.iter() {
         check_const(name.as_str(), value)?;
+    }
+    for (_, operation) in document.operations.iter() {
+        for definition in &operation.node.variable_definitions {
+            if let Some(default) = &definition.node.default_value {
+                check_const(definition.node.name.node.as_str(), &default.node)?;
+            }
+        }
     }
     let mut sets: Vec<&SelectionSet> = document.operations.iter().map(|(_, op)| &op.node.selection_set.node).collect();
     sets.extend(document.fragments.values().map(|f| &f.node.selection_set.node));
@@ -244,9 +351,59 @@ mod tests {
 
     #[test]
     fn a_fragment_bomb_is_refused_without_expanding_it() {
-        let refused = measured(&fragment_bomb(60)).unwrap_err();
-        assert!(refused.contains("2000 fields"), "{refused}");
-        assert_eq!(measured(&fragment_bomb(5)).unwrap().fields, 1 + 2 * 32);
+        let refused = measured(&fragment_bomb(30)).unwrap_err();
+        assert!(refused.contains("2000 selections"), "{refused}");
+        // F5 holds 2 fields; each Fi above holds two spreads of the next: 2 * (1 + size).
+        let f0 = (0..5).fold(2u64, |size, _| 2 * (1 + size));
+        assert_eq!(measured(&fragment_bomb(5)).unwrap().fields, 1 + 1 + f0);
+    }
+
+    #[test]
+    fn spreads_count_even_when_they_bring_no_fields() {
+        // Four spreads per level of a fragment that does not exist: 4^15 spread visits.
+        let mut doc = String::from("query { ...A0 }\n");
+        for i in 0..15 {
+            let next = format!("...A{} ", i + 1).repeat(4);
+            doc.push_str(&format!("fragment A{i} on Query {{ {next} }}\n"));
+        }
+        doc.push_str("fragment A15 on Query { ...Nope }\n");
+        let refused = measured(&doc).unwrap_err();
+        assert!(refused.contains("not defined") || refused.contains("selections"), "{refused}");
+        let with_leaf = doc.replace("...Nope", "__typename");
+        assert!(measured(&with_leaf).unwrap_err().contains("selections"));
+    }
+
+    #[test]
+    fn long_fragment_chains_and_unused_fragments_are_measured_too() {
+        let chain = |n: usize| {
+            let mut doc = String::from("query { __typename }\n");
+            for i in 0..n {
+                doc.push_str(&format!("fragment C{i} on Query {{ ...C{} }}\n", i + 1));
+            }
+            doc.push_str(&format!("fragment C{n} on Query {{ __typename }}\n"));
+            doc
+        };
+        assert!(measured(&chain(40)).unwrap_err().contains("deeper than 32"));
+        assert!(measured(&chain(300)).unwrap_err().contains("fragments"));
+        assert!(measured(&chain(10)).is_ok());
+        let unused_bomb = fragment_bomb(30).replace("query { me { ...F0 } }", "query { me { id } }");
+        assert!(measured(&unused_bomb).is_err());
+    }
+
+    #[test]
+    fn operations_are_capped() {
+        let many: String = (0..51).map(|i| format!("query Q{i} {{ __typename }}\n")).collect();
+        assert!(measured(&many).unwrap_err().contains("operations"));
+    }
+
+    #[test]
+    fn bracket_nesting_is_refused_before_parsing_but_strings_do_not_count() {
+        assert!(check_nesting(&"{".repeat(100_000)).is_err());
+        assert!(check_nesting(&format!("{{ f(a: {}1{}) }}", "[".repeat(70), "]".repeat(70))).is_err());
+        let quoted =
+            format!("{{ f(a: \"{}\", b: \"\"\"{}\"\"\") }} # {}", "{".repeat(100), "[".repeat(100), "(".repeat(100));
+        assert!(check_nesting(&quoted).is_ok());
+        assert!(check_nesting(&format!("{}{}", "{ a ".repeat(64), "}".repeat(64))).is_ok());
     }
 
     #[test]
@@ -264,7 +421,7 @@ mod tests {
             measured(&format!("{{ ...R }} fragment R on Query {{ {roots} }}")).unwrap_err().contains("root fields")
         );
         let tally = measured("{ me { id } ...R } fragment R on Query { a: me { name } }").unwrap();
-        assert_eq!(tally, Tally { fields: 4, aliases: 1, top_level: 2 });
+        assert_eq!(tally, Tally { fields: 5, aliases: 1, top_level: 2, depth: 2 });
     }
 
     #[test]
