@@ -111,6 +111,10 @@ pub struct Settings {
     #[arg(long, env = "LOGIN_FAILURES_PER_ADDRESS", default_value_t = 30, global = true)]
     pub login_failures_per_address: u32,
 
+    /// Login attempts from one client address per minute, successful ones included.
+    #[arg(long, env = "LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", default_value_t = 60, global = true)]
+    pub login_attempts_per_address_per_minute: u32,
+
     /// Sign-ups from one client address per hour.
     #[arg(long, env = "SIGN_UPS_PER_ADDRESS", default_value_t = 20, global = true)]
     pub sign_ups_per_address: u32,
@@ -119,6 +123,11 @@ pub struct Settings {
     /// connection stays open.
     #[arg(long, env = "HEADER_READ_TIMEOUT_SECONDS", default_value_t = 10, global = true)]
     pub header_read_timeout_seconds: u64,
+
+    /// Open HTTP connections at once; more wait until one closes. (An upgraded WebSocket leaves
+    /// this count; WebSockets are capped per client address and per person.)
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000, global = true)]
+    pub max_connections: usize,
 
     /// Seconds from a request's header to its response.
     #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = 30, global = true)]
@@ -295,10 +304,12 @@ impl Settings {
             throttle: crate::auth::throttle::ThrottleSettings {
                 login_free_failures: self.login_free_failures,
                 address_failures: self.login_failures_per_address,
+                address_attempts_per_minute: self.login_attempts_per_address_per_minute,
                 sign_ups: self.sign_ups_per_address,
                 ..Default::default()
             },
             timeouts: crate::http::serve::ConnectionTimeouts {
+                max_connections: self.max_connections.max(1),
                 header_read: std::time::Duration::from_secs(self.header_read_timeout_seconds.max(1)),
                 ..Default::default()
             },

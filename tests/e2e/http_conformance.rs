@@ -111,6 +111,19 @@ async fn a_half_sent_header_is_cut_off() {
 }
 
 #[tokio::test]
+async fn connections_past_the_cap_wait_until_one_closes() {
+    let app = TestApp::spawn_with(|c| c.timeouts.max_connections = 2).await;
+    let first = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let second = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_millis(800)).build().unwrap();
+    assert!(client.get(app.url("/healthz")).send().await.is_err(), "a third connection was served at once");
+    drop(first);
+    drop(second);
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap();
+    assert_eq!(client.get(app.url("/healthz")).send().await.unwrap().status().as_u16(), 200);
+}
+
+#[tokio::test]
 async fn a_database_outage_is_503_and_never_calls_a_valid_token_invalid() {
     let app = TestApp::spawn().await;
     let ana = app.sign_up("ana@example.com").await;

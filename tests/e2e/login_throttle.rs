@@ -69,6 +69,25 @@ async fn one_address_spraying_many_accounts_is_limited() {
 }
 
 #[tokio::test]
+async fn one_address_cannot_hog_the_hashing_queue_with_logins_that_succeed() {
+    // Successful logins give their failure budget back, so they need a limit of their own.
+    let app = TestApp::spawn_with(|c| {
+        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        c.throttle.address_attempts_per_minute = 5;
+    })
+    .await;
+    app.sign_up("eve@example.com").await;
+    for _ in 0..5 {
+        let (_, body) = app.post_from("203.0.113.5", LOGIN, login("eve@example.com", PASSWORD)).await;
+        assert!(body["data"]["login"]["token"].is_string(), "{body:#}");
+    }
+    let (_, body) = app.post_from("203.0.113.5", LOGIN, login("eve@example.com", PASSWORD)).await;
+    assert_eq!(error_code(&body), Some("RATE_LIMITED"), "{body:#}");
+    let (_, body) = app.post_from("203.0.113.6", LOGIN, login("eve@example.com", PASSWORD)).await;
+    assert!(body["data"]["login"]["token"].is_string(), "another address is unaffected: {body:#}");
+}
+
+#[tokio::test]
 async fn megabyte_emails_are_refused_without_storing_anything() {
     let app = TestApp::spawn().await;
     let huge = format!("{}@example.com", "a".repeat(900_000));
@@ -80,9 +99,10 @@ async fn megabyte_emails_are_refused_without_storing_anything() {
     let body = app.gql(None, LOGIN, login("ana@example.com", &"p".repeat(600))).await;
     assert_eq!(error_field(&body), Some("password"));
     assert_eq!(app.count_rows("rate_limits").await, 0);
-    // A valid email is counted in two fixed-size buckets: its account-and-address and its address.
+    // A valid email is counted in three fixed-size buckets: its account-and-address, its address's
+    // failures and its address's attempts.
     app.gql(None, LOGIN, login("ana@example.com", "not the password")).await;
-    assert_eq!(app.count_rows("rate_limits").await, 2);
+    assert_eq!(app.count_rows("rate_limits").await, 3);
 }
 
 #[tokio::test]

@@ -5,7 +5,9 @@
 //! - Per account *and* client address: a few failures pass, then each attempt waits twice as long
 //!   as the one before. Guesses from elsewhere never slow down the owner's own address, so nobody
 //!   can lock an account's owner out.
-//! - Per client address, across accounts: a fixed number of failed logins per window.
+//! - Per client address, across accounts: a fixed number of failed logins per window, and a fixed
+//!   number of login attempts per minute whatever their outcome, so nobody can fill the hashing
+//!   queue with logins to an account of their own.
 //! - Per client address: a fixed number of sign-ups per window.
 //!
 //! Only a syntactically valid email (at most 254 bytes) ever names a bucket, and bucket names are
@@ -16,7 +18,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::Email;
-use crate::domain::throttle::Shape;
+use crate::domain::throttle::{Refund, Shape};
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, rate_limits};
 
@@ -30,6 +32,8 @@ pub struct ThrottleSettings {
     /// Failed logins from one address, over all accounts, per `address_window`.
     pub address_failures: u32,
     pub address_window: Duration,
+    /// Login attempts from one address per minute, successful ones included.
+    pub address_attempts_per_minute: u32,
     /// Sign-ups from one address per `sign_up_window`.
     pub sign_ups: u32,
     pub sign_up_window: Duration,
@@ -42,6 +46,7 @@ impl Default for ThrottleSettings {
             login_max_delay: Duration::minutes(15),
             address_failures: 30,
             address_window: Duration::minutes(15),
+            address_attempts_per_minute: 60,
             sign_ups: 20,
             sign_up_window: Duration::hours(1),
         }
@@ -62,7 +67,7 @@ pub fn address_key(address: IpAddr) -> String {
     }
 }
 
-/// A login attempt reserved in its buckets; `succeeded` hands the reservation back.
+/// A login attempt reserved in its buckets; `succeeded` or `not_attempted` hands it back.
 pub struct LoginReservation {
     account: String,
     address: String,
@@ -100,6 +105,12 @@ impl Throttle {
         now: DateTime<Utc>,
     ) -> AppResult<LoginReservation> {
         let address_name = address_key(address);
+        let attempts = rate_limits::key(&format!("login-attempts:{address_name}"));
+        let attempts_shape =
+            Shape::Window { limit: self.settings.address_attempts_per_minute, window: Duration::minutes(1) };
+        if let Err(wait) = rate_limits::take(store.conn(), &attempts, attempts_shape, now).await? {
+            return Err(AppError::rate_limited(wait));
+        }
         let reservation = LoginReservation {
             account: rate_limits::key(&format!("login-account:{}|{address_name}", email.as_str())),
             address: rate_limits::key(&format!("login-address:{address_name}")),
@@ -109,7 +120,8 @@ impl Throttle {
         }
         if let Err(wait) = rate_limits::take(store.conn(), &reservation.account, self.account_shape(), now).await? {
             // The attempt did not happen: it must not count against the address.
-            rate_limits::give_back(store.conn(), &reservation.address, self.address_shape()).await?;
+            rate_limits::give_back(store.conn(), &reservation.address, self.address_shape(), Refund::NotAttempted)
+                .await?;
             return Err(AppError::rate_limited(wait));
         }
         Ok(reservation)
@@ -117,8 +129,18 @@ impl Throttle {
 
     /// The password was right: the account's bucket starts over and the address gets its attempt back.
     pub async fn succeeded(&self, store: &Store, reservation: LoginReservation) -> AppResult<()> {
-        rate_limits::give_back(store.conn(), &reservation.account, self.account_shape()).await?;
-        rate_limits::give_back(store.conn(), &reservation.address, self.address_shape()).await?;
+        self.give_back(store, reservation, Refund::Succeeded).await
+    }
+
+    /// The password was never checked (the hashing queue was full, the database failed): the
+    /// attempt must not count against the owner.
+    pub async fn not_attempted(&self, store: &Store, reservation: LoginReservation) -> AppResult<()> {
+        self.give_back(store, reservation, Refund::NotAttempted).await
+    }
+
+    async fn give_back(&self, store: &Store, reservation: LoginReservation, why: Refund) -> AppResult<()> {
+        rate_limits::give_back(store.conn(), &reservation.account, self.account_shape(), why).await?;
+        rate_limits::give_back(store.conn(), &reservation.address, self.address_shape(), why).await?;
         Ok(())
     }
 

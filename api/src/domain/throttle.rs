@@ -60,12 +60,21 @@ pub fn delay(hits: u32, free: u32, max_delay: Duration) -> Duration {
     Duration::seconds(1i64 << doublings).min(max_delay)
 }
 
-/// The state after an attempt that turned out fine is handed back: a progressive bucket starts over
-/// (`None`: delete it), a window gives the attempt back.
-pub fn refund(shape: Shape, bucket: Bucket) -> Option<Bucket> {
-    match shape {
-        Shape::Progressive { .. } => None,
-        Shape::Window { .. } => Some(Bucket { hits: bucket.hits.saturating_sub(1), ..bucket }),
+/// Why an attempt is handed back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refund {
+    /// It succeeded: a progressive bucket starts over.
+    Succeeded,
+    /// It never ran (the server was too busy, or failed): only this one attempt is given back.
+    NotAttempted,
+}
+
+/// The state after an attempt is handed back (`None`: delete the bucket). A window always gives the
+/// one attempt back.
+pub fn refund(shape: Shape, bucket: Bucket, why: Refund) -> Option<Bucket> {
+    match (shape, why) {
+        (Shape::Progressive { .. }, Refund::Succeeded) => None,
+        _ => Some(Bucket { hits: bucket.hits.saturating_sub(1), ..bucket }),
     }
 }
 
@@ -123,8 +132,9 @@ mod tests {
     #[test]
     fn refunds_reset_progressive_buckets_and_give_window_hits_back() {
         let bucket = Bucket { hits: 2, window_started_at: t(0), blocked_until: t(0) };
-        assert_eq!(refund(PROGRESSIVE, bucket), None);
+        assert_eq!(refund(PROGRESSIVE, bucket, Refund::Succeeded), None);
+        assert_eq!(refund(PROGRESSIVE, bucket, Refund::NotAttempted).unwrap().hits, 1);
         let shape = Shape::Window { limit: 2, window: Duration::minutes(1) };
-        assert_eq!(refund(shape, bucket).unwrap().hits, 1);
+        assert_eq!(refund(shape, bucket, Refund::Succeeded).unwrap().hits, 1);
     }
 }

@@ -87,9 +87,22 @@ impl SessionMutation {
         }
         let throttle = ctx.data_unchecked::<Throttle>();
         let reservation = throttle.reserve_login(store(ctx), &email, client_address(ctx), Utc::now()).await?;
-        let user = users::find_by_email(store(ctx).conn(), &email).await?;
-        let stored = user.as_ref().map(|u| u.password_hash.clone());
-        if !ctx.data_unchecked::<password::Hasher>().verify(&input.password, stored).await? {
+        let checked = async {
+            let user = users::find_by_email(store(ctx).conn(), &email).await?;
+            let stored = user.as_ref().map(|u| u.password_hash.clone());
+            let verified = ctx.data_unchecked::<password::Hasher>().verify(&input.password, stored).await?;
+            AppResult::Ok((user, verified))
+        };
+        let (user, verified) = match checked.await {
+            Ok(checked) => checked,
+            Err(error) => {
+                // Not a guess that failed: hand the attempt back, so a full queue or an outage
+                // never counts against the account's owner.
+                let _ = throttle.not_attempted(store(ctx), reservation).await;
+                return Err(error);
+            }
+        };
+        if !verified {
             return Err(refused);
         }
         throttle.succeeded(store(ctx), reservation).await?;

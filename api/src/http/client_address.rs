@@ -20,6 +20,8 @@ pub fn parse_network(raw: &str) -> Result<IpNet, String> {
 }
 
 pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    // A dual-stack listener sees IPv4 peers as `::ffff:a.b.c.d`; compare them as IPv4.
+    let peer = peer.to_canonical();
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(&peer) {
         return peer;
@@ -34,13 +36,24 @@ pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> I
     // Each proxy appends the address it saw: read from the right, past our own proxies.
     let mut nearest = peer;
     for hop in hops.iter().rev() {
-        match hop.parse::<IpAddr>() {
-            Ok(ip) if is_trusted(&ip) => nearest = ip,
-            Ok(ip) => return ip,
-            Err(_) => return nearest,
+        match parse_hop(hop) {
+            Some(ip) if is_trusted(&ip) => nearest = ip,
+            Some(ip) => return ip,
+            None => return nearest,
         }
     }
     nearest
+}
+
+/// One `X-Forwarded-For` entry: an address, possibly with a port (`1.2.3.4:5678`, `[::1]:80`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    if let Ok(ip) = hop.parse::<IpAddr>() {
+        return Some(ip.to_canonical());
+    }
+    if let Ok(socket) = hop.parse::<std::net::SocketAddr>() {
+        return Some(socket.ip().to_canonical());
+    }
+    hop.strip_prefix('[').and_then(|h| h.strip_suffix(']')).and_then(|h| h.parse::<IpAddr>().ok())
 }
 
 #[cfg(test)]
@@ -67,5 +80,17 @@ mod tests {
         assert_eq!(client_address(proxy, &headers("garbage"), &trusted), proxy);
         assert_eq!(client_address(proxy, &HeaderMap::new(), &trusted), proxy);
         assert!(parse_network("not-an-ip").is_err());
+        // IPv4 peers on a dual-stack socket, and hops written with ports or brackets.
+        let mapped: IpAddr = "::ffff:10.0.0.5".parse().unwrap();
+        assert_eq!(client_address(mapped, &headers("1.2.3.4"), &trusted), "1.2.3.4".parse::<IpAddr>().unwrap());
+        assert_eq!(client_address(proxy, &headers("1.2.3.4:5678"), &trusted), "1.2.3.4".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            client_address(proxy, &headers("[2001:db8::1]:443"), &trusted),
+            "2001:db8::1".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            client_address(proxy, &headers("[2001:db8::2]"), &trusted),
+            "2001:db8::2".parse::<IpAddr>().unwrap()
+        );
     }
 }

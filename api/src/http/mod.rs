@@ -34,8 +34,8 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Open WebSocket connections per user.
     pub connections: std::sync::Arc<websocket::ConnectionCounts<uuid::Uuid>>,
-    /// Open WebSocket connections per client address, counted from the upgrade on.
-    pub connections_by_address: std::sync::Arc<websocket::ConnectionCounts<std::net::IpAddr>>,
+    /// Open WebSocket connections per client address (IPv6 by /64), counted from the upgrade on.
+    pub connections_by_address: std::sync::Arc<websocket::ConnectionCounts<String>>,
     /// Most WebSocket connections one client address may hold open.
     pub ws_connections_per_address: usize,
     /// How often an open WebSocket gets a ping frame.

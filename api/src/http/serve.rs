@@ -20,9 +20,11 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-/// How long the parts of a connection may take.
+/// How long the parts of a connection may take, and how many may be open.
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectionTimeouts {
+    /// Open connections at once; further ones wait in the kernel's backlog until one closes.
+    pub max_connections: usize,
     /// From the first byte a request's header is awaited (or from the end of the previous response
     /// on a kept-alive connection) until the header is complete.
     pub header_read: Duration,
@@ -32,7 +34,7 @@ pub struct ConnectionTimeouts {
 
 impl Default for ConnectionTimeouts {
     fn default() -> Self {
-        Self { header_read: Duration::from_secs(10), drain: Duration::from_secs(30) }
+        Self { max_connections: 10_000, header_read: Duration::from_secs(10), drain: Duration::from_secs(30) }
     }
 }
 
@@ -42,16 +44,19 @@ pub async fn serve(
     timeouts: ConnectionTimeouts,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let mut builder = Builder::new(TokioExecutor::new());
+    // HTTP/1.1 only: clients and proxies speak it, and hyper's HTTP/2 server has no header or
+    // idle timeout (keep-alive pings are answered by any client that holds a connection open).
+    let mut builder = Builder::new(TokioExecutor::new()).http1_only();
     builder.http1().timer(TokioTimer::new()).header_read_timeout(timeouts.header_read);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .keep_alive_interval(Some(Duration::from_secs(20)))
-        .keep_alive_timeout(Duration::from_secs(20));
     let graceful = GracefulShutdown::new();
+    let open = std::sync::Arc::new(tokio::sync::Semaphore::new(timeouts.max_connections.max(1)));
     tokio::pin!(shutdown);
     loop {
+        // At the cap, stop accepting until a connection closes.
+        let permit = tokio::select! {
+            permit = open.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
+            () = &mut shutdown => break,
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -77,6 +82,7 @@ pub async fn serve(
             if let Err(error) = connection.await {
                 tracing::debug!(%error, %peer, "a connection ended with an error");
             }
+            drop(permit);
         });
     }
     drop(listener);

@@ -74,7 +74,8 @@ impl<K: Eq + std::hash::Hash + Clone> Drop for ConnectionSlot<K> {
 }
 
 pub async fn upgrade(state: AppState, client: ClientAddress, request: Request) -> Response {
-    let Some(address_slot) = state.connections_by_address.take(client.0, state.ws_connections_per_address) else {
+    let address = crate::auth::throttle::address_key(client.0);
+    let Some(address_slot) = state.connections_by_address.take(address, state.ws_connections_per_address) else {
         let message = "too many open WebSocket connections from this address";
         return super::problem::refuse(axum::http::StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", message);
     };
@@ -96,7 +97,7 @@ pub async fn upgrade(state: AppState, client: ClientAddress, request: Request) -
 async fn serve(
     state: AppState,
     client: ClientAddress,
-    _address_slot: ConnectionSlot<std::net::IpAddr>,
+    _address_slot: ConnectionSlot<String>,
     protocol: GraphQLProtocol,
     socket: WebSocket,
 ) {

@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryIn
 use sha2::{Digest, Sha256};
 
 use super::StoreError;
-use crate::domain::throttle::{Bucket, Decision, Shape, decide, refund};
+use crate::domain::throttle::{Bucket, Decision, Refund, Shape, decide, refund};
 
 /// Attempts to re-decide after losing a race before refusing.
 const MAX_RACES: usize = 8;
@@ -47,11 +47,11 @@ pub async fn take(
     Ok(Err(Duration::seconds(1)))
 }
 
-/// Gives back an attempt that turned out fine (see `domain::throttle::refund`).
-pub async fn give_back(conn: &impl ConnectionTrait, key: &str, shape: Shape) -> Result<(), StoreError> {
+/// Gives back an attempt (see `domain::throttle::refund`).
+pub async fn give_back(conn: &impl ConnectionTrait, key: &str, shape: Shape, why: Refund) -> Result<(), StoreError> {
     for _ in 0..MAX_RACES {
         let Some(current) = rate_limit::Entity::find_by_id(key.to_owned()).one(conn).await? else { return Ok(()) };
-        if write(conn, key, Some(&current), refund(shape, bucket(&current))).await? {
+        if write(conn, key, Some(&current), refund(shape, bucket(&current), why)).await? {
             return Ok(());
         }
     }
