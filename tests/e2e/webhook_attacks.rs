@@ -95,7 +95,7 @@ async fn the_destination_is_checked_again_before_every_delivery() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(last_error.contains("not a public address"), "{last_error}");
+    assert!(last_error.contains("does not lead to a public address"), "{last_error}");
     assert_eq!(receiver.count(), 0, "nothing reached the loopback receiver");
 }
 
@@ -166,6 +166,45 @@ async fn a_hanging_receiver_in_one_tenant_does_not_hold_up_another() {
     endpoint(&app, &other, &url).await;
     land_one(&app, &other).await;
     // Within five seconds, while the slow tenant's attempt still hangs (30 s timeout).
+    receiver.wait_for(1).await;
+}
+
+#[tokio::test]
+async fn a_tenant_with_many_hanging_endpoints_holds_only_its_own_share() {
+    let app = TestApp::spawn_with(|c| {
+        fast(c);
+        c.webhooks.timeout = Duration::from_secs(30);
+    })
+    .await;
+    let slow = app.team("slow").await;
+    let hang = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hang_url = format!("http://{}/hook", hang.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = hang.accept().await {
+            held.push(socket);
+        }
+    });
+    for _ in 0..20 {
+        endpoint(&app, &slow, &hang_url).await;
+    }
+    // The number of endpoints is bounded too.
+    let body = app
+        .gql(
+            Some(&slow.admin.token),
+            CREATE,
+            json!({ "i": { "organizationId": slow.org_id, "url": hang_url,
+            "eventTypes": ["LANDED"] } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("CONFLICT"), "{body:#}");
+    land_one(&app, &slow).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Twenty deliveries hang; another tenant's arrives within five seconds all the same.
+    let other = app.team("other").await;
+    let (receiver, url) = Receiver::start(0).await;
+    endpoint(&app, &other, &url).await;
+    land_one(&app, &other).await;
     receiver.wait_for(1).await;
 }
 

@@ -161,12 +161,17 @@ pub struct RedeliverWebhookPayload {
     pub webhook_delivery: WebhookDelivery,
 }
 
+/// Live endpoints one organization may have: each can hold a delivery slot, so their number is
+/// bounded like every other per-tenant resource.
+const MAX_ENDPOINTS: u64 = 20;
+
 #[derive(Default)]
 pub struct WebhookMutation;
 
 #[Object]
 impl WebhookMutation {
-    /// ADMIN only. Every later event of the chosen types is POSTed to the URL, signed.
+    /// ADMIN only. Every later event of the chosen types is POSTed to the URL, signed. At most 20
+    /// live endpoints per organization (`CONFLICT` past that).
     async fn create_webhook_endpoint(
         &self,
         ctx: &Context<'_>,
@@ -192,6 +197,11 @@ impl WebhookMutation {
         let mut kinds: Vec<HandoffEventKind> = input.event_types.into_iter().map(Into::into).collect();
         kinds.dedup();
         let tx = store(ctx).tenant(&scope).await?;
+        if webhooks::count_live_endpoints(&tx).await? >= MAX_ENDPOINTS {
+            let message =
+                format!("an organization has at most {MAX_ENDPOINTS} live webhook endpoints; disable one first");
+            return Err(AppError::conflict(Some("organizationId"), message));
+        }
         let row = webhooks::create_endpoint(&tx, url, &kinds, secret.clone(), now(ctx)).await?;
         tx.commit().await?;
         Ok(CreateWebhookEndpointPayload { webhook_endpoint: WebhookEndpoint(row), secret })

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use entity::{webhook_delivery as delivery, webhook_endpoint as endpoint};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set,
 };
 use uuid::Uuid;
 
@@ -142,56 +143,66 @@ pub async fn enqueue(
     Ok(queued)
 }
 
-/// The oldest due delivery of each live endpoint, oldest first, at most `limit` of them, skipping
-/// `busy` endpoints (the worker's read across organizations). Picking one per endpoint means a
-/// tenant with a backlog, or a slow receiver, cannot hold the queue for everyone else.
-pub async fn due_per_endpoint(
+/// Deliveries to start now, at most `limit`: organizations take turns (those waiting longest
+/// first), each contributing the oldest due delivery of an endpoint with nothing in flight. A
+/// tenant with a backlog, many endpoints or a slow receiver cannot hold the queue for everyone
+/// else. `busy` endpoints and `saturated` organizations are skipped (the worker's read across
+/// organizations).
+pub async fn due_per_organization(
     conn: &impl ConnectionTrait,
     now: DateTime<Utc>,
     busy: &[Uuid],
+    saturated: &[Uuid],
     limit: u64,
 ) -> Result<Vec<(Delivery, Endpoint)>, StoreError> {
-    let live = endpoint::Entity::find()
+    let live = || {
+        endpoint::Entity::find()
+            .select_only()
+            .column(endpoint::Column::Id)
+            .filter(endpoint::Column::DisabledAt.is_null())
+            .into_query()
+    };
+    let due = || {
+        delivery::Entity::find()
+            .filter(delivery::Column::Status.eq(PENDING))
+            .filter(delivery::Column::NextAttemptAt.lte(now))
+            .filter(delivery::Column::EndpointId.is_not_in(busy.iter().copied()))
+            .filter(delivery::Column::EndpointId.in_subquery(live()))
+    };
+    // Organizations with something due, those waiting longest first: one grouped read.
+    let waiting: Vec<Uuid> = due()
         .select_only()
-        .column(endpoint::Column::Id)
-        .filter(endpoint::Column::DisabledAt.is_null())
-        .into_query();
-    // Endpoints with something due, those waiting longest first: one grouped read.
-    let waiting: Vec<Uuid> = delivery::Entity::find()
-        .select_only()
-        .column(delivery::Column::EndpointId)
-        .filter(delivery::Column::Status.eq(PENDING))
-        .filter(delivery::Column::NextAttemptAt.lte(now))
-        .filter(delivery::Column::EndpointId.is_not_in(busy.iter().copied()))
-        .filter(delivery::Column::EndpointId.in_subquery(live))
-        .group_by(delivery::Column::EndpointId)
+        .column(delivery::Column::OrganizationId)
+        .filter(delivery::Column::OrganizationId.is_not_in(saturated.iter().copied()))
+        .group_by(delivery::Column::OrganizationId)
         .order_by_asc(Expr::col(delivery::Column::NextAttemptAt).min())
         .limit(limit)
         .into_tuple()
         .all(conn)
         .await?;
-    if waiting.is_empty() {
-        return Ok(Vec::new());
-    }
-    let endpoints =
-        endpoint::Entity::find().filter(endpoint::Column::Id.is_in(waiting.iter().copied())).all(conn).await?;
     let mut picked = Vec::new();
-    for target in endpoints {
-        let oldest = delivery::Entity::find()
-            .filter(delivery::Column::EndpointId.eq(target.id))
-            .filter(delivery::Column::Status.eq(PENDING))
-            .filter(delivery::Column::NextAttemptAt.lte(now))
+    for organization in waiting {
+        let oldest = due()
+            .filter(delivery::Column::OrganizationId.eq(organization))
             .order_by_asc(delivery::Column::NextAttemptAt)
             .order_by_asc(delivery::Column::Id)
             .one(conn)
             .await?;
-        if let Some(oldest) = oldest {
+        let Some(oldest) = oldest else { continue };
+        if let Some(target) = endpoint::Entity::find_by_id(oldest.endpoint_id).one(conn).await? {
             picked.push((oldest, target));
         }
     }
-    picked.sort_by_key(|(d, _)| (d.next_attempt_at, d.id));
-    picked.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok(picked)
+}
+
+/// Live endpoints of the organization (the cap on how many one may register counts these).
+pub async fn count_live_endpoints(tx: &TenantTx) -> Result<u64, StoreError> {
+    Ok(endpoint::Entity::find()
+        .filter(endpoint::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(endpoint::Column::DisabledAt.is_null())
+        .count(tx.conn())
+        .await?)
 }
 
 /// Takes a delivery for one attempt: counts the attempt and pushes its next time past the attempt's

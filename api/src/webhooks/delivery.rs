@@ -20,7 +20,8 @@ pub struct DeliverySettings {
     pub max_attempts: u32,
     /// How long one attempt may take, connecting included.
     pub timeout: Duration,
-    /// Attempts in flight at once over all endpoints; each endpoint has at most one.
+    /// Attempts in flight at once over all endpoints; each endpoint has at most one, each
+    /// organization at most [`PER_ORGANIZATION`].
     pub concurrency: usize,
     /// Which destinations may be reached.
     pub destinations: DestinationPolicy,
@@ -38,6 +39,9 @@ impl Default for DeliverySettings {
     }
 }
 
+/// Attempts one organization may have in flight at once, however many endpoints it registers.
+pub const PER_ORGANIZATION: usize = 2;
+
 /// The wait after failed attempt number `attempt` (1-based), or `None` when it was the last.
 pub fn retry_delay(attempt: u32, settings: &DeliverySettings) -> Option<Duration> {
     if attempt >= settings.max_attempts {
@@ -47,15 +51,43 @@ pub fn retry_delay(attempt: u32, settings: &DeliverySettings) -> Option<Duration
     Some(settings.retry_base.saturating_mul(factor).min(Duration::from_secs(3600)))
 }
 
-/// Attempts deliveries in the background: one at a time per endpoint, a bounded number in all, so
-/// a slow or failing receiver holds one slot for at most one timeout and never the whole queue.
+/// Attempts deliveries in the background: one at a time per endpoint, [`PER_ORGANIZATION`] per
+/// organization, a bounded number in all, with organizations taking turns, so a slow or failing
+/// tenant holds its own slots for at most one timeout and never the whole queue.
 pub struct Worker {
     store: Store,
     settings: Arc<DeliverySettings>,
     client_agent: &'static str,
-    /// Endpoints with an attempt in flight in this process.
-    in_flight: Arc<Mutex<HashSet<Uuid>>>,
+    in_flight: Arc<Mutex<InFlight>>,
     slots: Arc<Semaphore>,
+}
+
+/// What this process is attempting now.
+#[derive(Default)]
+struct InFlight {
+    endpoints: HashSet<Uuid>,
+    organizations: std::collections::HashMap<Uuid, usize>,
+}
+
+impl InFlight {
+    fn start(&mut self, organization: Uuid, endpoint: Uuid) {
+        self.endpoints.insert(endpoint);
+        *self.organizations.entry(organization).or_default() += 1;
+    }
+
+    fn finish(&mut self, organization: Uuid, endpoint: Uuid) {
+        self.endpoints.remove(&endpoint);
+        if let Some(n) = self.organizations.get_mut(&organization) {
+            *n -= 1;
+            if *n == 0 {
+                self.organizations.remove(&organization);
+            }
+        }
+    }
+
+    fn saturated(&self) -> Vec<Uuid> {
+        self.organizations.iter().filter(|(_, n)| **n >= PER_ORGANIZATION).map(|(org, _)| *org).collect()
+    }
 }
 
 impl Worker {
@@ -70,8 +102,8 @@ impl Worker {
         }
     }
 
-    /// One pass: cancels deliveries of disabled endpoints, then starts the oldest due delivery of
-    /// each endpoint without one in flight, while slots are free. Claiming is a conditional update,
+    /// One pass: cancels deliveries of disabled endpoints, then lets organizations take turns
+    /// starting their oldest due delivery of an endpoint without one in flight, while slots are free. Claiming is a conditional update,
     /// so several processes never attempt one delivery at the same time. Returns how many started.
     pub async fn pass(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let cancelled = webhooks::cancel_for_disabled_endpoints(self.store.conn()).await?;
@@ -82,23 +114,28 @@ impl Worker {
         if free == 0 {
             return Ok(0);
         }
-        let busy: Vec<Uuid> = self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).iter().copied().collect();
+        let (busy_endpoints, saturated) = {
+            let in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            (in_flight.endpoints.iter().copied().collect::<Vec<_>>(), in_flight.saturated())
+        };
         let lease = chrono::Duration::from_std(self.settings.timeout * 3).unwrap_or(chrono::Duration::seconds(60));
+        let picks =
+            webhooks::due_per_organization(self.store.conn(), now, &busy_endpoints, &saturated, free as u64).await?;
         let mut started = 0;
-        for (delivery, endpoint) in webhooks::due_per_endpoint(self.store.conn(), now, &busy, free as u64).await? {
+        for (delivery, endpoint) in picks {
             let Ok(slot) = self.slots.clone().try_acquire_owned() else { break };
             let Some(delivery) = webhooks::claim(self.store.conn(), delivery, now, now + lease).await? else {
                 continue;
             };
-            self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).insert(endpoint.id);
+            let (organization, endpoint_id) = (endpoint.organization_id, endpoint.id);
+            self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).start(organization, endpoint_id);
             let (store, settings, in_flight, agent) =
                 (self.store.clone(), self.settings.clone(), self.in_flight.clone(), self.client_agent);
             tokio::spawn(async move {
-                let endpoint_id = endpoint.id;
                 if let Err(error) = attempt(&store, &settings, agent, delivery, &endpoint, now).await {
                     tracing::warn!(%error, "recording a webhook attempt failed; the lease lets it run again");
                 }
-                in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&endpoint_id);
+                in_flight.lock().unwrap_or_else(|e| e.into_inner()).finish(organization, endpoint_id);
                 drop(slot);
             });
             started += 1;
@@ -116,7 +153,11 @@ async fn attempt(
     endpoint: &webhooks::Endpoint,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let (status, error) = match send(settings, agent, &delivery, endpoint, now).await {
+    // One deadline for resolving and sending: a slow name server counts against the attempt, and
+    // the attempt ends well inside its lease, so no other process takes it over while it runs.
+    let sent = tokio::time::timeout(settings.timeout, send(settings, agent, &delivery, endpoint, now)).await;
+    let sent = sent.unwrap_or_else(|_| Err(format!("no answer within {} s", settings.timeout.as_secs_f64())));
+    let (status, error) = match sent {
         Ok(status) if (200..300).contains(&status) => (Some(status), None),
         Ok(status) => (Some(status), Some(format!("the receiver answered {status}"))),
         Err(error) => (None, Some(error)),
