@@ -29,10 +29,22 @@ pub fn estimated_bits(secret: &str) -> f64 {
     per_symbol * n
 }
 
+/// The length of the shortest unit the secret repeats (`abcabcabc` → 3), or its own length.
+fn period(secret: &[u8]) -> usize {
+    (1..=secret.len() / 2)
+        .find(|&p| secret.len().is_multiple_of(p) && secret.chunks(p).all(|chunk| chunk == &secret[..p]))
+        .unwrap_or(secret.len())
+}
+
 /// Why a configured secret is too weak, if it is.
 pub fn weakness(secret: &str) -> Option<String> {
     if secret.len() < MIN_SECRET_BYTES {
         return Some(format!("it is shorter than {MIN_SECRET_BYTES} bytes"));
+    }
+    // A repeated unit carries no more than the unit: judge the unit.
+    let unit = period(secret.as_bytes());
+    if unit < secret.len() {
+        return Some(format!("it repeats a unit of {unit} bytes"));
     }
     let bits = estimated_bits(secret);
     if bits < MIN_ESTIMATED_BITS {
@@ -65,6 +77,12 @@ pub fn load_or_create(path: &Path) -> std::io::Result<String> {
     if let Ok(existing) = std::fs::read_to_string(path) {
         let existing = existing.trim().to_owned();
         if weakness(&existing).is_none() {
+            // A copy or restore may have loosened the file's mode: only the owner reads it.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+            }
             return Ok(existing);
         }
     }
@@ -90,6 +108,8 @@ mod tests {
         assert!(weakness(&"ab".repeat(20)).is_some());
         assert!(weakness(&"abcd".repeat(10)).is_some());
         assert!(weakness("short").is_some());
+        assert!(weakness("0123456789abcdef0123456789abcdef").is_some());
+        assert!(weakness(&"Tr0ub4dor&3xyz!".repeat(3)).is_some());
         assert!(weakness(&generate()).is_none());
         assert!(weakness("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08").is_none());
         assert!(weakness("correct horse battery staple, then a long walk home").is_none());
@@ -104,6 +124,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("secret-test-{}", uuid::Uuid::new_v4()));
         let path = dir.join("x.db.jwt-secret");
         let first = load_or_create(&path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
         assert_eq!(load_or_create(&path).unwrap(), first);
         assert_ne!(generate(), generate());
         #[cfg(unix)]

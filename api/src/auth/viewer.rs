@@ -102,6 +102,11 @@ impl Viewer {
         Self { expires_at: self.expires_at, ..Self::with_principal(self.store.clone(), self.principal.clone()) }
     }
 
+    /// When the access token stops being valid; `None` for API tokens and anonymous callers.
+    pub fn expires_at(&self) -> Option<chrono::DateTime<Utc>> {
+        self.expires_at
+    }
+
     pub fn principal(&self) -> &Principal {
         &self.principal
     }

@@ -158,7 +158,23 @@ async fn subscribe(
             if s.done {
                 return None;
             }
-            let event = match s.receiver.recv().await {
+            // A subscription ends when its access token expires, event or not: the socket and its
+            // slot are not held on credentials that no longer hold.
+            let received = match s.viewer.expires_at() {
+                None => s.receiver.recv().await,
+                Some(at) => {
+                    let left = (at - chrono::Utc::now()).to_std().unwrap_or_default();
+                    tokio::select! {
+                        received = s.receiver.recv() => received,
+                        () = tokio::time::sleep(left) => {
+                            s.done = true;
+                            let expired = AppError::Unauthenticated("the access token expired; log in again and resubscribe");
+                            return Some((Err(expired), s));
+                        }
+                    }
+                }
+            };
+            let event = match received {
                 Ok(event) => event,
                 Err(RecvError::Closed) => return None,
                 Err(RecvError::Lagged(missed)) => {
