@@ -129,6 +129,10 @@ pub struct Settings {
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000, global = true)]
     pub max_connections: usize,
 
+    /// Open HTTP connections per client address (IPv6 by /64); trusted proxies are not limited.
+    #[arg(long, env = "MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256, global = true)]
+    pub max_connections_per_address: usize,
+
     /// Seconds from a request's header to its response.
     #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = 30, global = true)]
     pub request_timeout_seconds: u64,
@@ -310,6 +314,7 @@ impl Settings {
             },
             timeouts: crate::http::serve::ConnectionTimeouts {
                 max_connections: self.max_connections.max(1),
+                max_connections_per_address: self.max_connections_per_address.max(1),
                 header_read: std::time::Duration::from_secs(self.header_read_timeout_seconds.max(1)),
                 ..Default::default()
             },

@@ -113,7 +113,8 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen_addr, source })?;
     let (tx, rx) = oneshot::channel::<()>();
     let timeouts = config.timeouts;
-    let task = tokio::spawn(crate::http::serve::serve(listener, app, timeouts, async {
+    let proxies = std::sync::Arc::new(config.trusted_proxies.clone());
+    let task = tokio::spawn(crate::http::serve::serve(listener, app, timeouts, proxies, async {
         let _ = rx.await;
     }));
     let mut jobs = vec![tokio::spawn(crate::jobs::mark_overdue(

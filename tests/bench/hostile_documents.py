@@ -47,13 +47,14 @@ def documents(body_limit):
     """Each hostile shape, sized to stay just under the body limit where size is the attack."""
     room = body_limit - 200
     wide = "{ me { " + "id " * (room // 3) + "} }"
-    aliases = "{ " + " ".join(f"a{i}: me {{ id }}" for i in range(room // 16)) + " }"
+    aliases = "{ " + " ".join(f"a{i}: me {{ id }}" for i in range(room // 20)) + " }"
     fragments = "query { me { ...F0 } }\n" + "\n".join(
-        f"fragment F{i} on Viewer {{ id ...F{i + 1} }}" for i in range(room // 40)
-    ) + f"\nfragment F{room // 40} on Viewer {{ id }}"
+        f"fragment F{i} on Viewer {{ id ...F{i + 1} }}" for i in range(room // 48)
+    ) + f"\nfragment F{room // 48} on Viewer {{ id }}"
     nested = "{ me { " + "memberships { organization { " * 200 + "id" + " } }" * 200 + " } }"
     directives = "{ me { id " + "@include(if: true) " * (room // 20) + "} }"
-    operations = "\n".join(f"query Q{i} {{ me {{ id }} }}" for i in range(room // 26))
+    operations = "\n".join(f"query Q{i} {{ me {{ id }} }}" for i in range(room // 32))
+    long_string = '{ organization(slug: "' + "x" * (room - 60) + '") { id } }'
     return {
         "fragment bomb, depth 30 (2^30 fields)": fragment_bomb(30),
         "fragment bomb, depth 60": fragment_bomb(60),
@@ -63,6 +64,7 @@ def documents(body_limit):
         "nesting 400 levels deep": nested,
         "directives filling 1 MB": directives,
         "operations filling 1 MB": operations,
+        "one string argument filling 1 MB": long_string,
     }
 
 

@@ -60,9 +60,26 @@ async fn documents_that_recurse_or_nest_deeply_are_refused_before_anything_walks
     let deep = "{".repeat(200_000);
     let values = format!("{{ organization(slug: {}\"x\"{}) {{ id }} }}", "[".repeat(100_000), "]".repeat(100_000));
     let operations: String = (0..5_000).map(|i| format!("query Q{i} {{ __typename }}\n")).collect();
-    for (name, document) in
-        [("spreads", spreads), ("chain", chain), ("deep", deep), ("values", values), ("operations", operations)]
-    {
+    // Just under the body limit, one field named 300,000 times: refused before it is parsed.
+    let tokens = format!("{{ me {{ {} }} }}", "id ".repeat(300_000));
+    // An unterminated block string hiding brackets from a scan that trusted it.
+    let hidden =
+        format!("{{ organization(slug: [\"\"\"x\"], b: {}1{}) {{ id }} }}", "[".repeat(5_000), "]".repeat(5_000));
+    // One variable used thousands of times through a fragment that fifty operations share.
+    let operations_sharing: String = (0..50).map(|i| format!("query Q{i}($v: String) {{ ...V }}\n")).collect();
+    let uses =
+        format!("{operations_sharing}fragment V on Query {{ organization(slug: [{}]) {{ id }} }}", "$v ".repeat(5_000));
+    let documents = [
+        ("spreads", spreads),
+        ("chain", chain),
+        ("deep", deep),
+        ("values", values),
+        ("operations", operations),
+        ("tokens", tokens),
+        ("hidden", hidden),
+        ("uses", uses),
+    ];
+    for (name, document) in documents {
         let (status, body) = app.post(None, &document, json!({})).await;
         assert_eq!(status, 200, "{name}");
         assert_eq!(error_code(&body), Some("GRAPHQL_VALIDATION_FAILED"), "{name}: {body:#}");

@@ -96,18 +96,48 @@ async fn request_ids_are_the_servers_unless_the_client_sends_a_safe_token() {
     assert!(uuid::Uuid::parse_str(generated.headers()["x-request-id"].to_str().unwrap()).is_ok());
 }
 
-#[tokio::test]
-async fn a_half_sent_header_is_cut_off() {
-    let app = TestApp::spawn_with(|c| c.timeouts.header_read = std::time::Duration::from_secs(1)).await;
-    let mut socket = tokio::net::TcpStream::connect(app.addr).await.unwrap();
-    socket.write_all(b"POST /graphql HTTP/1.1\r\nHost: example\r\nContent-Type: appl").await.unwrap();
+/// Whether the server closes `socket` within 20 seconds (reading whatever it says first).
+async fn closed_by_server(socket: &mut tokio::net::TcpStream) -> bool {
     let mut buffer = Vec::new();
-    // The server closes the connection (after a 408, or without a word); it does not wait on.
-    let read = tokio::time::timeout(std::time::Duration::from_secs(20), socket.read_to_end(&mut buffer)).await;
-    assert!(read.is_ok(), "the connection was still open after 20 s");
+    tokio::time::timeout(std::time::Duration::from_secs(20), socket.read_to_end(&mut buffer)).await.is_ok()
+}
+
+#[tokio::test]
+async fn silent_and_half_sent_connections_are_cut_off() {
+    let app = TestApp::spawn_with(|c| c.timeouts.header_read = std::time::Duration::from_secs(1)).await;
+    // Connected, and not a byte sent.
+    let mut silent = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    // Half a header.
+    let mut half = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    half.write_all(b"POST /graphql HTTP/1.1\r\nHost: example\r\nContent-Type: appl").await.unwrap();
+    // Most of an HTTP/2 preface, which a protocol-sniffing server would wait on without a clock.
+    let mut sniffed = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    sniffed.write_all(&b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"[..23]).await.unwrap();
+    for (name, socket) in [("silent", &mut silent), ("half", &mut half), ("sniffed", &mut sniffed)] {
+        assert!(closed_by_server(socket).await, "the {name} connection was still open after 20 s");
+    }
+    // HTTP/2 is not spoken: a whole preface is answered as a bad HTTP/1.1 request, or closed.
+    let mut h2 = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    h2.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(20), h2.read_to_end(&mut answer)).await;
+    assert!(answer.is_empty() || answer.starts_with(b"HTTP/1.1 4"), "{}", String::from_utf8_lossy(&answer));
     // A whole request on a fresh connection still works.
     let (status, _) = app.post(None, "{ me { id } }", json!({})).await;
     assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn one_address_may_hold_only_so_many_connections() {
+    let app = TestApp::spawn_with(|c| c.timeouts.max_connections_per_address = 2).await;
+    let _first = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let _second = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let mut third = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    third.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await.ok();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), third.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the third connection was held open");
+    assert!(!answer.starts_with(b"HTTP/1.1 200"), "the third connection was served");
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use axum::response::IntoResponse;
 use handoff_e2e::{TestApp, error_code, error_field};
 use serde_json::json;
 
-use super::webhooks::{Receiver, deliveries, endpoint, fast, land_one, loopback_receivers};
+use super::webhooks::{Receiver, deliveries, endpoint, fast, holding_deliveries, land_one};
 
 const CREATE: &str =
     "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { webhookEndpoint { id } } }";
@@ -70,11 +70,7 @@ async fn destinations_inside_the_network_are_refused_at_registration() {
 async fn the_destination_is_checked_again_before_every_delivery() {
     // Registered while loopback was allowed; delivered by a replica where it is not (as if the
     // name had been re-pointed at an internal address after the check).
-    let mut first = TestApp::spawn_with(|c| {
-        loopback_receivers(c);
-        c.webhook_poll = Duration::from_secs(3600);
-    })
-    .await;
+    let mut first = TestApp::spawn_with(holding_deliveries).await;
     let team = first.team("acme").await;
     let (receiver, url) = Receiver::start(0).await;
     endpoint(&first, &team, &url).await;
@@ -139,15 +135,15 @@ async fn redirects_are_never_followed() {
     assert_eq!(target_count.load(Ordering::SeqCst), 0, "the redirect was followed");
 }
 
-#[tokio::test]
-async fn a_hanging_receiver_in_one_tenant_does_not_hold_up_another() {
+/// A fast-polling server with a 30 s attempt timeout, a tenant `slow`, and the URL of a receiver
+/// that accepts connections and never answers.
+async fn beside_a_hanging_receiver() -> (TestApp, handoff_e2e::Team, String) {
     let app = TestApp::spawn_with(|c| {
         fast(c);
         c.webhooks.timeout = Duration::from_secs(30);
     })
     .await;
     let slow = app.team("slow").await;
-    // A receiver that accepts the connection and never answers.
     let hang = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let hang_url = format!("http://{}/hook", hang.local_addr().unwrap());
     tokio::spawn(async move {
@@ -156,6 +152,12 @@ async fn a_hanging_receiver_in_one_tenant_does_not_hold_up_another() {
             held.push(socket);
         }
     });
+    (app, slow, hang_url)
+}
+
+#[tokio::test]
+async fn a_hanging_receiver_in_one_tenant_does_not_hold_up_another() {
+    let (app, slow, hang_url) = beside_a_hanging_receiver().await;
     endpoint(&app, &slow, &hang_url).await;
     for _ in 0..3 {
         land_one(&app, &slow).await;
@@ -171,20 +173,7 @@ async fn a_hanging_receiver_in_one_tenant_does_not_hold_up_another() {
 
 #[tokio::test]
 async fn a_tenant_with_many_hanging_endpoints_holds_only_its_own_share() {
-    let app = TestApp::spawn_with(|c| {
-        fast(c);
-        c.webhooks.timeout = Duration::from_secs(30);
-    })
-    .await;
-    let slow = app.team("slow").await;
-    let hang = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let hang_url = format!("http://{}/hook", hang.local_addr().unwrap());
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = hang.accept().await {
-            held.push(socket);
-        }
-    });
+    let (app, slow, hang_url) = beside_a_hanging_receiver().await;
     for _ in 0..20 {
         endpoint(&app, &slow, &hang_url).await;
     }
@@ -210,11 +199,7 @@ async fn a_tenant_with_many_hanging_endpoints_holds_only_its_own_share() {
 
 #[tokio::test]
 async fn deliveries_of_disabled_endpoints_are_cancelled_and_stall_nobody() {
-    let mut first = TestApp::spawn_with(|c| {
-        loopback_receivers(c);
-        c.webhook_poll = Duration::from_secs(3600);
-    })
-    .await;
+    let mut first = TestApp::spawn_with(holding_deliveries).await;
     let stalled = first.team("stalled").await;
     let (never, never_url) = Receiver::start(0).await;
     endpoint(&first, &stalled, &never_url).await;
@@ -242,11 +227,7 @@ async fn deliveries_of_disabled_endpoints_are_cancelled_and_stall_nobody() {
 
 #[tokio::test]
 async fn disabling_an_endpoint_cancels_its_pending_deliveries_at_once() {
-    let app = TestApp::spawn_with(|c| {
-        loopback_receivers(c);
-        c.webhook_poll = Duration::from_secs(3600);
-    })
-    .await;
+    let app = TestApp::spawn_with(holding_deliveries).await;
     let team = app.team("acme").await;
     let (_, url) = Receiver::start(0).await;
     let id = endpoint(&app, &team, &url).await;

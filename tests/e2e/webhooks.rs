@@ -64,6 +64,12 @@ pub(crate) fn loopback_receivers(c: &mut handoff_api::config::Config) {
     c.webhooks.destinations.allowed_networks = vec!["127.0.0.1/32".parse().unwrap()];
 }
 
+/// Loopback receivers, and a worker that never gets round to delivering (deliveries stay PENDING).
+pub(crate) fn holding_deliveries(c: &mut handoff_api::config::Config) {
+    loopback_receivers(c);
+    c.webhook_poll = Duration::from_secs(3600);
+}
+
 pub(crate) fn fast(c: &mut handoff_api::config::Config) {
     loopback_receivers(c);
     c.webhook_poll = Duration::from_millis(50);
@@ -185,11 +191,7 @@ async fn a_delivery_that_keeps_failing_is_recorded_and_can_be_redelivered() {
 #[tokio::test]
 async fn deliveries_survive_a_restart() {
     // The first process never gets round to delivering; a restarted one does.
-    let mut first = TestApp::spawn_with(|c| {
-        loopback_receivers(c);
-        c.webhook_poll = Duration::from_secs(3600);
-    })
-    .await;
+    let mut first = TestApp::spawn_with(holding_deliveries).await;
     let team = first.team("acme").await;
     let (receiver, url) = Receiver::start(0).await;
     endpoint(&first, &team, &url).await;

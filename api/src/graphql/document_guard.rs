@@ -4,7 +4,9 @@
 //! selections once expanded, and every later step (async-graphql's recursion check, validation,
 //! complexity, execution) walks the expansion, most of them recursively. The guard therefore:
 //!
-//! 1. scans the raw text for bracket nesting before the parser (which recurses per level) sees it;
+//! 1. scans the raw text before the parser sees it: bracket nesting (the parser recurses per level)
+//!    and the number of tokens (parsing costs about a microsecond per token, so a megabyte of
+//!    `id id id …` would cost a third of a second before any limit could look at it);
 //! 2. caps the number of operations and fragment definitions, and refuses unknown fragments;
 //! 3. counts every selection (field, spread, inline fragment) once expanded, with each fragment's
 //!    count computed once however often it is spread, never recursing deeper than the recursion
@@ -41,9 +43,14 @@ impl Default for DocumentLimits {
 
 /// Bracket nesting the raw text may have; deeper text is refused before parsing.
 pub const MAX_NESTING: usize = 64;
+/// Tokens (names, numbers, strings, punctuators) the raw text may have. The largest documents
+/// real clients send (introspection, a page with every field) have a few thousand.
+pub const MAX_TOKENS: usize = 20_000;
 /// Selection nesting (fields, spreads and inline fragments each count a level), as async-graphql's
 /// own recursion check counts it.
 pub const MAX_RECURSION: usize = 32;
+/// Arguments one field may take (validation compares arguments pairwise when fields merge).
+pub const MAX_ARGUMENTS: usize = 32;
 /// Operations and fragment definitions per document.
 pub const MAX_OPERATIONS: usize = 50;
 pub const MAX_FRAGMENTS: usize = 200;
@@ -68,7 +75,7 @@ impl Extension for DocumentGuardExtension {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        check_nesting(&request.query).map_err(too_large)?;
+        check_text(&request.query).map_err(too_large)?;
         let variables = std::mem::take(&mut request.variables);
         // A document that does not parse is left to the parse step, which reports it.
         if let Ok(document) = request.parsed_query() {
@@ -87,12 +94,27 @@ fn too_large(message: String) -> ServerError {
 }
 
 /// Refuses text whose `{`, `[` and `(` nest deeper than [`MAX_NESTING`], outside strings and
-/// comments, before a parser that recurses per level sees it. Linear, no allocation.
-pub fn check_nesting(text: &str) -> Result<(), String> {
+/// comments, or that holds more than [`MAX_TOKENS`] tokens, before the parser sees it. Linear, no
+/// allocation.
+pub fn check_text(text: &str) -> Result<(), String> {
     let bytes = text.as_bytes();
-    let (mut depth, mut i) = (0usize, 0usize);
+    let (mut depth, mut tokens, mut i) = (0usize, 0usize, 0usize);
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.' || b == b'+';
     while i < bytes.len() {
-        match bytes[i] {
+        let byte = bytes[i];
+        if !(byte.is_ascii_whitespace() || byte == b',' || byte == b'#') {
+            tokens += 1;
+            if tokens > MAX_TOKENS {
+                return Err(format!("the document holds more than {MAX_TOKENS} tokens"));
+            }
+        }
+        // A name or number is one token however long.
+        if is_word(byte) {
+            while i + 1 < bytes.len() && is_word(bytes[i + 1]) {
+                i += 1;
+            }
+        }
+        match byte {
             b'#' => {
                 while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     i += 1;
@@ -103,11 +125,16 @@ pub fn check_nesting(text: &str) -> Result<(), String> {
                 while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
                     i += if bytes[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
                 }
+                // The parser would read an unterminated block string as something else entirely,
+                // so what this scan skipped as a string could reach it as brackets: refuse it.
+                if i >= bytes.len() {
+                    return Err("the document has an unterminated block string".to_owned());
+                }
                 i += 2;
             }
             b'"' => {
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
             }
@@ -193,7 +220,7 @@ impl<'a> Counter<'a> {
     fn check(&self, tally: &Tally) -> Result<(), String> {
         if tally.fields > self.limits.max_fields {
             return Err(format!(
-                "the document makes more than {} selections once its fragments are expanded",
+                "the document makes more than {} selections and argument values once its fragments are expanded",
                 self.limits.max_fields
             ));
         }
@@ -221,8 +248,20 @@ impl<'a> Counter<'a> {
                     if !field.selection_set.node.items.is_empty() {
                         children = self.selection_set(&field.selection_set.node, Self::deeper(depth)?)?;
                     }
+                    // Validation compares and walks arguments too (pairwise when fields merge), so
+                    // their values count like selections and their number per field is capped.
+                    if field.arguments.len() > MAX_ARGUMENTS {
+                        return Err(format!("a field takes more than {MAX_ARGUMENTS} arguments"));
+                    }
+                    let values: u64 = field.arguments.iter().map(|(_, v)| value_nodes(&v.node)).sum::<u64>()
+                        + field
+                            .directives
+                            .iter()
+                            .flat_map(|d| &d.node.arguments)
+                            .map(|(_, v)| value_nodes(&v.node))
+                            .sum::<u64>();
                     tally.add(Tally {
-                        fields: children.fields.saturating_add(1),
+                        fields: children.fields.saturating_add(1).saturating_add(values),
                         aliases: children.aliases.saturating_add(u64::from(field.alias.is_some())),
                         top_level: 1,
                         depth: children.depth,
@@ -264,6 +303,16 @@ impl<'a> Counter<'a> {
         let relative = Tally { depth: tally.depth - depth, ..tally };
         self.fragments.insert(key.as_str(), Memo::Done(relative));
         Ok(tally)
+    }
+}
+
+/// Value nodes in an argument: each scalar, variable, list and object counts one.
+fn value_nodes(value: &async_graphql_value::Value) -> u64 {
+    use async_graphql_value::Value as V;
+    match value {
+        V::List(items) => 1 + items.iter().map(value_nodes).sum::<u64>(),
+        V::Object(map) => 1 + map.values().map(value_nodes).sum::<u64>(),
+        _ => 1,
     }
 }
 
@@ -391,19 +440,46 @@ mod tests {
     }
 
     #[test]
+    fn argument_values_and_variable_uses_count_through_fragments() {
+        let uses = format!("query($v: Int) {{ ...F }} fragment F on Query {{ f(a: [{}]) }}", "$v ".repeat(2_500));
+        assert!(measured(&uses).unwrap_err().contains("argument values"));
+        let many: String = (0..33).map(|i| format!("a{i}: 0 ")).collect();
+        assert!(measured(&format!("{{ f({many}) }}")).unwrap_err().contains("arguments"));
+        let tally = measured("{ f(a: [1, 2], b: { c: 3 }) @include(if: true) }").unwrap();
+        assert_eq!(tally.fields, 1 + 3 + 2 + 1);
+    }
+
+    #[test]
     fn operations_are_capped() {
         let many: String = (0..51).map(|i| format!("query Q{i} {{ __typename }}\n")).collect();
         assert!(measured(&many).unwrap_err().contains("operations"));
     }
 
     #[test]
+    fn an_unterminated_block_string_cannot_hide_brackets() {
+        let hidden = format!("{{ f(a: [\"\"\"x\"], b: {}1{}) }}", "[".repeat(1_000), "]".repeat(1_000));
+        assert!(check_text(&hidden).is_err());
+        assert!(check_text("{ f(a: \"\"\"fine \\\"\"\" still\"\"\") }").is_ok());
+    }
+
+    #[test]
+    fn token_floods_are_refused_before_parsing() {
+        let wide = format!("{{ me {{ {} }} }}", "id ".repeat(30_000));
+        assert!(check_text(&wide).unwrap_err().contains("tokens"));
+        let long_string = format!("{{ f(a: \"{}\") }}", "x y z ".repeat(100_000));
+        assert!(check_text(&long_string).is_ok(), "a long string is one token");
+        let introspection_sized = format!("{{ {} }}", "name description type { name ofType { name } } ".repeat(500));
+        assert!(check_text(&introspection_sized).is_ok());
+    }
+
+    #[test]
     fn bracket_nesting_is_refused_before_parsing_but_strings_do_not_count() {
-        assert!(check_nesting(&"{".repeat(100_000)).is_err());
-        assert!(check_nesting(&format!("{{ f(a: {}1{}) }}", "[".repeat(70), "]".repeat(70))).is_err());
+        assert!(check_text(&"{".repeat(100_000)).is_err());
+        assert!(check_text(&format!("{{ f(a: {}1{}) }}", "[".repeat(70), "]".repeat(70))).is_err());
         let quoted =
             format!("{{ f(a: \"{}\", b: \"\"\"{}\"\"\") }} # {}", "{".repeat(100), "[".repeat(100), "(".repeat(100));
-        assert!(check_nesting(&quoted).is_ok());
-        assert!(check_nesting(&format!("{}{}", "{ a ".repeat(64), "}".repeat(64))).is_ok());
+        assert!(check_text(&quoted).is_ok());
+        assert!(check_text(&format!("{}{}", "{ a ".repeat(64), "}".repeat(64))).is_ok());
     }
 
     #[test]

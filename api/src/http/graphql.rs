@@ -125,8 +125,8 @@ fn subscriptions_need_a_socket() -> Response {
 /// The type of the operation the request would run, when the document parses and names one. The
 /// parsed document is kept in the request, so it is parsed once.
 fn selected_operation(request: &mut async_graphql::Request) -> Option<OperationType> {
-    // Text nested too deep for the parser is refused later by the document guard, unparsed.
-    crate::graphql::document_guard::check_nesting(&request.query).ok()?;
+    // Text too deep or too long for the parser is refused later by the document guard, unparsed.
+    crate::graphql::document_guard::check_text(&request.query).ok()?;
     let name = request.operation_name.clone();
     let document = request.parsed_query().ok()?;
     match (&document.operations, name) {

@@ -1,23 +1,26 @@
-//! The accept loop: one hyper connection per socket, with a deadline for each request's header
-//! (which also closes idle keep-alive connections), the peer's address handed to handlers, and a
-//! graceful shutdown that lets in-flight requests finish.
+//! The accept loop: one HTTP/1.1 connection per socket, with a deadline for each request's header
+//! (counted from the connection's first moment, and again after each response, so it also closes
+//! idle kept-alive connections), at most so many connections at once and per client address, the
+//! peer's address handed to handlers, and a graceful shutdown that lets in-flight requests finish.
 //!
-//! `axum::serve` offers no header-read timeout: a client sending half a header held a connection
-//! for as long as it liked.
+//! `axum::serve` offers no header-read timeout, and hyper-util's protocol-sniffing builder reads the
+//! first bytes without one; hyper's HTTP/1 connection is used directly so every byte is on a clock.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use ipnet::IpNet;
 use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
 use tower::ServiceExt;
 
 /// How long the parts of a connection may take, and how many may be open.
@@ -25,8 +28,10 @@ use tower::ServiceExt;
 pub struct ConnectionTimeouts {
     /// Open connections at once; further ones wait in the kernel's backlog until one closes.
     pub max_connections: usize,
-    /// From the first byte a request's header is awaited (or from the end of the previous response
-    /// on a kept-alive connection) until the header is complete.
+    /// Open connections per client address (IPv6 by /64); trusted proxies are not limited.
+    pub max_connections_per_address: usize,
+    /// From a connection's start (or the end of the previous response) until a request's header
+    /// is complete.
     pub header_read: Duration,
     /// How long shutdown waits for open connections before closing them.
     pub drain: Duration,
@@ -34,7 +39,41 @@ pub struct ConnectionTimeouts {
 
 impl Default for ConnectionTimeouts {
     fn default() -> Self {
-        Self { max_connections: 10_000, header_read: Duration::from_secs(10), drain: Duration::from_secs(30) }
+        Self {
+            max_connections: 10_000,
+            max_connections_per_address: 256,
+            header_read: Duration::from_secs(10),
+            drain: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Open connections per client address.
+#[derive(Default)]
+struct PerAddress(Mutex<HashMap<String, usize>>);
+
+impl PerAddress {
+    fn take(&self, key: &str, max: usize) -> bool {
+        let mut open = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let count = open.entry(key.to_owned()).or_default();
+        if *count >= max {
+            if *count == 0 {
+                open.remove(key);
+            }
+            return false;
+        }
+        *count += 1;
+        true
+    }
+
+    fn release(&self, key: &str) {
+        let mut open = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = open.get_mut(key) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(key);
+            }
+        }
     }
 }
 
@@ -42,14 +81,15 @@ pub async fn serve(
     listener: TcpListener,
     app: Router,
     timeouts: ConnectionTimeouts,
+    trusted_proxies: Arc<Vec<IpNet>>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    // HTTP/1.1 only: clients and proxies speak it, and hyper's HTTP/2 server has no header or
-    // idle timeout (keep-alive pings are answered by any client that holds a connection open).
-    let mut builder = Builder::new(TokioExecutor::new()).http1_only();
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(timeouts.header_read);
-    let graceful = GracefulShutdown::new();
-    let open = std::sync::Arc::new(tokio::sync::Semaphore::new(timeouts.max_connections.max(1)));
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(timeouts.header_read);
+    let max = timeouts.max_connections.max(1);
+    let open = Arc::new(Semaphore::new(max));
+    let per_address = Arc::new(PerAddress::default());
+    let (stop, stopping) = watch::channel(false);
     tokio::pin!(shutdown);
     loop {
         // At the cap, stop accepting until a connection closes.
@@ -69,25 +109,58 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        let peer_ip: IpAddr = peer.ip().to_canonical();
+        let limited = !trusted_proxies.iter().any(|net| net.contains(&peer_ip));
+        let address = crate::auth::throttle::address_key(peer_ip);
+        if limited && !per_address.take(&address, timeouts.max_connections_per_address) {
+            // Closed at once: one address may not hold the server's connections.
+            drop(stream);
+            continue;
+        }
         let _ = stream.set_nodelay(true);
         let service = app.clone().map_request(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             request.map(Body::new)
         });
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
-            .into_owned();
-        let connection = graceful.watch(connection);
+        let connection =
+            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)).with_upgrades();
+        let (mut stopping, per_address) = (stopping.clone(), per_address.clone());
         tokio::spawn(async move {
-            if let Err(error) = connection.await {
+            tokio::pin!(connection);
+            let result = tokio::select! {
+                result = connection.as_mut() => result,
+                () = stopped(&mut stopping) => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(error) = result {
                 tracing::debug!(%error, %peer, "a connection ended with an error");
+            }
+            if limited {
+                per_address.release(&address);
             }
             drop(permit);
         });
     }
     drop(listener);
-    if tokio::time::timeout(timeouts.drain, graceful.shutdown()).await.is_err() {
+    let _ = stop.send(true);
+    // Every connection holds a permit until it ends: all of them back means all are closed.
+    let all = u32::try_from(max).unwrap_or(u32::MAX);
+    if tokio::time::timeout(timeouts.drain, open.acquire_many(all)).await.is_err() {
         tracing::warn!("some connections were still open when the drain time ran out");
     }
     Ok(())
+}
+
+/// Resolves once shutdown has begun.
+async fn stopped(stopping: &mut watch::Receiver<bool>) {
+    loop {
+        if *stopping.borrow_and_update() {
+            return;
+        }
+        if stopping.changed().await.is_err() {
+            return;
+        }
+    }
 }
