@@ -131,6 +131,33 @@ async fn a_subscription_ends_when_its_access_token_expires() {
     assert_eq!(refused["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{refused:#}");
     let complete = next_payload(&mut socket, Duration::from_secs(5)).await.expect("complete");
     assert_eq!(complete["type"], "complete", "{complete:#}");
+    // The socket does not outlive its credential either.
+    assert_eq!(close_code(&mut socket, Duration::from_secs(5)).await, Some(4403));
+}
+
+#[tokio::test]
+async fn a_socket_closes_soon_after_its_api_token_is_revoked() {
+    let app = TestApp::spawn_with(|c| c.ws_keepalive = Duration::from_millis(100)).await;
+    let team = app.team("acme").await;
+    let created = app
+        .ok(
+            Some(&team.admin.token),
+            "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token apiToken { id } } }",
+            json!({ "i": { "organizationId": team.org_id, "name": "crm sidebar", "role": "ADMIN" } }),
+        )
+        .await;
+    let token = created["createApiToken"]["token"].as_str().unwrap().to_owned();
+    let id = created["createApiToken"]["apiToken"]["id"].clone();
+    let mut socket = try_connect(&app).await.unwrap();
+    init(&mut socket, json!({ "authorization": format!("Bearer {token}") })).await;
+    assert_eq!(close_code(&mut socket, Duration::from_millis(700)).await, None, "open while the token is valid");
+    app.ok(
+        Some(&team.admin.token),
+        "mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { apiToken { id } } }",
+        json!({ "i": { "id": id } }),
+    )
+    .await;
+    assert_eq!(close_code(&mut socket, Duration::from_secs(5)).await, Some(4403));
 }
 
 /// The next graphql-transport-ws message other than ping/pong, within `wait`.

@@ -29,6 +29,9 @@ use crate::graphql::ConnectionCredential;
 
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
+/// Ping intervals between re-checks of a connection's credential (a revoked API token, a removed
+/// user): a minute at the default interval.
+const RECHECK_EVERY_PINGS: u32 = 3;
 const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// Open connections one person (or one API token's member) may hold at once.
 pub const MAX_CONNECTIONS_PER_USER: usize = 10;
@@ -125,9 +128,9 @@ async fn serve(
         return close(&mut sink, 4403, "Forbidden: connection_init needs {\"authorization\": \"Bearer <token>\"}")
             .await;
     };
-    let _user_slot = match Viewer::authenticate(state.store.clone(), &state.keys, &token).await {
+    let (_user_slot, expires_at) = match Viewer::authenticate(state.store.clone(), &state.keys, &token).await {
         Ok(viewer) => match state.connections.take(viewer.user_id().unwrap_or_default(), MAX_CONNECTIONS_PER_USER) {
-            Some(slot) => slot,
+            Some(slot) => (slot, viewer.expires_at()),
             None => return close(&mut sink, 4429, "Too many open connections for this user").await,
         },
         Err(AppError::Unauthenticated(why)) => return close(&mut sink, 4403, &format!("Forbidden: {why}")).await,
@@ -149,22 +152,50 @@ async fn serve(
     // Outgoing messages pass through a channel so that ping frames can be interleaved.
     let (outgoing, mut queued) = tokio::sync::mpsc::channel::<Message>(64);
     let keepalive_every = state.ws_keepalive;
+    let (store, keys, credential) = (state.store.clone(), state.keys.clone(), token.clone());
     let forward = async move {
         // Ping frames keep idle connections open through proxies and load balancers, and tell a
         // live client from a vanished one.
         let mut keepalive = tokio::time::interval(keepalive_every);
         keepalive.tick().await;
+        // The socket lives no longer than its credential: closed when an access token expires,
+        // and when a re-check (every few pings) finds the credential revoked or its user gone.
+        let expiry = expires_at.map(|at| {
+            tokio::time::Instant::now() + (at - chrono::Utc::now()).to_std().unwrap_or_default() + CLOSE_GRACE
+        });
+        let expired = async move {
+            match expiry {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(expired);
+        let mut ticks = 0u32;
         loop {
             let message = tokio::select! {
                 message = queued.recv() => match message {
                     Some(message) => message,
                     None => break,
                 },
+                () = &mut expired => {
+                    close(&mut sink, 4403, "Forbidden: the access token expired").await;
+                    tokio::time::sleep(CLOSE_GRACE).await;
+                    break;
+                }
                 _ = keepalive.tick() => {
                     let silent = last_heard.lock().unwrap_or_else(|e| e.into_inner()).elapsed();
                     if silent > keepalive_every * 3 {
                         close(&mut sink, 1001, "Idle: nothing received for three ping intervals").await;
                         // A moment for the close frame to be read before the socket goes.
+                        tokio::time::sleep(CLOSE_GRACE).await;
+                        break;
+                    }
+                    ticks += 1;
+                    if ticks.is_multiple_of(RECHECK_EVERY_PINGS)
+                        && let Err(AppError::Unauthenticated(why)) =
+                            Viewer::authenticate(store.clone(), &keys, &credential).await
+                    {
+                        close(&mut sink, 4403, &format!("Forbidden: {why}")).await;
                         tokio::time::sleep(CLOSE_GRACE).await;
                         break;
                     }
