@@ -7,6 +7,7 @@ mod m20261124_000002_create_scorecard_tables;
 mod m20261124_000003_create_trust_records;
 mod m20261124_000004_create_webhooks;
 mod m20261125_000005_create_rate_limits;
+mod m20261125_000006_index_deliveries_by_organization;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_create_trust_records::Migration),
             Box::new(m20261124_000004_create_webhooks::Migration),
             Box::new(m20261125_000005_create_rate_limits::Migration),
+            Box::new(m20261125_000006_index_deliveries_by_organization::Migration),
         ]
     }
 }

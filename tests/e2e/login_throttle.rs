@@ -47,6 +47,24 @@ async fn guesses_from_elsewhere_never_lock_the_owner_out() {
 }
 
 #[tokio::test]
+async fn guesses_spread_over_many_addresses_are_slowed_but_not_the_owner_at_home() {
+    let app = behind_a_proxy().await;
+    app.sign_up("victim@example.com").await;
+    // The owner has logged in from home before.
+    let (_, home) = app.post_from("198.51.100.20", LOGIN, login("victim@example.com", PASSWORD)).await;
+    assert!(home["data"]["login"]["token"].is_string(), "{home:#}");
+    // Twenty addresses, one guess each (as a botnet or an IPv6 allocation would spread them).
+    for i in 0..20 {
+        let (_, body) = app.post_from(&format!("203.0.113.{i}"), LOGIN, login("victim@example.com", "a guess")).await;
+        assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{body:#}");
+    }
+    let (_, fresh) = app.post_from("203.0.113.99", LOGIN, login("victim@example.com", "another guess")).await;
+    assert_eq!(error_code(&fresh), Some("RATE_LIMITED"), "a 21st unfamiliar address waits: {fresh:#}");
+    let (_, home) = app.post_from("198.51.100.20", LOGIN, login("victim@example.com", PASSWORD)).await;
+    assert!(home["data"]["login"]["token"].is_string(), "the owner at home is not slowed: {home:#}");
+}
+
+#[tokio::test]
 async fn one_address_spraying_many_accounts_is_limited() {
     let app = behind_a_proxy().await;
     let mut limited_at = None;
@@ -99,10 +117,10 @@ async fn megabyte_emails_are_refused_without_storing_anything() {
     let body = app.gql(None, LOGIN, login("ana@example.com", &"p".repeat(600))).await;
     assert_eq!(error_field(&body), Some("password"));
     assert_eq!(app.count_rows("rate_limits").await, 0);
-    // A valid email is counted in three fixed-size buckets: its account-and-address, its address's
-    // failures and its address's attempts.
+    // A valid email is counted in four fixed-size buckets: its account-and-address, its account over
+    // unfamiliar addresses, its address's failures and its address's attempts.
     app.gql(None, LOGIN, login("ana@example.com", "not the password")).await;
-    assert_eq!(app.count_rows("rate_limits").await, 3);
+    assert_eq!(app.count_rows("rate_limits").await, 4);
 }
 
 #[tokio::test]

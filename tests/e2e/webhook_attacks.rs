@@ -138,9 +138,16 @@ async fn redirects_are_never_followed() {
 /// A fast-polling server with a 30 s attempt timeout, a tenant `slow`, and the URL of a receiver
 /// that accepts connections and never answers.
 async fn beside_a_hanging_receiver() -> (TestApp, handoff_e2e::Team, String) {
+    beside_a_hanging_receiver_with(|c| c.webhooks.timeout = Duration::from_secs(30)).await
+}
+
+/// `beside_a_hanging_receiver` with the configuration adjusted by `adjust`.
+async fn beside_a_hanging_receiver_with(
+    adjust: impl FnOnce(&mut handoff_api::config::Config),
+) -> (TestApp, handoff_e2e::Team, String) {
     let app = TestApp::spawn_with(|c| {
         fast(c);
-        c.webhooks.timeout = Duration::from_secs(30);
+        adjust(c);
     })
     .await;
     let slow = app.team("slow").await;
@@ -194,6 +201,33 @@ async fn a_tenant_with_many_hanging_endpoints_holds_only_its_own_share() {
     let (receiver, url) = Receiver::start(0).await;
     endpoint(&app, &other, &url).await;
     land_one(&app, &other).await;
+    receiver.wait_for(1).await;
+}
+
+#[tokio::test]
+async fn organizations_take_turns_so_a_backlog_of_hanging_deliveries_cannot_starve_another() {
+    // Four slots, two tenants that can fill them with receivers that never answer, and backlogs
+    // that, oldest first, would win every slot that frees.
+    let (app, first, hang_url) = beside_a_hanging_receiver_with(|c| {
+        c.webhooks.timeout = Duration::from_secs(2);
+        c.webhooks.concurrency = 4;
+    })
+    .await;
+    let second = app.team("second").await;
+    for team in [&first, &second] {
+        endpoint(&app, team, &hang_url).await;
+        endpoint(&app, team, &hang_url).await;
+        for _ in 0..3 {
+            land_one(&app, team).await;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let victim = app.team("victim").await;
+    let (receiver, url) = Receiver::start(0).await;
+    endpoint(&app, &victim, &url).await;
+    land_one(&app, &victim).await;
+    // Within five seconds: at most one attempt timeout (2 s) before a slot frees and it is the
+    // victim's turn.
     receiver.wait_for(1).await;
 }
 

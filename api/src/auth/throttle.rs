@@ -5,6 +5,10 @@
 //! - Per account *and* client address: a few failures pass, then each attempt waits twice as long
 //!   as the one before. Guesses from elsewhere never slow down the owner's own address, so nobody
 //!   can lock an account's owner out.
+//! - Per account, over every address it has not succeeded from in the last 30 days: more
+//!   failures pass, then the same doubling waits. This slows guessing spread over many addresses
+//!   (a botnet, an IPv6 allocation) while the owner, at an address they logged in from before,
+//!   is never slowed by it.
 //! - Per client address, across accounts: a fixed number of failed logins per window, and a fixed
 //!   number of login attempts per minute whatever their outcome, so nobody can fill the hashing
 //!   queue with logins to an account of their own.
@@ -53,6 +57,23 @@ impl Default for ThrottleSettings {
     }
 }
 
+/// Failures per account from unfamiliar addresses before waits begin.
+const ACCOUNT_FREE_FAILURES: u32 = 20;
+/// How long an address a login succeeded from stays familiar.
+const FAMILIAR_FOR_DAYS: i64 = 30;
+
+/// A network-wide key for limits over many accounts: IPv4 whole, IPv6 by its /48 (a whole site's
+/// allocation, so rotating through its /64s does not multiply the budget).
+pub fn network_key(address: IpAddr) -> String {
+    match address.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
+        }
+    }
+}
+
 /// The client address a limit keys on: IPv4 whole, IPv6 by its /64 (one host's usual allocation).
 pub fn address_key(address: IpAddr) -> String {
     match address {
@@ -71,6 +92,9 @@ pub fn address_key(address: IpAddr) -> String {
 pub struct LoginReservation {
     account: String,
     address: String,
+    /// The account's bucket over unfamiliar addresses, when this address is one.
+    unfamiliar: Option<String>,
+    familiar: String,
 }
 
 #[derive(Clone, Copy)]
@@ -91,6 +115,14 @@ impl Throttle {
         }
     }
 
+    fn unfamiliar_shape(&self) -> Shape {
+        Shape::Progressive {
+            free: ACCOUNT_FREE_FAILURES,
+            max_delay: self.settings.login_max_delay,
+            reset_after: Duration::days(1),
+        }
+    }
+
     fn address_shape(&self) -> Shape {
         Shape::Window { limit: self.settings.address_failures, window: self.settings.address_window }
     }
@@ -104,31 +136,44 @@ impl Throttle {
         address: IpAddr,
         now: DateTime<Utc>,
     ) -> AppResult<LoginReservation> {
-        let address_name = address_key(address);
-        let attempts = rate_limits::key(&format!("login-attempts:{address_name}"));
+        let (host, network) = (address_key(address), network_key(address));
+        let attempts = rate_limits::key(&format!("login-attempts:{network}"));
         let attempts_shape =
             Shape::Window { limit: self.settings.address_attempts_per_minute, window: Duration::minutes(1) };
         if let Err(wait) = rate_limits::take(store.conn(), &attempts, attempts_shape, now).await? {
             return Err(AppError::rate_limited(wait));
         }
+        let familiar = rate_limits::key(&format!("login-familiar:{}|{host}", email.as_str()));
+        let is_familiar = rate_limits::is_marked(store.conn(), &familiar, now).await?;
         let reservation = LoginReservation {
-            account: rate_limits::key(&format!("login-account:{}|{address_name}", email.as_str())),
-            address: rate_limits::key(&format!("login-address:{address_name}")),
+            account: rate_limits::key(&format!("login-account:{}|{host}", email.as_str())),
+            address: rate_limits::key(&format!("login-address:{network}")),
+            unfamiliar: (!is_familiar).then(|| rate_limits::key(&format!("login-unfamiliar:{}", email.as_str()))),
+            familiar,
         };
-        if let Err(wait) = rate_limits::take(store.conn(), &reservation.address, self.address_shape(), now).await? {
-            return Err(AppError::rate_limited(wait));
+        let mut taken: Vec<(&str, Shape)> = Vec::new();
+        let mut buckets = vec![(reservation.address.as_str(), self.address_shape())];
+        buckets.push((reservation.account.as_str(), self.account_shape()));
+        if let Some(unfamiliar) = &reservation.unfamiliar {
+            buckets.push((unfamiliar.as_str(), self.unfamiliar_shape()));
         }
-        if let Err(wait) = rate_limits::take(store.conn(), &reservation.account, self.account_shape(), now).await? {
-            // The attempt did not happen: it must not count against the address.
-            rate_limits::give_back(store.conn(), &reservation.address, self.address_shape(), Refund::NotAttempted)
-                .await?;
-            return Err(AppError::rate_limited(wait));
+        for (key, shape) in buckets {
+            if let Err(wait) = rate_limits::take(store.conn(), key, shape, now).await? {
+                // The attempt did not happen: it must not count in the buckets already taken.
+                for (key, shape) in taken {
+                    rate_limits::give_back(store.conn(), key, shape, Refund::NotAttempted).await?;
+                }
+                return Err(AppError::rate_limited(wait));
+            }
+            taken.push((key, shape));
         }
         Ok(reservation)
     }
 
-    /// The password was right: the account's bucket starts over and the address gets its attempt back.
-    pub async fn succeeded(&self, store: &Store, reservation: LoginReservation) -> AppResult<()> {
+    /// The password was right: the account's buckets start over, the address gets its attempt
+    /// back, and the address becomes familiar for this account.
+    pub async fn succeeded(&self, store: &Store, reservation: LoginReservation, now: DateTime<Utc>) -> AppResult<()> {
+        rate_limits::mark(store.conn(), &reservation.familiar, now, now + Duration::days(FAMILIAR_FOR_DAYS)).await?;
         self.give_back(store, reservation, Refund::Succeeded).await
     }
 
@@ -141,12 +186,15 @@ impl Throttle {
     async fn give_back(&self, store: &Store, reservation: LoginReservation, why: Refund) -> AppResult<()> {
         rate_limits::give_back(store.conn(), &reservation.account, self.account_shape(), why).await?;
         rate_limits::give_back(store.conn(), &reservation.address, self.address_shape(), why).await?;
+        if let Some(unfamiliar) = &reservation.unfamiliar {
+            rate_limits::give_back(store.conn(), unfamiliar, self.unfamiliar_shape(), why).await?;
+        }
         Ok(())
     }
 
     /// Counts one sign-up from `address`.
     pub async fn sign_up(&self, store: &Store, address: IpAddr, now: DateTime<Utc>) -> AppResult<()> {
-        let key = rate_limits::key(&format!("sign-up:{}", address_key(address)));
+        let key = rate_limits::key(&format!("sign-up:{}", network_key(address)));
         let shape = Shape::Window { limit: self.settings.sign_ups, window: self.settings.sign_up_window };
         rate_limits::take(store.conn(), &key, shape, now).await?.map_err(AppError::rate_limited)
     }
@@ -155,6 +203,13 @@ impl Throttle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn networks_key_ipv6_by_the_site_prefix() {
+        assert_eq!(network_key("2001:db8:1:2:aaaa::1".parse().unwrap()), "2001:db8:1::/48");
+        assert_eq!(network_key("2001:db8:1:ffff::1".parse().unwrap()), "2001:db8:1::/48");
+        assert_eq!(network_key("::ffff:203.0.113.9".parse().unwrap()), "203.0.113.9");
+    }
 
     #[test]
     fn addresses_key_ipv6_by_prefix_and_mapped_ipv4_as_ipv4() {

@@ -72,9 +72,14 @@ pub enum Refund {
 /// The state after an attempt is handed back (`None`: delete the bucket). A window always gives the
 /// one attempt back.
 pub fn refund(shape: Shape, bucket: Bucket, why: Refund) -> Option<Bucket> {
+    let hits = bucket.hits.saturating_sub(1);
     match (shape, why) {
         (Shape::Progressive { .. }, Refund::Succeeded) => None,
-        _ => Some(Bucket { hits: bucket.hits.saturating_sub(1), ..bucket }),
+        // The wait the handed-back attempt imposed goes with it.
+        (Shape::Progressive { free, max_delay, .. }, Refund::NotAttempted) => {
+            Some(Bucket { hits, blocked_until: bucket.window_started_at + delay(hits, free, max_delay), ..bucket })
+        }
+        (Shape::Window { .. }, _) => Some(Bucket { hits, ..bucket }),
     }
 }
 
@@ -134,6 +139,9 @@ mod tests {
         let bucket = Bucket { hits: 2, window_started_at: t(0), blocked_until: t(0) };
         assert_eq!(refund(PROGRESSIVE, bucket, Refund::Succeeded), None);
         assert_eq!(refund(PROGRESSIVE, bucket, Refund::NotAttempted).unwrap().hits, 1);
+        // The fourth attempt imposed a second's wait; handing it back lifts the wait.
+        let waiting = Bucket { hits: 3, window_started_at: t(10), blocked_until: t(11) };
+        assert_eq!(refund(PROGRESSIVE, waiting, Refund::NotAttempted).unwrap().blocked_until, t(10));
         let shape = Shape::Window { limit: 2, window: Duration::minutes(1) };
         assert_eq!(refund(shape, bucket, Refund::Succeeded).unwrap().hits, 1);
     }

@@ -105,7 +105,7 @@ impl SessionMutation {
         if !verified {
             return Err(refused);
         }
-        throttle.succeeded(store(ctx), reservation).await?;
+        throttle.succeeded(store(ctx), reservation, Utc::now()).await?;
         let user = user.ok_or(refused)?;
         issue(ctx, user, Utc::now())
     }

@@ -113,3 +113,25 @@ pub async fn sweep(conn: &impl ConnectionTrait, now: DateTime<Utc>, idle: Durati
         .await?
         .rows_affected)
 }
+
+/// Records `key` as a marker that lasts until `until` (a place a login succeeded from).
+pub async fn mark(
+    conn: &impl ConnectionTrait,
+    key: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let marker = Bucket { hits: 0, window_started_at: now, blocked_until: until };
+    for _ in 0..MAX_RACES {
+        let current = rate_limit::Entity::find_by_id(key.to_owned()).one(conn).await?;
+        if write(conn, key, current.as_ref(), Some(marker)).await? {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Whether the marker `key` is set and has not run out at `now`.
+pub async fn is_marked(conn: &impl ConnectionTrait, key: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    Ok(rate_limit::Entity::find_by_id(key.to_owned()).one(conn).await?.is_some_and(|row| row.blocked_until > now))
+}

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::{webhook_delivery as delivery, webhook_endpoint as endpoint};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait, Set,
@@ -20,6 +20,8 @@ pub use endpoint::Model as Endpoint;
 pub const PENDING: &str = "PENDING";
 pub const DELIVERED: &str = "DELIVERED";
 pub const FAILED: &str = "FAILED";
+/// Deliveries one endpoint may have waiting; later events are recorded FAILED (redeliverable).
+pub const MAX_PENDING_PER_ENDPOINT: u64 = 1_000;
 /// A delivery that will not be attempted: its endpoint was disabled.
 pub const CANCELLED: &str = "CANCELLED";
 
@@ -121,6 +123,14 @@ pub async fn enqueue(
         .await?;
     let mut queued = 0;
     for target in endpoints.iter().filter(|e| event_types(e).contains(&event.kind)) {
+        // An endpoint that has been failing for long keeps a bounded backlog: past it, new events
+        // are recorded FAILED at once (and can be redelivered), not queued without end.
+        let waiting = delivery::Entity::find()
+            .filter(delivery::Column::EndpointId.eq(target.id))
+            .filter(delivery::Column::Status.eq(PENDING))
+            .count(conn)
+            .await?;
+        let full = waiting >= MAX_PENDING_PER_ENDPOINT;
         delivery::ActiveModel {
             id: Set(Uuid::now_v7()),
             organization_id: Set(event.organization_id),
@@ -128,11 +138,13 @@ pub async fn enqueue(
             event_id: Set(event_id),
             event_type: Set(event.kind.code().to_owned()),
             payload: Set(payload.to_owned()),
-            status: Set(PENDING.to_owned()),
+            status: Set(if full { FAILED } else { PENDING }.to_owned()),
             attempts: Set(0),
             next_attempt_at: Set(now),
             last_status_code: Set(None),
-            last_error: Set(None),
+            last_error: Set(
+                full.then(|| format!("{MAX_PENDING_PER_ENDPOINT} deliveries were already waiting for this endpoint"))
+            ),
             delivered_at: Set(None),
             created_at: Set(now),
         }
@@ -143,57 +155,54 @@ pub async fn enqueue(
     Ok(queued)
 }
 
-/// Deliveries to start now, at most `limit`: organizations take turns (those waiting longest
-/// first), each contributing the oldest due delivery of an endpoint with nothing in flight. A
-/// tenant with a backlog, many endpoints or a slow receiver cannot hold the queue for everyone
-/// else. `busy` endpoints and `saturated` organizations are skipped (the worker's read across
-/// organizations).
-pub async fn due_per_organization(
+/// Organizations with a delivery due now on an endpoint that is not `busy`, at most `limit` of
+/// them (the worker's read across organizations; it decides whose turn it is).
+pub async fn organizations_waiting(
     conn: &impl ConnectionTrait,
     now: DateTime<Utc>,
     busy: &[Uuid],
-    saturated: &[Uuid],
+    skip: &[Uuid],
     limit: u64,
-) -> Result<Vec<(Delivery, Endpoint)>, StoreError> {
-    let live = || {
-        endpoint::Entity::find()
-            .select_only()
-            .column(endpoint::Column::Id)
-            .filter(endpoint::Column::DisabledAt.is_null())
-            .into_query()
-    };
-    let due = || {
-        delivery::Entity::find()
-            .filter(delivery::Column::Status.eq(PENDING))
-            .filter(delivery::Column::NextAttemptAt.lte(now))
-            .filter(delivery::Column::EndpointId.is_not_in(busy.iter().copied()))
-            .filter(delivery::Column::EndpointId.in_subquery(live()))
-    };
-    // Organizations with something due, those waiting longest first: one grouped read.
-    let waiting: Vec<Uuid> = due()
+) -> Result<Vec<Uuid>, StoreError> {
+    Ok(due(now, busy)
         .select_only()
         .column(delivery::Column::OrganizationId)
-        .filter(delivery::Column::OrganizationId.is_not_in(saturated.iter().copied()))
-        .group_by(delivery::Column::OrganizationId)
-        .order_by_asc(Expr::col(delivery::Column::NextAttemptAt).min())
+        .filter(delivery::Column::OrganizationId.is_not_in(skip.iter().copied()))
+        .distinct()
         .limit(limit)
         .into_tuple()
         .all(conn)
+        .await?)
+}
+
+/// The organization's oldest due delivery on an endpoint that is not `busy`, with its endpoint.
+pub async fn oldest_due(
+    conn: &impl ConnectionTrait,
+    organization: Uuid,
+    now: DateTime<Utc>,
+    busy: &[Uuid],
+) -> Result<Option<(Delivery, Endpoint)>, StoreError> {
+    let oldest = due(now, busy)
+        .filter(delivery::Column::OrganizationId.eq(organization))
+        .order_by_asc(delivery::Column::NextAttemptAt)
+        .order_by_asc(delivery::Column::Id)
+        .one(conn)
         .await?;
-    let mut picked = Vec::new();
-    for organization in waiting {
-        let oldest = due()
-            .filter(delivery::Column::OrganizationId.eq(organization))
-            .order_by_asc(delivery::Column::NextAttemptAt)
-            .order_by_asc(delivery::Column::Id)
-            .one(conn)
-            .await?;
-        let Some(oldest) = oldest else { continue };
-        if let Some(target) = endpoint::Entity::find_by_id(oldest.endpoint_id).one(conn).await? {
-            picked.push((oldest, target));
-        }
-    }
-    Ok(picked)
+    let Some(oldest) = oldest else { return Ok(None) };
+    Ok(endpoint::Entity::find_by_id(oldest.endpoint_id).one(conn).await?.map(|target| (oldest, target)))
+}
+
+/// Pending deliveries whose time has come, on live endpoints that are not `busy`.
+fn due(now: DateTime<Utc>, busy: &[Uuid]) -> sea_orm::Select<delivery::Entity> {
+    let live = endpoint::Entity::find()
+        .select_only()
+        .column(endpoint::Column::Id)
+        .filter(endpoint::Column::DisabledAt.is_null());
+    delivery::Entity::find()
+        .filter(delivery::Column::Status.eq(PENDING))
+        .filter(delivery::Column::NextAttemptAt.lte(now))
+        .filter(delivery::Column::EndpointId.is_not_in(busy.iter().copied()))
+        .filter(delivery::Column::EndpointId.in_subquery(live.into_query()))
 }
 
 /// Live endpoints of the organization (the cap on how many one may register counts these).

@@ -62,17 +62,30 @@ pub struct Worker {
     slots: Arc<Semaphore>,
 }
 
-/// What this process is attempting now.
+/// What this process is attempting now, and when each organization last had a turn.
 #[derive(Default)]
 struct InFlight {
     endpoints: HashSet<Uuid>,
     organizations: std::collections::HashMap<Uuid, usize>,
+    last_turn: std::collections::HashMap<Uuid, tokio::time::Instant>,
 }
 
 impl InFlight {
     fn start(&mut self, organization: Uuid, endpoint: Uuid) {
         self.endpoints.insert(endpoint);
         *self.organizations.entry(organization).or_default() += 1;
+        self.last_turn.insert(organization, tokio::time::Instant::now());
+    }
+
+    /// Whose turn it is: organizations never served first, then the one served longest ago.
+    fn in_turn(&mut self, mut waiting: Vec<Uuid>) -> Vec<Uuid> {
+        waiting.sort_by_key(|org| self.last_turn.get(org).copied());
+        // Forget turns long past, so the map holds only recently served organizations.
+        let horizon = tokio::time::Instant::now().checked_sub(Duration::from_secs(3600));
+        if let Some(horizon) = horizon {
+            self.last_turn.retain(|_, at| *at > horizon);
+        }
+        waiting
     }
 
     fn finish(&mut self, organization: Uuid, endpoint: Uuid) {
@@ -102,8 +115,9 @@ impl Worker {
         }
     }
 
-    /// One pass: cancels deliveries of disabled endpoints, then lets organizations take turns
-    /// starting their oldest due delivery of an endpoint without one in flight, while slots are free. Claiming is a conditional update,
+    /// One pass: cancels deliveries of disabled endpoints, then lets organizations take turns (never
+    /// served first, then served longest ago) starting their oldest due delivery of an endpoint
+    /// without one in flight, while slots are free. Claiming is a conditional update,
     /// so several processes never attempt one delivery at the same time. Returns how many started.
     pub async fn pass(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let cancelled = webhooks::cancel_for_disabled_endpoints(self.store.conn()).await?;
@@ -119,8 +133,13 @@ impl Worker {
             (in_flight.endpoints.iter().copied().collect::<Vec<_>>(), in_flight.saturated())
         };
         let lease = chrono::Duration::from_std(self.settings.timeout * 3).unwrap_or(chrono::Duration::seconds(60));
-        let picks =
-            webhooks::due_per_organization(self.store.conn(), now, &busy_endpoints, &saturated, free as u64).await?;
+        let waiting =
+            webhooks::organizations_waiting(self.store.conn(), now, &busy_endpoints, &saturated, 1_000).await?;
+        let waiting = self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).in_turn(waiting);
+        let mut picks = Vec::new();
+        for organization in waiting.into_iter().take(free) {
+            picks.extend(webhooks::oldest_due(self.store.conn(), organization, now, &busy_endpoints).await?);
+        }
         let mut started = 0;
         for (delivery, endpoint) in picks {
             let Ok(slot) = self.slots.clone().try_acquire_owned() else { break };
