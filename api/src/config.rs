@@ -124,8 +124,7 @@ pub struct Settings {
     #[arg(long, env = "HEADER_READ_TIMEOUT_SECONDS", default_value_t = 10, global = true)]
     pub header_read_timeout_seconds: u64,
 
-    /// Open HTTP connections at once; more wait until one closes. (An upgraded WebSocket leaves
-    /// this count; WebSockets are capped per client address and per person.)
+    /// Open connections at once, WebSockets included; more wait until one closes.
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000, global = true)]
     pub max_connections: usize,
 

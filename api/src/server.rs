@@ -94,6 +94,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         true => Some(crate::demo::load(&schema, &store, &keys).await?),
         false => None,
     };
+    let (stop, shutting_down) = tokio::sync::watch::channel(false);
     let app = router(AppState {
         schema,
         store: store.clone(),
@@ -106,6 +107,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         ws_keepalive: config.ws_keepalive,
         trusted_proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
         request_timeout: config.request_timeout,
+        shutting_down,
     });
     let listener = TcpListener::bind(config.listen_addr)
         .await
@@ -114,7 +116,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     let (tx, rx) = oneshot::channel::<()>();
     let timeouts = config.timeouts;
     let proxies = std::sync::Arc::new(config.trusted_proxies.clone());
-    let task = tokio::spawn(crate::http::serve::serve(listener, app, timeouts, proxies, async {
+    let task = tokio::spawn(crate::http::serve::serve(listener, app, timeouts, proxies, stop, async {
         let _ = rx.await;
     }));
     let mut jobs = vec![tokio::spawn(crate::jobs::mark_overdue(

@@ -49,10 +49,10 @@ async fn guesses_from_elsewhere_never_lock_the_owner_out() {
 #[tokio::test]
 async fn guesses_spread_over_many_addresses_are_slowed_but_not_the_owner_at_home() {
     let app = behind_a_proxy().await;
-    app.sign_up("victim@example.com").await;
-    // The owner has logged in from home before.
-    let (_, home) = app.post_from("198.51.100.20", LOGIN, login("victim@example.com", PASSWORD)).await;
-    assert!(home["data"]["login"]["token"].is_string(), "{home:#}");
+    // The owner signed up from home.
+    let sign_up = json!({ "i": { "email": "victim@example.com", "password": PASSWORD, "name": "Victim" } });
+    let (_, home) = app.post_from("198.51.100.20", SIGN_UP, sign_up).await;
+    assert!(home["data"]["signUp"]["token"].is_string(), "{home:#}");
     // Twenty addresses, one guess each (as a botnet or an IPv6 allocation would spread them).
     for i in 0..20 {
         let (_, body) = app.post_from(&format!("203.0.113.{i}"), LOGIN, login("victim@example.com", "a guess")).await;
@@ -60,6 +60,8 @@ async fn guesses_spread_over_many_addresses_are_slowed_but_not_the_owner_at_home
     }
     let (_, fresh) = app.post_from("203.0.113.99", LOGIN, login("victim@example.com", "another guess")).await;
     assert_eq!(error_code(&fresh), Some("RATE_LIMITED"), "a 21st unfamiliar address waits: {fresh:#}");
+    let wait = fresh["errors"][0]["extensions"]["retryAfterSeconds"].as_u64().unwrap();
+    assert!(wait <= 60, "an owner on a new device waits a minute at most, not {wait} s");
     let (_, home) = app.post_from("198.51.100.20", LOGIN, login("victim@example.com", PASSWORD)).await;
     assert!(home["data"]["login"]["token"].is_string(), "the owner at home is not slowed: {home:#}");
 }

@@ -71,6 +71,44 @@ async fn one_address_may_hold_only_so_many_sockets_even_before_authenticating() 
 }
 
 #[tokio::test]
+async fn open_websockets_count_toward_the_connection_caps() {
+    // Three places: the test client's kept-alive connection (from signing up) and two sockets.
+    let app = TestApp::spawn_with(|c| c.timeouts.max_connections_per_address = 3).await;
+    let ana = app.sign_up("ana@example.com").await;
+    let mut sockets = Vec::new();
+    for _ in 0..2 {
+        let mut socket = try_connect(&app).await.unwrap();
+        init(&mut socket, json!({ "authorization": format!("Bearer {}", ana.token) })).await;
+        sockets.push(socket);
+    }
+    // Both upgraded sockets still hold their places: another connection is turned away.
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+    assert!(client.get(app.url("/healthz")).send().await.is_err(), "a third connection was served");
+    drop(sockets);
+    let mut served = false;
+    for _ in 0..50 {
+        if client.get(app.url("/healthz")).send().await.is_ok() {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(served, "closing the sockets freed their places");
+}
+
+#[tokio::test]
+async fn shutting_down_closes_websockets_with_going_away() {
+    let mut app = TestApp::spawn().await;
+    let ana = app.sign_up("ana@example.com").await;
+    let mut socket = try_connect(&app).await.unwrap();
+    init(&mut socket, json!({ "authorization": format!("Bearer {}", ana.token) })).await;
+    let started = tokio::time::Instant::now();
+    let (_, code) = tokio::join!(app.stop_server(), close_code(&mut socket, Duration::from_secs(10)));
+    assert_eq!(code, Some(1001));
+    assert!(started.elapsed() < Duration::from_secs(10), "the drain did not wait on the socket");
+}
+
+#[tokio::test]
 async fn a_client_that_falls_silent_is_disconnected() {
     let app = TestApp::spawn_with(|c| c.ws_keepalive = Duration::from_millis(200)).await;
     let ana = app.sign_up("ana@example.com").await;

@@ -5,10 +5,10 @@
 //! - Per account *and* client address: a few failures pass, then each attempt waits twice as long
 //!   as the one before. Guesses from elsewhere never slow down the owner's own address, so nobody
 //!   can lock an account's owner out.
-//! - Per account, over every address it has not succeeded from in the last 30 days: more
-//!   failures pass, then the same doubling waits. This slows guessing spread over many addresses
-//!   (a botnet, an IPv6 allocation) while the owner, at an address they logged in from before,
-//!   is never slowed by it.
+//! - Per account, over every address it has not signed up or logged in from in the last 30 days:
+//!   more failures pass, then doubling waits of at most a minute. This slows guessing spread over
+//!   many addresses (a botnet, an IPv6 allocation) to about one guess a minute, while the owner at
+//!   a familiar address is never slowed by it, and on a new device waits at most a minute.
 //! - Per client address, across accounts: a fixed number of failed logins per window, and a fixed
 //!   number of login attempts per minute whatever their outcome, so nobody can fill the hashing
 //!   queue with logins to an account of their own.
@@ -59,20 +59,11 @@ impl Default for ThrottleSettings {
 
 /// Failures per account from unfamiliar addresses before waits begin.
 const ACCOUNT_FREE_FAILURES: u32 = 20;
+/// The longest wait failures from unfamiliar addresses impose: short, because an owner on a new
+/// device waits it too; it still holds guessing spread over many addresses to about one a minute.
+const UNFAMILIAR_MAX_DELAY_SECONDS: i64 = 60;
 /// How long an address a login succeeded from stays familiar.
 const FAMILIAR_FOR_DAYS: i64 = 30;
-
-/// A network-wide key for limits over many accounts: IPv4 whole, IPv6 by its /48 (a whole site's
-/// allocation, so rotating through its /64s does not multiply the budget).
-pub fn network_key(address: IpAddr) -> String {
-    match address.to_canonical() {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
-        }
-    }
-}
 
 /// The client address a limit keys on: IPv4 whole, IPv6 by its /64 (one host's usual allocation).
 pub fn address_key(address: IpAddr) -> String {
@@ -118,7 +109,7 @@ impl Throttle {
     fn unfamiliar_shape(&self) -> Shape {
         Shape::Progressive {
             free: ACCOUNT_FREE_FAILURES,
-            max_delay: self.settings.login_max_delay,
+            max_delay: Duration::seconds(UNFAMILIAR_MAX_DELAY_SECONDS),
             reset_after: Duration::days(1),
         }
     }
@@ -136,7 +127,7 @@ impl Throttle {
         address: IpAddr,
         now: DateTime<Utc>,
     ) -> AppResult<LoginReservation> {
-        let (host, network) = (address_key(address), network_key(address));
+        let (host, network) = (address_key(address), address_key(address));
         let attempts = rate_limits::key(&format!("login-attempts:{network}"));
         let attempts_shape =
             Shape::Window { limit: self.settings.address_attempts_per_minute, window: Duration::minutes(1) };
@@ -194,22 +185,29 @@ impl Throttle {
 
     /// Counts one sign-up from `address`.
     pub async fn sign_up(&self, store: &Store, address: IpAddr, now: DateTime<Utc>) -> AppResult<()> {
-        let key = rate_limits::key(&format!("sign-up:{}", network_key(address)));
+        let key = rate_limits::key(&format!("sign-up:{}", address_key(address)));
         let shape = Shape::Window { limit: self.settings.sign_ups, window: self.settings.sign_up_window };
         rate_limits::take(store.conn(), &key, shape, now).await?.map_err(AppError::rate_limited)
+    }
+
+    /// Makes `address` familiar for `email` (a sign-up, a successful login): logins from it are
+    /// never slowed by failures from elsewhere.
+    pub async fn make_familiar(
+        &self,
+        store: &Store,
+        email: &Email,
+        address: IpAddr,
+        now: DateTime<Utc>,
+    ) -> AppResult<()> {
+        let key = rate_limits::key(&format!("login-familiar:{}|{}", email.as_str(), address_key(address)));
+        rate_limits::mark(store.conn(), &key, now, now + Duration::days(FAMILIAR_FOR_DAYS)).await?;
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn networks_key_ipv6_by_the_site_prefix() {
-        assert_eq!(network_key("2001:db8:1:2:aaaa::1".parse().unwrap()), "2001:db8:1::/48");
-        assert_eq!(network_key("2001:db8:1:ffff::1".parse().unwrap()), "2001:db8:1::/48");
-        assert_eq!(network_key("::ffff:203.0.113.9".parse().unwrap()), "203.0.113.9");
-    }
 
     #[test]
     fn addresses_key_ipv6_by_prefix_and_mapped_ipv4_as_ipv4() {

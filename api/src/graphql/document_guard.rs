@@ -99,7 +99,9 @@ fn too_large(message: String) -> ServerError {
 pub fn check_text(text: &str) -> Result<(), String> {
     let bytes = text.as_bytes();
     let (mut depth, mut tokens, mut i) = (0usize, 0usize, 0usize);
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.' || b == b'+';
+    // Only names and digits run together; every other character counts alone (`...`, `-1` and
+    // `1.5e+3` count several tokens: counting high is safe, counting low is not).
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     while i < bytes.len() {
         let byte = bytes[i];
         if !(byte.is_ascii_whitespace() || byte == b',' || byte == b'#') {
@@ -470,6 +472,9 @@ mod tests {
         assert!(check_text(&long_string).is_ok(), "a long string is one token");
         let introspection_sized = format!("{{ {} }}", "name description type { name ofType { name } } ".repeat(500));
         assert!(check_text(&introspection_sized).is_ok());
+        // Runs of spreads or signed numbers do not hide behind one another.
+        assert!(check_text(&format!("{{ a{} }}", "...F".repeat(20_001))).is_err());
+        assert!(check_text(&format!("{{ f(x: [{}]) }}", "-1".repeat(10_001))).is_err());
     }
 
     #[test]

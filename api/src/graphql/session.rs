@@ -70,6 +70,8 @@ impl SessionMutation {
         ctx.data_unchecked::<Throttle>().sign_up(store(ctx), client_address(ctx), now).await?;
         let hash = ctx.data_unchecked::<password::Hasher>().hash(&password).await?;
         let user = users::insert(store(ctx).conn(), &email, name, hash, now).await?;
+        // The address an account was created from is one its owner uses.
+        ctx.data_unchecked::<Throttle>().make_familiar(store(ctx), &email, client_address(ctx), now).await?;
         issue(ctx, user, now)
     }
 

@@ -44,6 +44,8 @@ pub struct AppState {
     pub trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
     /// Longest time from a request's header to its response (an upgraded WebSocket lives on).
     pub request_timeout: Duration,
+    /// Turns true when the server begins to shut down; open WebSockets then close with 1001.
+    pub shutting_down: tokio::sync::watch::Receiver<bool>,
 }
 
 impl AppState {

@@ -50,7 +50,7 @@ impl Default for ConnectionTimeouts {
 
 /// Open connections per client address.
 #[derive(Default)]
-struct PerAddress(Mutex<HashMap<String, usize>>);
+pub struct PerAddress(Mutex<HashMap<String, usize>>);
 
 impl PerAddress {
     fn take(&self, key: &str, max: usize) -> bool {
@@ -77,11 +77,77 @@ impl PerAddress {
     }
 }
 
+/// A client socket that holds its places in the connection counts for as long as it lives: an
+/// upgraded WebSocket keeps the socket (hyper's connection future ends at the upgrade), so it stays
+/// counted until it really closes.
+struct CountedSocket {
+    stream: tokio::net::TcpStream,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    address: Option<(Arc<PerAddress>, String)>,
+}
+
+impl Drop for CountedSocket {
+    fn drop(&mut self) {
+        if let Some((per_address, key)) = &self.address {
+            per_address.release(key);
+        }
+    }
+}
+
+impl tokio::io::AsyncRead for CountedSocket {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for CountedSocket {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+}
+
+/// Serves `app` until `shutdown` resolves, then tells open connections (and, through `stop`,
+/// open WebSockets) to finish, and waits for them up to the drain time.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     timeouts: ConnectionTimeouts,
     trusted_proxies: Arc<Vec<IpNet>>,
+    stop: watch::Sender<bool>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let mut builder = hyper::server::conn::http1::Builder::new();
@@ -89,7 +155,7 @@ pub async fn serve(
     let max = timeouts.max_connections.max(1);
     let open = Arc::new(Semaphore::new(max));
     let per_address = Arc::new(PerAddress::default());
-    let (stop, stopping) = watch::channel(false);
+    let stopping = stop.subscribe();
     tokio::pin!(shutdown);
     loop {
         // At the cap, stop accepting until a connection closes.
@@ -118,13 +184,15 @@ pub async fn serve(
             continue;
         }
         let _ = stream.set_nodelay(true);
+        let socket =
+            CountedSocket { stream, _permit: permit, address: limited.then(|| (per_address.clone(), address)) };
         let service = app.clone().map_request(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             request.map(Body::new)
         });
         let connection =
-            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)).with_upgrades();
-        let (mut stopping, per_address) = (stopping.clone(), per_address.clone());
+            builder.serve_connection(TokioIo::new(socket), TowerToHyperService::new(service)).with_upgrades();
+        let mut stopping = stopping.clone();
         tokio::spawn(async move {
             tokio::pin!(connection);
             let result = tokio::select! {
@@ -137,10 +205,6 @@ pub async fn serve(
             if let Err(error) = result {
                 tracing::debug!(%error, %peer, "a connection ended with an error");
             }
-            if limited {
-                per_address.release(&address);
-            }
-            drop(permit);
         });
     }
     drop(listener);
@@ -154,7 +218,7 @@ pub async fn serve(
 }
 
 /// Resolves once shutdown has begun.
-async fn stopped(stopping: &mut watch::Receiver<bool>) {
+pub async fn stopped(stopping: &mut watch::Receiver<bool>) {
     loop {
         if *stopping.borrow_and_update() {
             return;

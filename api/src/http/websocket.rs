@@ -153,6 +153,7 @@ async fn serve(
     let (outgoing, mut queued) = tokio::sync::mpsc::channel::<Message>(64);
     let keepalive_every = state.ws_keepalive;
     let (store, keys, credential) = (state.store.clone(), state.keys.clone(), token.clone());
+    let mut shutting_down = state.shutting_down.clone();
     let forward = async move {
         // Ping frames keep idle connections open through proxies and load balancers, and tell a
         // live client from a vanished one.
@@ -177,6 +178,10 @@ async fn serve(
                     Some(message) => message,
                     None => break,
                 },
+                () = super::serve::stopped(&mut shutting_down) => {
+                    close(&mut sink, 1001, "Going away: the server is shutting down").await;
+                    break;
+                }
                 () = &mut expired => {
                     close(&mut sink, 4403, "Forbidden: the access token expired").await;
                     tokio::time::sleep(CLOSE_GRACE).await;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::{webhook_delivery as delivery, webhook_endpoint as endpoint};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait, Set,
@@ -168,7 +168,9 @@ pub async fn organizations_waiting(
         .select_only()
         .column(delivery::Column::OrganizationId)
         .filter(delivery::Column::OrganizationId.is_not_in(skip.iter().copied()))
-        .distinct()
+        .group_by(delivery::Column::OrganizationId)
+        // With more organizations waiting than `limit`, those waiting longest come first.
+        .order_by_asc(Expr::col(delivery::Column::NextAttemptAt).min())
         .limit(limit)
         .into_tuple()
         .all(conn)
