@@ -43,6 +43,9 @@ impl Default for DocumentLimits {
 
 /// Bracket nesting the raw text may have; deeper text is refused before parsing.
 pub const MAX_NESTING: usize = 64;
+/// Bytes one string literal in the document may hold; larger values travel as variables, which are
+/// parsed as JSON at a fraction of the cost.
+pub const MAX_STRING_BYTES: usize = 64 * 1024;
 /// Tokens (names, numbers, strings, punctuators) the raw text may have. The largest documents
 /// real clients send (introspection, a page with every field) have a few thousand.
 pub const MAX_TOKENS: usize = 20_000;
@@ -123,6 +126,7 @@ pub fn check_text(text: &str) -> Result<(), String> {
                 }
             }
             b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                let start = i;
                 i += 3;
                 while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
                     i += if bytes[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
@@ -132,13 +136,16 @@ pub fn check_text(text: &str) -> Result<(), String> {
                 if i >= bytes.len() {
                     return Err("the document has an unterminated block string".to_owned());
                 }
+                long_string(i - start)?;
                 i += 2;
             }
             b'"' => {
+                let start = i;
                 i += 1;
                 while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
+                long_string(i - start)?;
             }
             b'{' | b'[' | b'(' => {
                 depth += 1;
@@ -152,6 +159,15 @@ pub fn check_text(text: &str) -> Result<(), String> {
         i += 1;
     }
     Ok(())
+}
+
+fn long_string(bytes: usize) -> Result<(), String> {
+    match bytes > MAX_STRING_BYTES {
+        true => {
+            Err(format!("a string in the document exceeds {MAX_STRING_BYTES} bytes; pass large values as variables"))
+        }
+        false => Ok(()),
+    }
 }
 
 /// What a selection set expands to.
@@ -468,8 +484,12 @@ mod tests {
     fn token_floods_are_refused_before_parsing() {
         let wide = format!("{{ me {{ {} }} }}", "id ".repeat(30_000));
         assert!(check_text(&wide).unwrap_err().contains("tokens"));
-        let long_string = format!("{{ f(a: \"{}\") }}", "x y z ".repeat(100_000));
+        let long_string = format!("{{ f(a: \"{}\") }}", "x y z ".repeat(10_000));
         assert!(check_text(&long_string).is_ok(), "a long string is one token");
+        let too_long = format!("{{ f(a: \"{}\") }}", "x".repeat(MAX_STRING_BYTES + 1));
+        assert!(check_text(&too_long).unwrap_err().contains("variables"));
+        let too_long_block = format!("{{ f(a: \"\"\"{}\"\"\") }}", "x".repeat(MAX_STRING_BYTES + 1));
+        assert!(check_text(&too_long_block).is_err());
         let introspection_sized = format!("{{ {} }}", "name description type { name ofType { name } } ".repeat(500));
         assert!(check_text(&introspection_sized).is_ok());
         // Runs of spreads or signed numbers do not hide behind one another.
