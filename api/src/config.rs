@@ -52,7 +52,7 @@ pub struct Settings {
     #[arg(long, global = true)]
     pub production: bool,
 
-    /// Serve GraphiQL at `/` (default: on in development, off in production).
+    /// Serve the query console at `/` (default: on in development, off in production).
     #[arg(long, env = "GRAPHIQL", global = true)]
     pub graphiql: Option<bool>,
 

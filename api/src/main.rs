@@ -93,7 +93,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
     println!("handoff-api is serving on {url}");
     println!("  GraphQL endpoint: {url}/graphql (WebSocket: graphql-transport-ws on the same path)");
     if config.graphiql {
-        println!("  GraphiQL:         {url}/");
+        println!("  Query console:    {url}/");
     }
     if let Some(demo) = running.demo_logins() {
         let state = if demo.loaded_now { "loaded" } else { "already loaded" };

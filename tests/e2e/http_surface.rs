@@ -95,25 +95,39 @@ async fn health_and_readiness_answer() {
 }
 
 #[tokio::test]
-async fn graphiql_and_introspection_are_on_in_development() {
+async fn the_console_and_introspection_are_on_in_development() {
     let app = TestApp::spawn().await;
     let page = app.client.get(app.url("/")).send().await.unwrap();
     assert_eq!(page.status().as_u16(), 200);
-    assert!(page.text().await.unwrap().to_lowercase().contains("graphiql"));
+    // Only this server's origin, for everything the page loads or connects to.
+    let policy = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(policy.starts_with("default-src 'none'") && policy.contains("connect-src 'self'"), "{policy}");
+    assert!(!policy.contains("http") && !policy.contains('*') && !policy.contains("unsafe"), "{policy}");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("/console.js") && html.contains("/console.css"));
+    for asset in ["/console.js", "/console.css"] {
+        let response = app.client.get(app.url(asset)).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{asset}");
+        assert!(response.headers().contains_key("content-security-policy"), "{asset}");
+        let body = response.text().await.unwrap();
+        assert!(!body.contains("https://") && !body.contains("http://"), "{asset} names another host");
+    }
     let data = app.ok(None, "{ __schema { queryType { name } } }", json!({})).await;
     assert_eq!(data["__schema"]["queryType"]["name"], "Query");
 }
 
 #[tokio::test]
-async fn production_mode_turns_graphiql_and_introspection_off() {
+async fn production_mode_turns_the_console_and_introspection_off() {
     let app = TestApp::spawn_with(|c| {
         c.production = true;
         c.graphiql = false;
         c.limits.introspection = false;
     })
     .await;
-    let page = app.client.get(app.url("/")).send().await.unwrap();
-    assert_eq!(page.status().as_u16(), 404);
+    for path in ["/", "/console.js"] {
+        let page = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(page.status().as_u16(), 404, "{path}");
+    }
     let body = app.gql(None, "{ __schema { queryType { name } } }", json!({})).await;
     assert!(body.get("errors").is_some() || body["data"]["__schema"].is_null(), "{body:#}");
 }

@@ -2,12 +2,11 @@
 //! The body is read here, not by an extractor, so that size, JSON and credential failures answer
 //! with a JSON body and a code like every other error.
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::media::{ResponseMedia, is_json_body, negotiate};
@@ -15,10 +14,6 @@ use super::problem::refuse;
 use super::websocket;
 use crate::auth::Viewer;
 use crate::error::AppError;
-
-pub async fn graphiql() -> Html<String> {
-    Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql").finish())
-}
 
 pub async fn post(
     State(state): State<AppState>,

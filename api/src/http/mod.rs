@@ -1,6 +1,7 @@
 //! The HTTP surface: the router is built by a function so tests and the binary serve the same app.
 
 pub mod client_address;
+mod console;
 mod graphql;
 mod health;
 pub mod media;
@@ -67,7 +68,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready));
     if state.graphiql {
-        router = router.route("/", get(graphql::graphiql));
+        router = router
+            .route("/", get(console::page))
+            .route("/console.js", get(console::script))
+            .route("/console.css", get(console::style));
     }
     let request_timeout = state.request_timeout;
     router.with_state(state).layer(
