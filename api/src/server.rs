@@ -3,7 +3,6 @@
 use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::auth::jwt::{JwtError, JwtKeys};
@@ -33,7 +32,8 @@ pub enum StartError {
 pub struct Server {
     addr: SocketAddr,
     store: Store,
-    shutdown: Option<oneshot::Sender<()>>,
+    /// Turns true to stop: the accept loop and open WebSockets watch it.
+    stop: tokio::sync::watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
     jobs: Vec<JoinHandle<()>>,
     demo: Option<crate::demo::DemoLogins>,
@@ -54,10 +54,8 @@ impl Server {
     }
 
     /// Stops accepting connections and waits for in-flight requests to finish.
-    pub async fn stop(mut self) -> std::io::Result<()> {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+    pub async fn stop(self) -> std::io::Result<()> {
+        let _ = self.stop.send(true);
         for job in &self.jobs {
             job.abort();
         }
@@ -95,6 +93,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         false => None,
     };
     let (stop, shutting_down) = tokio::sync::watch::channel(false);
+    let trusted_proxies = std::sync::Arc::new(config.trusted_proxies.clone());
     let app = router(AppState {
         schema,
         store: store.clone(),
@@ -105,20 +104,15 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         connections_by_address: Default::default(),
         ws_connections_per_address: config.ws_connections_per_address,
         ws_keepalive: config.ws_keepalive,
-        trusted_proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
+        trusted_proxies: trusted_proxies.clone(),
         request_timeout: config.request_timeout,
-        shutting_down,
+        shutting_down: shutting_down.clone(),
     });
     let listener = TcpListener::bind(config.listen_addr)
         .await
         .map_err(|source| StartError::Listen { addr: config.listen_addr, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen_addr, source })?;
-    let (tx, rx) = oneshot::channel::<()>();
-    let timeouts = config.timeouts;
-    let proxies = std::sync::Arc::new(config.trusted_proxies.clone());
-    let task = tokio::spawn(crate::http::serve::serve(listener, app, timeouts, proxies, stop, async {
-        let _ = rx.await;
-    }));
+    let task = tokio::spawn(crate::http::serve::serve(listener, app, config.timeouts, trusted_proxies, shutting_down));
     let mut jobs = vec![tokio::spawn(crate::jobs::mark_overdue(
         store.clone(),
         events,
@@ -133,7 +127,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     )));
     jobs.push(tokio::spawn(crate::jobs::sweep_rate_limits(store.clone(), config.clock.clone())));
     jobs.extend(event_listener);
-    Ok(Server { addr, store, shutdown: Some(tx), task, jobs, demo })
+    Ok(Server { addr, store, stop, task, jobs, demo })
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

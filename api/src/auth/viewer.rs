@@ -102,9 +102,10 @@ impl Viewer {
         Self { expires_at: self.expires_at, ..Self::with_principal(self.store.clone(), self.principal.clone()) }
     }
 
-    /// When the access token stops being valid; `None` for API tokens and anonymous callers.
-    pub fn expires_at(&self) -> Option<chrono::DateTime<Utc>> {
-        self.expires_at
+    /// How long the access token stays valid from now (zero once expired); `None` for API tokens
+    /// and anonymous callers.
+    pub fn time_left(&self) -> Option<std::time::Duration> {
+        self.expires_at.map(|at| (at - Utc::now()).to_std().unwrap_or_default())
     }
 
     pub fn principal(&self) -> &Principal {

@@ -160,10 +160,9 @@ async fn subscribe(
             }
             // A subscription ends when its access token expires, event or not: the socket and its
             // slot are not held on credentials that no longer hold.
-            let received = match s.viewer.expires_at() {
+            let received = match s.viewer.time_left() {
                 None => s.receiver.recv().await,
-                Some(at) => {
-                    let left = (at - chrono::Utc::now()).to_std().unwrap_or_default();
+                Some(left) => {
                     tokio::select! {
                         received = s.receiver.recv() => received,
                         () = tokio::time::sleep(left) => {

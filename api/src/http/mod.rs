@@ -1,6 +1,7 @@
 //! The HTTP surface: the router is built by a function so tests and the binary serve the same app.
 
 pub mod client_address;
+mod connection_counts;
 mod console;
 mod graphql;
 mod health;
@@ -34,9 +35,9 @@ pub struct AppState {
     pub graphiql: bool,
     pub max_body_bytes: usize,
     /// Open WebSocket connections per user.
-    pub connections: std::sync::Arc<websocket::ConnectionCounts<uuid::Uuid>>,
+    pub connections: std::sync::Arc<connection_counts::ConnectionCounts<uuid::Uuid>>,
     /// Open WebSocket connections per client address (IPv6 by /64), counted from the upgrade on.
-    pub connections_by_address: std::sync::Arc<websocket::ConnectionCounts<String>>,
+    pub connections_by_address: std::sync::Arc<connection_counts::ConnectionCounts<String>>,
     /// Most WebSocket connections one client address may hold open.
     pub ws_connections_per_address: usize,
     /// How often an open WebSocket gets a ping frame.

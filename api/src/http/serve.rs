@@ -6,10 +6,8 @@
 //! `axum::serve` offers no header-read timeout, and hyper-util's protocol-sniffing builder reads the
 //! first bytes without one; hyper's HTTP/1 connection is used directly so every byte is on a clock.
 
-use std::collections::HashMap;
-use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -21,6 +19,8 @@ use hyper_util::service::TowerToHyperService;
 use ipnet::IpNet;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
+
+use super::connection_counts::{ConnectionCounts, ConnectionSlot};
 use tower::ServiceExt;
 
 /// How long the parts of a connection may take, and how many may be open.
@@ -48,50 +48,13 @@ impl Default for ConnectionTimeouts {
     }
 }
 
-/// Open connections per client address.
-#[derive(Default)]
-pub struct PerAddress(Mutex<HashMap<String, usize>>);
-
-impl PerAddress {
-    fn take(&self, key: &str, max: usize) -> bool {
-        let mut open = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let count = open.entry(key.to_owned()).or_default();
-        if *count >= max {
-            if *count == 0 {
-                open.remove(key);
-            }
-            return false;
-        }
-        *count += 1;
-        true
-    }
-
-    fn release(&self, key: &str) {
-        let mut open = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(count) = open.get_mut(key) {
-            *count -= 1;
-            if *count == 0 {
-                open.remove(key);
-            }
-        }
-    }
-}
-
 /// A client socket that holds its places in the connection counts for as long as it lives: an
 /// upgraded WebSocket keeps the socket (hyper's connection future ends at the upgrade), so it stays
 /// counted until it really closes.
 struct CountedSocket {
     stream: tokio::net::TcpStream,
     _permit: tokio::sync::OwnedSemaphorePermit,
-    address: Option<(Arc<PerAddress>, String)>,
-}
-
-impl Drop for CountedSocket {
-    fn drop(&mut self) {
-        if let Some((per_address, key)) = &self.address {
-            per_address.release(key);
-        }
-    }
+    _address: Option<ConnectionSlot<String>>,
 }
 
 impl tokio::io::AsyncRead for CountedSocket {
@@ -140,28 +103,26 @@ impl tokio::io::AsyncWrite for CountedSocket {
     }
 }
 
-/// Serves `app` until `shutdown` resolves, then tells open connections (and, through `stop`,
-/// open WebSockets) to finish, and waits for them up to the drain time.
+/// Serves `app` until `stopping` turns true (open WebSockets watch the same signal and close),
+/// then lets open connections finish, waiting for them up to the drain time.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     timeouts: ConnectionTimeouts,
     trusted_proxies: Arc<Vec<IpNet>>,
-    stop: watch::Sender<bool>,
-    shutdown: impl Future<Output = ()>,
+    stopping: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder.timer(TokioTimer::new()).header_read_timeout(timeouts.header_read);
     let max = timeouts.max_connections.max(1);
     let open = Arc::new(Semaphore::new(max));
-    let per_address = Arc::new(PerAddress::default());
-    let stopping = stop.subscribe();
-    tokio::pin!(shutdown);
+    let per_address = Arc::new(ConnectionCounts::<String>::default());
+    let mut shutdown = stopping.clone();
     loop {
         // At the cap, stop accepting until a connection closes.
         let permit = tokio::select! {
             permit = open.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
-            () = &mut shutdown => break,
+            () = stopped(&mut shutdown) => break,
         };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -173,19 +134,23 @@ pub async fn serve(
                     continue;
                 }
             },
-            () = &mut shutdown => break,
+            () = stopped(&mut shutdown) => break,
         };
         let peer_ip: IpAddr = peer.ip().to_canonical();
         let limited = !trusted_proxies.iter().any(|net| net.contains(&peer_ip));
-        let address = crate::auth::throttle::address_key(peer_ip);
-        if limited && !per_address.take(&address, timeouts.max_connections_per_address) {
-            // Closed at once: one address may not hold the server's connections.
-            drop(stream);
-            continue;
-        }
+        let address_slot = match limited {
+            false => None,
+            true => {
+                let address = crate::auth::throttle::address_key(peer_ip);
+                match per_address.take(address, timeouts.max_connections_per_address) {
+                    Some(slot) => Some(slot),
+                    // Closed at once: one address may not hold the server's connections.
+                    None => continue,
+                }
+            }
+        };
         let _ = stream.set_nodelay(true);
-        let socket =
-            CountedSocket { stream, _permit: permit, address: limited.then(|| (per_address.clone(), address)) };
+        let socket = CountedSocket { stream, _permit: permit, _address: address_slot };
         let service = app.clone().map_request(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             request.map(Body::new)
@@ -208,7 +173,6 @@ pub async fn serve(
         });
     }
     drop(listener);
-    let _ = stop.send(true);
     // Every connection holds a permit until it ends: all of them back means all are closed.
     let all = u32::try_from(max).unwrap_or(u32::MAX);
     if tokio::time::timeout(timeouts.drain, open.acquire_many(all)).await.is_err() {

@@ -23,6 +23,7 @@ use futures_util::{SinkExt, StreamExt, stream};
 
 use super::AppState;
 use super::client_address::ClientAddress;
+use super::connection_counts::ConnectionSlot;
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::graphql::ConnectionCredential;
@@ -35,46 +36,6 @@ const RECHECK_EVERY_PINGS: u32 = 3;
 const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// Open connections one person (or one API token's member) may hold at once.
 pub const MAX_CONNECTIONS_PER_USER: usize = 10;
-
-/// Counts open WebSocket connections per key (a person, or a client address). Entries leave the
-/// map when their count drops to zero, so it holds only what is open.
-pub struct ConnectionCounts<K: Eq + std::hash::Hash + Clone>(std::sync::Mutex<std::collections::HashMap<K, usize>>);
-
-impl<K: Eq + std::hash::Hash + Clone> Default for ConnectionCounts<K> {
-    fn default() -> Self {
-        Self(Default::default())
-    }
-}
-
-/// Releases a counted connection when dropped.
-pub struct ConnectionSlot<K: Eq + std::hash::Hash + Clone>(std::sync::Arc<ConnectionCounts<K>>, K);
-
-impl<K: Eq + std::hash::Hash + Clone> ConnectionCounts<K> {
-    fn take(self: &std::sync::Arc<Self>, key: K, max: usize) -> Option<ConnectionSlot<K>> {
-        let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let open = counts.entry(key.clone()).or_default();
-        if *open >= max {
-            if *open == 0 {
-                counts.remove(&key);
-            }
-            return None;
-        }
-        *open += 1;
-        Some(ConnectionSlot(self.clone(), key))
-    }
-}
-
-impl<K: Eq + std::hash::Hash + Clone> Drop for ConnectionSlot<K> {
-    fn drop(&mut self) {
-        let mut counts = self.0.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(open) = counts.get_mut(&self.1) {
-            *open -= 1;
-            if *open == 0 {
-                counts.remove(&self.1);
-            }
-        }
-    }
-}
 
 pub async fn upgrade(state: AppState, client: ClientAddress, request: Request) -> Response {
     let address = crate::auth::throttle::address_key(client.0);
@@ -128,9 +89,9 @@ async fn serve(
         return close(&mut sink, 4403, "Forbidden: connection_init needs {\"authorization\": \"Bearer <token>\"}")
             .await;
     };
-    let (_user_slot, expires_at) = match Viewer::authenticate(state.store.clone(), &state.keys, &token).await {
+    let (_user_slot, time_left) = match Viewer::authenticate(state.store.clone(), &state.keys, &token).await {
         Ok(viewer) => match state.connections.take(viewer.user_id().unwrap_or_default(), MAX_CONNECTIONS_PER_USER) {
-            Some(slot) => (slot, viewer.expires_at()),
+            Some(slot) => (slot, viewer.time_left()),
             None => return close(&mut sink, 4429, "Too many open connections for this user").await,
         },
         Err(AppError::Unauthenticated(why)) => return close(&mut sink, 4403, &format!("Forbidden: {why}")).await,
@@ -161,9 +122,7 @@ async fn serve(
         keepalive.tick().await;
         // The socket lives no longer than its credential: closed when an access token expires,
         // and when a re-check (every few pings) finds the credential revoked or its user gone.
-        let expiry = expires_at.map(|at| {
-            tokio::time::Instant::now() + (at - chrono::Utc::now()).to_std().unwrap_or_default() + CLOSE_GRACE
-        });
+        let expiry = time_left.map(|left| tokio::time::Instant::now() + left + CLOSE_GRACE);
         let expired = async move {
             match expiry {
                 Some(at) => tokio::time::sleep_until(at).await,
@@ -172,44 +131,41 @@ async fn serve(
         };
         tokio::pin!(expired);
         let mut ticks = 0u32;
-        loop {
+        let closing = loop {
             let message = tokio::select! {
                 message = queued.recv() => match message {
                     Some(message) => message,
-                    None => break,
+                    None => break None,
                 },
+                // Shutting down: no grace, the drain is waiting.
                 () = super::serve::stopped(&mut shutting_down) => {
                     close(&mut sink, 1001, "Going away: the server is shutting down").await;
-                    break;
+                    break None;
                 }
-                () = &mut expired => {
-                    close(&mut sink, 4403, "Forbidden: the access token expired").await;
-                    tokio::time::sleep(CLOSE_GRACE).await;
-                    break;
-                }
+                () = &mut expired => break Some((4403, "Forbidden: the access token expired".to_owned())),
                 _ = keepalive.tick() => {
                     let silent = last_heard.lock().unwrap_or_else(|e| e.into_inner()).elapsed();
                     if silent > keepalive_every * 3 {
-                        close(&mut sink, 1001, "Idle: nothing received for three ping intervals").await;
-                        // A moment for the close frame to be read before the socket goes.
-                        tokio::time::sleep(CLOSE_GRACE).await;
-                        break;
+                        break Some((1001, "Idle: nothing received for three ping intervals".to_owned()));
                     }
                     ticks += 1;
                     if ticks.is_multiple_of(RECHECK_EVERY_PINGS)
                         && let Err(AppError::Unauthenticated(why)) =
                             Viewer::authenticate(store.clone(), &keys, &credential).await
                     {
-                        close(&mut sink, 4403, &format!("Forbidden: {why}")).await;
-                        tokio::time::sleep(CLOSE_GRACE).await;
-                        break;
+                        break Some((4403, format!("Forbidden: {why}")));
                     }
                     Message::Ping(Default::default())
                 }
             };
             if sink.send(message).await.is_err() {
-                break;
+                break None;
             }
+        };
+        if let Some((code, reason)) = closing {
+            close(&mut sink, code, &reason).await;
+            // A moment for the close frame to be read before the socket goes.
+            tokio::time::sleep(CLOSE_GRACE).await;
         }
     };
     let channel_sink = futures_util::sink::unfold(outgoing, |outgoing, message: Message| async move {
