@@ -75,11 +75,19 @@ impl AppError {
             Self::BadInput { field, message } => format!("invalid value for `{field}`: {message}"),
             Self::Conflict { message, .. } => message.clone(),
             Self::RateLimited(None) => "too many requests; try again shortly".to_owned(),
-            Self::RateLimited(Some(wait)) => {
-                format!("too many attempts; try again in {} seconds", wait.as_secs_f64().ceil() as u64)
+            Self::RateLimited(Some(_)) => {
+                format!("too many attempts; try again in {} seconds", self.retry_after_seconds().unwrap_or(1))
             }
             Self::Internal(_) => "internal server error".to_owned(),
             Self::Unavailable => "the service is temporarily unavailable; try again shortly".to_owned(),
+        }
+    }
+
+    /// Whole seconds to wait before trying again, rounded up, when known.
+    pub fn retry_after_seconds(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited(Some(wait)) => Some(wait.as_secs_f64().ceil() as u64),
+            _ => None,
         }
     }
 
@@ -139,8 +147,8 @@ impl From<AppError> for async_graphql::Error {
             if let Some(field) = e.field() {
                 ext.set("field", field);
             }
-            if let AppError::RateLimited(Some(wait)) = &e {
-                ext.set("retryAfterSeconds", wait.as_secs_f64().ceil() as u64);
+            if let Some(seconds) = e.retry_after_seconds() {
+                ext.set("retryAfterSeconds", seconds);
             }
         });
         err

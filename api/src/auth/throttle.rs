@@ -79,6 +79,16 @@ pub fn address_key(address: IpAddr) -> String {
     }
 }
 
+/// The marker that says an account's owner signed up or logged in from `host`.
+fn familiar_key(email: &Email, host: &str) -> String {
+    rate_limits::key(&format!("login-familiar:{}|{host}", email.as_str()))
+}
+
+async fn mark_familiar(store: &Store, key: &str, now: DateTime<Utc>) -> AppResult<()> {
+    rate_limits::mark(store.conn(), key, now, now + Duration::days(FAMILIAR_FOR_DAYS)).await?;
+    Ok(())
+}
+
 /// A login attempt reserved in its buckets; `succeeded` or `not_attempted` hands it back.
 pub struct LoginReservation {
     account: String,
@@ -118,6 +128,18 @@ impl Throttle {
         Shape::Window { limit: self.settings.address_failures, window: self.settings.address_window }
     }
 
+    /// The buckets a login attempt is counted in, in the order they are taken.
+    fn buckets<'a>(&self, reservation: &'a LoginReservation) -> Vec<(&'a str, Shape)> {
+        let mut buckets = vec![
+            (reservation.address.as_str(), self.address_shape()),
+            (reservation.account.as_str(), self.account_shape()),
+        ];
+        if let Some(unfamiliar) = &reservation.unfamiliar {
+            buckets.push((unfamiliar.as_str(), self.unfamiliar_shape()));
+        }
+        buckets
+    }
+
     /// Reserves one login attempt for `email` from `address`, counted as a failure until
     /// `succeeded` says otherwise.
     pub async fn reserve_login(
@@ -127,36 +149,30 @@ impl Throttle {
         address: IpAddr,
         now: DateTime<Utc>,
     ) -> AppResult<LoginReservation> {
-        let (host, network) = (address_key(address), address_key(address));
-        let attempts = rate_limits::key(&format!("login-attempts:{network}"));
+        let host = address_key(address);
+        let attempts = rate_limits::key(&format!("login-attempts:{host}"));
         let attempts_shape =
             Shape::Window { limit: self.settings.address_attempts_per_minute, window: Duration::minutes(1) };
         if let Err(wait) = rate_limits::take(store.conn(), &attempts, attempts_shape, now).await? {
             return Err(AppError::rate_limited(wait));
         }
-        let familiar = rate_limits::key(&format!("login-familiar:{}|{host}", email.as_str()));
+        let familiar = familiar_key(email, &host);
         let is_familiar = rate_limits::is_marked(store.conn(), &familiar, now).await?;
         let reservation = LoginReservation {
             account: rate_limits::key(&format!("login-account:{}|{host}", email.as_str())),
-            address: rate_limits::key(&format!("login-address:{network}")),
+            address: rate_limits::key(&format!("login-address:{host}")),
             unfamiliar: (!is_familiar).then(|| rate_limits::key(&format!("login-unfamiliar:{}", email.as_str()))),
             familiar,
         };
-        let mut taken: Vec<(&str, Shape)> = Vec::new();
-        let mut buckets = vec![(reservation.address.as_str(), self.address_shape())];
-        buckets.push((reservation.account.as_str(), self.account_shape()));
-        if let Some(unfamiliar) = &reservation.unfamiliar {
-            buckets.push((unfamiliar.as_str(), self.unfamiliar_shape()));
-        }
-        for (key, shape) in buckets {
-            if let Err(wait) = rate_limits::take(store.conn(), key, shape, now).await? {
+        let buckets = self.buckets(&reservation);
+        for (taken, (key, shape)) in buckets.iter().enumerate() {
+            if let Err(wait) = rate_limits::take(store.conn(), key, *shape, now).await? {
                 // The attempt did not happen: it must not count in the buckets already taken.
-                for (key, shape) in taken {
-                    rate_limits::give_back(store.conn(), key, shape, Refund::NotAttempted).await?;
+                for (key, shape) in &buckets[..taken] {
+                    rate_limits::give_back(store.conn(), key, *shape, Refund::NotAttempted).await?;
                 }
                 return Err(AppError::rate_limited(wait));
             }
-            taken.push((key, shape));
         }
         Ok(reservation)
     }
@@ -164,7 +180,7 @@ impl Throttle {
     /// The password was right: the account's buckets start over, the address gets its attempt
     /// back, and the address becomes familiar for this account.
     pub async fn succeeded(&self, store: &Store, reservation: LoginReservation, now: DateTime<Utc>) -> AppResult<()> {
-        rate_limits::mark(store.conn(), &reservation.familiar, now, now + Duration::days(FAMILIAR_FOR_DAYS)).await?;
+        mark_familiar(store, &reservation.familiar, now).await?;
         self.give_back(store, reservation, Refund::Succeeded).await
     }
 
@@ -175,10 +191,8 @@ impl Throttle {
     }
 
     async fn give_back(&self, store: &Store, reservation: LoginReservation, why: Refund) -> AppResult<()> {
-        rate_limits::give_back(store.conn(), &reservation.account, self.account_shape(), why).await?;
-        rate_limits::give_back(store.conn(), &reservation.address, self.address_shape(), why).await?;
-        if let Some(unfamiliar) = &reservation.unfamiliar {
-            rate_limits::give_back(store.conn(), unfamiliar, self.unfamiliar_shape(), why).await?;
+        for (key, shape) in self.buckets(&reservation) {
+            rate_limits::give_back(store.conn(), key, shape, why).await?;
         }
         Ok(())
     }
@@ -190,8 +204,8 @@ impl Throttle {
         rate_limits::take(store.conn(), &key, shape, now).await?.map_err(AppError::rate_limited)
     }
 
-    /// Makes `address` familiar for `email` (a sign-up, a successful login): logins from it are
-    /// never slowed by failures from elsewhere.
+    /// Makes `address` familiar for `email` (a sign-up): logins from it are never slowed by
+    /// failures from elsewhere.
     pub async fn make_familiar(
         &self,
         store: &Store,
@@ -199,9 +213,7 @@ impl Throttle {
         address: IpAddr,
         now: DateTime<Utc>,
     ) -> AppResult<()> {
-        let key = rate_limits::key(&format!("login-familiar:{}|{}", email.as_str(), address_key(address)));
-        rate_limits::mark(store.conn(), &key, now, now + Duration::days(FAMILIAR_FOR_DAYS)).await?;
-        Ok(())
+        mark_familiar(store, &familiar_key(email, &address_key(address)), now).await
     }
 }
 

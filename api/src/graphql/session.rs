@@ -66,12 +66,12 @@ impl SessionMutation {
         let name = DisplayName::parse(&input.name).map_err(field("name"))?;
         let password = NewPassword::parse(&input.password).map_err(field("password"))?;
         password.check_personal(email.as_str(), &input.name).map_err(field("password"))?;
-        let now = Utc::now();
-        ctx.data_unchecked::<Throttle>().sign_up(store(ctx), client_address(ctx), now).await?;
+        let (now, throttle, address) = (Utc::now(), ctx.data_unchecked::<Throttle>(), client_address(ctx));
+        throttle.sign_up(store(ctx), address, now).await?;
         let hash = ctx.data_unchecked::<password::Hasher>().hash(&password).await?;
         let user = users::insert(store(ctx).conn(), &email, name, hash, now).await?;
         // The address an account was created from is one its owner uses.
-        ctx.data_unchecked::<Throttle>().make_familiar(store(ctx), &email, client_address(ctx), now).await?;
+        throttle.make_familiar(store(ctx), &email, address, now).await?;
         issue(ctx, user, now)
     }
 
