@@ -162,6 +162,15 @@ async fn beside_a_hanging_receiver_with(
     (app, slow, hang_url)
 }
 
+/// A new tenant `slug` lands a handoff; its receiver gets the delivery within five seconds.
+async fn another_tenant_is_served(app: &TestApp, slug: &str) {
+    let team = app.team(slug).await;
+    let (receiver, url) = Receiver::start(0).await;
+    endpoint(app, &team, &url).await;
+    land_one(app, &team).await;
+    receiver.wait_for(1).await;
+}
+
 #[tokio::test]
 async fn a_hanging_receiver_in_one_tenant_does_not_hold_up_another() {
     let (app, slow, hang_url) = beside_a_hanging_receiver().await;
@@ -170,12 +179,8 @@ async fn a_hanging_receiver_in_one_tenant_does_not_hold_up_another() {
         land_one(&app, &slow).await;
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let other = app.team("other").await;
-    let (receiver, url) = Receiver::start(0).await;
-    endpoint(&app, &other, &url).await;
-    land_one(&app, &other).await;
     // Within five seconds, while the slow tenant's attempt still hangs (30 s timeout).
-    receiver.wait_for(1).await;
+    another_tenant_is_served(&app, "other").await;
 }
 
 #[tokio::test]
@@ -197,11 +202,7 @@ async fn a_tenant_with_many_hanging_endpoints_holds_only_its_own_share() {
     land_one(&app, &slow).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     // Twenty deliveries hang; another tenant's arrives within five seconds all the same.
-    let other = app.team("other").await;
-    let (receiver, url) = Receiver::start(0).await;
-    endpoint(&app, &other, &url).await;
-    land_one(&app, &other).await;
-    receiver.wait_for(1).await;
+    another_tenant_is_served(&app, "other").await;
 }
 
 #[tokio::test]
@@ -222,13 +223,9 @@ async fn organizations_take_turns_so_a_backlog_of_hanging_deliveries_cannot_star
         }
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let victim = app.team("victim").await;
-    let (receiver, url) = Receiver::start(0).await;
-    endpoint(&app, &victim, &url).await;
-    land_one(&app, &victim).await;
     // Within five seconds: at most one attempt timeout (2 s) before a slot frees and it is the
     // victim's turn.
-    receiver.wait_for(1).await;
+    another_tenant_is_served(&app, "victim").await;
 }
 
 #[tokio::test]
@@ -248,11 +245,7 @@ async fn deliveries_of_disabled_endpoints_are_cancelled_and_stall_nobody() {
     first.execute_sql("UPDATE webhook_endpoints SET disabled_at = created_at").await;
     first.stop_server().await;
     let app = first.spawn_replica_with(fast).await;
-    let other = app.team("other").await;
-    let (receiver, url) = Receiver::start(0).await;
-    endpoint(&app, &other, &url).await;
-    land_one(&app, &other).await;
-    receiver.wait_for(1).await;
+    another_tenant_is_served(&app, "other").await;
     let statuses: Vec<_> = deliveries(&app, &stalled).await.into_iter().map(|d| d["status"].clone()).collect();
     assert_eq!(statuses.len(), 21);
     assert!(statuses.iter().all(|s| s == "CANCELLED"), "{statuses:?}");

@@ -78,15 +78,20 @@ pub async fn disable_endpoint(tx: &TenantTx, row: Endpoint, now: DateTime<Utc>) 
     let mut active: endpoint::ActiveModel = row.into();
     active.disabled_at = Set(Some(now));
     let row = active.update(tx.conn()).await?;
-    delivery::Entity::update_many()
-        .col_expr(delivery::Column::Status, Expr::value(CANCELLED))
-        .col_expr(delivery::Column::LastError, Expr::value("the endpoint was disabled"))
+    cancel_pending()
         .filter(delivery::Column::OrganizationId.eq(tx.organization_id()))
         .filter(delivery::Column::EndpointId.eq(id))
-        .filter(delivery::Column::Status.eq(PENDING))
         .exec(tx.conn())
         .await?;
     Ok(row)
+}
+
+/// Marks pending deliveries CANCELLED because their endpoint was disabled; callers narrow it.
+fn cancel_pending() -> sea_orm::UpdateMany<delivery::Entity> {
+    delivery::Entity::update_many()
+        .col_expr(delivery::Column::Status, Expr::value(CANCELLED))
+        .col_expr(delivery::Column::LastError, Expr::value("the endpoint was disabled"))
+        .filter(delivery::Column::Status.eq(PENDING))
 }
 
 /// Cancels pending deliveries of disabled endpoints (left by earlier versions, which skipped them
@@ -97,14 +102,7 @@ pub async fn cancel_for_disabled_endpoints(conn: &impl ConnectionTrait) -> Resul
         .column(endpoint::Column::Id)
         .filter(endpoint::Column::DisabledAt.is_not_null())
         .into_query();
-    Ok(delivery::Entity::update_many()
-        .col_expr(delivery::Column::Status, Expr::value(CANCELLED))
-        .col_expr(delivery::Column::LastError, Expr::value("the endpoint was disabled"))
-        .filter(delivery::Column::Status.eq(PENDING))
-        .filter(delivery::Column::EndpointId.in_subquery(disabled))
-        .exec(conn)
-        .await?
-        .rows_affected)
+    Ok(cancel_pending().filter(delivery::Column::EndpointId.in_subquery(disabled)).exec(conn).await?.rows_affected)
 }
 
 /// Stores one delivery of `event` for each live endpoint of its organization that asked for its

@@ -60,6 +60,8 @@ pub struct Worker {
     client_agent: &'static str,
     in_flight: Arc<Mutex<InFlight>>,
     slots: Arc<Semaphore>,
+    /// Whether deliveries left pending behind disabled endpoints have been cancelled.
+    stale_cancelled: std::sync::atomic::AtomicBool,
 }
 
 /// What this process is attempting now, and when each organization last had a turn.
@@ -112,17 +114,23 @@ impl Worker {
             client_agent: concat!("handoff-api/", env!("CARGO_PKG_VERSION")),
             in_flight: Default::default(),
             slots,
+            stale_cancelled: Default::default(),
         }
     }
 
-    /// One pass: cancels deliveries of disabled endpoints, then lets organizations take turns (never
+    /// One pass: lets organizations take turns (never
     /// served first, then served longest ago) starting their oldest due delivery of an endpoint
     /// without one in flight, while slots are free. Claiming is a conditional update,
     /// so several processes never attempt one delivery at the same time. Returns how many started.
     pub async fn pass(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
-        let cancelled = webhooks::cancel_for_disabled_endpoints(self.store.conn()).await?;
-        if cancelled > 0 {
-            tracing::info!(cancelled, "cancelled deliveries of disabled webhook endpoints");
+        // Disabling an endpoint cancels its deliveries; deliveries that earlier versions left
+        // pending behind disabled endpoints are cancelled once, by the first pass that can.
+        if !self.stale_cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+            let cancelled = webhooks::cancel_for_disabled_endpoints(self.store.conn()).await?;
+            if cancelled > 0 {
+                tracing::info!(cancelled, "cancelled deliveries of disabled webhook endpoints");
+            }
+            self.stale_cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
         }
         let free = self.slots.available_permits();
         if free == 0 {
