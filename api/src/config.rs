@@ -40,9 +40,31 @@ pub struct Settings {
     #[arg(long, env = "JWT_SECRET", hide_env_values = true, global = true)]
     pub jwt_secret: Option<String>,
 
-    /// Lifetime of an access token, in minutes.
-    #[arg(long, env = "TOKEN_TTL_MINUTES", default_value_t = 480, global = true)]
+    /// Lifetime of an access token, in minutes; `refreshSession` issues the next one.
+    #[arg(long, env = "TOKEN_TTL_MINUTES", default_value_t = 15, global = true)]
     pub token_ttl_minutes: u32,
+
+    /// Days a session lasts without a refresh; each refresh starts them again.
+    #[arg(long, env = "SESSION_DAYS", default_value_t = 30, global = true)]
+    pub session_days: u32,
+
+    /// Days an invitation stays open.
+    #[arg(long, env = "INVITATION_DAYS", default_value_t = 7, global = true)]
+    pub invitation_days: u32,
+
+    /// SMTP relay for invitation mail, e.g. `smtps://user:pass@mail.example:465` (production needs
+    /// TLS). Unset: no mail is sent and `inviteMember` shows the secret to the ADMIN once.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of invitation mail.
+    #[arg(long, env = "MAIL_FROM", default_value = "Handoff Scorecard <no-reply@localhost>", global = true)]
+    pub mail_from: String,
+
+    /// The server's address as people reach it (invitation links point there); defaults to
+    /// `http://LISTEN_ADDR`. Required in production when SMTP_URL is set.
+    #[arg(long, env = "PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
 
     /// `development` or `production`.
     #[arg(long, env = "APP_ENV", value_enum, default_value = "development", global = true)]
@@ -181,6 +203,10 @@ pub enum ConfigError {
     SecretFile { path: String, source: std::io::Error },
     #[error("--demo loads accounts with a published password and is refused in production mode")]
     DemoInProduction,
+    #[error("{0}")]
+    Mail(#[from] crate::mail::MailError),
+    #[error("PUBLIC_URL must be set in production mode when SMTP_URL is, so invitation links point somewhere real")]
+    MissingPublicUrl,
 }
 
 /// The resolved configuration the server runs with.
@@ -191,6 +217,10 @@ pub struct Config {
     pub listen_addr: SocketAddr,
     pub jwt_secret: String,
     pub token_ttl: chrono::Duration,
+    /// How long sessions and invitations last.
+    pub lifetimes: Lifetimes,
+    /// Outgoing mail (invitations).
+    pub mailer: crate::mail::Mailer,
     pub production: bool,
     pub graphiql: bool,
     pub max_body_bytes: usize,
@@ -217,6 +247,24 @@ pub struct Config {
     pub request_timeout: std::time::Duration,
     /// Most WebSocket connections one client address may hold open.
     pub ws_connections_per_address: usize,
+}
+
+/// How long the things the server hands out stay valid.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetimes {
+    /// A session without a refresh.
+    pub session: chrono::Duration,
+    /// An invitation.
+    pub invitation: chrono::Duration,
+}
+
+impl Default for Lifetimes {
+    fn default() -> Self {
+        Self {
+            session: chrono::Duration::days(crate::domain::session::DEFAULT_SESSION_DAYS),
+            invitation: chrono::Duration::days(crate::domain::invitation::DEFAULT_INVITATION_DAYS),
+        }
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -268,7 +316,17 @@ impl Settings {
                 None => secret::generate(),
             },
         };
+        if production && self.smtp_url.is_some() && self.public_url.is_none() {
+            return Err(ConfigError::MissingPublicUrl);
+        }
+        let public_url = self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen_addr));
+        let mailer = crate::mail::Mailer::new(self.smtp_url.as_deref(), &self.mail_from, &public_url, production)?;
         Ok(Config {
+            lifetimes: Lifetimes {
+                session: chrono::Duration::days(i64::from(self.session_days.max(1))),
+                invitation: chrono::Duration::days(i64::from(self.invitation_days.max(1))),
+            },
+            mailer,
             database_url: self.database_url.clone(),
             database_max_connections: self.database_max_connections,
             listen_addr: self.listen_addr,
@@ -335,7 +393,9 @@ impl Config {
             database_max_connections: 5,
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             jwt_secret: secret::generate(),
-            token_ttl: chrono::Duration::minutes(60),
+            token_ttl: chrono::Duration::minutes(15),
+            lifetimes: Lifetimes::default(),
+            mailer: crate::mail::Mailer::disabled("http://127.0.0.1"),
             production: false,
             graphiql: true,
             max_body_bytes: 1024 * 1024,

@@ -148,11 +148,20 @@ pub async fn load(schema: &AppSchema, store: &Store, keys: &JwtKeys) -> Result<D
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    for (role, _, email) in &PEOPLE[1..] {
+    // Everyone joins the way real members do: an invitation, accepted with its secret.
+    for ((role, _, email), token) in PEOPLE[1..].iter().zip(&tokens[1..]) {
+        let invited = s
+            .run(
+                Some(admin),
+                "mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token } }",
+                json!({ "i": { "organizationId": org, "email": email, "role": role } }),
+            )
+            .await?;
+        let secret = invited["inviteMember"]["token"].as_str().unwrap_or_default();
         s.run(
-            Some(admin),
-            "mutation($i: AddMemberInput!) { addMember(input: $i) { membership { role } } }",
-            json!({ "i": { "organizationId": org, "email": email, "role": role } }),
+            Some(token),
+            "mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { membership { role } } }",
+            json!({ "i": { "token": secret } }),
         )
         .await?;
     }

@@ -14,6 +14,7 @@ pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod jobs;
+pub mod mail;
 pub mod server;
 pub mod store;
 pub mod webhooks;

@@ -79,15 +79,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     let (events, event_listener) =
         crate::events::EventBus::start(&store, &config.database_url).await.map_err(StartError::Events)?;
     let throttle = crate::auth::throttle::Throttle::new(config.throttle);
-    let schema = graphql::build(
-        store.clone(),
-        keys.clone(),
-        config.clock.clone(),
-        events.clone(),
-        config.limits,
-        throttle,
-        config.webhooks.destinations.clone(),
-    );
+    let schema = graphql::build(store.clone(), keys.clone(), events.clone(), throttle, &config);
     let demo = match config.demo {
         true => Some(crate::demo::load(&schema, &store, &keys).await?),
         false => None,

@@ -3,10 +3,12 @@
 
 pub mod account;
 pub mod api_token;
+pub mod audit_event;
 pub mod escalation;
 pub mod handoff;
 pub mod handoff_grade;
 pub mod handoff_response;
+pub mod invitation;
 pub mod membership;
 pub mod organization;
 pub mod partner;
@@ -14,8 +16,10 @@ pub mod partner_ask;
 pub mod partner_meeting;
 pub mod pipeline_mention;
 pub mod rate_limit;
+pub mod refresh_token;
 pub mod role;
 pub mod score_review;
+pub mod session;
 pub mod user;
 pub mod webhook_delivery;
 pub mod webhook_endpoint;

@@ -12,6 +12,9 @@ pub struct Model {
     /// PHC string of an argon2id hash.
     pub password_hash: String,
     pub created_at: DateTimeUtc,
+    /// Access tokens issued before this time are refused (set when the password changes or the
+    /// person logs out everywhere).
+    pub sessions_valid_after: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

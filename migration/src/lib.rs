@@ -8,6 +8,7 @@ mod m20261124_000003_create_trust_records;
 mod m20261124_000004_create_webhooks;
 mod m20261125_000005_create_rate_limits;
 mod m20261125_000006_index_deliveries_by_organization;
+mod m20261125_000007_create_invitations_sessions_audit;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_create_webhooks::Migration),
             Box::new(m20261125_000005_create_rate_limits::Migration),
             Box::new(m20261125_000006_index_deliveries_by_organization::Migration),
+            Box::new(m20261125_000007_create_invitations_sessions_audit::Migration),
         ]
     }
 }

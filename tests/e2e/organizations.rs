@@ -94,7 +94,7 @@ async fn ids_are_checked_for_their_type() {
     let body = app
         .gql(
             Some(&ana.token),
-            "mutation($i: AddMemberInput!) { addMember(input: $i) { membership { role } } }",
+            handoff_e2e::INVITE,
             json!({ "i": { "organizationId": ana.user_id, "email": "x@example.com", "role": "SELLER" } }),
         )
         .await;

@@ -15,6 +15,9 @@ use handoff_api::server::{self, Server};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 
+pub mod smtp;
+pub mod ws;
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
@@ -31,6 +34,7 @@ pub struct Person {
     pub email: String,
     pub token: String,
     pub user_id: String,
+    pub refresh_token: String,
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -183,7 +187,7 @@ impl TestApp {
         let data = self
             .ok(
                 None,
-                "mutation($i: SignUpInput!) { signUp(input: $i) { token viewer { id } } }",
+                "mutation($i: SignUpInput!) { signUp(input: $i) { token refreshToken viewer { id } } }",
                 json!({ "i": { "email": email, "password": PASSWORD, "name": email.split('@').next().unwrap() } }),
             )
             .await;
@@ -191,6 +195,7 @@ impl TestApp {
             email: email.to_owned(),
             token: data["signUp"]["token"].as_str().unwrap().to_owned(),
             user_id: data["signUp"]["viewer"]["id"].as_str().unwrap().to_owned(),
+            refresh_token: data["signUp"]["refreshToken"].as_str().unwrap().to_owned(),
         }
     }
 
@@ -206,14 +211,18 @@ impl TestApp {
         data["createOrganization"]["organization"]["id"].as_str().unwrap().to_owned()
     }
 
-    /// Adds `person` to the organization with `role`, as `admin`.
+    /// Adds `person` to the organization with `role`: `admin` invites, the person accepts.
     pub async fn add_member(&self, admin: &Person, org_id: &str, person: &Person, role: &str) {
-        self.ok(
-            Some(&admin.token),
-            "mutation($i: AddMemberInput!) { addMember(input: $i) { membership { role } } }",
-            json!({ "i": { "organizationId": org_id, "email": person.email, "role": role } }),
-        )
-        .await;
+        let secret = self.invite(admin, org_id, &person.email, role).await;
+        self.ok(Some(&person.token), ACCEPT, json!({ "i": { "token": secret } })).await;
+    }
+
+    /// Invites `email` with `role` as `admin` on a server that sends no mail; returns the secret.
+    pub async fn invite(&self, admin: &Person, org_id: &str, email: &str, role: &str) -> String {
+        let data = self
+            .ok(Some(&admin.token), INVITE, json!({ "i": { "organizationId": org_id, "email": email, "role": role } }))
+            .await;
+        data["inviteMember"]["token"].as_str().expect("the secret is shown when no mail is sent").to_owned()
     }
 
     /// Rows in `table`, read straight from the database (for tests that check what was stored).
@@ -351,6 +360,12 @@ impl TestApp {
         }
     }
 }
+
+/// `inviteMember` with its whole payload.
+pub const INVITE: &str = "mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token delivery invitation { id email role status expiresAt } } }";
+
+/// `acceptInvitation` with the new membership.
+pub const ACCEPT: &str = "mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { membership { role organization { slug } user { id } } } }";
 
 /// An organization with one member of each role.
 #[derive(Debug, Clone)]

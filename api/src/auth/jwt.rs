@@ -11,6 +11,8 @@ pub const AUDIENCE: &str = "handoff-api";
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: String,
+    /// The session the token was issued in; ending the session ends the token.
+    sid: String,
     iat: i64,
     exp: i64,
     iss: String,
@@ -23,6 +25,17 @@ pub enum JwtError {
     Sign(jsonwebtoken::errors::Error),
     #[error("the access token is invalid: {0}")]
     Invalid(String),
+    #[error("the access token expired")]
+    Expired,
+}
+
+/// What a verified access token says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessClaims {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
 }
 
 #[derive(Clone)]
@@ -45,11 +58,18 @@ impl JwtKeys {
         Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation, ttl }
     }
 
-    /// Signs a token for `user_id`, valid from `now` for the configured lifetime.
-    pub fn issue(&self, user_id: Uuid, now: DateTime<Utc>) -> Result<(String, DateTime<Utc>), JwtError> {
+    /// Signs a token for `user_id` in session `session_id`, valid from `now` for the configured
+    /// lifetime.
+    pub fn issue(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(String, DateTime<Utc>), JwtError> {
         let expires_at = now + self.ttl;
         let claims = Claims {
             sub: user_id.to_string(),
+            sid: session_id.to_string(),
             iat: now.timestamp(),
             exp: expires_at.timestamp(),
             iss: ISSUER.to_owned(),
@@ -60,30 +80,36 @@ impl JwtKeys {
         Ok((token, expires_at))
     }
 
-    /// Returns the user id of a token that passes every check.
-    pub fn verify(&self, token: &str) -> Result<Uuid, JwtError> {
-        self.verify_with_expiry(token).map(|(user_id, _)| user_id)
-    }
-
-    /// The user id and the expiry of a token that passes every check; a long-lived subscription
-    /// keeps the expiry and stops delivering once it has passed.
-    pub fn verify_with_expiry(&self, token: &str) -> Result<(Uuid, DateTime<Utc>), JwtError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|e| JwtError::Invalid(e.to_string()))?;
-        let user_id =
-            Uuid::parse_str(&data.claims.sub).map_err(|_| JwtError::Invalid("subject is not a user id".into()))?;
-        let expires_at = DateTime::from_timestamp(data.claims.exp, 0)
-            .ok_or_else(|| JwtError::Invalid("the expiry is out of range".into()))?;
-        Ok((user_id, expires_at))
+    /// The claims of a token that passes every check.
+    pub fn verify(&self, token: &str) -> Result<AccessClaims, JwtError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| {
+            // Only a token whose signature checked out is "expired": a client may then refresh.
+            match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => JwtError::Expired,
+                _ => JwtError::Invalid(e.to_string()),
+            }
+        })?;
+        let id = |text: &str, what: &str| {
+            Uuid::parse_str(text).map_err(|_| JwtError::Invalid(format!("the {what} is not an id")))
+        };
+        let time = |seconds: i64| {
+            DateTime::from_timestamp(seconds, 0).ok_or_else(|| JwtError::Invalid("a time is out of range".into()))
+        };
+        Ok(AccessClaims {
+            user_id: id(&data.claims.sub, "subject")?,
+            session_id: id(&data.claims.sid, "session")?,
+            issued_at: time(data.claims.iat)?,
+            expires_at: time(data.claims.exp)?,
+        })
     }
 
     /// Signs and verifies one token: a crypto backend missing at build time shows up at start,
     /// not at the first login.
     pub fn self_check(&self) -> Result<(), JwtError> {
         let id = Uuid::now_v7();
-        let (token, _) = self.issue(id, Utc::now())?;
+        let (token, _) = self.issue(id, id, Utc::now())?;
         match self.verify(&token)? {
-            verified if verified == id => Ok(()),
+            verified if verified.user_id == id && verified.session_id == id => Ok(()),
             _ => Err(JwtError::Invalid("self-check returned another subject".into())),
         }
     }
@@ -105,14 +131,14 @@ mod tests {
     #[test]
     fn an_expired_token_is_refused() {
         let k = keys();
-        let (token, _) = k.issue(Uuid::now_v7(), Utc::now() - chrono::Duration::hours(1)).unwrap();
+        let (token, _) = k.issue(Uuid::now_v7(), Uuid::now_v7(), Utc::now() - chrono::Duration::hours(1)).unwrap();
         assert!(k.verify(&token).is_err());
     }
 
     #[test]
     fn a_token_signed_with_another_secret_is_refused() {
         let other = JwtKeys::new(b"another-secret-that-is-long-enough-0", chrono::Duration::minutes(5));
-        let (token, _) = other.issue(Uuid::now_v7(), Utc::now()).unwrap();
+        let (token, _) = other.issue(Uuid::now_v7(), Uuid::now_v7(), Utc::now()).unwrap();
         assert!(keys().verify(&token).is_err());
     }
 }

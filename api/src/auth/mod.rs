@@ -1,8 +1,8 @@
 //! Who is calling: passwords, access tokens (JWT), API tokens, and the one door through which a
 //! resolver obtains an organization scope.
 
-pub mod api_token;
 pub mod jwt;
+pub mod opaque_token;
 pub mod password;
 mod scope;
 pub mod secret;

@@ -12,11 +12,17 @@ pub struct OrgScope {
     organization_id: Uuid,
     user_id: Uuid,
     role: Role,
+    /// The API token the caller acts through, if any (recorded in the audit trail).
+    api_token_id: Option<Uuid>,
 }
 
 impl OrgScope {
-    pub(super) fn new(organization_id: Uuid, user_id: Uuid, role: Role) -> Self {
-        Self { organization_id, user_id, role }
+    pub(super) fn new(organization_id: Uuid, user_id: Uuid, role: Role, api_token_id: Option<Uuid>) -> Self {
+        Self { organization_id, user_id, role, api_token_id }
+    }
+
+    pub fn api_token_id(&self) -> Option<Uuid> {
+        self.api_token_id
     }
 
     pub fn organization_id(&self) -> Uuid {

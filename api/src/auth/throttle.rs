@@ -57,6 +57,12 @@ impl Default for ThrottleSettings {
     }
 }
 
+/// A refusal, logged as a security event (the client's address key, never the email).
+fn throttled(rule: &str, host: &str, wait: Duration) -> AppError {
+    tracing::warn!(security = "throttled", rule, client = host, wait_seconds = wait.num_seconds(), "request throttled");
+    AppError::rate_limited(wait)
+}
+
 /// Failures per account from unfamiliar addresses before waits begin.
 const ACCOUNT_FREE_FAILURES: u32 = 20;
 /// The longest wait failures from unfamiliar addresses impose: short, because an owner on a new
@@ -154,7 +160,7 @@ impl Throttle {
         let attempts_shape =
             Shape::Window { limit: self.settings.address_attempts_per_minute, window: Duration::minutes(1) };
         if let Err(wait) = rate_limits::take(store.conn(), &attempts, attempts_shape, now).await? {
-            return Err(AppError::rate_limited(wait));
+            return Err(throttled("login attempts per address", &host, wait));
         }
         let familiar = familiar_key(email, &host);
         let is_familiar = rate_limits::is_marked(store.conn(), &familiar, now).await?;
@@ -171,7 +177,7 @@ impl Throttle {
                 for (key, shape) in &buckets[..taken] {
                     rate_limits::give_back(store.conn(), key, *shape, Refund::NotAttempted).await?;
                 }
-                return Err(AppError::rate_limited(wait));
+                return Err(throttled("login failures", &host, wait));
             }
         }
         Ok(reservation)
@@ -201,7 +207,8 @@ impl Throttle {
     pub async fn sign_up(&self, store: &Store, address: IpAddr, now: DateTime<Utc>) -> AppResult<()> {
         let key = rate_limits::key(&format!("sign-up:{}", address_key(address)));
         let shape = Shape::Window { limit: self.settings.sign_ups, window: self.settings.sign_up_window };
-        rate_limits::take(store.conn(), &key, shape, now).await?.map_err(AppError::rate_limited)
+        let host = address_key(address);
+        rate_limits::take(store.conn(), &key, shape, now).await?.map_err(|wait| throttled("sign-ups", &host, wait))
     }
 
     /// Makes `address` familiar for `email` (a sign-up): logins from it are never slowed by

@@ -4,17 +4,18 @@ use chrono::Utc;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-use super::{OrgScope, api_token, jwt::JwtKeys};
+use super::jwt::{AccessClaims, JwtError, JwtKeys};
+use super::{OrgScope, opaque_token};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::store::{Store, api_tokens, memberships, users};
+use crate::store::{Store, api_tokens, memberships, sessions};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
     /// No `Authorization` header at all.
     Anonymous,
-    /// A person logged in with an access token.
-    User { user_id: Uuid },
+    /// A person logged in with an access token of one session.
+    User { user_id: Uuid, session_id: Uuid },
     /// A tool holding an API token: one organization, one role, acting as one member.
     ApiToken { token_id: Uuid, user_id: Uuid, organization_id: Uuid, role: Role },
 }
@@ -27,6 +28,28 @@ pub struct Viewer {
     memberships: OnceCell<Vec<(Uuid, Role)>>,
     /// When the access token stops being valid (API tokens have no expiry).
     expires_at: Option<chrono::DateTime<Utc>>,
+    /// The access token's claims, checked again for long-lived connections.
+    claims: Option<AccessClaims>,
+}
+
+const API_TOKEN_REFUSED: &str = "the API token is unknown, revoked, or its maker no longer holds its role";
+const ACCESS_TOKEN_EXPIRED: &str = "the access token expired; get a new one with refreshSession, or log in again";
+const SESSION_ENDED: &str = "the session ended (logout, password change or expiry); log in again";
+
+/// A refused credential, logged as a security event (why, never the credential). Expired access
+/// tokens are routine with short lifetimes and are not logged.
+fn refused(why: &'static str) -> AppError {
+    tracing::warn!(security = "credential_refused", reason = why, "credential refused");
+    AppError::Unauthenticated(why)
+}
+
+fn token_principal(token: api_tokens::UsableToken) -> Principal {
+    Principal::ApiToken {
+        token_id: token.id,
+        user_id: token.user_id,
+        organization_id: token.organization_id,
+        role: token.role,
+    }
 }
 
 impl Viewer {
@@ -36,70 +59,68 @@ impl Viewer {
 
     /// A viewer for a principal resolved earlier; call `refreshed` before trusting it again.
     pub fn with_principal(store: Store, principal: Principal) -> Self {
-        Self { principal, store, memberships: OnceCell::new(), expires_at: None }
+        Self { principal, store, memberships: OnceCell::new(), expires_at: None, claims: None }
     }
 
     /// Resolves a bearer credential. A credential that fails any check is an error, never anonymous.
     pub async fn authenticate(store: Store, keys: &JwtKeys, bearer: &str) -> AppResult<Self> {
-        let mut expires_at = None;
-        let principal = if api_token::looks_like_api_token(bearer) {
-            let digest = api_token::digest(bearer);
+        if opaque_token::looks_like_api_token(bearer) {
+            let digest = opaque_token::digest(bearer);
             let token = api_tokens::find_usable_by_digest(store.conn(), &digest, Utc::now())
                 .await?
-                .ok_or(AppError::Unauthenticated("the API token is unknown or revoked"))?;
-            Principal::ApiToken {
-                token_id: token.id,
-                user_id: token.user_id,
-                organization_id: token.organization_id,
-                role: token.role,
-            }
-        } else {
-            let (user_id, expiry) = keys
-                .verify_with_expiry(bearer)
-                .map_err(|_| AppError::Unauthenticated("the access token is invalid or expired"))?;
-            expires_at = Some(expiry);
-            if !users::exists(store.conn(), user_id).await? {
-                return Err(AppError::Unauthenticated("the access token's user no longer exists"));
-            }
-            Principal::User { user_id }
-        };
-        Ok(Self { expires_at, ..Self::with_principal(store, principal) })
+                .ok_or_else(|| refused(API_TOKEN_REFUSED))?;
+            return Ok(Self::with_principal(store, token_principal(token)));
+        }
+        let claims = keys.verify(bearer).map_err(|e| match e {
+            JwtError::Expired => AppError::Unauthenticated(ACCESS_TOKEN_EXPIRED),
+            _ => refused("the access token is invalid; log in again"),
+        })?;
+        if !sessions::access_is_live(store.conn(), &claims, Utc::now()).await? {
+            return Err(refused(SESSION_ENDED));
+        }
+        let principal = Principal::User { user_id: claims.user_id, session_id: claims.session_id };
+        Ok(Self { expires_at: Some(claims.expires_at), claims: Some(claims), ..Self::with_principal(store, principal) })
     }
 
     /// The same caller, checked again against the database: a long-lived subscription calls this
-    /// before each delivery so a revoked token or deleted user stops receiving at once.
+    /// before each delivery so a revoked token, an ended session or a deleted user stops receiving
+    /// at once.
     pub async fn refreshed(&self) -> AppResult<Self> {
         // Token expiry is wall-clock time, as when the token was verified.
         if self.expires_at.is_some_and(|at| Utc::now() >= at) {
-            return Err(AppError::Unauthenticated("the access token expired; log in again and resubscribe"));
+            return Err(AppError::Unauthenticated(ACCESS_TOKEN_EXPIRED));
         }
         let principal = match &self.principal {
             Principal::Anonymous => Principal::Anonymous,
-            Principal::User { user_id } => {
-                if !users::exists(self.store.conn(), *user_id).await? {
-                    return Err(AppError::Unauthenticated("the access token's user no longer exists"));
+            Principal::User { .. } => {
+                let claims = self.claims.as_ref().ok_or(AppError::Unauthenticated(SESSION_ENDED))?;
+                if !sessions::access_is_live(self.store.conn(), claims, Utc::now()).await? {
+                    return Err(AppError::Unauthenticated(SESSION_ENDED));
                 }
-                Principal::User { user_id: *user_id }
+                self.principal.clone()
             }
             Principal::ApiToken { token_id, .. } => {
                 let token = api_tokens::find_usable_by_id(self.store.conn(), *token_id)
                     .await?
-                    .ok_or(AppError::Unauthenticated("the API token is unknown or revoked"))?;
-                Principal::ApiToken {
-                    token_id: token.id,
-                    user_id: token.user_id,
-                    organization_id: token.organization_id,
-                    role: token.role,
-                }
+                    .ok_or(AppError::Unauthenticated(API_TOKEN_REFUSED))?;
+                token_principal(token)
             }
         };
-        Ok(Self { expires_at: self.expires_at, ..Self::with_principal(self.store.clone(), principal) })
+        Ok(Self {
+            expires_at: self.expires_at,
+            claims: self.claims,
+            ..Self::with_principal(self.store.clone(), principal)
+        })
     }
 
     /// The same caller with the same credential, for work that outlives this request (a
     /// subscription's deliveries); memberships are read again.
     pub fn renewed(&self) -> Self {
-        Self { expires_at: self.expires_at, ..Self::with_principal(self.store.clone(), self.principal.clone()) }
+        Self {
+            expires_at: self.expires_at,
+            claims: self.claims,
+            ..Self::with_principal(self.store.clone(), self.principal.clone())
+        }
     }
 
     /// How long the access token stays valid from now (zero once expired); `None` for API tokens
@@ -115,7 +136,7 @@ impl Viewer {
     pub fn user_id(&self) -> Option<Uuid> {
         match self.principal {
             Principal::Anonymous => None,
-            Principal::User { user_id } | Principal::ApiToken { user_id, .. } => Some(user_id),
+            Principal::User { user_id, .. } | Principal::ApiToken { user_id, .. } => Some(user_id),
         }
     }
 
@@ -127,7 +148,7 @@ impl Viewer {
     /// Refuses API tokens where a person must act (e.g. minting further tokens).
     pub fn require_session(&self) -> AppResult<Uuid> {
         match self.principal {
-            Principal::User { user_id } => Ok(user_id),
+            Principal::User { user_id, .. } => Ok(user_id),
             Principal::ApiToken { .. } => {
                 Err(AppError::Forbidden("this needs a logged-in person, not an API token".into()))
             }
@@ -143,7 +164,7 @@ impl Viewer {
             .get_or_try_init(|| async {
                 match self.principal {
                     Principal::Anonymous => Ok(Vec::new()),
-                    Principal::User { user_id } => {
+                    Principal::User { user_id, .. } => {
                         memberships::roles_of_user(self.store.conn(), user_id).await.map_err(AppError::from)
                     }
                     Principal::ApiToken { organization_id, role, .. } => Ok(vec![(organization_id, role)]),
@@ -156,12 +177,31 @@ impl Viewer {
     /// The scope of a member of `organization_id`, if the caller is one.
     pub async fn scope_in(&self, organization_id: Uuid) -> AppResult<Option<OrgScope>> {
         let Some(user_id) = self.user_id() else { return Ok(None) };
+        let token_id = match self.principal {
+            Principal::ApiToken { token_id, .. } => Some(token_id),
+            _ => None,
+        };
         Ok(self
             .memberships()
             .await?
             .iter()
             .find(|(org, _)| *org == organization_id)
-            .map(|(org, role)| OrgScope::new(*org, user_id, *role)))
+            .map(|(org, role)| OrgScope::new(*org, user_id, *role, token_id)))
+    }
+
+    /// The session of a logged-in person (not an API token).
+    pub fn session_id(&self) -> Option<Uuid> {
+        match self.principal {
+            Principal::User { session_id, .. } => Some(session_id),
+            _ => None,
+        }
+    }
+
+    /// The second door, used only to accept an invitation: a logged-in person holding a live
+    /// invitation's secret acts in its organization with its role, to become a member.
+    pub fn joining(&self, organization_id: Uuid, role: Role) -> AppResult<OrgScope> {
+        let user_id = self.require_session()?;
+        Ok(OrgScope::new(organization_id, user_id, role, None))
     }
 
     /// The one door to tenant data: `UNAUTHENTICATED` for anonymous callers, `NOT_FOUND` for

@@ -6,10 +6,11 @@ use chrono::{DateTime, Utc};
 use super::context::{now, store, viewer};
 use super::ids::{Kind, decode, encode};
 use super::roles::RoleGql;
-use crate::auth::api_token;
-use crate::domain::{Role, TokenName};
+use crate::auth::opaque_token::{self, Kind as SecretKind};
+use crate::domain::audit::Action;
+use crate::domain::{Role, TokenName, token_role};
 use crate::error::{AppError, AppResult, field};
-use crate::store::{api_tokens, memberships};
+use crate::store::{api_tokens, audit};
 
 /// A long-lived credential. Its secret is shown once, when it is created.
 pub struct ApiToken(pub api_tokens::ApiToken);
@@ -25,11 +26,11 @@ impl ApiToken {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    /// The role the token acts with.
+    /// The role the token was made with; it acts with at most its maker's current role.
     async fn role(&self) -> RoleGql {
         Role::from(self.0.role).into()
     }
-    /// The member the token acts as.
+    /// The member who made the token and whom it acts as.
     async fn user_id(&self) -> ID {
         encode(Kind::User, self.0.user_id)
     }
@@ -58,10 +59,8 @@ pub struct CreateApiTokenInput {
     pub organization_id: ID,
     /// A label, 1 to 100 characters.
     pub name: String,
-    /// The role the token acts with.
+    /// The role the token acts with: the caller's own role (an ADMIN may pick any).
     pub role: RoleGql,
-    /// The member the token acts as (for a seller's tool, that seller); defaults to the caller.
-    pub user_id: Option<ID>,
 }
 
 /// The result of `createApiToken`.
@@ -92,8 +91,9 @@ pub struct ApiTokenMutation;
 
 #[Object]
 impl ApiTokenMutation {
-    /// ADMIN only, logged in as a person (a token cannot mint tokens). A token acting as another
-    /// member carries that member's role.
+    /// Any member, logged in as a person (a token cannot mint tokens). The token acts as its maker,
+    /// never as anyone else, and never with more than the maker holds: at each request it carries
+    /// the lower of its role and the maker's current role, and it dies with the maker's removal.
     async fn create_api_token(
         &self,
         ctx: &Context<'_>,
@@ -101,34 +101,21 @@ impl ApiTokenMutation {
     ) -> AppResult<CreateApiTokenPayload> {
         let org_id = decode(&input.organization_id, Kind::Organization, "organizationId")?;
         let name = TokenName::parse(&input.name).map_err(field("name"))?;
-        let creator = viewer(ctx).require_session()?;
-        let scope = viewer(ctx).require(org_id, &[Role::Admin]).await?;
-        let acting_as = match &input.user_id {
-            Some(id) => decode(id, Kind::User, "userId")?,
-            None => creator,
-        };
-        let tx = store(ctx).tenant(&scope).await?;
-        let Some(member) = memberships::find_by_user(&tx, acting_as).await? else {
-            return Err(AppError::bad_input("userId", "is not a member of this organization"));
-        };
-        // A token acting as someone else carries exactly their role: never more than they hold.
-        let member_role = Role::from(member.role);
-        if acting_as != creator && member_role != Role::from(input.role) {
+        viewer(ctx).require_session()?;
+        let scope = viewer(ctx).require(org_id, &Role::ALL).await?;
+        let role = Role::from(input.role);
+        if token_role(role, scope.role()) != Some(role) {
             return Err(AppError::bad_input(
                 "role",
-                format!("must be the member's role, {}", member_role.contract_name()),
+                format!("must be your own role, {} (only an ADMIN may choose another)", scope.role().contract_name()),
             ));
         }
-        let secret = api_token::generate();
-        let new = api_tokens::NewToken {
-            user_id: acting_as,
-            created_by: creator,
-            name,
-            role: input.role.into(),
-            digest: &secret.digest,
-            display_prefix: &secret.display_prefix,
-        };
+        let secret = opaque_token::generate(SecretKind::ApiToken);
+        let new = api_tokens::NewToken { name, role, digest: &secret.digest, display_prefix: &secret.display_prefix };
+        let tx = store(ctx).tenant(&scope).await?;
         let row = api_tokens::create(&tx, new, now(ctx)).await?;
+        let detail = format!("{} ({})", row.name, role.contract_name());
+        audit::record(&tx, Action::ApiTokenCreated, Some(row.id), detail, Utc::now()).await?;
         tx.commit().await?;
         Ok(CreateApiTokenPayload { token: secret.plain, api_token: ApiToken(row) })
     }
@@ -147,7 +134,11 @@ impl ApiTokenMutation {
         if scope.role() != Role::Admin && token.user_id != scope.user_id() {
             return Err(AppError::Forbidden("only an ADMIN or the token's own member may revoke it".into()));
         }
+        let was_live = token.revoked_at.is_none();
         let row = api_tokens::revoke(&tx, token, now(ctx)).await?;
+        if was_live {
+            audit::record(&tx, Action::ApiTokenRevoked, Some(row.id), row.name.clone(), Utc::now()).await?;
+        }
         tx.commit().await?;
         Ok(RevokeApiTokenPayload { api_token: ApiToken(row) })
     }

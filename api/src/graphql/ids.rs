@@ -24,10 +24,12 @@ pub enum Kind {
     ScoreReview,
     WebhookEndpoint,
     WebhookDelivery,
+    Invitation,
+    AuditEvent,
 }
 
 impl Kind {
-    const ALL: [Kind; 14] = [
+    const ALL: [Kind; 16] = [
         Kind::User,
         Kind::Organization,
         Kind::Membership,
@@ -42,6 +44,8 @@ impl Kind {
         Kind::ScoreReview,
         Kind::WebhookEndpoint,
         Kind::WebhookDelivery,
+        Kind::Invitation,
+        Kind::AuditEvent,
     ];
 
     fn tag(self) -> &'static str {
@@ -60,6 +64,8 @@ impl Kind {
             Kind::ScoreReview => "ScoreReview",
             Kind::WebhookEndpoint => "WebhookEndpoint",
             Kind::WebhookDelivery => "WebhookDelivery",
+            Kind::Invitation => "Invitation",
+            Kind::AuditEvent => "AuditEvent",
         }
     }
 }

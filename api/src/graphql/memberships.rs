@@ -8,9 +8,10 @@ use super::ids::{Kind, decode, encode};
 use super::organizations::Organization;
 use super::roles::RoleGql;
 use super::users::User;
-use crate::domain::{Email, Role, keeps_an_admin};
-use crate::error::{AppError, AppResult, field};
-use crate::store::{memberships, organizations, users};
+use crate::domain::audit::Action;
+use crate::domain::{Role, keeps_an_admin};
+use crate::error::{AppError, AppResult};
+use crate::store::{audit, memberships, organizations, users};
 
 /// A person's role in one organization.
 pub struct Membership {
@@ -59,24 +60,6 @@ impl Membership {
     }
 }
 
-/// Adds an existing account to an organization.
-#[derive(InputObject)]
-pub struct AddMemberInput {
-    /// The organization's ID.
-    pub organization_id: ID,
-    /// Email the person signed up with.
-    pub email: String,
-    /// The new member's role.
-    pub role: RoleGql,
-}
-
-/// The result of `addMember`.
-#[derive(SimpleObject)]
-pub struct AddMemberPayload {
-    /// The new membership.
-    pub membership: Membership,
-}
-
 /// Changes a member's role.
 #[derive(InputObject)]
 pub struct SetMemberRoleInput {
@@ -95,7 +78,7 @@ pub struct SetMemberRolePayload {
     pub membership: Membership,
 }
 
-/// Removes a member; their API tokens in the organization are revoked with them.
+/// Removes a member; the API tokens they made here are revoked with them.
 #[derive(InputObject)]
 pub struct RemoveMemberInput {
     /// The organization's ID.
@@ -116,23 +99,8 @@ pub struct MembershipMutation;
 
 #[Object]
 impl MembershipMutation {
-    /// ADMIN only. The person must have an account; an existing member is a `CONFLICT`.
-    async fn add_member(&self, ctx: &Context<'_>, input: AddMemberInput) -> AppResult<AddMemberPayload> {
-        let org_id = decode(&input.organization_id, Kind::Organization, "organizationId")?;
-        let email = Email::parse(&input.email).map_err(field("email"))?;
-        let scope = viewer(ctx).require(org_id, &[Role::Admin]).await?;
-        let tx = store(ctx).tenant(&scope).await?;
-        let user = users::find_by_email(tx.untenanted(), &email).await?.ok_or_else(|| {
-            AppError::bad_input("email", "no account uses this email; ask the person to sign up first")
-        })?;
-        let row = memberships::add(&tx, user.id, input.role.into(), now(ctx)).await?;
-        let org = organizations::get(&tx).await?;
-        tx.commit().await?;
-        Ok(AddMemberPayload { membership: Membership::new(row, org, user) })
-    }
-
-    /// ADMIN only. The last ADMIN cannot be demoted (`CONFLICT`). The member's API tokens are revoked
-    /// when the role changes.
+    /// ADMIN only. The last ADMIN cannot be demoted (`CONFLICT`). The member's API tokens follow:
+    /// each acts with at most the new role (a token whose role the member no longer holds is refused).
     async fn set_member_role(&self, ctx: &Context<'_>, input: SetMemberRoleInput) -> AppResult<SetMemberRolePayload> {
         let org_id = decode(&input.organization_id, Kind::Organization, "organizationId")?;
         let user_id = decode(&input.user_id, Kind::User, "userId")?;
@@ -147,9 +115,12 @@ impl MembershipMutation {
                 "the last ADMIN cannot be demoted; make someone else ADMIN first",
             ));
         }
-        let row = memberships::set_role(&tx, member, role, now(ctx)).await?;
+        let before = Role::from(member.role);
+        let row = memberships::set_role(&tx, member, role).await?;
         let org = organizations::get(&tx).await?;
         let user = users::find(tx.untenanted(), user_id).await?.ok_or(AppError::NotFound(None))?;
+        let detail = format!("{} from {} to {}", user.email, before.contract_name(), role.contract_name());
+        audit::record(&tx, Action::MemberRoleChanged, Some(user_id), detail, Utc::now()).await?;
         tx.commit().await?;
         Ok(SetMemberRolePayload { membership: Membership::new(row, org, user) })
     }
@@ -170,7 +141,10 @@ impl MembershipMutation {
                 "the last ADMIN cannot be removed; make someone else ADMIN first",
             ));
         }
+        let email = users::find(tx.untenanted(), user_id).await?.map(|u| u.email).unwrap_or_default();
+        let detail = format!("{email} ({})", Role::from(member.role).contract_name());
         memberships::remove(&tx, member, now(ctx)).await?;
+        audit::record(&tx, Action::MemberRemoved, Some(user_id), detail, Utc::now()).await?;
         tx.commit().await?;
         Ok(RemoveMemberPayload { removed_user_id: input.user_id })
     }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod api_tokens;
+mod audit;
 mod connection_auth;
 mod context;
 mod date;
@@ -9,6 +10,7 @@ pub mod document_guard;
 mod error_codes;
 mod handoffs;
 pub mod ids;
+mod invitations;
 pub mod loaders;
 mod memberships;
 mod node;
@@ -43,6 +45,7 @@ pub struct QueryRoot(session::SessionQuery, organizations::OrganizationQuery, no
 pub struct MutationRoot(
     session::SessionMutation,
     organizations::OrganizationMutation,
+    invitations::InvitationMutation,
     memberships::MembershipMutation,
     api_tokens::ApiTokenMutation,
     partners::PartnerMutation,
@@ -83,20 +86,21 @@ impl Default for Limits {
 pub fn build(
     store: Store,
     keys: JwtKeys,
-    clock: crate::clock::Clock,
     events: crate::events::EventBus,
-    limits: Limits,
     throttle: crate::auth::throttle::Throttle,
-    webhook_destinations: crate::webhooks::destination::DestinationPolicy,
+    config: &crate::config::Config,
 ) -> AppSchema {
+    let limits = config.limits;
     let mut builder = schema_builder(limits)
         .data(store)
         .data(keys)
-        .data(clock)
+        .data(config.clock.clone())
         .data(events)
         .data(throttle)
         .data(crate::auth::password::Hasher::default())
-        .data(webhook_destinations);
+        .data(config.webhooks.destinations.clone())
+        .data(config.mailer.clone())
+        .data(config.lifetimes);
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

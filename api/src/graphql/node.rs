@@ -5,9 +5,11 @@ use async_graphql::{Context, ID, Interface, Object};
 
 use super::accounts::Account;
 use super::api_tokens::ApiToken;
+use super::audit::AuditEvent;
 use super::context::{now, store, viewer};
 use super::handoffs::Handoff;
 use super::ids::{Kind, decode_any};
+use super::invitations::Invitation;
 use super::memberships::Membership;
 use super::organizations::Organization;
 use super::partners::Partner;
@@ -18,7 +20,8 @@ use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::store::trust_records as records;
 use crate::store::{
-    accounts, api_tokens, handoff_views, handoffs, memberships, organizations, partners, users, working_agreements,
+    accounts, api_tokens, audit, handoff_views, handoffs, invitations, memberships, organizations, partners, users,
+    working_agreements,
 };
 
 /// An object with a global ID.
@@ -39,6 +42,8 @@ pub enum Node {
     PipelineMention(PipelineMention),
     Escalation(Escalation),
     ScoreReview(ScoreReview),
+    Invitation(Invitation),
+    AuditEvent(AuditEvent),
 }
 
 #[derive(Default)]
@@ -94,6 +99,14 @@ impl NodeQuery {
             Kind::Escalation => {
                 Node::Escalation(Escalation(records::escalations::find(&tx, id).await?.ok_or_else(missing)?))
             }
+            // Invitations and the audit trail are for ADMINs; to others they do not exist.
+            Kind::Invitation if scope.role() == Role::Admin => {
+                Node::Invitation(Invitation(invitations::find(&tx, id).await?.ok_or_else(missing)?))
+            }
+            Kind::AuditEvent if scope.role() == Role::Admin => {
+                Node::AuditEvent(AuditEvent(audit::find(&tx, id).await?.ok_or_else(missing)?))
+            }
+            Kind::Invitation | Kind::AuditEvent => return Err(missing()),
             Kind::ScoreReview => {
                 Node::ScoreReview(ScoreReview(records::score_reviews::find(&tx, id).await?.ok_or_else(missing)?))
             }

@@ -21,11 +21,12 @@ use super::trust::{self, BucketGql, SignalGql, TrustPoint, TrustReport};
 use super::trust_records::{self, Escalation, PartnerAsk, PartnerMeeting, PipelineMention, ScoreReview};
 use super::working_agreement::WorkingAgreement;
 use crate::domain::access::RULE_OWNERS;
+use crate::domain::audit::Action;
 use crate::domain::{DisplayName, Role, Slug};
 use crate::error::{AppError, AppResult, field};
 use crate::store::handoffs::HandoffFilter;
 use crate::store::{
-    accounts, api_tokens, handoff_views, handoffs, memberships, organizations, partners, working_agreements,
+    accounts, api_tokens, audit, handoff_views, handoffs, memberships, organizations, partners, working_agreements,
 };
 
 /// One client company: a tenant. Visible only to its members.
@@ -276,6 +277,27 @@ impl Organization {
     async fn webhook_endpoints(&self, ctx: &Context<'_>) -> AppResult<Vec<super::webhooks::WebhookEndpoint>> {
         super::webhooks::endpoints(ctx, self.0.id).await
     }
+    /// Invitations to this organization, newest first, closed ones included. ADMIN only.
+    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    async fn invitations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<String, super::invitations::Invitation>> {
+        super::invitations::list(ctx, self.0.id, first, after).await
+    }
+    /// Who changed members, invitations, API tokens, webhooks, the working agreement and settings,
+    /// newest first. ADMIN only.
+    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<String, super::audit::AuditEvent>> {
+        super::audit::list(ctx, self.0.id, first, after).await
+    }
     /// API tokens of this organization, revoked ones included. ADMIN only.
     #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
     async fn api_tokens(
@@ -376,6 +398,8 @@ impl OrganizationMutation {
                 .filter(|m| (9..=18).contains(m))
                 .ok_or_else(|| AppError::bad_input("minimumScoreToSend", "must be between 9 and 18"))?;
             org = organizations::set_min_score_to_send(&tx, minimum).await?;
+            let detail = format!("minimumScoreToSend {minimum}");
+            audit::record(&tx, Action::SettingsChanged, None, detail, Utc::now()).await?;
         }
         tx.commit().await?;
         Ok(UpdateOrganizationSettingsPayload { organization: Organization(org) })

@@ -53,6 +53,8 @@ pub async fn scope_of(
         Kind::ScoreReview => records::score_reviews::organization_of(conn, id).await?,
         Kind::WebhookEndpoint => crate::store::webhooks::endpoint_organization(conn, id).await?,
         Kind::WebhookDelivery => crate::store::webhooks::delivery_organization(conn, id).await?,
+        Kind::Invitation => crate::store::invitations::organization_of(conn, id).await?,
+        Kind::AuditEvent => crate::store::audit::organization_of(conn, id).await?,
         Kind::Organization => Some(id),
         Kind::User => None,
     };

@@ -1,16 +1,17 @@
-//! Signing up, logging in, and `me`.
+//! Signing up, logging in, sessions (refresh, logout, password change), and `me`.
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::context::{jwt_keys, store, viewer};
-use super::users::Viewer;
+use super::users::{Seen, Viewer};
 use crate::auth::password;
 use crate::auth::throttle::Throttle;
+use crate::config::Lifetimes;
 use crate::domain::{DisplayName, Email, NewPassword};
 use crate::error::{AppError, AppResult, field};
 use crate::http::client_address::ClientAddress;
-use crate::store::users;
+use crate::store::{sessions, users};
 
 #[derive(Default)]
 pub struct SessionQuery;
@@ -20,7 +21,7 @@ impl SessionQuery {
     /// The caller, or null when the request carries no token.
     async fn me(&self, ctx: &Context<'_>) -> AppResult<Option<Viewer>> {
         let Some(user_id) = viewer(ctx).user_id() else { return Ok(None) };
-        Ok(users::find(store(ctx).conn(), user_id).await?.map(Viewer))
+        Ok(users::find(store(ctx).conn(), user_id).await?.map(|u| Viewer(u, Seen::ByCaller)))
     }
 }
 
@@ -44,15 +45,54 @@ pub struct LoginInput {
     pub password: String,
 }
 
-/// An access token and the person it belongs to.
+/// A session's credentials and the person they belong to.
 #[derive(SimpleObject)]
 pub struct AuthPayload {
-    /// Send as `Authorization: Bearer <token>`.
+    /// The access token: send as `Authorization: Bearer <token>`. Short-lived (15 minutes unless
+    /// configured otherwise).
     pub token: String,
-    /// When the token stops being accepted; log in again after that.
+    /// Exchange with `refreshSession` for the next access token before or after `expiresAt`.
+    /// Single use: each refresh returns a new one, and presenting a spent one ends the session.
+    pub refresh_token: String,
+    /// When the access token stops being accepted.
     pub expires_at: DateTime<Utc>,
-    /// The person now logged in.
+    /// When the session ends unless refreshed (30 days after the last refresh unless configured).
+    pub refresh_expires_at: DateTime<Utc>,
+    /// The person now logged in, with all their memberships.
     pub viewer: Viewer,
+}
+
+/// Exchanges a refresh token for new credentials.
+#[derive(InputObject)]
+pub struct RefreshSessionInput {
+    /// The refresh token from the last `AuthPayload`.
+    pub refresh_token: String,
+}
+
+/// Ends sessions.
+#[derive(InputObject)]
+pub struct LogoutInput {
+    /// The refresh token of the session to end.
+    pub refresh_token: String,
+    /// End every session of the person, on every device, instead of this one.
+    #[graphql(default = false)]
+    pub everywhere: bool,
+}
+
+/// The result of `logout`.
+#[derive(SimpleObject)]
+pub struct LogoutPayload {
+    /// Sessions ended by this call (0 when the token's session had ended already).
+    pub ended_sessions: i32,
+}
+
+/// Changes the caller's password.
+#[derive(InputObject)]
+pub struct ChangePasswordInput {
+    /// The password now.
+    pub current_password: String,
+    /// The new password: 10 to 128 characters, not a common one, not the email or name.
+    pub new_password: String,
 }
 
 #[derive(Default)]
@@ -72,7 +112,7 @@ impl SessionMutation {
         let user = users::insert(store(ctx).conn(), &email, name, hash, now).await?;
         // The address an account was created from is one its owner uses.
         throttle.make_familiar(store(ctx), &email, address, now).await?;
-        issue(ctx, user, now)
+        start_session(ctx, user).await
     }
 
     /// Exchanges email and password for an access token. Unknown email and wrong password get
@@ -105,11 +145,89 @@ impl SessionMutation {
             }
         };
         if !verified {
+            tracing::warn!(security = "login_failed", client = %client_address(ctx), "login refused");
             return Err(refused);
         }
         throttle.succeeded(store(ctx), reservation, Utc::now()).await?;
         let user = user.ok_or(refused)?;
-        issue(ctx, user, Utc::now())
+        start_session(ctx, user).await
+    }
+
+    /// Spends a refresh token and returns the session's next access and refresh tokens. A refresh
+    /// token works once: presenting a spent one (a copy someone else used first) ends the whole
+    /// session, and both holders must log in again. Unknown, ended or lapsed: `UNAUTHENTICATED`.
+    /// Needs no access token, so an expired one is no obstacle.
+    async fn refresh_session(&self, ctx: &Context<'_>, input: RefreshSessionInput) -> AppResult<AuthPayload> {
+        let lifetime = ctx.data_unchecked::<Lifetimes>().session;
+        let tx = store(ctx).begin().await?;
+        let outcome = sessions::refresh(&tx, &input.refresh_token, lifetime, Utc::now()).await?;
+        // Commit whatever the outcome: a reuse must end the session for good.
+        tx.commit().await.map_err(crate::store::StoreError::from)?;
+        match outcome {
+            sessions::Refreshed::Rotated { user_id, refresh } => {
+                let user = users::find(store(ctx).conn(), user_id).await?.ok_or(SESSION_REFUSED)?;
+                payload(ctx, user, refresh)
+            }
+            sessions::Refreshed::Reused => {
+                tracing::warn!(security = "refresh_reuse", "a spent refresh token was presented; its session is ended");
+                Err(AppError::Unauthenticated(
+                    "this refresh token was used before, so the session is ended for safety; log in again",
+                ))
+            }
+            sessions::Refreshed::Refused => Err(SESSION_REFUSED),
+        }
+    }
+
+    /// Ends the session of `refreshToken` (its access tokens are refused from the next request,
+    /// its subscriptions stop), or with `everywhere: true` every session of the person. Needs no
+    /// access token. A token whose session ended already ends nothing.
+    async fn logout(&self, ctx: &Context<'_>, input: LogoutInput) -> AppResult<LogoutPayload> {
+        let now = Utc::now();
+        let Some(session) = sessions::find_by_refresh(store(ctx).conn(), &input.refresh_token, now).await? else {
+            return Ok(LogoutPayload { ended_sessions: 0 });
+        };
+        let ended = if input.everywhere {
+            sessions::end_all(store(ctx).conn(), session.user_id, now).await?
+        } else {
+            sessions::end(store(ctx).conn(), session.id, now).await?
+        };
+        Ok(LogoutPayload { ended_sessions: i32::try_from(ended).unwrap_or(i32::MAX) })
+    }
+
+    /// Logged-in people only (not API tokens). Ends every session of the person, this one
+    /// included, refuses every access token issued before it, and returns the credentials of a
+    /// new session. A wrong `currentPassword` is `BAD_USER_INPUT` and counts as a failed login.
+    async fn change_password(&self, ctx: &Context<'_>, input: ChangePasswordInput) -> AppResult<AuthPayload> {
+        let user_id = viewer(ctx).require_session()?;
+        if input.current_password.len() > MAX_PASSWORD_BYTES {
+            return Err(AppError::bad_input("currentPassword", "is wrong"));
+        }
+        let user = users::find(store(ctx).conn(), user_id).await?.ok_or(SESSION_REFUSED)?;
+        let email = Email::parse(&user.email).map_err(field("email"))?;
+        let password = NewPassword::parse(&input.new_password).map_err(field("newPassword"))?;
+        password.check_personal(&user.email, &user.name).map_err(field("newPassword"))?;
+        let throttle = ctx.data_unchecked::<Throttle>();
+        let reservation = throttle.reserve_login(store(ctx), &email, client_address(ctx), Utc::now()).await?;
+        let hasher = ctx.data_unchecked::<password::Hasher>();
+        let verified = match hasher.verify(&input.current_password, Some(user.password_hash.clone())).await {
+            Ok(verified) => verified,
+            Err(error) => {
+                let _ = throttle.not_attempted(store(ctx), reservation).await;
+                return Err(error.into());
+            }
+        };
+        if !verified {
+            tracing::warn!(security = "password_change_refused", user = %user_id, "wrong current password");
+            return Err(AppError::bad_input("currentPassword", "is wrong"));
+        }
+        throttle.succeeded(store(ctx), reservation, Utc::now()).await?;
+        let hash = hasher.hash(&password).await?;
+        let now = Utc::now();
+        let tx = store(ctx).begin().await?;
+        users::set_password(&tx, user_id, hash).await?;
+        sessions::end_all(&tx, user_id, now).await?;
+        tx.commit().await.map_err(crate::store::StoreError::from)?;
+        start_session(ctx, user).await
     }
 }
 
@@ -122,7 +240,23 @@ fn client_address(ctx: &Context<'_>) -> std::net::IpAddr {
     ctx.data_opt::<ClientAddress>().map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0)
 }
 
-fn issue(ctx: &Context<'_>, user: users::User, now: DateTime<Utc>) -> AppResult<AuthPayload> {
-    let (token, expires_at) = jwt_keys(ctx).issue(user.id, now)?;
-    Ok(AuthPayload { token, expires_at, viewer: Viewer(user) })
+const SESSION_REFUSED: AppError =
+    AppError::Unauthenticated("the refresh token is unknown, or its session ended or lapsed; log in again");
+
+/// Starts a session for a person who just proved who they are.
+async fn start_session(ctx: &Context<'_>, user: users::User) -> AppResult<AuthPayload> {
+    let lifetime = ctx.data_unchecked::<Lifetimes>().session;
+    let refresh = sessions::start(store(ctx).conn(), user.id, lifetime, Utc::now()).await?;
+    payload(ctx, user, refresh)
+}
+
+fn payload(ctx: &Context<'_>, user: users::User, refresh: sessions::IssuedRefresh) -> AppResult<AuthPayload> {
+    let (token, expires_at) = jwt_keys(ctx).issue(user.id, refresh.session_id, Utc::now())?;
+    Ok(AuthPayload {
+        token,
+        refresh_token: refresh.secret,
+        expires_at,
+        refresh_expires_at: refresh.expires_at,
+        viewer: Viewer(user, Seen::JustAuthenticated),
+    })
 }

@@ -10,7 +10,19 @@ use crate::error::AppResult;
 use crate::store::{memberships, users};
 
 /// The person making the request.
-pub struct Viewer(pub users::User);
+pub struct Viewer(pub users::User, pub Seen);
+
+/// Who is looking at a `Viewer`, which decides what its memberships show.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// The request's own caller (`me`): memberships as the credential may use them.
+    ByCaller,
+    /// The person a login, sign-up, refresh or password change just authenticated: all their
+    /// memberships with their roles.
+    JustAuthenticated,
+    /// Someone else (an audit event's actor): no memberships.
+    ByOthers,
+}
 
 /// The person making the request.
 #[Object]
@@ -31,6 +43,9 @@ impl Viewer {
     /// scorecard and trust readings side by side.
     async fn portfolio(&self, ctx: &Context<'_>) -> AppResult<Vec<PortfolioEntry>> {
         use crate::domain::Role;
+        if self.1 != Seen::ByCaller {
+            return Ok(Vec::new());
+        }
         let usable = viewer(ctx).memberships().await?;
         let rows = memberships::of_user(store(ctx).conn(), self.0.id).await?;
         Ok(rows
@@ -44,8 +59,14 @@ impl Viewer {
     /// Organizations the viewer can act in, with the role in each. With an API token, only the
     /// token's organization, with the token's role.
     async fn memberships(&self, ctx: &Context<'_>) -> AppResult<Vec<Membership>> {
-        let usable = viewer(ctx).memberships().await?;
+        if self.1 == Seen::ByOthers {
+            return Ok(Vec::new());
+        }
         let rows = memberships::of_user(store(ctx).conn(), self.0.id).await?;
+        if self.1 == Seen::JustAuthenticated {
+            return Ok(rows.into_iter().map(|(m, org)| Membership::new(m, org, self.0.clone())).collect());
+        }
+        let usable = viewer(ctx).memberships().await?;
         Ok(rows
             .into_iter()
             .filter_map(|(m, org)| {

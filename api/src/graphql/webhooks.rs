@@ -192,7 +192,7 @@ impl WebhookMutation {
         let secret = match input.secret {
             Some(secret) if (16..=200).contains(&secret.chars().count()) => secret,
             Some(_) => return Err(AppError::bad_input("secret", "must be 16 to 200 characters")),
-            None => crate::auth::api_token::generate().plain.replacen(crate::auth::api_token::PREFIX, "whsec_", 1),
+            None => crate::auth::opaque_token::generate(crate::auth::opaque_token::Kind::WebhookSecret).plain,
         };
         let mut kinds: Vec<HandoffEventKind> = input.event_types.into_iter().map(Into::into).collect();
         kinds.dedup();

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::page::split_page;
 use super::{Page, StoreError, TenantTx};
-use crate::domain::{Role, TokenName};
+use crate::domain::{Role, TokenName, token_role};
 
 pub use api_token::Model as ApiToken;
 
@@ -54,20 +54,20 @@ pub async fn find_usable_by_id(conn: &impl ConnectionTrait, id: Uuid) -> Result<
     }
 }
 
-/// A live token is usable while its member belongs to the organization, and it never carries more
-/// than the member's own role (an ADMIN's token may carry any role).
+/// A live token is usable while its maker belongs to the organization, with the lower of its own
+/// role and the maker's current one.
 async fn usable(conn: &impl ConnectionTrait, token: ApiToken) -> Result<Option<UsableToken>, StoreError> {
     let member = membership::Entity::find()
         .filter(membership::Column::OrganizationId.eq(token.organization_id))
         .filter(membership::Column::UserId.eq(token.user_id))
         .one(conn)
         .await?;
-    let allowed = member.is_some_and(|m| m.role == token.role || m.role == entity::Role::Admin);
-    Ok(allowed.then(|| UsableToken {
+    let role = member.and_then(|m| token_role(token.role.into(), m.role.into()));
+    Ok(role.map(|role| UsableToken {
         id: token.id,
         organization_id: token.organization_id,
         user_id: token.user_id,
-        role: token.role.into(),
+        role,
     }))
 }
 
@@ -84,8 +84,6 @@ pub async fn organization_of(conn: &impl ConnectionTrait, id: Uuid) -> Result<Op
 }
 
 pub struct NewToken<'a> {
-    pub user_id: Uuid,
-    pub created_by: Uuid,
     pub name: TokenName,
     pub role: Role,
     pub digest: &'a str,
@@ -96,8 +94,9 @@ pub async fn create(tx: &TenantTx, new: NewToken<'_>, now: DateTime<Utc>) -> Res
     Ok(api_token::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(tx.organization_id()),
-        user_id: Set(new.user_id),
-        created_by: Set(new.created_by),
+        // A token acts as its maker, never as anyone else.
+        user_id: Set(tx.user_id()),
+        created_by: Set(tx.user_id()),
         name: Set(new.name.into_inner()),
         role: Set(new.role.into()),
         secret_hash: Set(new.digest.to_owned()),
@@ -129,7 +128,7 @@ pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<ApiToken>, bool), St
     Ok(split_page(rows, page))
 }
 
-/// Revokes every live token that acts as `user_id` here (the member left or changed role).
+/// Revokes every live token that acts as `user_id` here (the member left).
 pub async fn revoke_all_for(tx: &TenantTx, user_id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
     api_token::Entity::update_many()
         .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))

@@ -100,16 +100,8 @@ pub async fn lock_and_count_admins(tx: &TenantTx) -> Result<u64, StoreError> {
         .await?)
 }
 
-/// Changes a member's role; tokens that acted with the old role stop working.
-pub async fn set_role(
-    tx: &TenantTx,
-    member: Membership,
-    role: Role,
-    now: DateTime<Utc>,
-) -> Result<Membership, StoreError> {
-    if Role::from(member.role) != role {
-        api_tokens::revoke_all_for(tx, member.user_id, now).await?;
-    }
+/// Changes a member's role. Their API tokens follow: each acts with at most the new role.
+pub async fn set_role(tx: &TenantTx, member: Membership, role: Role) -> Result<Membership, StoreError> {
     let mut active = member.into_active_model();
     active.role = Set(role.into());
     Ok(active.update(tx.conn()).await?)

@@ -3,10 +3,12 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod audit;
 mod error;
 pub mod grades;
 pub mod handoff_views;
 pub mod handoffs;
+pub mod invitations;
 mod locate;
 pub mod memberships;
 pub mod organizations;
@@ -14,6 +16,7 @@ mod page;
 pub mod partners;
 pub mod rate_limits;
 pub mod responses;
+pub mod sessions;
 mod tenant;
 pub mod trust_facts;
 pub mod trust_records;

@@ -37,6 +37,11 @@ impl TenantTx {
         self.scope.user_id()
     }
 
+    /// The API token the caller acts through, if any.
+    pub fn api_token_id(&self) -> Option<Uuid> {
+        self.scope.api_token_id()
+    }
+
     /// The caller's role here; reads that depend on it (which handoffs a seller sees) use it.
     pub fn role(&self) -> Role {
         self.scope.role()

@@ -23,6 +23,7 @@ pub async fn insert(
         name: Set(name.into_inner()),
         password_hash: Set(password_hash),
         created_at: Set(now),
+        sessions_valid_after: Set(None),
     }
     .insert(conn)
     .await
@@ -46,4 +47,14 @@ pub async fn find_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<
         return Ok(Vec::new());
     }
     Ok(user::Entity::find().filter(user::Column::Id.is_in(ids.iter().copied())).all(conn).await?)
+}
+
+/// Replaces a person's password hash.
+pub async fn set_password(conn: &impl ConnectionTrait, id: Uuid, password_hash: String) -> Result<(), StoreError> {
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, sea_orm::sea_query::Expr::value(password_hash))
+        .filter(user::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
 }

@@ -1,0 +1,39 @@
+//! What the audit trail records: changes to who may do what, and to the rules everyone works by.
+
+/// One kind of audited change; its name is what `AuditEvent.action` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    SettingsChanged,
+    InvitationSent,
+    InvitationAccepted,
+    InvitationRevoked,
+    MemberRoleChanged,
+    MemberRemoved,
+    ApiTokenCreated,
+    ApiTokenRevoked,
+    WebhookCreated,
+    WebhookChanged,
+    WebhookDeleted,
+    AgreementDrafted,
+    AgreementSigned,
+}
+
+impl Action {
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::SettingsChanged => "organization.settings_changed",
+            Action::InvitationSent => "invitation.sent",
+            Action::InvitationAccepted => "invitation.accepted",
+            Action::InvitationRevoked => "invitation.revoked",
+            Action::MemberRoleChanged => "member.role_changed",
+            Action::MemberRemoved => "member.removed",
+            Action::ApiTokenCreated => "api_token.created",
+            Action::ApiTokenRevoked => "api_token.revoked",
+            Action::WebhookCreated => "webhook.created",
+            Action::WebhookChanged => "webhook.changed",
+            Action::WebhookDeleted => "webhook.deleted",
+            Action::AgreementDrafted => "agreement.drafted",
+            Action::AgreementSigned => "agreement.signed",
+        }
+    }
+}

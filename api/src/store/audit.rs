@@ -1,0 +1,66 @@
+//! The organization's audit trail: appended in the same transaction as the change it records.
+
+use chrono::{DateTime, Utc};
+use entity::audit_event;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use uuid::Uuid;
+
+use super::page::split_page;
+use super::{Page, StoreError, TenantTx};
+use crate::domain::audit::Action;
+
+pub use audit_event::Model as AuditEvent;
+
+/// Records that the transaction's caller did `action` to `target`. `detail` must hold no secret.
+pub async fn record(
+    tx: &TenantTx,
+    action: Action,
+    target: Option<Uuid>,
+    detail: impl Into<String>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let detail: String = detail.into().chars().take(1000).collect();
+    audit_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(tx.organization_id()),
+        actor_user_id: Set(Some(tx.user_id())),
+        api_token_id: Set(tx.api_token_id()),
+        action: Set(action.name().to_owned()),
+        target_id: Set(target),
+        detail: Set(detail),
+        at: Set(now),
+    }
+    .insert(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// One page of the trail, newest first.
+pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<AuditEvent>, bool), StoreError> {
+    let mut query = audit_event::Entity::find()
+        .filter(audit_event::Column::OrganizationId.eq(tx.organization_id()))
+        .order_by_desc(audit_event::Column::Id);
+    if let Some(after) = page.after {
+        query = query.filter(audit_event::Column::Id.lt(after));
+    }
+    let rows = query.limit(page.fetch_limit()).all(tx.conn()).await?;
+    Ok(split_page(rows, page))
+}
+
+/// The organization a row belongs to, so the caller's membership there can be checked first.
+pub async fn organization_of(conn: &impl sea_orm::ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
+    super::locate::organization_of::<audit_event::Entity>(
+        conn,
+        audit_event::Column::Id,
+        audit_event::Column::OrganizationId,
+        id,
+    )
+    .await
+}
+
+pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<AuditEvent>, StoreError> {
+    Ok(audit_event::Entity::find_by_id(id)
+        .filter(audit_event::Column::OrganizationId.eq(tx.organization_id()))
+        .one(tx.conn())
+        .await?)
+}
