@@ -176,6 +176,12 @@ pub struct Settings {
     #[arg(long, env = "WEBHOOK_ALLOWED_NETWORKS", value_delimiter = ',', value_parser = crate::http::client_address::parse_network, global = true)]
     pub webhook_allowed_networks: Vec<ipnet::IpNet>,
 
+    /// Keys that seal webhook signing secrets at rest: `id:key,id:key` (each key at least 32 bytes of
+    /// random text). The first seals; all open, so a key rotates by putting a new one first.
+    /// Required in production; development generates one beside the SQLite file.
+    #[arg(long, env = "WEBHOOK_SECRET_KEYS", hide_env_values = true, global = true)]
+    pub webhook_secret_keys: Option<String>,
+
     /// Host names (comma-separated) webhooks may reach whatever they resolve to.
     #[arg(long, env = "WEBHOOK_ALLOWED_HOSTS", value_delimiter = ',', global = true)]
     pub webhook_allowed_hosts: Vec<String>,
@@ -207,6 +213,10 @@ pub enum ConfigError {
     Mail(#[from] crate::mail::MailError),
     #[error("PUBLIC_URL must be set in production mode when SMTP_URL is, so invitation links point somewhere real")]
     MissingPublicUrl,
+    #[error("WEBHOOK_SECRET_KEYS must be set in production mode (`id:key`, each key at least 32 bytes of random text)")]
+    MissingWebhookKeys,
+    #[error("WEBHOOK_SECRET_KEYS: {0}")]
+    WebhookKeys(String),
 }
 
 /// The resolved configuration the server runs with.
@@ -310,7 +320,7 @@ impl Settings {
             (None, true) => return Err(ConfigError::MissingSecret),
             // Development without a secret: one generated on first start and kept beside the
             // SQLite file (or per process on other databases); never a value from the source.
-            (None, false) => match secret::development_secret_path(&self.database_url) {
+            (None, false) => match secret::development_secret_path(&self.database_url, secret::JWT_SECRET_FILE) {
                 Some(path) => secret::load_or_create(&path)
                     .map_err(|source| ConfigError::SecretFile { path: path.display().to_string(), source })?,
                 None => secret::generate(),
@@ -319,6 +329,7 @@ impl Settings {
         if production && self.smtp_url.is_some() && self.public_url.is_none() {
             return Err(ConfigError::MissingPublicUrl);
         }
+        let secret_box = self.webhook_secret_box(production)?;
         let public_url = self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen_addr));
         let mailer = crate::mail::Mailer::new(self.smtp_url.as_deref(), &self.mail_from, &public_url, production)?;
         Ok(Config {
@@ -358,6 +369,7 @@ impl Settings {
                     allowed_hosts: self.webhook_allowed_hosts.clone(),
                     https_only: production,
                 },
+                secret_box,
             },
             webhook_poll: std::time::Duration::from_millis(500),
             ws_keepalive: std::time::Duration::from_secs(20),
@@ -378,6 +390,34 @@ impl Settings {
             request_timeout: std::time::Duration::from_secs(self.request_timeout_seconds.max(1)),
             ws_connections_per_address: self.ws_connections_per_address.max(1),
         })
+    }
+
+    /// The keys webhook secrets are sealed with: configured, or (development) generated and kept.
+    fn webhook_secret_box(&self, production: bool) -> Result<crate::webhooks::SecretBox, ConfigError> {
+        use crate::webhooks::SecretBox;
+        let keys = match (&self.webhook_secret_keys, production) {
+            (Some(setting), _) => {
+                let keys = SecretBox::parse(setting).map_err(|e| ConfigError::WebhookKeys(e.to_string()))?;
+                if production {
+                    for (id, key) in &keys {
+                        if let Some(why) = secret::weakness(key) {
+                            return Err(ConfigError::WebhookKeys(format!("key `{id}` is too weak: {why}")));
+                        }
+                    }
+                }
+                keys
+            }
+            (None, true) => return Err(ConfigError::MissingWebhookKeys),
+            (None, false) => {
+                let key = match secret::development_secret_path(&self.database_url, secret::WEBHOOK_KEY_FILE) {
+                    Some(path) => secret::load_or_create(&path)
+                        .map_err(|source| ConfigError::SecretFile { path: path.display().to_string(), source })?,
+                    None => secret::generate(),
+                };
+                vec![("local".to_owned(), key)]
+            }
+        };
+        SecretBox::new(&keys).map_err(|e| ConfigError::WebhookKeys(e.to_string()))
     }
 
     pub fn uses_development_secret(&self) -> bool {
@@ -457,7 +497,11 @@ mod tests {
         }
         // `=` keeps a generated secret that starts with `-` from reading as a flag.
         let strong = format!("--jwt-secret={}", secret::generate());
-        assert!(settings(&["--production", &strong]).resolve().is_ok());
+        let keys = format!("--webhook-secret-keys=k1:{}", secret::generate());
+        assert!(settings(&["--production", &strong, &keys]).resolve().is_ok());
+        assert!(matches!(settings(&["--production", &strong]).resolve(), Err(ConfigError::MissingWebhookKeys)));
+        let weak_key = settings(&["--production", &strong, "--webhook-secret-keys=k1:short"]).resolve();
+        assert!(matches!(weak_key, Err(ConfigError::WebhookKeys(_))));
     }
 
     #[test]
@@ -470,9 +514,10 @@ mod tests {
     #[test]
     fn production_turns_graphiql_and_introspection_off_unless_asked() {
         let secret = format!("--jwt-secret={}", secret::generate());
-        let config = settings(&["--production", &secret]).resolve().unwrap();
+        let keys = format!("--webhook-secret-keys=k1:{}", secret::generate());
+        let config = settings(&["--production", &secret, &keys]).resolve().unwrap();
         assert!(config.production && !config.graphiql && !config.limits.introspection);
-        let config = settings(&["--production", &secret, "--graphiql", "true"]).resolve().unwrap();
+        let config = settings(&["--production", &secret, &keys, "--graphiql", "true"]).resolve().unwrap();
         assert!(config.graphiql);
     }
 

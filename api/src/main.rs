@@ -77,7 +77,10 @@ fn init_tracing(settings: &Settings) {
 async fn serve(settings: Settings) -> Result<(), String> {
     let config = settings.resolve().map_err(|e| e.to_string())?;
     if settings.uses_development_secret() {
-        match handoff_api::auth::secret::development_secret_path(&settings.database_url) {
+        match handoff_api::auth::secret::development_secret_path(
+            &settings.database_url,
+            handoff_api::auth::secret::JWT_SECRET_FILE,
+        ) {
             Some(path) => tracing::warn!(
                 "JWT_SECRET is not set: signing with a generated secret kept in {} (production mode requires JWT_SECRET)",
                 path.display()

@@ -73,6 +73,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         .await
         .map_err(|source| StartError::Database { url: redact_url(&config.database_url), source })?;
     store.migrate_up().await.map_err(StartError::Migrate)?;
+    seal_webhook_secrets(&store, &config.webhooks.secret_box).await;
     // The dummy hash makes unknown-email logins as slow as wrong-password ones; build it now.
     let _ = tokio::task::spawn_blocking(password::warm_up).await;
 
@@ -141,5 +142,23 @@ pub async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+/// Seals webhook secrets stored in clear or under a key being rotated out. A failure leaves them as
+/// they are (deliveries still sign with them) and is logged; the next start tries again.
+async fn seal_webhook_secrets(store: &Store, keys: &crate::webhooks::SecretBox) {
+    match crate::store::webhooks::seal_secrets(store.conn(), keys).await {
+        Ok((0, 0)) => {}
+        Ok((sealed, unreadable)) => {
+            tracing::info!(sealed, key = keys.current_key_id(), "sealed webhook secrets under the current key");
+            if unreadable > 0 {
+                tracing::error!(
+                    unreadable,
+                    "webhook secrets sealed under a key no longer in WEBHOOK_SECRET_KEYS cannot sign deliveries"
+                );
+            }
+        }
+        Err(error) => tracing::error!(%error, "sealing webhook secrets failed; deliveries use them as stored"),
     }
 }

@@ -10,8 +10,11 @@ pub struct Model {
     pub url: String,
     /// A JSON list of event types (LANDED, RESPONDED, GRADED, OVERDUE).
     pub event_types: Json,
-    /// The HMAC-SHA256 key deliveries are signed with (needed in clear to sign).
+    /// The HMAC-SHA256 key deliveries are signed with, sealed with AES-256-GCM (base64 of nonce and
+    /// ciphertext) under the key `secret_key_id`; in clear only in rows from before sealing.
     pub secret: String,
+    /// Which configured key sealed `secret`.
+    pub secret_key_id: Option<String>,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub disabled_at: Option<DateTimeUtc>,

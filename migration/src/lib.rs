@@ -9,6 +9,7 @@ mod m20261124_000004_create_webhooks;
 mod m20261125_000005_create_rate_limits;
 mod m20261125_000006_index_deliveries_by_organization;
 mod m20261125_000007_create_invitations_sessions_audit;
+mod m20261125_000008_seal_webhook_secrets;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_create_rate_limits::Migration),
             Box::new(m20261125_000006_index_deliveries_by_organization::Migration),
             Box::new(m20261125_000007_create_invitations_sessions_audit::Migration),
+            Box::new(m20261125_000008_seal_webhook_secrets::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ mod invitations;
 mod login_throttle;
 mod members;
 mod organizations;
+mod record_visibility;
 mod scorecards;
 mod sessions;
 mod subscriptions;

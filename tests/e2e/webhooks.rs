@@ -57,8 +57,6 @@ impl Receiver {
     }
 }
 
-const SECRET: &str = "whsec-test-0123456789abcdef";
-
 /// Lets webhooks reach receivers on loopback, which production refuses.
 pub(crate) fn loopback_receivers(c: &mut handoff_api::config::Config) {
     c.webhooks.destinations.allowed_networks = vec!["127.0.0.1/32".parse().unwrap()];
@@ -78,15 +76,20 @@ pub(crate) fn fast(c: &mut handoff_api::config::Config) {
 }
 
 pub(crate) async fn endpoint(app: &TestApp, team: &Team, url: &str) -> String {
+    endpoint_with_secret(app, team, url).await.0
+}
+
+/// A new endpoint's id and its signing secret.
+pub(crate) async fn endpoint_with_secret(app: &TestApp, team: &Team, url: &str) -> (String, String) {
     let data = app
         .ok(
             Some(&team.admin.token),
             "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { webhookEndpoint { id } secret } }",
-            json!({ "i": { "organizationId": team.org_id, "url": url, "eventTypes": ["LANDED"], "secret": SECRET } }),
+            json!({ "i": { "organizationId": team.org_id, "url": url, "eventTypes": ["LANDED"] } }),
         )
         .await;
-    assert_eq!(data["createWebhookEndpoint"]["secret"], SECRET);
-    data["createWebhookEndpoint"]["webhookEndpoint"]["id"].as_str().unwrap().to_owned()
+    let payload = &data["createWebhookEndpoint"];
+    (payload["webhookEndpoint"]["id"].as_str().unwrap().to_owned(), payload["secret"].as_str().unwrap().to_owned())
 }
 
 pub(crate) async fn land_one(app: &TestApp, team: &Team) -> String {
@@ -122,9 +125,9 @@ async fn wait_for_status(app: &TestApp, team: &Team, status: &str) -> Value {
     panic!("no delivery reached {status}: {:#?}", deliveries(app, team).await);
 }
 
-fn verify(headers: &HeaderMap, body: &str) {
+fn verify(headers: &HeaderMap, body: &str, secret: &str) {
     let timestamp = headers["handoff-timestamp"].to_str().unwrap();
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(format!("{timestamp}.{body}").as_bytes());
     let expected: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(headers["handoff-signature"].to_str().unwrap(), format!("v1={expected}"));
@@ -135,11 +138,11 @@ async fn a_landed_handoff_is_posted_signed() {
     let app = TestApp::spawn_with(fast).await;
     let team = app.team("acme").await;
     let (receiver, url) = Receiver::start(0).await;
-    endpoint(&app, &team, &url).await;
+    let (_, secret) = endpoint_with_secret(&app, &team, &url).await;
     let handoff = land_one(&app, &team).await;
     receiver.wait_for(1).await;
     let (headers, body) = receiver.seen.lock().unwrap()[0].clone();
-    verify(&headers, &body);
+    verify(&headers, &body, &secret);
     let event: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(event["type"], "LANDED");
     assert_eq!(event["handoffId"], handoff.as_str());
@@ -189,21 +192,35 @@ async fn a_delivery_that_keeps_failing_is_recorded_and_can_be_redelivered() {
 }
 
 #[tokio::test]
-async fn deliveries_survive_a_restart() {
+async fn deliveries_survive_a_restart_that_rotates_the_sealing_key() {
     // The first process never gets round to delivering; a restarted one does.
     let mut first = TestApp::spawn_with(holding_deliveries).await;
     let team = first.team("acme").await;
     let (receiver, url) = Receiver::start(0).await;
-    endpoint(&first, &team, &url).await;
+    let (_, secret) = endpoint_with_secret(&first, &team, &url).await;
+    let stored = first.column_text("SELECT secret_key_id || ' ' || secret FROM webhook_endpoints").await;
+    assert!(stored[0].starts_with("test ") && !stored[0].contains(&secret), "sealed at rest: {stored:?}");
     land_one(&first, &team).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(receiver.count(), 0);
     first.stop_server().await;
-    let restarted = first.spawn_replica_with(fast).await;
+    // The restarted process seals with a new key first and still opens what the old one sealed.
+    let restarted = first
+        .spawn_replica_with(|c| {
+            fast(c);
+            let keys = [
+                ("next".to_owned(), "another key of enough random length 0123456789".to_owned()),
+                ("test".to_owned(), handoff_e2e::TEST_SECRET.to_owned()),
+            ];
+            c.webhooks.secret_box = handoff_api::webhooks::SecretBox::new(&keys).unwrap();
+        })
+        .await;
     receiver.wait_for(1).await;
     let (headers, body) = receiver.seen.lock().unwrap()[0].clone();
-    verify(&headers, &body);
+    verify(&headers, &body, &secret);
     wait_for_status(&restarted, &team, "DELIVERED").await;
+    let resealed = restarted.column_text("SELECT secret_key_id FROM webhook_endpoints").await;
+    assert_eq!(resealed, ["next"], "re-sealed under the new key at start");
 }
 
 #[tokio::test]

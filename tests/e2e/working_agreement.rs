@@ -191,3 +191,59 @@ async fn a_consultant_sees_every_organization_they_run_side_by_side() {
     assert_eq!(portfolio[0]["scorecard"]["handoffCount"], 0);
     assert_eq!(portfolio[0]["trustReport"]["signals"].as_array().unwrap().len(), 6);
 }
+
+#[tokio::test]
+async fn each_side_signs_once_by_a_different_person_and_agreed_signatures_never_change() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let org = team.org_id.clone();
+    app.ok(Some(&team.leader.token), DRAFT, json!({ "i": { "organizationId": org, "responseWindowDays": 3 } })).await;
+    let sign = |token: String| {
+        let app = &app;
+        let org = org.clone();
+        async move { app.gql(Some(&token), SIGN, json!({ "i": { "organizationId": org, "version": 1 } })).await }
+    };
+    // The ADMIN signs for partner marketing, then tries the sales side with a SALES_LEADER token
+    // of their own: one person never signs both sides.
+    assert!(sign(team.admin.token.clone()).await.get("errors").is_none());
+    let leader_token = app
+        .ok(
+            Some(&team.admin.token),
+            "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }",
+            json!({ "i": { "organizationId": org, "name": "leader", "role": "SALES_LEADER" } }),
+        )
+        .await["createApiToken"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let both = sign(leader_token).await;
+    assert_eq!(error_code(&both), Some("CONFLICT"), "{both:#}");
+    assert!(both["errors"][0]["message"].as_str().unwrap().contains("other side"));
+    // The marketer cannot sign a side that is signed.
+    let again = sign(team.marketer.token.clone()).await;
+    assert_eq!(error_code(&again), Some("CONFLICT"));
+    // The real sales leader signs; the version is agreed and nobody signs it again.
+    let agreed = sign(team.leader.token.clone()).await;
+    assert_eq!(agreed["data"]["signWorkingAgreement"]["workingAgreement"]["status"], "AGREED");
+    for late in [team.leader.token.clone(), team.marketer.token.clone(), team.admin.token.clone()] {
+        let body = sign(late).await;
+        assert_eq!(error_code(&body), Some("CONFLICT"));
+    }
+    let org_view = app.ok(Some(&team.admin.token), AGREEMENT, json!({ "s": "acme" })).await;
+    assert_eq!(org_view["organization"]["agreedWorkingAgreement"]["version"], 1);
+    let audit = app
+        .ok(
+            Some(&team.admin.token),
+            r#"{ organization(slug: "acme") { auditLog { edges { node { action } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let actions: Vec<&str> = audit["organization"]["auditLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions.iter().filter(|a| **a == "agreement.signed").count(), 2, "{actions:?}");
+    assert!(actions.contains(&"agreement.drafted"));
+}

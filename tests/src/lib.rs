@@ -66,6 +66,9 @@ impl TestApp {
     async fn start(database_url: String, dir: Option<tempfile::TempDir>, adjust: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config::development(database_url.clone());
         config.jwt_secret = TEST_SECRET.to_owned();
+        // Replicas share the key that seals webhook secrets, as a deployment's would.
+        config.webhooks.secret_box =
+            handoff_api::webhooks::SecretBox::new(&[("test".into(), TEST_SECRET.into())]).expect("a valid key");
         // Every test signs its people up from one address; the sign-up tests set their own limit.
         config.throttle.sign_ups = 10_000;
         adjust(&mut config);
@@ -238,6 +241,17 @@ impl TestApp {
             .expect("the count runs")
             .expect("a row");
         row.try_get::<i64>("", "n").expect("a count")
+    }
+
+    /// The first column of every row `sql` returns, as text (for tests that check what was stored).
+    pub async fn column_text(&self, sql: &str) -> Vec<String> {
+        let store = self.server.as_ref().expect("the server runs").store();
+        let rows = store
+            .conn()
+            .query_all_raw(sea_orm::Statement::from_string(store.backend(), sql.to_owned()))
+            .await
+            .expect("the query runs");
+        rows.iter().map(|row| row.try_get_by_index::<String>(0).expect("a text column")).collect()
     }
 
     /// Runs one SQL statement on the server's database (to break it on purpose).

@@ -60,15 +60,20 @@ pub fn generate() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Where development mode keeps its generated secret: beside the SQLite file, so tokens survive a
-/// restart. `None` for PostgreSQL or an in-memory database (a fresh secret per process then).
-pub fn development_secret_path(database_url: &str) -> Option<PathBuf> {
+/// What development mode generates and keeps beside the SQLite file.
+pub const JWT_SECRET_FILE: &str = "jwt-secret";
+pub const WEBHOOK_KEY_FILE: &str = "webhook-key";
+
+/// Where development mode keeps its generated secret of `kind`: beside the SQLite file, so tokens
+/// and sealed webhook secrets survive a restart. `None` for PostgreSQL or an in-memory database (a
+/// fresh secret per process then).
+pub fn development_secret_path(database_url: &str, kind: &str) -> Option<PathBuf> {
     let path = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"))?;
     let path = path.split('?').next().unwrap_or_default();
     if path.is_empty() || path.contains(":memory:") || path.starts_with("file::memory") {
         return None;
     }
-    Some(PathBuf::from(format!("{path}.jwt-secret")))
+    Some(PathBuf::from(format!("{path}.{kind}")))
 }
 
 /// Reads the development secret at `path`, generating and storing one (owner-readable only) the
@@ -117,10 +122,12 @@ mod tests {
 
     #[test]
     fn development_secrets_live_beside_the_sqlite_file_and_persist() {
-        assert_eq!(development_secret_path("sqlite://handoff.db"), Some(PathBuf::from("handoff.db.jwt-secret")));
-        assert_eq!(development_secret_path("sqlite:///var/x.db?mode=rwc"), Some(PathBuf::from("/var/x.db.jwt-secret")));
-        assert_eq!(development_secret_path("sqlite::memory:"), None);
-        assert_eq!(development_secret_path("postgres://db/handoff"), None);
+        let path = |url| development_secret_path(url, JWT_SECRET_FILE);
+        assert_eq!(path("sqlite://handoff.db"), Some(PathBuf::from("handoff.db.jwt-secret")));
+        assert_eq!(path("sqlite:///var/x.db?mode=rwc"), Some(PathBuf::from("/var/x.db.jwt-secret")));
+        assert_eq!(development_secret_path("sqlite://x.db", WEBHOOK_KEY_FILE), Some(PathBuf::from("x.db.webhook-key")));
+        assert_eq!(path("sqlite::memory:"), None);
+        assert_eq!(path("postgres://db/handoff"), None);
         let dir = std::env::temp_dir().join(format!("secret-test-{}", uuid::Uuid::new_v4()));
         let path = dir.join("x.db.jwt-secret");
         let first = load_or_create(&path).unwrap();

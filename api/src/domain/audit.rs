@@ -12,8 +12,7 @@ pub enum Action {
     ApiTokenCreated,
     ApiTokenRevoked,
     WebhookCreated,
-    WebhookChanged,
-    WebhookDeleted,
+    WebhookDisabled,
     AgreementDrafted,
     AgreementSigned,
 }
@@ -30,8 +29,7 @@ impl Action {
             Action::ApiTokenCreated => "api_token.created",
             Action::ApiTokenRevoked => "api_token.revoked",
             Action::WebhookCreated => "webhook.created",
-            Action::WebhookChanged => "webhook.changed",
-            Action::WebhookDeleted => "webhook.deleted",
+            Action::WebhookDisabled => "webhook.disabled",
             Action::AgreementDrafted => "agreement.drafted",
             Action::AgreementSigned => "agreement.signed",
         }

@@ -2,6 +2,7 @@
 //! Inputs are parsed into these types at the edge, so an invalid value cannot travel further.
 
 pub mod access;
+pub mod agreement;
 pub mod audit;
 mod email;
 mod error;

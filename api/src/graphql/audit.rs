@@ -24,7 +24,7 @@ impl AuditEvent {
     }
     /// What happened, as a dotted name: `invitation.sent`, `invitation.accepted`,
     /// `invitation.revoked`, `member.role_changed`, `member.removed`, `api_token.created`,
-    /// `api_token.revoked`, `webhook.created`, `webhook.changed`, `webhook.deleted`,
+    /// `api_token.revoked`, `webhook.created`, `webhook.disabled`,
     /// `agreement.drafted`, `agreement.signed`, `organization.settings_changed`.
     async fn action(&self) -> &str {
         &self.0.action

@@ -99,6 +99,7 @@ pub fn build(
         .data(throttle)
         .data(crate::auth::password::Hasher::default())
         .data(config.webhooks.destinations.clone())
+        .data(config.webhooks.secret_box.clone())
         .data(config.mailer.clone())
         .data(config.lifetimes);
     if !limits.introspection {

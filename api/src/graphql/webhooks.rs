@@ -10,9 +10,12 @@ use super::paging::{connection, page};
 use super::scoping::{in_organization, owner_of};
 use super::subscriptions::HandoffEventType;
 use crate::domain::Role;
+use crate::domain::audit::Action;
 use crate::error::{AppError, AppResult};
 use crate::events::HandoffEventKind;
+use crate::store::audit;
 use crate::store::webhooks::{self, Delivery, Endpoint};
+use crate::webhooks::SecretBox;
 use crate::webhooks::destination::{self, DestinationPolicy};
 
 /// Where the organization wants handoff events POSTed.
@@ -120,8 +123,6 @@ pub struct CreateWebhookEndpointInput {
     pub url: String,
     /// The event types to send (at least one).
     pub event_types: Vec<HandoffEventType>,
-    /// The signing secret, 16 to 200 characters; omit it to have one generated.
-    pub secret: Option<String>,
 }
 
 /// The result of `createWebhookEndpoint`.
@@ -129,7 +130,8 @@ pub struct CreateWebhookEndpointInput {
 pub struct CreateWebhookEndpointPayload {
     /// The endpoint.
     pub webhook_endpoint: WebhookEndpoint,
-    /// The signing secret, shown only here.
+    /// The signing secret (`whsec_…`, 32 random bytes the server generated), shown only here; it is
+    /// stored sealed with AES-256-GCM.
     pub secret: String,
 }
 
@@ -189,11 +191,11 @@ impl WebhookMutation {
         if input.event_types.is_empty() {
             return Err(AppError::bad_input("eventTypes", "name at least one event type"));
         }
-        let secret = match input.secret {
-            Some(secret) if (16..=200).contains(&secret.chars().count()) => secret,
-            Some(_) => return Err(AppError::bad_input("secret", "must be 16 to 200 characters")),
-            None => crate::auth::opaque_token::generate(crate::auth::opaque_token::Kind::WebhookSecret).plain,
-        };
+        // Generated here, always: 32 random bytes nobody chose.
+        let secret = crate::auth::opaque_token::generate(crate::auth::opaque_token::Kind::WebhookSecret).plain;
+        let id = uuid::Uuid::now_v7();
+        let (secret_key_id, sealed_secret) = ctx.data_unchecked::<SecretBox>().seal(id, &secret);
+        let new = webhooks::NewEndpoint { id, url, secret_key_id, sealed_secret };
         let mut kinds: Vec<HandoffEventKind> = input.event_types.into_iter().map(Into::into).collect();
         kinds.dedup();
         let tx = store(ctx).tenant(&scope).await?;
@@ -202,7 +204,8 @@ impl WebhookMutation {
                 format!("an organization has at most {MAX_ENDPOINTS} live webhook endpoints; disable one first");
             return Err(AppError::conflict(Some("organizationId"), message));
         }
-        let row = webhooks::create_endpoint(&tx, url, &kinds, secret.clone(), now(ctx)).await?;
+        let row = webhooks::create_endpoint(&tx, new, &kinds, now(ctx)).await?;
+        audit::record(&tx, Action::WebhookCreated, Some(row.id), row.url.clone(), Utc::now()).await?;
         tx.commit().await?;
         Ok(CreateWebhookEndpointPayload { webhook_endpoint: WebhookEndpoint(row), secret })
     }
@@ -216,7 +219,11 @@ impl WebhookMutation {
         let (scope, id) = owner_of(ctx, &input.id, Kind::WebhookEndpoint, "id", &[Role::Admin]).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row = webhooks::find_endpoint(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+        let was_live = row.disabled_at.is_none();
         let row = webhooks::disable_endpoint(&tx, row, now(ctx)).await?;
+        if was_live {
+            audit::record(&tx, Action::WebhookDisabled, Some(row.id), row.url.clone(), Utc::now()).await?;
+        }
         tx.commit().await?;
         Ok(DisableWebhookEndpointPayload { webhook_endpoint: WebhookEndpoint(row) })
     }

@@ -11,10 +11,12 @@ use super::scoping::in_organization;
 use super::scorecard_enums::ComponentGql;
 use super::users::User;
 use crate::domain::Role;
+use crate::domain::agreement::may_sign;
+use crate::domain::audit::Action;
 use crate::domain::text::{optional_text, response_window_days};
 use crate::error::{AppError, AppResult, field};
 use crate::store::working_agreements::{self, AgreementFields, AgreementRow, Side};
-use crate::store::{accounts, organizations};
+use crate::store::{accounts, audit, organizations};
 
 /// Whether both sides have signed a version.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -206,12 +208,16 @@ impl WorkingAgreementMutation {
             score_review_cadence_days: cadence,
         };
         let row = working_agreements::draft(&tx, latest.as_ref(), fields, now(ctx)).await?;
+        let detail = format!("version {}", row.version);
+        audit::record(&tx, Action::AgreementDrafted, Some(row.id), detail, Utc::now()).await?;
         tx.commit().await?;
         Ok(DraftWorkingAgreementPayload { working_agreement: WorkingAgreement(row) })
     }
 
     /// A PARTNER_MARKETER or ADMIN signs for partner marketing, a SALES_LEADER for sales. The
-    /// version is agreed when both have signed it; a side that signed already gets `CONFLICT`.
+    /// version is agreed when both have signed it. `CONFLICT` when the side signed already, when
+    /// the caller signed the other side (one person never signs both, whatever roles or tokens
+    /// they hold), or when the version is agreed (its signatures never change).
     async fn sign_working_agreement(
         &self,
         ctx: &Context<'_>,
@@ -229,7 +235,12 @@ impl WorkingAgreementMutation {
                 format!("version {} is not the latest; the latest is {}", input.version, latest.version),
             ));
         }
+        may_sign(side, scope.user_id(), latest.marketing_signed_by, latest.sales_signed_by)
+            .map_err(|refusal| AppError::conflict(Some("version"), refusal.message()))?;
         let row = working_agreements::sign(&tx, latest, side, now(ctx)).await?;
+        let side_name = if side == Side::Sales { "sales" } else { "partner marketing" };
+        let detail = format!("version {} for {side_name}", row.version);
+        audit::record(&tx, Action::AgreementSigned, Some(row.id), detail, Utc::now()).await?;
         tx.commit().await?;
         Ok(SignWorkingAgreementPayload { working_agreement: WorkingAgreement(row) })
     }

@@ -1,30 +1,46 @@
 //! The records behind the trust signals: partner asks, partner meetings, pipeline mentions,
 //! escalations and score reviews. Each table has the same tenant-scoped find, list, archive and
 //! time-range reads; creation is per record, below.
+//!
+//! Every read goes through `visible`: a SELLER sees only their own records (about them, or logged
+//! by them); other roles see the organization's.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
 use super::page::split_page;
 use super::{Page, StoreError, TenantTx};
+use crate::domain::Role;
 
-/// The reads and archive every record table shares. `$at` is the column of when it happened.
+/// The reads and archive every record table shares. `$at` is the column of when it happened;
+/// `$($own),+` the columns naming the people a record belongs to (a SELLER sees those rows only).
 macro_rules! record_table {
-    ($module:ident, $entity:ident, $at:ident, $at_field:ident) => {
+    ($module:ident, $entity:ident, $at:ident, $at_field:ident, $($own:ident),+) => {
         pub mod $module {
             use super::*;
             use entity::$entity::{ActiveModel, Column, Entity};
 
             pub use entity::$entity::Model as Row;
 
+            /// The organization's rows the caller may see.
+            fn visible(tx: &TenantTx) -> sea_orm::Select<Entity> {
+                let query = Entity::find().filter(Column::OrganizationId.eq(tx.organization_id()));
+                if tx.role() != Role::Seller {
+                    return query;
+                }
+                let mut own = Condition::any();
+                $(own = own.add(Column::$own.eq(tx.user_id()));)+
+                query.filter(own)
+            }
+
             pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<Row>, StoreError> {
-                Ok(Entity::find_by_id(id).filter(Column::OrganizationId.eq(tx.organization_id())).one(tx.conn()).await?)
+                Ok(visible(tx).filter(Column::Id.eq(id)).one(tx.conn()).await?)
             }
 
             /// One page, most recent first by when it happened; archived rows only when asked.
             pub async fn list(tx: &TenantTx, include_archived: bool, page: Page) -> Result<(Vec<Row>, bool), StoreError> {
-                let mut query = Entity::find().filter(Column::OrganizationId.eq(tx.organization_id())).order_by_desc(Column::Id);
+                let mut query = visible(tx).order_by_desc(Column::Id);
                 if !include_archived {
                     query = query.filter(Column::ArchivedAt.is_null());
                 }
@@ -36,8 +52,7 @@ macro_rules! record_table {
 
             /// Live rows that happened in `[from, to)`.
             pub async fn between(tx: &TenantTx, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Row>, StoreError> {
-                Ok(Entity::find()
-                    .filter(Column::OrganizationId.eq(tx.organization_id()))
+                Ok(visible(tx)
                     .filter(Column::ArchivedAt.is_null())
                     .filter(Column::$at.gte(from))
                     .filter(Column::$at.lt(to))
@@ -80,11 +95,11 @@ macro_rules! record_table {
     };
 }
 
-record_table!(asks, partner_ask, AskedAt, asked_at);
-record_table!(meetings, partner_meeting, MetAt, met_at);
-record_table!(mentions, pipeline_mention, MentionedAt, mentioned_at);
-record_table!(escalations, escalation, RaisedAt, raised_at);
-record_table!(score_reviews, score_review, ReviewedAt, reviewed_at);
+record_table!(asks, partner_ask, AskedAt, asked_at, SellerId, LoggedBy);
+record_table!(meetings, partner_meeting, MetAt, met_at, SellerId, LoggedBy);
+record_table!(mentions, pipeline_mention, MentionedAt, mentioned_at, LoggedBy);
+record_table!(escalations, escalation, RaisedAt, raised_at, LoggedBy);
+record_table!(score_reviews, score_review, ReviewedAt, reviewed_at, LoggedBy);
 
 /// What every record carries besides its own fields.
 pub struct Logged {

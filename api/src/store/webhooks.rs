@@ -30,20 +30,28 @@ pub fn event_types(row: &Endpoint) -> Vec<HandoffEventKind> {
     codes.iter().filter_map(|c| HandoffEventKind::from_code(c)).collect()
 }
 
+/// A new endpoint: its id (the sealed secret is bound to it) and the secret sealed for it.
+pub struct NewEndpoint {
+    pub id: Uuid,
+    pub url: String,
+    pub secret_key_id: String,
+    pub sealed_secret: String,
+}
+
 pub async fn create_endpoint(
     tx: &TenantTx,
-    url: String,
+    new: NewEndpoint,
     kinds: &[HandoffEventKind],
-    secret: String,
     now: DateTime<Utc>,
 ) -> Result<Endpoint, StoreError> {
     let codes: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
     Ok(endpoint::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(new.id),
         organization_id: Set(tx.organization_id()),
-        url: Set(url),
+        url: Set(new.url),
         event_types: Set(serde_json::json!(codes)),
-        secret: Set(secret),
+        secret: Set(new.sealed_secret),
+        secret_key_id: Set(Some(new.secret_key_id)),
         created_by: Set(tx.user_id()),
         created_at: Set(now),
         disabled_at: Set(None),
@@ -310,4 +318,46 @@ pub async fn endpoint_organization(conn: &impl ConnectionTrait, id: Uuid) -> Res
 pub async fn delivery_organization(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
     super::locate::organization_of::<delivery::Entity>(conn, delivery::Column::Id, delivery::Column::OrganizationId, id)
         .await
+}
+
+/// Seals every endpoint secret not sealed under the current key: rows from before sealing, and rows
+/// under a key being rotated out. Runs at start over all organizations (the server alone holds the
+/// keys); returns how many rows it sealed. A row whose key is no longer configured is left as it is
+/// and counted in the error log by the caller.
+pub async fn seal_secrets(
+    conn: &impl ConnectionTrait,
+    keys: &crate::webhooks::SecretBox,
+) -> Result<(u64, u64), StoreError> {
+    let current = keys.current_key_id().to_owned();
+    let stale = endpoint::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(endpoint::Column::SecretKeyId.is_null())
+                .add(endpoint::Column::SecretKeyId.ne(current.clone())),
+        )
+        .all(conn)
+        .await?;
+    let (mut sealed, mut unreadable) = (0, 0);
+    for row in stale {
+        let plain = match &row.secret_key_id {
+            None => row.secret.clone(),
+            Some(key_id) => match keys.open(row.id, key_id, &row.secret) {
+                Ok(plain) => plain,
+                Err(_) => {
+                    unreadable += 1;
+                    continue;
+                }
+            },
+        };
+        let (key_id, text) = keys.seal(row.id, &plain);
+        endpoint::Entity::update_many()
+            .col_expr(endpoint::Column::Secret, sea_orm::sea_query::Expr::value(text))
+            .col_expr(endpoint::Column::SecretKeyId, sea_orm::sea_query::Expr::value(key_id))
+            .filter(endpoint::Column::Id.eq(row.id))
+            .filter(endpoint::Column::Secret.eq(row.secret))
+            .exec(conn)
+            .await?;
+        sealed += 1;
+    }
+    Ok((sealed, unreadable))
 }

@@ -93,12 +93,7 @@ pub async fn draft(
     .map_err(|e| StoreError::unique(e, "organizationId", "another version was drafted at the same time; try again"))
 }
 
-/// Which side of the agreement a signature is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    PartnerMarketing,
-    Sales,
-}
+pub use crate::domain::agreement::Side;
 
 /// Signs `row` for `side` as the caller; the version is agreed once both sides have signed it.
 pub async fn sign(

@@ -25,6 +25,8 @@ pub struct DeliverySettings {
     pub concurrency: usize,
     /// Which destinations may be reached.
     pub destinations: DestinationPolicy,
+    /// The keys endpoints' signing secrets are sealed with.
+    pub secret_box: super::SecretBox,
 }
 
 impl Default for DeliverySettings {
@@ -35,6 +37,8 @@ impl Default for DeliverySettings {
             timeout: Duration::from_secs(10),
             concurrency: 16,
             destinations: DestinationPolicy::default(),
+            secret_box: super::SecretBox::new(&[("local".into(), crate::auth::secret::generate())])
+                .expect("a generated key is valid"),
         }
     }
 }
@@ -201,6 +205,15 @@ async fn attempt(
     }
 }
 
+/// The endpoint's signing secret, opened from its sealed form.
+fn signing_secret(settings: &DeliverySettings, endpoint: &webhooks::Endpoint) -> Result<String, String> {
+    match &endpoint.secret_key_id {
+        Some(key_id) => settings.secret_box.open(endpoint.id, key_id, &endpoint.secret).map_err(|e| e.to_string()),
+        // Stored before secrets were sealed; the server seals these at start.
+        None => Ok(endpoint.secret.clone()),
+    }
+}
+
 /// POSTs the delivery to the endpoint's checked addresses: the host is resolved and checked now
 /// (not only at registration), the connection goes to exactly those addresses, redirects are not
 /// followed, and no proxy from the environment is used. The receiver's body is never read.
@@ -230,7 +243,7 @@ async fn send(
         .header("content-type", "application/json")
         .header(EVENT_ID_HEADER, delivery.event_id.to_string())
         .header(TIMESTAMP_HEADER, timestamp.to_string())
-        .header(SIGNATURE_HEADER, sign(&endpoint.secret, timestamp, &delivery.payload))
+        .header(SIGNATURE_HEADER, sign(&signing_secret(settings, endpoint)?, timestamp, &delivery.payload))
         .body(delivery.payload.clone())
         .send()
         .await

@@ -3,9 +3,11 @@
 
 mod delivery;
 pub mod destination;
+mod secret_box;
 mod signature;
 
 pub use delivery::{DeliverySettings, Worker, retry_delay};
+pub use secret_box::{SecretBox, SecretBoxError};
 pub use signature::{EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign};
 
 use crate::events::HandoffEvent;
