@@ -10,6 +10,9 @@ mod m20261125_000005_create_rate_limits;
 mod m20261125_000006_index_deliveries_by_organization;
 mod m20261125_000007_create_invitations_sessions_audit;
 mod m20261125_000008_seal_webhook_secrets;
+mod m20261125_000009_row_level_security;
+
+pub use m20261125_000009_row_level_security::{TENANT_ROLE, protect as protect_tenant_table};
 
 pub struct Migrator;
 
@@ -25,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_index_deliveries_by_organization::Migration),
             Box::new(m20261125_000007_create_invitations_sessions_audit::Migration),
             Box::new(m20261125_000008_seal_webhook_secrets::Migration),
+            Box::new(m20261125_000009_row_level_security::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ mod login_throttle;
 mod members;
 mod organizations;
 mod record_visibility;
+mod row_level_security;
 mod scorecards;
 mod sessions;
 mod subscriptions;

@@ -254,6 +254,23 @@ impl TestApp {
         rows.iter().map(|row| row.try_get_by_index::<String>(0).expect("a text column")).collect()
     }
 
+    /// Runs `sql` unfiltered inside a tenant transaction of `person` in `org_id` (then rolls back),
+    /// returning its first column as UUIDs.
+    pub async fn in_tenant_transaction(&self, person: &Person, org_id: &str, sql: &str) -> Vec<uuid::Uuid> {
+        use handoff_api::auth::{Viewer, jwt::JwtKeys};
+        let store = self.server.as_ref().expect("the server runs").store();
+        let keys = JwtKeys::new(TEST_SECRET.as_bytes(), Duration::minutes(15));
+        let viewer = Viewer::authenticate(store.clone(), &keys, &person.token).await.expect("a valid token");
+        let scope = viewer.require(uuid_of(org_id), &handoff_api::domain::Role::ALL).await.expect("a member");
+        let tx = store.tenant(&scope).await.expect("a tenant transaction");
+        tx.unfiltered_uuids(sql).await.expect("the statement runs")
+    }
+
+    /// The database URL the server uses.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
     /// Runs one SQL statement on the server's database (to break it on purpose).
     pub async fn execute_sql(&self, sql: &str) {
         let store = self.server.as_ref().expect("the server runs").store();
@@ -408,6 +425,14 @@ pub const COMPONENTS: [&str; 9] = [
 
 /// The secret test servers sign with, so tests can forge tokens that differ in one respect only.
 pub const TEST_SECRET: &str = "test-secret-0123456789-0123456789-abcdef";
+
+/// The row id inside a global ID.
+pub fn uuid_of(global_id: &str) -> uuid::Uuid {
+    use base64::Engine;
+    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(global_id).expect("a global ID");
+    let text = String::from_utf8(text).expect("UTF-8");
+    uuid::Uuid::parse_str(text.split_once(':').expect("Kind:uuid").1).expect("a UUID")
+}
 
 /// An RFC 3339 time.
 pub fn at(rfc3339: &str) -> DateTime<Utc> {

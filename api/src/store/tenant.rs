@@ -7,8 +7,10 @@ use crate::domain::Role;
 
 /// A transaction over one organization's data, opened only from an [`OrgScope`].
 ///
-/// On PostgreSQL it records the organization and the acting user as transaction-local settings
-/// (`app.organization_id`, `app.user_id`) so row-level security policies can key on them.
+/// On PostgreSQL it acts as the role `handoff_tenant` (no BYPASSRLS, owns nothing) and records the
+/// organization and the acting user as transaction-local settings (`app.organization_id`,
+/// `app.user_id`), so row-level security keeps every statement inside the organization even if a
+/// query forgot its filter.
 /// Dropping it without `commit` rolls back, so a failed mutation leaves nothing half-written.
 pub struct TenantTx {
     tx: DatabaseTransaction,
@@ -19,6 +21,7 @@ impl TenantTx {
     pub(super) async fn begin(db: &DatabaseConnection, scope: &OrgScope) -> Result<Self, StoreError> {
         let tx = db.begin().await?;
         if tx.get_database_backend() == DatabaseBackend::Postgres {
+            tx.execute_unprepared(&format!("SET LOCAL ROLE {}", migration::TENANT_ROLE)).await?;
             tx.execute_raw(Statement::from_sql_and_values(
                 DatabaseBackend::Postgres,
                 "SELECT set_config('app.organization_id', $1, true), set_config('app.user_id', $2, true)",
@@ -63,5 +66,15 @@ impl TenantTx {
 
     pub async fn commit(self) -> Result<(), StoreError> {
         Ok(self.tx.commit().await?)
+    }
+}
+
+#[cfg(feature = "test-support")]
+impl TenantTx {
+    /// Runs `sql` exactly as written, without the organization filter the store adds, and returns
+    /// its first column as UUIDs: tests use it to show that the database's own wall holds.
+    pub async fn unfiltered_uuids(&self, sql: &str) -> Result<Vec<Uuid>, StoreError> {
+        let rows = self.tx.query_all_raw(Statement::from_string(self.tx.get_database_backend(), sql)).await?;
+        Ok(rows.iter().filter_map(|row| row.try_get_by_index::<Uuid>(0).ok()).collect())
     }
 }
