@@ -9,6 +9,7 @@ mod hostile_documents;
 mod http_conformance;
 mod http_surface;
 mod invitations;
+mod isolation_matrix;
 mod login_throttle;
 mod members;
 mod organizations;
