@@ -44,7 +44,8 @@ pub async fn deliver_webhooks(store: Store, clock: Clock, settings: crate::webho
     }
 }
 
-/// Deletes throttle buckets that have been quiet for a day, every ten minutes.
+/// Every ten minutes: deletes throttle buckets quiet for a day, and sessions (with their refresh
+/// tokens) that ended or lapsed a week ago.
 pub async fn sweep_rate_limits(store: Store, clock: Clock) {
     let mut ticker = tokio::time::interval(Duration::from_secs(600));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -53,6 +54,12 @@ pub async fn sweep_rate_limits(store: Store, clock: Clock) {
         if let Err(error) = crate::store::rate_limits::sweep(store.conn(), clock.now(), chrono::Duration::days(1)).await
         {
             tracing::warn!(%error, "the rate-limit sweep failed; it runs again at the next tick");
+        }
+        // Sessions run on wall-clock time, like the tokens they issue.
+        if let Err(error) =
+            crate::store::sessions::sweep(store.conn(), chrono::Utc::now(), chrono::Duration::days(7)).await
+        {
+            tracing::warn!(%error, "the session sweep failed; it runs again at the next tick");
         }
     }
 }

@@ -200,3 +200,20 @@ async fn login_and_sign_up_show_the_persons_memberships() {
         json!([{ "role": "SELLER", "organization": { "slug": "acme" } }])
     );
 }
+
+#[tokio::test]
+async fn ended_sessions_are_swept_after_a_week_and_live_ones_stay() {
+    let app = TestApp::spawn().await;
+    let ana = app.sign_up("ana@example.com").await;
+    let phone = log_in(&app, &ana, PASSWORD).await["data"]["login"].clone();
+    app.ok(None, LOGOUT, json!({ "i": { "refreshToken": ana.refresh_token } })).await;
+    refresh(&app, phone["refreshToken"].as_str().unwrap()).await;
+    assert_eq!(app.count_rows("sessions").await, 2);
+    assert_eq!(app.count_rows("refresh_tokens").await, 3);
+    let later = chrono::Utc::now() + chrono::Duration::days(8);
+    let deleted =
+        handoff_api::store::sessions::sweep(app.store().conn(), later, chrono::Duration::days(7)).await.unwrap();
+    assert_eq!(deleted, 2, "the ended session (its token goes with it) and the phone's spent token");
+    assert_eq!(app.count_rows("sessions").await, 1);
+    assert_eq!(app.count_rows("refresh_tokens").await, 1, "the phone's current token stays");
+}

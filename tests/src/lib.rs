@@ -266,6 +266,11 @@ impl TestApp {
         tx.unfiltered_uuids(sql).await.expect("the statement runs")
     }
 
+    /// The server's database handle, for tests that call the store directly (a background sweep).
+    pub fn store(&self) -> &handoff_api::store::Store {
+        self.server.as_ref().expect("the server runs").store()
+    }
+
     /// The database URL the server uses.
     pub fn database_url(&self) -> &str {
         &self.database_url

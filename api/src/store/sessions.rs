@@ -184,3 +184,21 @@ pub async fn end_all(conn: &impl ConnectionTrait, user_id: Uuid, now: DateTime<U
         .await?;
     Ok(ended.rows_affected)
 }
+
+/// Deletes sessions that ended or lapsed more than `keep` ago (their refresh tokens go with them),
+/// and spent refresh tokens older than `keep` in live sessions: a copy replayed after that is
+/// refused as unknown rather than recognised as reuse. Returns the rows deleted.
+pub async fn sweep(conn: &impl ConnectionTrait, now: DateTime<Utc>, keep: Duration) -> Result<u64, StoreError> {
+    let cutoff = now - keep;
+    let sessions = session::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(session::Column::EndedAt.lt(cutoff))
+                .add(session::Column::ExpiresAt.lt(cutoff)),
+        )
+        .exec(conn)
+        .await?;
+    let tokens =
+        refresh_token::Entity::delete_many().filter(refresh_token::Column::UsedAt.lt(cutoff)).exec(conn).await?;
+    Ok(sessions.rows_affected + tokens.rows_affected)
+}
