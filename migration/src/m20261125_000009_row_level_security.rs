@@ -38,24 +38,39 @@ impl MigrationTrait for Migration {
             return Ok(());
         }
         let db = manager.get_connection();
-        // Roles belong to the cluster: another database may have created it already, perhaps at
-        // this very moment.
+        // Roles belong to the cluster: another database may be creating or changing it at this very
+        // moment, so each step runs only when needed and tolerates a concurrent twin.
         db.execute_unprepared(&format!(
             "DO $$ BEGIN
                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{TENANT_ROLE}') THEN
-                 CREATE ROLE {TENANT_ROLE} NOLOGIN NOBYPASSRLS;
+                 BEGIN
+                   CREATE ROLE {TENANT_ROLE} NOLOGIN NOBYPASSRLS;
+                 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+                 END;
                END IF;
-             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+               -- Whoever created the role, it may never log in, bypass the policies or own anything.
+               IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{TENANT_ROLE}'
+                          AND (rolcanlogin OR rolbypassrls OR rolsuper OR rolcreatedb OR rolcreaterole)) THEN
+                 ALTER ROLE {TENANT_ROLE} NOLOGIN NOBYPASSRLS NOSUPERUSER NOCREATEDB NOCREATEROLE;
+               END IF;
+               IF NOT pg_has_role(current_user, '{TENANT_ROLE}', 'MEMBER') THEN
+                 BEGIN
+                   GRANT {TENANT_ROLE} TO CURRENT_USER;
+                 EXCEPTION WHEN OTHERS THEN
+                   IF NOT pg_has_role(current_user, '{TENANT_ROLE}', 'MEMBER') THEN RAISE; END IF;
+                 END;
+               END IF;
              END $$"
         ))
         .await?;
         for statement in [
-            format!("GRANT {TENANT_ROLE} TO CURRENT_USER"),
             format!("GRANT USAGE ON SCHEMA public TO {TENANT_ROLE}"),
             format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {TENANT_ROLE}"),
             format!(
                 "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {TENANT_ROLE}"
             ),
+            // Tenant transactions never touch sign-in state or throttles.
+            format!("REVOKE ALL ON sessions, refresh_tokens, rate_limits, seaql_migrations FROM {TENANT_ROLE}"),
         ] {
             db.execute_unprepared(&statement).await?;
         }

@@ -232,3 +232,83 @@ async fn only_admins_invite_and_only_people_accept() {
         .await;
     assert_eq!((error_code(&bad_email), error_field(&bad_email)), (Some("BAD_USER_INPUT"), Some("email")));
 }
+
+#[tokio::test]
+async fn an_admin_who_leaves_or_is_demoted_cannot_return_through_an_open_invitation() {
+    let app = TestApp::spawn().await;
+    let ana = app.sign_up("ana@example.com").await;
+    let org = app.create_org(&ana, "acme").await;
+    let bob = app.sign_up("bob@example.com").await;
+    let carol = app.sign_up("carol@example.com").await;
+    app.add_member(&ana, &org, &bob, "ADMIN").await;
+    app.add_member(&ana, &org, &carol, "ADMIN").await;
+    // Each prepares a way back in before losing ADMIN.
+    let bobs = app.invite(&bob, &org, "bob.alt@example.net", "ADMIN").await;
+    let carols = app.invite(&carol, &org, "carol.alt@example.net", "ADMIN").await;
+    app.ok(
+        Some(&ana.token),
+        "mutation($i: RemoveMemberInput!) { removeMember(input: $i) { removedUserId } }",
+        json!({ "i": { "organizationId": org, "userId": bob.user_id } }),
+    )
+    .await;
+    app.ok(
+        Some(&ana.token),
+        "mutation($i: SetMemberRoleInput!) { setMemberRole(input: $i) { membership { role } } }",
+        json!({ "i": { "organizationId": org, "userId": carol.user_id, "role": "SELLER" } }),
+    )
+    .await;
+    let alt = app.sign_up("alt@example.net").await;
+    for secret in [bobs, carols] {
+        let body = app.gql(Some(&alt.token), ACCEPT, json!({ "i": { "token": secret } })).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body:#}");
+    }
+    let audit = app.ok(Some(&ana.token), AUDIT, json!({})).await;
+    assert_eq!(actions(&audit).iter().filter(|a| *a == "invitation.revoked").count(), 2);
+}
+
+#[tokio::test]
+async fn revoking_and_accepting_at_once_tell_one_story() {
+    let app = TestApp::spawn().await;
+    let ana = app.sign_up("ana@example.com").await;
+    let org = app.create_org(&ana, "acme").await;
+    for round in 0..4 {
+        let person = app.sign_up(&format!("p{round}@example.com")).await;
+        let secret = app.invite(&ana, &org, &person.email, "SELLER").await;
+        let list = app.ok(Some(&ana.token), INVITATIONS, json!({})).await;
+        let id = list["organization"]["invitations"]["edges"][0]["node"]["id"].clone();
+        let (accepted, revoked) = tokio::join!(
+            app.gql(Some(&person.token), ACCEPT, json!({ "i": { "token": secret } })),
+            app.gql(Some(&ana.token), REVOKE, json!({ "i": { "id": id } })),
+        );
+        let joined = accepted.get("errors").is_none();
+        let status = revoked["data"]["revokeInvitation"]["invitation"]["status"].clone();
+        assert_eq!(status, if joined { "ACCEPTED" } else { "REVOKED" }, "{accepted:#} {revoked:#}");
+        let audit = app.ok(Some(&ana.token), AUDIT, json!({})).await;
+        assert_eq!(actions(&audit)[0], if joined { "invitation.accepted" } else { "invitation.revoked" });
+    }
+}
+
+#[tokio::test]
+async fn invitations_to_one_address_at_once_leave_one_open_secret() {
+    let app = TestApp::spawn().await;
+    let ana = app.sign_up("ana@example.com").await;
+    let org = app.create_org(&ana, "acme").await;
+    let secrets =
+        futures_util::future::join_all((0..6).map(|_| app.invite(&ana, &org, "sam@example.com", "SELLER"))).await;
+    let list = app.ok(Some(&ana.token), INVITATIONS, json!({})).await;
+    let pending = list["organization"]["invitations"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["node"]["status"] == "PENDING")
+        .count();
+    assert_eq!(pending, 1);
+    let sam = app.sign_up("sam@example.com").await;
+    let mut joined = 0;
+    for secret in secrets {
+        if app.gql(Some(&sam.token), ACCEPT, json!({ "i": { "token": secret } })).await.get("errors").is_none() {
+            joined += 1;
+        }
+    }
+    assert_eq!(joined, 1);
+}

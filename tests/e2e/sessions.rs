@@ -213,7 +213,41 @@ async fn ended_sessions_are_swept_after_a_week_and_live_ones_stay() {
     let later = chrono::Utc::now() + chrono::Duration::days(8);
     let deleted =
         handoff_api::store::sessions::sweep(app.store().conn(), later, chrono::Duration::days(7)).await.unwrap();
-    assert_eq!(deleted, 2, "the ended session (its token goes with it) and the phone's spent token");
+    assert_eq!(deleted, 1, "the ended session, its token going with it");
     assert_eq!(app.count_rows("sessions").await, 1);
-    assert_eq!(app.count_rows("refresh_tokens").await, 1, "the phone's current token stays");
+    assert_eq!(app.count_rows("refresh_tokens").await, 2, "the phone's spent token stays to catch a replay");
+}
+
+#[tokio::test]
+async fn a_login_racing_a_password_change_never_outlives_it() {
+    let app = TestApp::spawn().await;
+    let ana = app.sign_up("ana@example.com").await;
+    let change = app.gql(
+        Some(&ana.token),
+        CHANGE,
+        json!({ "i": { "currentPassword": PASSWORD, "newPassword": "a brand new passphrase" } }),
+    );
+    let logins = futures_util::future::join_all((0..6).map(|_| log_in(&app, &ana, PASSWORD)));
+    let (changed, logins) = tokio::join!(change, logins);
+    assert!(changed.get("errors").is_none(), "{changed:#}");
+    for login in logins.iter().filter(|l| l.get("errors").is_none()) {
+        let session = &login["data"]["login"];
+        assert_eq!(status_of(&app, session["token"].as_str().unwrap()).await, 401, "a session from the old password");
+        assert_eq!(
+            error_code(&refresh(&app, session["refreshToken"].as_str().unwrap()).await),
+            Some("UNAUTHENTICATED")
+        );
+    }
+}
+
+#[tokio::test]
+async fn logging_out_with_a_spent_refresh_token_ends_its_session_but_no_other() {
+    let app = TestApp::spawn().await;
+    let ana = app.sign_up("ana@example.com").await;
+    let laptop = log_in(&app, &ana, PASSWORD).await["data"]["login"].clone();
+    let next = refresh(&app, &ana.refresh_token).await["data"]["refreshSession"].clone();
+    let out = app.ok(None, LOGOUT, json!({ "i": { "refreshToken": ana.refresh_token, "everywhere": true } })).await;
+    assert_eq!(out["logout"]["endedSessions"], 1, "a spent token ends its own session only");
+    assert_eq!(status_of(&app, next["token"].as_str().unwrap()).await, 401);
+    assert_eq!(status_of(&app, laptop["token"].as_str().unwrap()).await, 200);
 }

@@ -203,24 +203,29 @@ async fn each_side_signs_once_by_a_different_person_and_agreed_signatures_never_
         let org = org.clone();
         async move { app.gql(Some(&token), SIGN, json!({ "i": { "organizationId": org, "version": 1 } })).await }
     };
-    // The ADMIN signs for partner marketing, then tries the sales side with a SALES_LEADER token
-    // of their own: one person never signs both sides.
-    assert!(sign(team.admin.token.clone()).await.get("errors").is_none());
-    let leader_token = app
-        .ok(
+    // The marketer signs for partner marketing, is then made SALES_LEADER, and tries the sales side:
+    // one person never signs both sides, whatever role they hold by then.
+    assert!(sign(team.marketer.token.clone()).await.get("errors").is_none());
+    app.ok(
+        Some(&team.admin.token),
+        "mutation($i: SetMemberRoleInput!) { setMemberRole(input: $i) { membership { role } } }",
+        json!({ "i": { "organizationId": org, "userId": team.marketer.user_id, "role": "SALES_LEADER" } }),
+    )
+    .await;
+    let both = sign(team.marketer.token.clone()).await;
+    assert_eq!(error_code(&both), Some("CONFLICT"), "{both:#}");
+    assert!(both["errors"][0]["message"].as_str().unwrap().contains("other side"));
+    // An ADMIN holds no sales leader's rights to hand to a token of their own.
+    let token = app
+        .gql(
             Some(&team.admin.token),
             "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }",
             json!({ "i": { "organizationId": org, "name": "leader", "role": "SALES_LEADER" } }),
         )
-        .await["createApiToken"]["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let both = sign(leader_token).await;
-    assert_eq!(error_code(&both), Some("CONFLICT"), "{both:#}");
-    assert!(both["errors"][0]["message"].as_str().unwrap().contains("other side"));
-    // The marketer cannot sign a side that is signed.
-    let again = sign(team.marketer.token.clone()).await;
+        .await;
+    assert_eq!(error_field(&token), Some("role"));
+    // The marketing side is signed: the ADMIN cannot sign it again.
+    let again = sign(team.admin.token.clone()).await;
     assert_eq!(error_code(&again), Some("CONFLICT"));
     // The real sales leader signs; the version is agreed and nobody signs it again.
     let agreed = sign(team.leader.token.clone()).await;

@@ -28,14 +28,13 @@ impl Role {
 }
 
 /// The role an API token acts with now: the lower of the role it was made with and its maker's
-/// current role. An ADMIN's token keeps its own role; a token made as ADMIN shrinks to what its
-/// maker holds now. Other roles are not ranked against each other (a SELLER is not a lesser
-/// PARTNER_MARKETER), so a token whose maker moved to another such role acts with none.
+/// current role. Roles are not nested (an ADMIN may not sign the sales side of the working
+/// agreement, a SALES_LEADER may), so only ADMIN ranks above another: a token made as ADMIN
+/// shrinks to what its maker holds now, any other token acts only while its maker holds its role.
 pub fn token_role(token: Role, maker: Role) -> Option<Role> {
     match (token, maker) {
-        (token, Role::Admin) => Some(token),
-        (Role::Admin, maker) => Some(maker),
         (token, maker) if token == maker => Some(token),
+        (Role::Admin, maker) => Some(maker),
         _ => None,
     }
 }
@@ -46,7 +45,8 @@ mod tests {
 
     #[test]
     fn a_token_never_acts_with_more_than_its_maker_holds_now() {
-        assert_eq!(token_role(Role::Seller, Role::Admin), Some(Role::Seller));
+        assert_eq!(token_role(Role::Seller, Role::Admin), None, "an ADMIN holds no seller's rights");
+        assert_eq!(token_role(Role::SalesLeader, Role::Admin), None, "nor a sales leader's");
         assert_eq!(token_role(Role::Admin, Role::Admin), Some(Role::Admin));
         assert_eq!(token_role(Role::Admin, Role::Seller), Some(Role::Seller), "shrinks with a demotion");
         assert_eq!(token_role(Role::Seller, Role::Seller), Some(Role::Seller));
@@ -55,7 +55,7 @@ mod tests {
         for token in Role::ALL {
             for maker in Role::ALL {
                 if let Some(role) = token_role(token, maker) {
-                    assert!(role == maker || maker == Role::Admin, "{token:?} by {maker:?} gave {role:?}");
+                    assert_eq!(role, maker, "{token:?} by {maker:?} acts with the maker's role at most");
                 }
             }
         }

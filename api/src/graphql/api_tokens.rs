@@ -59,7 +59,7 @@ pub struct CreateApiTokenInput {
     pub organization_id: ID,
     /// A label, 1 to 100 characters.
     pub name: String,
-    /// The role the token acts with: the caller's own role (an ADMIN may pick any).
+    /// The role the token acts with: the caller's own role.
     pub role: RoleGql,
 }
 
@@ -107,7 +107,7 @@ impl ApiTokenMutation {
         if token_role(role, scope.role()) != Some(role) {
             return Err(AppError::bad_input(
                 "role",
-                format!("must be your own role, {} (only an ADMIN may choose another)", scope.role().contract_name()),
+                format!("must be your own role, {}", scope.role().contract_name()),
             ));
         }
         let secret = opaque_token::generate(SecretKind::ApiToken);

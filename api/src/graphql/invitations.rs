@@ -168,6 +168,7 @@ impl InvitationMutation {
         let expires_at = now + ctx.data_unchecked::<Lifetimes>().invitation;
         let secret = opaque_token::generate(SecretKind::Invitation);
         let tx = store(ctx).tenant(&scope).await?;
+        invitations::lock(&tx).await?;
         if invitations::email_is_member(&tx, &email).await? {
             return Err(AppError::conflict(Some("email"), "someone with this email is already a member"));
         }
@@ -178,7 +179,11 @@ impl InvitationMutation {
             ));
         }
         let new = invitations::NewInvitation { email: &email, role, digest: &secret.digest, expires_at };
-        let row = invitations::create(&tx, new, now).await?;
+        let (row, replaced) = invitations::create(&tx, new, now).await?;
+        if replaced > 0 {
+            let detail = format!("{} (replaced by a new invitation)", email.as_str());
+            audit::record(&tx, Action::InvitationRevoked, None, detail, now).await?;
+        }
         let detail = format!("{} as {}", email.as_str(), role.contract_name());
         audit::record(&tx, Action::InvitationSent, Some(row.id), detail, now).await?;
         let organization = organizations::get(&tx).await?;
@@ -198,7 +203,10 @@ impl InvitationMutation {
             // An invitation nobody can receive is withdrawn, so the ADMIN's retry starts clean.
             tracing::error!(%error, invitation = %row.id, "the invitation mail could not be sent");
             let tx = store(ctx).tenant(&scope).await?;
-            invitations::revoke(&tx, row, Utc::now()).await?;
+            if invitations::revoke_open(&tx, row.id, Utc::now()).await? {
+                let detail = format!("{} (withdrawn: the mail could not be sent)", row.email);
+                audit::record(&tx, Action::InvitationRevoked, Some(row.id), detail, Utc::now()).await?;
+            }
             tx.commit().await?;
             return Err(AppError::Unavailable);
         }
@@ -232,10 +240,11 @@ impl InvitationMutation {
         let tx = store(ctx).tenant(&scope).await?;
         let membership =
             invitations::accept(&tx, &row, now).await?.ok_or_else(|| refused("this invitation was used already"))?;
-        let detail = format!("{} joined as {}", row.email, Role::from(row.role).contract_name());
-        audit::record(&tx, Action::InvitationAccepted, Some(row.id), detail, now).await?;
         let organization = organizations::get(&tx).await?;
         let user = users::find(tx.untenanted(), user_id).await?.ok_or(AppError::NotFound(None))?;
+        let role = Role::from(row.role).contract_name();
+        let detail = format!("{} joined as {role} (invited as {})", user.email, row.email);
+        audit::record(&tx, Action::InvitationAccepted, Some(row.id), detail, now).await?;
         tx.commit().await?;
         Ok(AcceptInvitationPayload { membership: Membership::new(membership, organization, user) })
     }
@@ -248,10 +257,10 @@ impl InvitationMutation {
     ) -> AppResult<RevokeInvitationPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Invitation, "id", &[Role::Admin]).await?;
         let tx = store(ctx).tenant(&scope).await?;
+        invitations::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+        let revoked = invitations::revoke_open(&tx, id, Utc::now()).await?;
         let row = invitations::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
-        let was_open = row.accepted_at.is_none() && row.revoked_at.is_none();
-        let row = invitations::revoke(&tx, row, Utc::now()).await?;
-        if was_open {
+        if revoked {
             audit::record(&tx, Action::InvitationRevoked, Some(row.id), row.email.clone(), Utc::now()).await?;
         }
         tx.commit().await?;

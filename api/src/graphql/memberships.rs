@@ -116,11 +116,15 @@ impl MembershipMutation {
             ));
         }
         let before = Role::from(member.role);
-        let row = memberships::set_role(&tx, member, role).await?;
+        let (row, withdrawn) = memberships::set_role(&tx, member, role, Utc::now()).await?;
         let org = organizations::get(&tx).await?;
         let user = users::find(tx.untenanted(), user_id).await?.ok_or(AppError::NotFound(None))?;
         let detail = format!("{} from {} to {}", user.email, before.contract_name(), role.contract_name());
         audit::record(&tx, Action::MemberRoleChanged, Some(user_id), detail, Utc::now()).await?;
+        if withdrawn > 0 {
+            let detail = format!("{withdrawn} open invitations sent by {}", user.email);
+            audit::record(&tx, Action::InvitationRevoked, Some(user_id), detail, Utc::now()).await?;
+        }
         tx.commit().await?;
         Ok(SetMemberRolePayload { membership: Membership::new(row, org, user) })
     }
@@ -129,7 +133,8 @@ impl MembershipMutation {
     async fn remove_member(&self, ctx: &Context<'_>, input: RemoveMemberInput) -> AppResult<RemoveMemberPayload> {
         let org_id = decode(&input.organization_id, Kind::Organization, "organizationId")?;
         let user_id = decode(&input.user_id, Kind::User, "userId")?;
-        let is_self = viewer(ctx).user_id() == Some(user_id);
+        // Leaving is a person's own choice: an API token (of any role) cannot remove its maker.
+        let is_self = viewer(ctx).session_id().is_some() && viewer(ctx).user_id() == Some(user_id);
         let allowed: &[Role] = if is_self { &Role::ALL } else { &[Role::Admin] };
         let scope = viewer(ctx).require(org_id, allowed).await?;
         let tx = store(ctx).tenant(&scope).await?;
@@ -143,8 +148,16 @@ impl MembershipMutation {
         }
         let email = users::find(tx.untenanted(), user_id).await?.map(|u| u.email).unwrap_or_default();
         let detail = format!("{email} ({})", Role::from(member.role).contract_name());
-        memberships::remove(&tx, member, now(ctx)).await?;
+        let removed = memberships::remove(&tx, member, now(ctx)).await?;
         audit::record(&tx, Action::MemberRemoved, Some(user_id), detail, Utc::now()).await?;
+        if removed.tokens_revoked > 0 {
+            let detail = format!("{} API tokens made by {email}", removed.tokens_revoked);
+            audit::record(&tx, Action::ApiTokenRevoked, Some(user_id), detail, Utc::now()).await?;
+        }
+        if removed.invitations_withdrawn > 0 {
+            let detail = format!("{} open invitations sent by {email}", removed.invitations_withdrawn);
+            audit::record(&tx, Action::InvitationRevoked, Some(user_id), detail, Utc::now()).await?;
+        }
         tx.commit().await?;
         Ok(RemoveMemberPayload { removed_user_id: input.user_id })
     }

@@ -180,13 +180,15 @@ impl SessionMutation {
 
     /// Ends the session of `refreshToken` (its access tokens are refused from the next request,
     /// its subscriptions stop), or with `everywhere: true` every session of the person. Needs no
-    /// access token. A token whose session ended already ends nothing.
+    /// access token. A token whose session ended already ends nothing. A spent refresh token ends
+    /// its own session only (someone holds an old copy), never every session.
     async fn logout(&self, ctx: &Context<'_>, input: LogoutInput) -> AppResult<LogoutPayload> {
         let now = Utc::now();
-        let Some(session) = sessions::find_by_refresh(store(ctx).conn(), &input.refresh_token, now).await? else {
+        let found = sessions::find_by_refresh(store(ctx).conn(), &input.refresh_token, now).await?;
+        let Some((session, spent)) = found else {
             return Ok(LogoutPayload { ended_sessions: 0 });
         };
-        let ended = if input.everywhere {
+        let ended = if input.everywhere && !spent {
             sessions::end_all(store(ctx).conn(), session.user_id, now).await?
         } else {
             sessions::end(store(ctx).conn(), session.id, now).await?
@@ -224,10 +226,10 @@ impl SessionMutation {
         let hash = hasher.hash(&password).await?;
         let now = Utc::now();
         let tx = store(ctx).begin().await?;
-        users::set_password(&tx, user_id, hash).await?;
+        users::set_password(&tx, user_id, hash.clone()).await?;
         sessions::end_all(&tx, user_id, now).await?;
         tx.commit().await.map_err(crate::store::StoreError::from)?;
-        start_session(ctx, user).await
+        start_session(ctx, users::User { password_hash: hash, ..user }).await
     }
 }
 
@@ -243,10 +245,14 @@ fn client_address(ctx: &Context<'_>) -> std::net::IpAddr {
 const SESSION_REFUSED: AppError =
     AppError::Unauthenticated("the refresh token is unknown, or its session ended or lapsed; log in again");
 
-/// Starts a session for a person who just proved who they are.
+/// Starts a session for a person who just proved who they are with the password `user` holds,
+/// unless it changed meanwhile (then the proof no longer counts).
 async fn start_session(ctx: &Context<'_>, user: users::User) -> AppResult<AuthPayload> {
     let lifetime = ctx.data_unchecked::<Lifetimes>().session;
-    let refresh = sessions::start(store(ctx).conn(), user.id, lifetime, Utc::now()).await?;
+    let tx = store(ctx).begin().await?;
+    let started = sessions::start_checked(&tx, user.id, &user.password_hash, lifetime, Utc::now()).await?;
+    tx.commit().await.map_err(crate::store::StoreError::from)?;
+    let refresh = started.ok_or(AppError::Unauthenticated("wrong email or password"))?;
     payload(ctx, user, refresh)
 }
 

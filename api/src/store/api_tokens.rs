@@ -129,15 +129,15 @@ pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<ApiToken>, bool), St
 }
 
 /// Revokes every live token that acts as `user_id` here (the member left).
-pub async fn revoke_all_for(tx: &TenantTx, user_id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
-    api_token::Entity::update_many()
+pub async fn revoke_all_for(tx: &TenantTx, user_id: Uuid, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let revoked = api_token::Entity::update_many()
         .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
         .filter(api_token::Column::OrganizationId.eq(tx.organization_id()))
         .filter(api_token::Column::UserId.eq(user_id))
         .filter(api_token::Column::RevokedAt.is_null())
         .exec(tx.conn())
         .await?;
-    Ok(())
+    Ok(revoked.rows_affected)
 }
 
 /// Marks a token revoked; revoking twice keeps the first time.

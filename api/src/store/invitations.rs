@@ -20,10 +20,20 @@ pub struct NewInvitation<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
+/// Serialises invitations of one organization (PostgreSQL; SQLite runs one writer), so two ADMINs
+/// inviting one address at once cannot both leave an open secret, nor race past the limit.
+pub async fn lock(tx: &TenantTx) -> Result<(), StoreError> {
+    super::organizations::lock(tx).await
+}
+
 /// Records an invitation; an open one to the same address is revoked, so only the newest secret
-/// works.
-pub async fn create(tx: &TenantTx, new: NewInvitation<'_>, now: DateTime<Utc>) -> Result<Invitation, StoreError> {
-    invitation::Entity::update_many()
+/// works. Returns the invitation and how many it replaced. Call `lock` first.
+pub async fn create(
+    tx: &TenantTx,
+    new: NewInvitation<'_>,
+    now: DateTime<Utc>,
+) -> Result<(Invitation, u64), StoreError> {
+    let replaced = invitation::Entity::update_many()
         .col_expr(invitation::Column::RevokedAt, Expr::value(now))
         .filter(invitation::Column::OrganizationId.eq(tx.organization_id()))
         .filter(invitation::Column::Email.eq(new.email.as_str()))
@@ -31,7 +41,7 @@ pub async fn create(tx: &TenantTx, new: NewInvitation<'_>, now: DateTime<Utc>) -
         .filter(invitation::Column::RevokedAt.is_null())
         .exec(tx.conn())
         .await?;
-    Ok(invitation::ActiveModel {
+    let row = invitation::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(tx.organization_id()),
         email: Set(new.email.as_str().to_owned()),
@@ -45,7 +55,8 @@ pub async fn create(tx: &TenantTx, new: NewInvitation<'_>, now: DateTime<Utc>) -
         revoked_at: Set(None),
     }
     .insert(tx.conn())
-    .await?)
+    .await?;
+    Ok((row, replaced.rows_affected))
 }
 
 /// Invitations still open in the organization (to bound how many one organization keeps).
@@ -88,14 +99,32 @@ pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<Invitation>, bool), 
     Ok(split_page(rows, page))
 }
 
-/// Revokes an open invitation; revoking a closed one changes nothing.
-pub async fn revoke(tx: &TenantTx, row: Invitation, now: DateTime<Utc>) -> Result<Invitation, StoreError> {
-    if row.accepted_at.is_some() || row.revoked_at.is_some() {
-        return Ok(row);
-    }
-    let mut active: invitation::ActiveModel = row.into();
-    active.revoked_at = Set(Some(now));
-    Ok(active.update(tx.conn()).await?)
+/// Revokes an invitation if it is still open; says whether it did. The condition is in the
+/// statement, so an acceptance racing it either lands first (nothing is revoked) or finds the
+/// invitation revoked.
+pub async fn revoke_open(tx: &TenantTx, id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let revoked = invitation::Entity::update_many()
+        .col_expr(invitation::Column::RevokedAt, Expr::value(now))
+        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(revoked.rows_affected == 1)
+}
+
+/// Withdraws the open invitations `user_id` sent here (they left, or stopped being ADMIN).
+pub async fn revoke_sent_by(tx: &TenantTx, user_id: Uuid, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let revoked = invitation::Entity::update_many()
+        .col_expr(invitation::Column::RevokedAt, Expr::value(now))
+        .filter(invitation::Column::OrganizationId.eq(tx.organization_id()))
+        .filter(invitation::Column::InvitedBy.eq(user_id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(revoked.rows_affected)
 }
 
 /// The invitation a secret belongs to, in any organization: the holder of the secret is not a

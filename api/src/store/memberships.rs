@@ -100,19 +100,39 @@ pub async fn lock_and_count_admins(tx: &TenantTx) -> Result<u64, StoreError> {
         .await?)
 }
 
-/// Changes a member's role. Their API tokens follow: each acts with at most the new role.
-pub async fn set_role(tx: &TenantTx, member: Membership, role: Role) -> Result<Membership, StoreError> {
+/// Changes a member's role. Their API tokens follow: each acts with at most the new role. A member
+/// who stops being ADMIN loses the invitations they sent that are still open, so they cannot let
+/// themselves back in with one.
+pub async fn set_role(
+    tx: &TenantTx,
+    member: Membership,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<(Membership, u64), StoreError> {
+    let withdrawn = if Role::from(member.role) == Role::Admin && role != Role::Admin {
+        super::invitations::revoke_sent_by(tx, member.user_id, now).await?
+    } else {
+        0
+    };
     let mut active = member.into_active_model();
     active.role = Set(role.into());
-    Ok(active.update(tx.conn()).await?)
+    Ok((active.update(tx.conn()).await?, withdrawn))
 }
 
-/// Removes a membership and revokes the API tokens that acted as that member here, so that
-/// re-adding the person later does not bring old tokens back to life.
-pub async fn remove(tx: &TenantTx, member: Membership, now: DateTime<Utc>) -> Result<(), StoreError> {
-    api_tokens::revoke_all_for(tx, member.user_id, now).await?;
+/// What removing a member ended besides the membership.
+pub struct Removed {
+    pub tokens_revoked: u64,
+    pub invitations_withdrawn: u64,
+}
+
+/// Removes a membership, revokes the API tokens that member made here (so re-adding the person
+/// later does not bring old tokens back to life) and withdraws the invitations they sent that are
+/// still open.
+pub async fn remove(tx: &TenantTx, member: Membership, now: DateTime<Utc>) -> Result<Removed, StoreError> {
+    let tokens_revoked = api_tokens::revoke_all_for(tx, member.user_id, now).await?;
+    let invitations_withdrawn = super::invitations::revoke_sent_by(tx, member.user_id, now).await?;
     membership::Entity::delete_by_id(member.id).exec(tx.conn()).await?;
-    Ok(())
+    Ok(Removed { tokens_revoked, invitations_withdrawn })
 }
 
 /// The organization a membership belongs to, so the caller's membership there can be checked first.

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{refresh_token, session, user};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
 use super::StoreError;
@@ -21,6 +21,27 @@ pub struct IssuedRefresh {
     pub session_id: Uuid,
     pub secret: String,
     pub expires_at: DateTime<Utc>,
+}
+
+/// Starts a session for a person whose password was just checked against `password_hash`, unless
+/// the password changed meanwhile: a login that read the old hash must not outlive the change that
+/// ended every session. The user row is locked (PostgreSQL; SQLite runs one writer) so a password
+/// change either sees the new session and ends it, or lands first and the login is refused.
+pub async fn start_checked(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    password_hash: &str,
+    lifetime: Duration,
+    now: DateTime<Utc>,
+) -> Result<Option<IssuedRefresh>, StoreError> {
+    let mut query = user::Entity::find_by_id(user_id);
+    if conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    match query.one(conn).await? {
+        Some(user) if user.password_hash == password_hash => Ok(Some(start(conn, user_id, lifetime, now).await?)),
+        _ => Ok(None),
+    }
 }
 
 /// Starts a session for `user_id` and issues its first refresh token.
@@ -139,23 +160,22 @@ pub async fn refresh(
     }
 }
 
-/// The session a current refresh token belongs to, if the token is live and unspent.
+/// The open session a refresh token belongs to, and whether the token is spent already.
 pub async fn find_by_refresh(
     conn: &impl ConnectionTrait,
     secret: &str,
     now: DateTime<Utc>,
-) -> Result<Option<Session>, StoreError> {
+) -> Result<Option<(Session, bool)>, StoreError> {
     if !Kind::RefreshToken.matches(secret) {
         return Ok(None);
     }
     let token = refresh_token::Entity::find()
         .filter(refresh_token::Column::SecretHash.eq(opaque_token::digest(secret)))
-        .filter(refresh_token::Column::UsedAt.is_null())
         .one(conn)
         .await?;
     let Some(token) = token else { return Ok(None) };
     let session = session::Entity::find_by_id(token.session_id).one(conn).await?;
-    Ok(session.filter(|s| s.ended_at.is_none() && now < s.expires_at))
+    Ok(session.filter(|s| s.ended_at.is_none() && now < s.expires_at).map(|s| (s, token.used_at.is_some())))
 }
 
 /// Ends one session; its access tokens are refused from the next request.
@@ -185,9 +205,9 @@ pub async fn end_all(conn: &impl ConnectionTrait, user_id: Uuid, now: DateTime<U
     Ok(ended.rows_affected)
 }
 
-/// Deletes sessions that ended or lapsed more than `keep` ago (their refresh tokens go with them),
-/// and spent refresh tokens older than `keep` in live sessions: a copy replayed after that is
-/// refused as unknown rather than recognised as reuse. Returns the rows deleted.
+/// Deletes sessions that ended or lapsed more than `keep` ago; their refresh tokens go with them.
+/// Spent tokens of live sessions stay as long as the session, so a copy replayed however late is
+/// still recognised as reuse. Returns the sessions deleted.
 pub async fn sweep(conn: &impl ConnectionTrait, now: DateTime<Utc>, keep: Duration) -> Result<u64, StoreError> {
     let cutoff = now - keep;
     let sessions = session::Entity::delete_many()
@@ -198,7 +218,5 @@ pub async fn sweep(conn: &impl ConnectionTrait, now: DateTime<Utc>, keep: Durati
         )
         .exec(conn)
         .await?;
-    let tokens =
-        refresh_token::Entity::delete_many().filter(refresh_token::Column::UsedAt.lt(cutoff)).exec(conn).await?;
-    Ok(sessions.rows_affected + tokens.rows_affected)
+    Ok(sessions.rows_affected)
 }
