@@ -12,9 +12,36 @@ use crate::store::StoreError;
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// Why a presented credential failed, as `extensions.reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialReason {
+    /// The access token expired: `refreshSession` gives a new one.
+    Expired,
+    /// Malformed, forged, or not for this service: log in again.
+    Invalid,
+    /// The session ended (logout, password change) or the API token was revoked or outgrew its
+    /// maker's role: log in again, or make a new token.
+    Revoked,
+    /// The token's user (or the session it names) no longer exists.
+    UnknownUser,
+}
+
+impl CredentialReason {
+    pub fn name(self) -> &'static str {
+        match self {
+            CredentialReason::Expired => "EXPIRED",
+            CredentialReason::Invalid => "INVALID",
+            CredentialReason::Revoked => "REVOKED",
+            CredentialReason::UnknownUser => "UNKNOWN_USER",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum AppError {
     Unauthenticated(&'static str),
+    /// A credential was presented and failed; `reason` tells a client whether refreshing helps.
+    CredentialRefused(CredentialReason, &'static str),
     Forbidden(String),
     /// Also the answer for things in organizations the caller is not a member of. Names the input
     /// field when an ID passed in an input is the thing not found.
@@ -54,7 +81,7 @@ impl AppError {
 
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Unauthenticated(_) | Self::CredentialRefused(..) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadInput { .. } => "BAD_USER_INPUT",
@@ -68,7 +95,7 @@ impl AppError {
     /// The message a client may see.
     pub fn public_message(&self) -> String {
         match self {
-            Self::Unauthenticated(why) => format!("not authenticated: {why}"),
+            Self::Unauthenticated(why) | Self::CredentialRefused(_, why) => format!("not authenticated: {why}"),
             Self::Forbidden(why) => format!("forbidden: {why}"),
             Self::NotFound(None) => "not found".to_owned(),
             Self::NotFound(Some(field)) => format!("`{field}` names nothing this caller can see"),
@@ -149,6 +176,10 @@ impl From<AppError> for async_graphql::Error {
             }
             if let Some(seconds) = e.retry_after_seconds() {
                 ext.set("retryAfterSeconds", seconds);
+                ext.set("retryAfter", seconds);
+            }
+            if let AppError::CredentialRefused(reason, _) = &e {
+                ext.set("reason", reason.name());
             }
         });
         err

@@ -34,11 +34,8 @@ async fn a_handoff_goes_from_draft_to_accepted() {
     assert_eq!(order, COMPONENTS);
     assert!(draft["grades"].as_array().unwrap().iter().all(|g| g["grade"] == "MISSING" && g["points"] == 0));
     assert_eq!(draft["weakestComponents"], json!(["TARGET_ACCOUNT_LOGIC", "PARTNER_CONTEXT"]));
-    // No working agreement is agreed and no score review has happened yet: both plays apply.
-    assert_eq!(
-        draft["plays"],
-        json!(["REBUILD_THE_PACKET", "SHRINK_THE_ASK", "RENEGOTIATE_THE_RULE", "SCORE_IN_THE_OPEN"])
-    );
+    // The packet's own grades call for its plays; the organization's habits are not its fault.
+    assert_eq!(draft["plays"], json!(["REBUILD_THE_PACKET", "SHRINK_THE_ASK", "RENEGOTIATE_THE_RULE"]));
     assert_eq!(draft["seller"]["email"], team.seller.email);
     assert_eq!(draft["owner"]["email"], team.marketer.email);
     assert_eq!(draft["proof"], json!([{ "label": "Case study", "url": "https://example.com/case" }]));
@@ -66,11 +63,8 @@ async fn a_handoff_goes_from_draft_to_accepted() {
     assert_eq!(seen["weakestComponents"], json!(["RELATIONSHIP_PATH", "PROOF"]));
     assert_eq!(
         seen["playTriggers"],
-        json!([
-            { "play": "REBUILD_THE_PACKET", "components": ["RELATIONSHIP_PATH"] },
-            { "play": "RENEGOTIATE_THE_RULE", "components": [] },
-            { "play": "SCORE_IN_THE_OPEN", "components": [] }
-        ])
+        json!([{ "play": "REBUILD_THE_PACKET", "components": ["RELATIONSHIP_PATH"] }]),
+        "only the packet's own plays"
     );
 
     let accepted = app
@@ -463,4 +457,36 @@ async fn a_sent_handoff_is_overdue_once_its_window_passes_without_a_decision() {
     assert_eq!(app.ok(Some(&team.seller.token), overdue, json!({ "id": id })).await["node"]["overdue"], true);
     app.ok(Some(&team.seller.token), RESPOND, json!({ "i": { "handoffId": id, "decision": "ACCEPT" } })).await;
     assert_eq!(app.ok(Some(&team.seller.token), overdue, json!({ "id": id })).await["node"]["overdue"], false);
+}
+
+#[tokio::test]
+async fn a_perfect_handoff_has_no_weakest_component_and_no_play() {
+    // The organization has no agreed working agreement and no score review: those are its plays,
+    // not this packet's.
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "perfect").await;
+    assert_eq!(app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await["score"], 18);
+    let node = &app.ok(Some(&team.marketer.token), HANDOFF, json!({ "id": id })).await["node"];
+    assert_eq!(node["weakestComponents"], json!([]));
+    assert_eq!(node["plays"], json!([]));
+    assert_eq!(node["playTriggers"], json!([]));
+    // One component short of STRONG: it alone is the weakest.
+    app.ok(
+        Some(&team.marketer.token),
+        "mutation($i: GradeHandoffInput!) { gradeHandoff(input: $i) { handoff { score } } }",
+        json!({ "i": { "handoffId": id, "grades": [{ "component": "OWNER", "grade": "WEAK" }] } }),
+    )
+    .await;
+    let node = &app.ok(Some(&team.marketer.token), HANDOFF, json!({ "id": id })).await["node"];
+    assert_eq!(node["weakestComponents"], json!(["OWNER"]));
+    assert_eq!(node["plays"], json!(["SHRINK_THE_ASK"]));
+    let rules =
+        app.ok(Some(&team.marketer.token), r#"{ organization(slug: "acme") { rulePlays { play } } }"#, json!({})).await;
+    assert_eq!(
+        rules["organization"]["rulePlays"],
+        json!([{ "play": "RENEGOTIATE_THE_RULE" }, { "play": "SCORE_IN_THE_OPEN" }])
+    );
 }

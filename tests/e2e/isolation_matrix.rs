@@ -191,6 +191,7 @@ impl World {
                 "trustReport" => "{ signals { signal } }".into(),
                 "trustSeries" => r#"(signal: RESPONSE_TIME, bucket: MONTH, from: "2026-01-01T00:00:00Z", to: "2026-03-01T00:00:00Z") { value }"#.into(),
                 "webhookEndpoints" => "{ id }".into(),
+                "rulePlays" => "{ play reason }".into(),
                 _ => "{ edges { node { __typename } } }".into(),
             };
             return Some((

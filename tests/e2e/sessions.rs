@@ -90,7 +90,9 @@ async fn logout_ends_one_session_or_every_session_at_once() {
 
     let out = app.ok(None, LOGOUT, json!({ "i": { "refreshToken": ana.refresh_token } })).await;
     assert_eq!(out["logout"]["endedSessions"], 1);
-    assert_eq!(status_of(&app, &ana.token).await, 401, "the access token dies with its session");
+    let (status, ended) = app.post(Some(&ana.token), "{ me { id } }", json!({})).await;
+    assert_eq!(status, 401, "the access token dies with its session");
+    assert_eq!(ended["errors"][0]["extensions"]["reason"], "REVOKED");
     assert_eq!(error_code(&refresh(&app, &ana.refresh_token).await), Some("UNAUTHENTICATED"));
     assert_eq!(status_of(&app, laptop["token"].as_str().unwrap()).await, 200);
     let again = app.ok(None, LOGOUT, json!({ "i": { "refreshToken": ana.refresh_token } })).await;
@@ -176,8 +178,14 @@ async fn an_expired_access_token_says_so_and_the_session_refreshes() {
     let (status, body) = app.post(Some(&ana.token), "{ me { id } }", json!({})).await;
     assert_eq!(status, 401);
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("refreshSession"), "{body:#}");
+    assert_eq!(body["errors"][0]["extensions"]["reason"], "EXPIRED");
     let (_, tampered) = app.post(Some(&format!("{}x", ana.token)), "{ me { id } }", json!({})).await;
-    assert_ne!(tampered["errors"][0]["message"], body["errors"][0]["message"], "expired and forged read differently");
+    assert_eq!(tampered["errors"][0]["extensions"]["reason"], "INVALID", "expired and forged read differently");
+    // A login riding along with the stale token is refused too, and the message says to drop it.
+    let (status, stale) =
+        app.post(Some(&ana.token), LOGIN, json!({ "i": { "email": ana.email, "password": PASSWORD } })).await;
+    assert_eq!(status, 401);
+    assert!(stale["errors"][0]["message"].as_str().unwrap().contains("need no Authorization header"), "{stale:#}");
     let renewed = refresh(&app, &ana.refresh_token).await;
     assert_eq!(status_of(&app, renewed["data"]["refreshSession"]["token"].as_str().unwrap()).await, 200);
 }
@@ -199,6 +207,20 @@ async fn login_and_sign_up_show_the_persons_memberships() {
         body["data"]["login"]["viewer"]["memberships"],
         json!([{ "role": "SELLER", "organization": { "slug": "acme" } }])
     );
+    // A consultant's first answer already carries the portfolio, scorecards included.
+    let admin = app
+        .gql(
+            None,
+            "mutation($i: LoginInput!) { login(input: $i) { viewer { portfolio { role organization { slug } scorecard { handoffCount } trustReport { signals { signal } } } } } }",
+            json!({ "i": { "email": team.admin.email, "password": PASSWORD } }),
+        )
+        .await;
+    assert!(admin.get("errors").is_none(), "{admin:#}");
+    let portfolio = &admin["data"]["login"]["viewer"]["portfolio"];
+    assert_eq!(portfolio[0]["role"], "ADMIN");
+    assert_eq!(portfolio[0]["organization"]["slug"], "acme");
+    assert_eq!(portfolio[0]["scorecard"]["handoffCount"], 0);
+    assert_eq!(portfolio[0]["trustReport"]["signals"].as_array().unwrap().len(), 6);
 }
 
 #[tokio::test]

@@ -23,21 +23,45 @@ async fn next_message(
 }
 
 #[tokio::test]
-async fn a_valid_token_in_connection_init_is_acknowledged() {
+async fn a_valid_token_in_connection_init_is_acknowledged_in_each_common_shape() {
     let app = TestApp::spawn().await;
     let ana = app.sign_up("ana@example.com").await;
-    let mut socket = connect(&app).await;
-    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {}", ana.token) } });
-    socket.send(Message::text(init.to_string())).await.unwrap();
-    let Some(Message::Text(text)) = next_message(&mut socket).await else { panic!("expected connection_ack") };
-    let ack: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(ack["type"], "connection_ack");
-    // Queries run over the socket with the connection's identity.
-    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ me { email } }" } });
-    socket.send(Message::text(subscribe.to_string())).await.unwrap();
-    let Some(Message::Text(text)) = next_message(&mut socket).await else { panic!("expected next") };
-    let next: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(next["payload"]["data"]["me"]["email"], "ana@example.com");
+    let bearer = format!("Bearer {}", ana.token);
+    // As the spec writes it, capitalised as an HTTP header, and nested as Apollo clients send it.
+    for payload in [
+        json!({ "authorization": bearer }),
+        json!({ "Authorization": bearer }),
+        json!({ "headers": { "Authorization": bearer } }),
+    ] {
+        let mut socket = connect(&app).await;
+        let init = json!({ "type": "connection_init", "payload": payload });
+        socket.send(Message::text(init.to_string())).await.unwrap();
+        let Some(Message::Text(text)) = next_message(&mut socket).await else { panic!("expected connection_ack") };
+        let ack: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(ack["type"], "connection_ack", "{payload}");
+        // Queries run over the socket with the connection's identity.
+        let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ me { email } }" } });
+        socket.send(Message::text(subscribe.to_string())).await.unwrap();
+        let Some(Message::Text(text)) = next_message(&mut socket).await else { panic!("expected next") };
+        let next: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(next["payload"]["data"]["me"]["email"], "ana@example.com", "{payload}");
+    }
+}
+
+#[tokio::test]
+async fn a_connection_init_without_a_credential_is_told_the_shapes_it_may_use() {
+    let app = TestApp::spawn().await;
+    for payload in [json!({ "token": "x" }), json!({ "authorization": 42 })] {
+        let mut socket = connect(&app).await;
+        socket.send(Message::text(json!({ "type": "connection_init", "payload": payload }).to_string())).await.unwrap();
+        match next_message(&mut socket).await {
+            Some(Message::Close(Some(frame))) => {
+                assert_eq!(u16::from(frame.code), 4403, "{payload}");
+                assert!(frame.reason.contains("Bearer"), "the reason names the expected shape: {}", frame.reason);
+            }
+            other => panic!("expected a 4403 close, got {other:?}"),
+        }
+    }
 }
 
 #[tokio::test]

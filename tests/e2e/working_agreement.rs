@@ -77,10 +77,13 @@ async fn the_agreed_version_shapes_new_handoffs_the_send_gate_and_the_plays() {
     let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
     let plays =
         "query($id: ID!) { node(id: $id) { ... on Handoff { plays acceptanceDefinition responseWindowDays } } }";
-    let before = app.create_handoff(&team, &account, &partner, "before").await;
-    let node = app.ok(Some(&team.marketer.token), plays, json!({ "id": before })).await;
-    assert!(node["node"]["plays"].as_array().unwrap().contains(&json!("RENEGOTIATE_THE_RULE")));
-    assert!(node["node"]["plays"].as_array().unwrap().contains(&json!("SCORE_IN_THE_OPEN")));
+    let rule_plays = r#"{ organization(slug: "acme") { rulePlays { play reason } scorecard { rulePlays { play } } } }"#;
+    let before = app.ok(Some(&team.marketer.token), rule_plays, json!({})).await;
+    let named: Vec<&str> =
+        before["organization"]["rulePlays"].as_array().unwrap().iter().map(|p| p["play"].as_str().unwrap()).collect();
+    assert_eq!(named, ["RENEGOTIATE_THE_RULE", "SCORE_IN_THE_OPEN"]);
+    assert!(before["organization"]["rulePlays"][0]["reason"].as_str().unwrap().contains("working agreement"));
+    assert_eq!(before["organization"]["scorecard"]["rulePlays"].as_array().unwrap().len(), 2);
 
     let input = json!({ "organizationId": team.org_id, "acceptanceDefinition": "The seller books a call", "responseWindowDays": 2, "minimumScoreToSend": 13, "requiredComponents": ["PROOF"] });
     app.ok(Some(&team.admin.token), DRAFT, json!({ "i": input })).await;
@@ -119,6 +122,8 @@ async fn the_agreed_version_shapes_new_handoffs_the_send_gate_and_the_plays() {
         !played.contains(&json!("RENEGOTIATE_THE_RULE")) && !played.contains(&json!("SCORE_IN_THE_OPEN")),
         "{played:?}"
     );
+    let after = app.ok(Some(&team.marketer.token), rule_plays, json!({})).await;
+    assert_eq!(after["organization"]["rulePlays"], json!([]), "agreed and reviewed: no rule play");
 
     // The agreed minimum (13) and required PROOF hold the send gate.
     app.grade_all(

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::jwt::{AccessClaims, JwtError, JwtKeys};
 use super::{OrgScope, opaque_token};
 use crate::domain::Role;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, CredentialReason};
 use crate::store::{Store, api_tokens, memberships, sessions};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,14 +33,26 @@ pub struct Viewer {
 }
 
 const API_TOKEN_REFUSED: &str = "the API token is unknown, revoked, or its maker no longer holds its role";
+const UNKNOWN_USER: &str = "the access token's user no longer exists";
 const ACCESS_TOKEN_EXPIRED: &str = "the access token expired; get a new one with refreshSession, or log in again";
 const SESSION_ENDED: &str = "the session ended (logout, password change or expiry); log in again";
 
 /// A refused credential, logged as a security event (why, never the credential). Expired access
 /// tokens are routine with short lifetimes and are not logged.
-fn refused(why: &'static str) -> AppError {
-    tracing::warn!(security = "credential_refused", reason = why, "credential refused");
-    AppError::Unauthenticated(why)
+fn refused(reason: CredentialReason, why: &'static str) -> AppError {
+    if reason != CredentialReason::Expired {
+        tracing::warn!(security = "credential_refused", reason = reason.name(), why, "credential refused");
+    }
+    AppError::CredentialRefused(reason, why)
+}
+
+/// Checks an access token's session now.
+async fn check_session(store: &Store, claims: &AccessClaims) -> AppResult<()> {
+    match sessions::access(store.conn(), claims, Utc::now()).await? {
+        sessions::Access::Live => Ok(()),
+        sessions::Access::Ended => Err(refused(CredentialReason::Revoked, SESSION_ENDED)),
+        sessions::Access::Unknown => Err(refused(CredentialReason::UnknownUser, UNKNOWN_USER)),
+    }
 }
 
 fn token_principal(token: api_tokens::UsableToken) -> Principal {
@@ -68,16 +80,14 @@ impl Viewer {
             let digest = opaque_token::digest(bearer);
             let token = api_tokens::find_usable_by_digest(store.conn(), &digest, Utc::now())
                 .await?
-                .ok_or_else(|| refused(API_TOKEN_REFUSED))?;
+                .ok_or_else(|| refused(CredentialReason::Revoked, API_TOKEN_REFUSED))?;
             return Ok(Self::with_principal(store, token_principal(token)));
         }
         let claims = keys.verify(bearer).map_err(|e| match e {
-            JwtError::Expired => AppError::Unauthenticated(ACCESS_TOKEN_EXPIRED),
-            _ => refused("the access token is invalid; log in again"),
+            JwtError::Expired => refused(CredentialReason::Expired, ACCESS_TOKEN_EXPIRED),
+            _ => refused(CredentialReason::Invalid, "the access token is invalid; log in again"),
         })?;
-        if !sessions::access_is_live(store.conn(), &claims, Utc::now()).await? {
-            return Err(refused(SESSION_ENDED));
-        }
+        check_session(&store, &claims).await?;
         let principal = Principal::User { user_id: claims.user_id, session_id: claims.session_id };
         Ok(Self { expires_at: Some(claims.expires_at), claims: Some(claims), ..Self::with_principal(store, principal) })
     }
@@ -88,21 +98,19 @@ impl Viewer {
     pub async fn refreshed(&self) -> AppResult<Self> {
         // Token expiry is wall-clock time, as when the token was verified.
         if self.expires_at.is_some_and(|at| Utc::now() >= at) {
-            return Err(AppError::Unauthenticated(ACCESS_TOKEN_EXPIRED));
+            return Err(refused(CredentialReason::Expired, ACCESS_TOKEN_EXPIRED));
         }
         let principal = match &self.principal {
             Principal::Anonymous => Principal::Anonymous,
             Principal::User { .. } => {
                 let claims = self.claims.as_ref().ok_or(AppError::Unauthenticated(SESSION_ENDED))?;
-                if !sessions::access_is_live(self.store.conn(), claims, Utc::now()).await? {
-                    return Err(AppError::Unauthenticated(SESSION_ENDED));
-                }
+                check_session(&self.store, claims).await?;
                 self.principal.clone()
             }
             Principal::ApiToken { token_id, .. } => {
                 let token = api_tokens::find_usable_by_id(self.store.conn(), *token_id)
                     .await?
-                    .ok_or(AppError::Unauthenticated(API_TOKEN_REFUSED))?;
+                    .ok_or_else(|| refused(CredentialReason::Revoked, API_TOKEN_REFUSED))?;
                 token_principal(token)
             }
         };

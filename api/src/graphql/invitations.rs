@@ -59,7 +59,7 @@ impl Invitation {
     pub async fn id(&self) -> ID {
         encode(Kind::Invitation, self.0.id)
     }
-    /// The address the invitation went to. Whoever holds the secret may accept, with any account.
+    /// The address the invitation went to. Whoever holds the secret may accept, logged in as any user.
     async fn email(&self) -> &str {
         &self.0.email
     }

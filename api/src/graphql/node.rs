@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, Interface, Object};
 use super::accounts::Account;
 use super::api_tokens::ApiToken;
 use super::audit::AuditEvent;
-use super::context::{now, store, viewer};
+use super::context::{store, viewer};
 use super::handoffs::Handoff;
 use super::ids::{Kind, decode_any};
 use super::invitations::Invitation;
@@ -21,7 +21,6 @@ use crate::error::{AppError, AppResult};
 use crate::store::trust_records as records;
 use crate::store::{
     accounts, api_tokens, audit, handoff_views, handoffs, invitations, memberships, organizations, partners, users,
-    working_agreements,
 };
 
 /// An object with a global ID.
@@ -83,8 +82,7 @@ impl NodeQuery {
             Kind::Account => Node::Account(Account(accounts::find(&tx, id).await?.ok_or_else(missing)?)),
             Kind::Handoff => {
                 let row = handoffs::find(&tx, id).await?.ok_or_else(missing)?;
-                let context = working_agreements::play_context(&tx, now(ctx)).await?;
-                Node::Handoff(Handoff::new(handoff_views::load(&tx, vec![row]).await?.remove(0), context))
+                Node::Handoff(Handoff::new(handoff_views::load(&tx, vec![row]).await?.remove(0)))
             }
             Kind::User => unreachable!("users are answered above"),
             // Webhooks are reached through Organization.webhookEndpoints (ADMIN only).

@@ -152,9 +152,8 @@ impl Organization {
         let tx = store(ctx).tenant(&scope).await?;
         let (rows, has_next) = handoffs::list(&tx, &filter, page).await?;
         let views = handoff_views::load(&tx, rows).await?;
-        let context = working_agreements::play_context(&tx, now(ctx)).await?;
         tx.commit().await?;
-        Ok(list::connection(views.into_iter().map(|v| Handoff::new(v, context)).collect(), has_next, page))
+        Ok(list::connection(views.into_iter().map(Handoff::new).collect(), has_next, page))
     }
     /// "Grade your last three handoffs, not your best one": the last `lastN` (1 to 50) handoffs
     /// actually sent, by sent time, optionally of one partner or one partner marketer.
@@ -166,7 +165,7 @@ impl Organization {
         marketer_id: Option<ID>,
     ) -> AppResult<Scorecard> {
         let last_n = last_n.unwrap_or(3);
-        scorecard::compute(ctx, self.0.id, last_n, partner_id, marketer_id).await
+        scorecard::compute(ctx, viewer(ctx), self.0.id, last_n, partner_id, marketer_id).await
     }
     /// Partner asks sellers logged, most recent first. Archived ones only when asked.
     #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
@@ -223,6 +222,16 @@ impl Organization {
     ) -> AppResult<Connection<String, ScoreReview>> {
         trust_records::list_score_reviews(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
     }
+    /// Plays that belong to the organization rather than to any one packet, each with its reason:
+    /// RENEGOTIATE_THE_RULE while no working agreement is signed by both sides, SCORE_IN_THE_OPEN
+    /// while no score review happened within the agreed cadence (30 days when none is agreed).
+    async fn rule_plays(&self, ctx: &Context<'_>) -> AppResult<Vec<scorecard::RulePlayGql>> {
+        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
+        let tx = store(ctx).tenant(&scope).await?;
+        let context = working_agreements::play_context(&tx, now(ctx)).await?;
+        tx.commit().await?;
+        Ok(crate::domain::scorecard::rule_plays(&context).into_iter().map(Into::into).collect())
+    }
     /// The latest version of the working agreement (DRAFT or AGREED); null before the first draft.
     async fn working_agreement(&self, ctx: &Context<'_>) -> AppResult<Option<WorkingAgreement>> {
         let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
@@ -256,7 +265,7 @@ impl Organization {
         partner_id: Option<ID>,
         seller_id: Option<ID>,
     ) -> AppResult<TrustReport> {
-        trust::report(ctx, self.0.id, days.unwrap_or(90), partner_id, seller_id).await
+        trust::report(ctx, viewer(ctx), self.0.id, days.unwrap_or(90), partner_id, seller_id).await
     }
     /// One signal per calendar week or month in `[from, to)` (at most 400 points), for charts.
     /// ADMIN, PARTNER_MARKETER and SALES_LEADER.

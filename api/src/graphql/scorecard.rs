@@ -3,13 +3,13 @@
 use async_graphql::{Context, ID, Object, SimpleObject};
 use uuid::Uuid;
 
-use super::context::{now, store, viewer};
+use super::context::{now, store};
 use super::handoffs::Handoff;
 use super::handoffs::types::PlayTrigger;
 use super::ids::{Kind, decode};
 use super::scorecard_enums::{BandGql, ComponentGql, PlayGql};
 use crate::domain::Role;
-use crate::domain::scorecard::{Component, GradeSet, ScorecardSummary, summarize};
+use crate::domain::scorecard::{Component, GradeSet, RulePlay, ScorecardSummary, rule_plays, summarize};
 use crate::error::{AppError, AppResult};
 use crate::store::{handoff_views, handoffs, working_agreements};
 
@@ -22,10 +22,27 @@ pub struct ComponentAverage {
     pub average_points: f64,
 }
 
+/// A play that belongs to the organization rather than to a packet, with why it applies.
+#[derive(SimpleObject)]
+#[graphql(name = "RulePlay")]
+pub struct RulePlayGql {
+    /// RENEGOTIATE_THE_RULE or SCORE_IN_THE_OPEN.
+    pub play: PlayGql,
+    /// Why it applies, in a sentence.
+    pub reason: String,
+}
+
+impl From<RulePlay> for RulePlayGql {
+    fn from(r: RulePlay) -> Self {
+        Self { play: r.play.into(), reason: r.reason.to_owned() }
+    }
+}
+
 /// The scorecard over the organization's last sent handoffs.
 pub struct Scorecard {
     pub summary: ScorecardSummary,
     pub handoffs: Vec<Handoff>,
+    pub rule_plays: Vec<RulePlay>,
 }
 
 /// The scorecard over the organization's last sent handoffs.
@@ -67,6 +84,10 @@ impl Scorecard {
     async fn play_triggers(&self) -> Vec<PlayTrigger> {
         self.summary.plays.iter().cloned().map(PlayTrigger::from).collect()
     }
+    /// The organization's own plays among `plays`, each with its reason.
+    async fn rule_plays(&self) -> Vec<RulePlayGql> {
+        self.rule_plays.iter().copied().map(Into::into).collect()
+    }
     /// The handoffs it covers, newest sent first.
     async fn handoffs(&self) -> &[Handoff] {
         &self.handoffs
@@ -76,6 +97,7 @@ impl Scorecard {
 /// The scorecard of `organization_id` over its last `last_n` sent handoffs (1 to 50).
 pub async fn compute(
     ctx: &Context<'_>,
+    caller: &crate::auth::Viewer,
     organization_id: Uuid,
     last_n: i32,
     partner_id: Option<ID>,
@@ -86,7 +108,7 @@ pub async fn compute(
     }
     let partner_id = partner_id.map(|r| decode(&r, Kind::Partner, "partnerId")).transpose()?;
     let marketer_id = marketer_id.map(|r| decode(&r, Kind::User, "marketerId")).transpose()?;
-    let scope = viewer(ctx).require(organization_id, &Role::ALL).await?;
+    let scope = caller.require(organization_id, &Role::ALL).await?;
     let tx = store(ctx).tenant(&scope).await?;
     let rows = handoffs::last_sent(&tx, last_n as u64, partner_id, marketer_id).await?;
     let views = handoff_views::load(&tx, rows).await?;
@@ -94,5 +116,6 @@ pub async fn compute(
     tx.commit().await?;
     let sets: Vec<GradeSet> = views.iter().map(|v| v.grade_set()).collect();
     let summary = summarize(&sets, &context);
-    Ok(Scorecard { summary, handoffs: views.into_iter().map(|v| Handoff::new(v, context)).collect() })
+    let handoffs = views.into_iter().map(Handoff::new).collect();
+    Ok(Scorecard { summary, handoffs, rule_plays: rule_plays(&context) })
 }

@@ -263,6 +263,6 @@ fn payload(ctx: &Context<'_>, user: users::User, refresh: sessions::IssuedRefres
         refresh_token: refresh.secret,
         expires_at,
         refresh_expires_at: refresh.expires_at,
-        viewer: Viewer(user, Seen::JustAuthenticated),
+        viewer: Viewer(user, Seen::JustAuthenticated { session_id: refresh.session_id }),
     })
 }

@@ -12,11 +12,10 @@ use super::context::{store, viewer};
 use super::handoffs::Handoff;
 use super::ids::{Kind, decode};
 use crate::auth::Viewer;
-use crate::clock::Clock;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::events::{EventBus, HandoffEvent, HandoffEventKind};
-use crate::store::{Store, handoff_views, handoffs, working_agreements};
+use crate::store::{Store, handoff_views, handoffs};
 
 /// What happened to a handoff.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
@@ -124,7 +123,6 @@ struct Subscriber {
     _slot: Option<CountedSlot>,
     viewer: Viewer,
     store: Store,
-    clock: Clock,
     organization_id: uuid::Uuid,
     kinds: Vec<HandoffEventKind>,
     receiver: tokio::sync::broadcast::Receiver<HandoffEvent>,
@@ -147,7 +145,6 @@ async fn subscribe(
         _slot: slot,
         viewer: caller.renewed(),
         store: store(ctx).clone(),
-        clock: ctx.data_unchecked::<Clock>().clone(),
         organization_id,
         kinds,
         receiver: ctx.data_unchecked::<EventBus>().subscribe(),
@@ -213,7 +210,6 @@ async fn deliverable(s: &Subscriber, event: &HandoffEvent) -> AppResult<Option<H
         return Ok(None);
     };
     let view = handoff_views::load(&tx, vec![row]).await?.remove(0);
-    let context = working_agreements::play_context(&tx, s.clock.now()).await?;
     tx.commit().await?;
-    Ok(Some(Handoff::new(view, context)))
+    Ok(Some(Handoff::new(view)))
 }

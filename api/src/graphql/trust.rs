@@ -178,6 +178,7 @@ pub fn scope_of(partner_id: Option<ID>, seller_id: Option<ID>) -> AppResult<Trus
 /// The report for `organization_id` over the last `days` days and the `days` before.
 pub async fn report(
     ctx: &Context<'_>,
+    caller: &crate::auth::Viewer,
     organization_id: Uuid,
     days: i32,
     partner_id: Option<ID>,
@@ -187,7 +188,7 @@ pub async fn report(
         return Err(AppError::bad_input("days", "must be between 1 and 730"));
     }
     let filter = scope_of(partner_id, seller_id)?;
-    let scope = viewer(ctx).require(organization_id, READERS).await?;
+    let scope = caller.require(organization_id, READERS).await?;
     let now = now(ctx);
     let window = Window::ending(now, days as u32);
     let tx = store(ctx).tenant(&scope).await?;

@@ -1,27 +1,44 @@
 //! People: `Viewer` (the caller) and `User` (a fellow member).
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 
 use super::context::{store, viewer};
 use super::ids::{Kind, encode};
 use super::memberships::Membership;
+use crate::auth;
 use crate::error::AppResult;
 use crate::store::{memberships, users};
 
 /// The person making the request.
 pub struct Viewer(pub users::User, pub Seen);
 
-/// Who is looking at a `Viewer`, which decides what its memberships show.
+/// Who is looking at a `Viewer`, which decides what its memberships and portfolio show.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Seen {
     /// The request's own caller (`me`): memberships as the credential may use them.
     ByCaller,
-    /// The person a login, sign-up, refresh or password change just authenticated: all their
-    /// memberships with their roles.
-    JustAuthenticated,
-    /// Someone else (an audit event's actor): no memberships.
+    /// The person a login, sign-up, refresh or password change just authenticated, in the session
+    /// it started: the request itself carried no credential (or another one).
+    JustAuthenticated { session_id: uuid::Uuid },
+    /// Someone else (an audit event's actor): no memberships, no portfolio.
     ByOthers,
+}
+
+impl Viewer {
+    /// The credential this person's memberships and portfolio are read through; `None` for others.
+    fn acting(&self, ctx: &Context<'_>) -> Option<Arc<auth::Viewer>> {
+        match self.1 {
+            Seen::ByCaller => Some(Arc::new(viewer(ctx).renewed())),
+            Seen::JustAuthenticated { session_id } => {
+                let principal = auth::Principal::User { user_id: self.0.id, session_id };
+                Some(Arc::new(auth::Viewer::with_principal(store(ctx).clone(), principal)))
+            }
+            Seen::ByOthers => None,
+        }
+    }
 }
 
 /// The person making the request.
@@ -43,30 +60,24 @@ impl Viewer {
     /// scorecard and trust readings side by side.
     async fn portfolio(&self, ctx: &Context<'_>) -> AppResult<Vec<PortfolioEntry>> {
         use crate::domain::Role;
-        if self.1 != Seen::ByCaller {
-            return Ok(Vec::new());
-        }
-        let usable = viewer(ctx).memberships().await?;
+        let Some(acting) = self.acting(ctx) else { return Ok(Vec::new()) };
+        let usable = acting.memberships().await?.to_vec();
         let rows = memberships::of_user(store(ctx).conn(), self.0.id).await?;
         Ok(rows
             .into_iter()
             .filter_map(|(m, organization)| {
                 let (_, role) = usable.iter().find(|(id, _)| *id == m.organization_id)?;
-                matches!(role, Role::Admin | Role::SalesLeader).then_some(PortfolioEntry { organization, role: *role })
+                let entry = PortfolioEntry { organization, role: *role, caller: acting.clone() };
+                matches!(role, Role::Admin | Role::SalesLeader).then_some(entry)
             })
             .collect())
     }
     /// Organizations the viewer can act in, with the role in each. With an API token, only the
     /// token's organization, with the token's role.
     async fn memberships(&self, ctx: &Context<'_>) -> AppResult<Vec<Membership>> {
-        if self.1 == Seen::ByOthers {
-            return Ok(Vec::new());
-        }
+        let Some(acting) = self.acting(ctx) else { return Ok(Vec::new()) };
+        let usable = acting.memberships().await?;
         let rows = memberships::of_user(store(ctx).conn(), self.0.id).await?;
-        if self.1 == Seen::JustAuthenticated {
-            return Ok(rows.into_iter().map(|(m, org)| Membership::new(m, org, self.0.clone())).collect());
-        }
-        let usable = viewer(ctx).memberships().await?;
         Ok(rows
             .into_iter()
             .filter_map(|(m, org)| {
@@ -81,6 +92,8 @@ impl Viewer {
 pub struct PortfolioEntry {
     organization: crate::store::organizations::Organization,
     role: crate::domain::Role,
+    /// Whose rights its scorecard and trust report are read with.
+    caller: Arc<auth::Viewer>,
 }
 
 /// One organization in a consultant's portfolio: its scorecard over the last three handoffs and
@@ -97,11 +110,11 @@ impl PortfolioEntry {
     }
     /// The scorecard over its last three sent handoffs.
     async fn scorecard(&self, ctx: &Context<'_>) -> AppResult<super::scorecard::Scorecard> {
-        super::scorecard::compute(ctx, self.organization.id, 3, None, None).await
+        super::scorecard::compute(ctx, &self.caller, self.organization.id, 3, None, None).await
     }
     /// The trust report over the last 90 days.
     async fn trust_report(&self, ctx: &Context<'_>) -> AppResult<super::trust::TrustReport> {
-        super::trust::report(ctx, self.organization.id, 90, None, None).await
+        super::trust::report(ctx, &self.caller, self.organization.id, 90, None, None).await
     }
 }
 

@@ -182,6 +182,14 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, R
         .ok_or_else(|| unauthenticated("send the token as `Authorization: Bearer <token>`"))?;
     Viewer::authenticate(state.store.clone(), &state.keys, bearer).await.map_err(|e| match e {
         AppError::Unauthenticated(why) => unauthenticated(&format!("not authenticated: {why}")),
+        // The whole request is refused, so a login riding along with a stale token would fail
+        // too: the message says to drop the header for those.
+        AppError::CredentialRefused(reason, why) => super::problem::refuse_with(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            &format!("not authenticated: {why} (login, signUp and refreshSession need no Authorization header)"),
+            serde_json::json!({ "reason": reason.name() }),
+        ),
         AppError::Unavailable => refuse(StatusCode::SERVICE_UNAVAILABLE, e.code(), &e.public_message()),
         other => {
             let code = other.code();

@@ -7,7 +7,14 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 pub fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    refuse_with(status, code, message, json!({}))
+}
+
+/// `refuse` with more `extensions` beside the code (e.g. `reason`).
+pub fn refuse_with(status: StatusCode, code: &str, message: &str, extensions: serde_json::Value) -> Response {
+    let mut extensions = extensions;
+    extensions["code"] = json!(code);
+    let body = json!({ "errors": [{ "message": message, "extensions": extensions }] });
     let mut response = (status, axum::Json(body)).into_response();
     if status == StatusCode::UNAUTHORIZED {
         response

@@ -83,18 +83,19 @@ async fn serve(
     let credential = match bearer_from_init(&init["payload"]) {
         Ok(credential) => credential,
         Err(AppError::Unauthenticated(why)) => return close(&mut sink, 4403, &format!("Forbidden: {why}")).await,
-        Err(_) => return close(&mut sink, 4400, "Bad connection_init payload").await,
+        Err(_) => return close(&mut sink, 4400, INIT_SHAPES).await,
     };
     let Some(token) = credential else {
-        return close(&mut sink, 4403, "Forbidden: connection_init needs {\"authorization\": \"Bearer <token>\"}")
-            .await;
+        return close(&mut sink, 4403, &format!("Forbidden: {INIT_SHAPES}")).await;
     };
     let (_user_slot, time_left) = match Viewer::authenticate(state.store.clone(), &state.keys, &token).await {
         Ok(viewer) => match state.connections.take(viewer.user_id().unwrap_or_default(), MAX_CONNECTIONS_PER_USER) {
             Some(slot) => (slot, viewer.time_left()),
             None => return close(&mut sink, 4429, "Too many open connections for this user").await,
         },
-        Err(AppError::Unauthenticated(why)) => return close(&mut sink, 4403, &format!("Forbidden: {why}")).await,
+        Err(AppError::Unauthenticated(why) | AppError::CredentialRefused(_, why)) => {
+            return close(&mut sink, 4403, &format!("Forbidden: {why}")).await;
+        }
         Err(AppError::Unavailable) => {
             return close(&mut sink, 1013, "Try again later: the service is unavailable").await;
         }
@@ -150,7 +151,7 @@ async fn serve(
                     }
                     ticks += 1;
                     if ticks.is_multiple_of(RECHECK_EVERY_PINGS)
-                        && let Err(AppError::Unauthenticated(why)) =
+                        && let Err(AppError::Unauthenticated(why) | AppError::CredentialRefused(_, why)) =
                             Viewer::authenticate(store.clone(), &keys, &credential).await
                     {
                         break Some((4403, format!("Forbidden: {why}")));
@@ -207,9 +208,18 @@ async fn close(sink: &mut SplitSink<WebSocket, Message>, code: u16, reason: &str
 }
 
 /// The bearer token in a `connection_init` payload; `None` for an anonymous connection.
+/// The `connection_init` payloads that carry a credential, as clients send them.
+const INIT_SHAPES: &str = "connection_init needs {\"authorization\": \"Bearer <token>\"} (or \"Authorization\", or \"headers\": {\"Authorization\": …} as Apollo clients send it)";
+
+/// The credential of a `connection_init` payload: `authorization` or `Authorization` at the top,
+/// or inside `headers` (Apollo's shape). `None` when the payload names none.
 fn bearer_from_init(payload: &serde_json::Value) -> Result<Option<String>, AppError> {
-    let header = payload.get("authorization").or_else(|| payload.get("Authorization")).and_then(|v| v.as_str());
+    let find = |v: &serde_json::Value| v.get("authorization").or_else(|| v.get("Authorization")).cloned();
+    let header = find(payload).or_else(|| payload.get("headers").and_then(find));
     let Some(header) = header else { return Ok(None) };
+    let header = header.as_str().ok_or(AppError::Unauthenticated(
+        "the authorization in connection_init must be a string: \"Bearer <token>\"",
+    ))?;
     header
         .split_once(' ')
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))

@@ -80,23 +80,35 @@ async fn issue_token(conn: &impl ConnectionTrait, session_id: Uuid, now: DateTim
     Ok(secret.plain)
 }
 
+/// Where an access token's session stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Live,
+    /// Logged out, ended by a password change or a reuse, lapsed, or issued before the person's
+    /// validity time.
+    Ended,
+    /// No such session for this user (the user was deleted, and their sessions with them).
+    Unknown,
+}
+
 /// Whether an access token still counts: its session is open and belongs to its subject, and it
 /// was issued after the person's validity time (whole seconds, as tokens carry them).
-pub async fn access_is_live(
+pub async fn access(
     conn: &impl ConnectionTrait,
     claims: &AccessClaims,
     now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
+) -> Result<Access, StoreError> {
     let row = session::Entity::find_by_id(claims.session_id)
         .filter(session::Column::UserId.eq(claims.user_id))
         .find_also_related(user::Entity)
         .one(conn)
         .await?;
-    let Some((session, Some(user))) = row else { return Ok(false) };
+    let Some((session, Some(user))) = row else { return Ok(Access::Unknown) };
     let valid_after = user.sessions_valid_after.map(|t| t.timestamp());
-    Ok(session.ended_at.is_none()
+    let live = session.ended_at.is_none()
         && now < session.expires_at
-        && valid_after.is_none_or(|after| claims.issued_at.timestamp() >= after))
+        && valid_after.is_none_or(|after| claims.issued_at.timestamp() >= after);
+    Ok(if live { Access::Live } else { Access::Ended })
 }
 
 /// What presenting a refresh token came to.

@@ -27,7 +27,7 @@ pub async fn insert(
     }
     .insert(conn)
     .await
-    .map_err(|e| StoreError::unique(e, "email", "an account with this email already exists"))
+    .map_err(|e| StoreError::unique(e, "email", "a user with this email already exists; log in instead"))
 }
 
 pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, StoreError> {

@@ -87,19 +87,21 @@ impl GradeSet {
         Band::for_score(self.score())
     }
 
-    /// The two lowest-graded components, weakest first; ties go to the earlier component.
-    pub fn weakest_two(&self) -> [Component; 2] {
+    /// The two lowest-graded components that are not STRONG, weakest first; ties go to the earlier
+    /// component. Fewer, or none, when fewer fall short.
+    pub fn weakest(&self) -> Vec<Component> {
         let points = self.0.map(|g| f64::from(g.points()));
-        weakest_two_by_points(&points)
+        weakest_by_points(&points)
     }
 }
 
-/// The two components with the lowest points, weakest first; ties go to the earlier component.
-pub(super) fn weakest_two_by_points(points: &[f64; 9]) -> [Component; 2] {
+/// The (at most) two components with the lowest points below STRONG's 2, weakest first; ties go
+/// to the earlier component.
+pub(super) fn weakest_by_points(points: &[f64; 9]) -> Vec<Component> {
     let mut order = Component::ALL;
     // A stable sort keeps the table order among equal points.
     order.sort_by(|a, b| points[a.index()].total_cmp(&points[b.index()]));
-    [order[0], order[1]]
+    order.into_iter().filter(|c| points[c.index()] < f64::from(Grade::Strong.points())).take(2).collect()
 }
 
 #[cfg(test)]
@@ -156,18 +158,20 @@ mod tests {
     fn the_two_weakest_are_the_lowest_graded_weakest_first() {
         let set =
             GradeSet::from_pairs(Component::ALL.map(|c| (c, Strong))).with(Proof, Missing).with(BuyerProblem, Weak);
-        assert_eq!(set.weakest_two(), [Proof, BuyerProblem]);
+        assert_eq!(set.weakest(), [Proof, BuyerProblem]);
     }
 
     #[test]
     fn ties_among_the_weakest_go_to_the_earlier_component() {
         let all_strong = GradeSet::from_pairs(Component::ALL.map(|c| (c, Strong)));
-        assert_eq!(all_strong.weakest_two(), [TargetAccountLogic, PartnerContext]);
-        assert_eq!(GradeSet::default().weakest_two(), [TargetAccountLogic, PartnerContext]);
+        assert!(all_strong.weakest().is_empty(), "nothing is weak in an 18/18 packet");
+        assert_eq!(GradeSet::default().weakest(), [TargetAccountLogic, PartnerContext]);
+        let one = GradeSet::from_pairs(all_strong.iter().chain([(Owner, Weak)]));
+        assert_eq!(one.weakest(), [Owner], "one short of STRONG, one listed");
         let set = all_strong.with(Proof, Weak).with(Owner, Weak).with(NextAction, Weak);
-        assert_eq!(set.weakest_two(), [NextAction, Owner]);
+        assert_eq!(set.weakest(), [NextAction, Owner]);
         let set = all_strong.with(Proof, Missing).with(Owner, Weak).with(NextAction, Weak);
-        assert_eq!(set.weakest_two(), [Proof, NextAction]);
+        assert_eq!(set.weakest(), [Proof, NextAction]);
     }
 
     #[test]

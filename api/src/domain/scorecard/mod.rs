@@ -15,5 +15,5 @@ pub use component::Component;
 pub use gate::{SendBlocker, SendCheck, check_send};
 pub use grades::{Grade, GradeSet};
 pub use lifecycle::{Decision, DecisionError, HandoffStatus, decide, is_overdue, respond_by};
-pub use plays::{Play, PlayContext, PlayTrigger, plays};
+pub use plays::{Play, PlayContext, PlayTrigger, RulePlay, packet_plays, plays, rule_plays};
 pub use summary::{ScorecardSummary, summarize};

@@ -30,7 +30,35 @@ pub struct PlayContext {
     pub scores_reviewed_in_cadence: Option<bool>,
 }
 
-/// The plays for one set of grades, in the seed's order.
+/// A play that belongs to the organization, not to one packet, and why it applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RulePlay {
+    pub play: Play,
+    pub reason: &'static str,
+}
+
+/// The plays one handoff's own grades call for: a packet is judged by what it holds, never by
+/// the organization's habits.
+pub fn packet_plays(grades: &GradeSet) -> Vec<PlayTrigger> {
+    plays(grades, &PlayContext::default())
+}
+
+/// The plays the organization's facts call for, each with its reason.
+pub fn rule_plays(context: &PlayContext) -> Vec<RulePlay> {
+    let mut out = Vec::new();
+    if context.working_agreement_agreed == Some(false) {
+        let reason = "no working agreement is signed by both partner marketing and sales";
+        out.push(RulePlay { play: Play::RenegotiateTheRule, reason });
+    }
+    if context.scores_reviewed_in_cadence == Some(false) {
+        let reason = "sales leadership has not reviewed handoff scores within the agreed cadence";
+        out.push(RulePlay { play: Play::ScoreInTheOpen, reason });
+    }
+    out
+}
+
+/// The plays for one set of grades and the organization's facts, in the seed's order (the
+/// scorecard's view; a single handoff uses `packet_plays`).
 pub fn plays(grades: &GradeSet, context: &PlayContext) -> Vec<PlayTrigger> {
     let below_strong = |c: &Component| grades.get(*c) != Grade::Strong;
     let mut out = Vec::new();
@@ -125,6 +153,21 @@ mod tests {
             plays(&all_strong(), &context),
             vec![PlayTrigger { play: Play::ScoreInTheOpen, components: vec![] }]
         );
+    }
+
+    #[test]
+    fn a_handoff_is_judged_by_its_own_grades_and_the_organization_by_its_facts() {
+        assert!(packet_plays(&all_strong()).is_empty(), "18/18 needs no play, whatever the organization does");
+        let missing = packet_plays(&with(all_strong(), &[(AcceptanceCriteria, Missing)]));
+        assert_eq!(missing, vec![PlayTrigger { play: Play::RenegotiateTheRule, components: vec![AcceptanceCriteria] }]);
+        let neither = PlayContext { working_agreement_agreed: Some(false), scores_reviewed_in_cadence: Some(false) };
+        let rules: Vec<_> = rule_plays(&neither).into_iter().map(|r| r.play).collect();
+        assert_eq!(rules, vec![Play::RenegotiateTheRule, Play::ScoreInTheOpen]);
+        assert!(
+            rule_plays(&PlayContext { working_agreement_agreed: Some(true), scores_reviewed_in_cadence: Some(true) })
+                .is_empty()
+        );
+        assert!(rule_plays(&NO_FACTS).is_empty());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-use super::grades::weakest_two_by_points;
+use super::grades::weakest_by_points;
 use super::{Band, Component, Grade, GradeSet, PlayContext, PlayTrigger, plays};
 
 /// The scorecard over several handoffs ("grade your last three handoffs, not your best one").
@@ -38,7 +38,7 @@ pub fn summarize(handoffs: &[GradeSet], context: &PlayContext) -> ScorecardSumma
         average_score: Some(average_score),
         band: Some(Band::for_average(average_score)),
         component_averages: Some(averages),
-        weakest: weakest_two_by_points(&averages).to_vec(),
+        weakest: weakest_by_points(&averages),
         plays: plays(&typical, context),
     }
 }

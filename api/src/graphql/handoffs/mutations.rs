@@ -46,11 +46,10 @@ payload!(SendHandoffPayload, "The handoff, landed: `sentAt` and `respondBy` are 
 payload!(RespondToHandoffPayload, "The handoff after the seller's answer.");
 
 /// The handoff as the caller now sees it, with everything its fields need.
-async fn view(ctx: &Context<'_>, tx: &TenantTx, id: Uuid) -> AppResult<Handoff> {
+async fn view(tx: &TenantTx, id: Uuid) -> AppResult<Handoff> {
     let row = handoffs::find(tx, id).await?.ok_or(AppError::NotFound(Some("handoffId")))?;
     let mut views = handoff_views::load(tx, vec![row]).await?;
-    let context = working_agreements::play_context(tx, now(ctx)).await?;
-    Ok(Handoff::new(views.remove(0), context))
+    Ok(Handoff::new(views.remove(0)))
 }
 
 async fn locked(tx: &TenantTx, id: Uuid) -> AppResult<HandoffRow> {
@@ -114,7 +113,7 @@ impl HandoffMutation {
         let content = PacketPatch::of_create(&input).apply(&tx, defaults).await?;
         let addressing = Addressing { title, account_id: account.id, partner_id, seller_id: Some(seller_id) };
         let row = handoffs::create(&tx, addressing, content, now(ctx)).await?;
-        let handoff = view(ctx, &tx, row.id).await?;
+        let handoff = view(&tx, row.id).await?;
         tx.commit().await?;
         Ok(CreateHandoffPayload { handoff })
     }
@@ -147,7 +146,7 @@ impl HandoffMutation {
         let content = PacketPatch::of_update(input).apply(&tx, HandoffContent::of(&row)).await?;
         let addressing = Addressing { title, account_id, partner_id, seller_id };
         handoffs::update_draft(&tx, row, addressing, content, now(ctx)).await?;
-        let handoff = view(ctx, &tx, id).await?;
+        let handoff = view(&tx, id).await?;
         tx.commit().await?;
         Ok(UpdateHandoffPayload { handoff })
     }
@@ -165,7 +164,7 @@ impl HandoffMutation {
             ));
         }
         handoffs::archive(&tx, row, now(ctx)).await?;
-        let handoff = view(ctx, &tx, id).await?;
+        let handoff = view(&tx, id).await?;
         tx.commit().await?;
         Ok(ArchiveHandoffPayload { handoff })
     }
@@ -197,7 +196,7 @@ impl HandoffMutation {
         let history = grades::of_handoffs(&tx, &[&row]).await?;
         let set = grades::grade_set(grades::current(&history).get(&row.id).into_iter().flatten().map(|(c, r)| (c, *r)));
         handoffs::set_score(&tx, row, set.score(), set.band(), now).await?;
-        let handoff = view(ctx, &tx, id).await?;
+        let handoff = view(&tx, id).await?;
         tx.commit().await?;
         publish(
             ctx,
@@ -230,7 +229,7 @@ impl HandoffMutation {
         // The agreed working agreement sets the minimum and the required components when there is one.
         let minimum = agreement.as_ref().map_or(organization.min_score_to_send, |a| a.min_score_to_send);
         let required = agreement.as_ref().map(working_agreements::required_components).unwrap_or_default();
-        let current = view(ctx, &tx, id).await?;
+        let current = view(&tx, id).await?;
         let set = current.view.grade_set();
         let blockers = check_send(SendCheck {
             score: set.score(),
@@ -242,7 +241,7 @@ impl HandoffMutation {
             has_response_window: row.response_window_days.is_some(),
         });
         if !blockers.is_empty() {
-            let weakest: Vec<&str> = set.weakest_two().iter().map(|c| c.code()).collect();
+            let weakest: Vec<&str> = set.weakest().iter().map(|c| c.code()).collect();
             let reasons: Vec<String> = blockers.iter().map(|b| b.describe()).collect();
             return Err(AppError::bad_input(
                 "handoffId",
@@ -260,7 +259,7 @@ impl HandoffMutation {
         if !handoffs::mark_sent(&tx, id, now, respond_by(now, window)).await? {
             return Err(AppError::conflict(Some("handoffId"), "the handoff was sent already"));
         }
-        let handoff = view(ctx, &tx, id).await?;
+        let handoff = view(&tx, id).await?;
         tx.commit().await?;
         publish(
             ctx,
@@ -308,7 +307,7 @@ impl HandoffMutation {
         if next.is_final() && !handoffs::mark_decided(&tx, id, next, now).await? {
             return Err(AppError::conflict(Some("decision"), "the handoff was decided already"));
         }
-        let handoff = view(ctx, &tx, id).await?;
+        let handoff = view(&tx, id).await?;
         tx.commit().await?;
         publish(
             ctx,

@@ -13,7 +13,7 @@ use super::super::loaders::{GradeHistoryLoader, ResponseLoader, UserLoader};
 use super::super::partners::Partner;
 use super::super::scorecard_enums::{BandGql, ComponentGql, DecisionGql, GradeGql, HandoffStatusGql, PlayGql};
 use super::super::users::User;
-use crate::domain::scorecard::{Component, Grade, PlayContext, PlayTrigger as DomainTrigger, is_overdue, plays};
+use crate::domain::scorecard::{Component, Grade, PlayTrigger as DomainTrigger, is_overdue, packet_plays};
 use crate::error::{AppError, AppResult};
 use crate::store::grades::GradeRow;
 use crate::store::handoff_views::HandoffView;
@@ -23,13 +23,11 @@ use crate::store::responses::{self, ResponseRow};
 /// A handoff from partner marketing to a seller, graded on nine components.
 pub struct Handoff {
     pub view: HandoffView,
-    pub context: PlayContext,
 }
 
 impl Handoff {
-    /// `context` holds the organization-level facts plays read (see `working_agreements::play_context`).
-    pub fn new(view: HandoffView, context: PlayContext) -> Self {
-        Self { view, context }
+    pub fn new(view: HandoffView) -> Self {
+        Self { view }
     }
 
     fn row(&self) -> &handoffs::HandoffRow {
@@ -107,17 +105,19 @@ impl Handoff {
     async fn band_guidance(&self) -> &'static str {
         self.view.grade_set().band().guidance()
     }
-    /// The two lowest-graded components, weakest first (ties in the table's order).
+    /// The two lowest-graded components that are not STRONG, weakest first (ties in the table's
+    /// order); fewer, or none, when fewer fall short.
     async fn weakest_components(&self) -> Vec<ComponentGql> {
-        self.view.grade_set().weakest_two().into_iter().map(Into::into).collect()
+        self.view.grade_set().weakest().into_iter().map(Into::into).collect()
     }
-    /// The plays that would raise the score.
+    /// The plays that would raise this handoff's score, from its own grades only (an 18/18 handoff
+    /// has none). The organization's own plays are `Organization.rulePlays`.
     async fn plays(&self) -> Vec<PlayGql> {
-        plays(&self.view.grade_set(), &self.context).into_iter().map(|t| t.play.into()).collect()
+        packet_plays(&self.view.grade_set()).into_iter().map(|t| t.play.into()).collect()
     }
     /// Each play with the components that triggered it.
     async fn play_triggers(&self) -> Vec<PlayTrigger> {
-        plays(&self.view.grade_set(), &self.context).into_iter().map(PlayTrigger::from).collect()
+        packet_plays(&self.view.grade_set()).into_iter().map(PlayTrigger::from).collect()
     }
     /// Always nine, in the table's order; a component never graded is MISSING.
     async fn grades(&self) -> Vec<ComponentGrade> {
