@@ -27,14 +27,32 @@ pub enum Seen {
     ByOthers,
 }
 
+/// Whose rights a person's memberships and portfolio are read with.
+#[derive(Clone)]
+enum Acting {
+    /// The request's own caller, whose memberships the request has read once already.
+    Request,
+    /// The session a login or sign-up just started in this request.
+    Session(Arc<auth::Viewer>),
+}
+
+impl Acting {
+    fn viewer<'a>(&'a self, ctx: &Context<'a>) -> &'a auth::Viewer {
+        match self {
+            Acting::Request => viewer(ctx),
+            Acting::Session(session) => session,
+        }
+    }
+}
+
 impl Viewer {
     /// The credential this person's memberships and portfolio are read through; `None` for others.
-    fn acting(&self, ctx: &Context<'_>) -> Option<Arc<auth::Viewer>> {
+    fn acting(&self, ctx: &Context<'_>) -> Option<Acting> {
         match self.1 {
-            Seen::ByCaller => Some(Arc::new(viewer(ctx).renewed())),
+            Seen::ByCaller => Some(Acting::Request),
             Seen::JustAuthenticated { session_id } => {
                 let principal = auth::Principal::User { user_id: self.0.id, session_id };
-                Some(Arc::new(auth::Viewer::with_principal(store(ctx).clone(), principal)))
+                Some(Acting::Session(Arc::new(auth::Viewer::with_principal(store(ctx).clone(), principal))))
             }
             Seen::ByOthers => None,
         }
@@ -61,7 +79,7 @@ impl Viewer {
     async fn portfolio(&self, ctx: &Context<'_>) -> AppResult<Vec<PortfolioEntry>> {
         use crate::domain::Role;
         let Some(acting) = self.acting(ctx) else { return Ok(Vec::new()) };
-        let usable = acting.memberships().await?.to_vec();
+        let usable = acting.viewer(ctx).memberships().await?.to_vec();
         let rows = memberships::of_user(store(ctx).conn(), self.0.id).await?;
         Ok(rows
             .into_iter()
@@ -76,7 +94,7 @@ impl Viewer {
     /// token's organization, with the token's role.
     async fn memberships(&self, ctx: &Context<'_>) -> AppResult<Vec<Membership>> {
         let Some(acting) = self.acting(ctx) else { return Ok(Vec::new()) };
-        let usable = acting.memberships().await?;
+        let usable = acting.viewer(ctx).memberships().await?;
         let rows = memberships::of_user(store(ctx).conn(), self.0.id).await?;
         Ok(rows
             .into_iter()
@@ -93,7 +111,7 @@ pub struct PortfolioEntry {
     organization: crate::store::organizations::Organization,
     role: crate::domain::Role,
     /// Whose rights its scorecard and trust report are read with.
-    caller: Arc<auth::Viewer>,
+    caller: Acting,
 }
 
 /// One organization in a consultant's portfolio: its scorecard over the last three handoffs and
@@ -110,11 +128,11 @@ impl PortfolioEntry {
     }
     /// The scorecard over its last three sent handoffs.
     async fn scorecard(&self, ctx: &Context<'_>) -> AppResult<super::scorecard::Scorecard> {
-        super::scorecard::compute(ctx, &self.caller, self.organization.id, 3, None, None).await
+        super::scorecard::compute(ctx, self.caller.viewer(ctx), self.organization.id, 3, None, None).await
     }
     /// The trust report over the last 90 days.
     async fn trust_report(&self, ctx: &Context<'_>) -> AppResult<super::trust::TrustReport> {
-        super::trust::report(ctx, &self.caller, self.organization.id, 90, None, None).await
+        super::trust::report(ctx, self.caller.viewer(ctx), self.organization.id, 90, None, None).await
     }
 }
 
