@@ -1,6 +1,7 @@
 //! Where "now" comes from. The server reads the system clock; tests set the time so that
-//! windows, deadlines and trends can be checked against hand-computed numbers. Access tokens always
-//! use the system clock, since their expiry is checked against it.
+//! windows, deadlines, trends and throttle waits can be checked against hand-computed numbers, not
+//! against how fast a loaded machine answers. Access tokens and sessions always use the system
+//! clock, since their expiry is checked against it.
 
 use std::sync::Arc;
 

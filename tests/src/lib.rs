@@ -114,8 +114,19 @@ impl TestApp {
     }
 
     /// `spawn_replica` with the configuration adjusted by `adjust`.
+    /// A replica reads the same clock as this server when the test set one (`spawn_at`).
     pub async fn spawn_replica_with(&self, adjust: impl FnOnce(&mut Config)) -> Self {
-        Self::start(self.database_url.clone(), None, adjust).await
+        let time = self.time.clone();
+        let shared = time.clone();
+        let mut replica = Self::start(self.database_url.clone(), None, move |c| {
+            if let Some(shared) = shared {
+                c.clock = Clock::from_fn(move || *shared.lock().unwrap());
+            }
+            adjust(c);
+        })
+        .await;
+        replica.time = time;
+        replica
     }
 
     /// Stops this server but keeps its database, so a replica can carry on (a restart).

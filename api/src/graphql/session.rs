@@ -3,7 +3,7 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::context::{jwt_keys, store, viewer};
+use super::context::{self, jwt_keys, store, viewer};
 use super::users::{Seen, Viewer};
 use crate::auth::password;
 use crate::auth::throttle::Throttle;
@@ -107,11 +107,11 @@ impl SessionMutation {
         let password = NewPassword::parse(&input.password).map_err(field("password"))?;
         password.check_personal(email.as_str(), &input.name).map_err(field("password"))?;
         let (now, throttle, address) = (Utc::now(), ctx.data_unchecked::<Throttle>(), client_address(ctx));
-        throttle.sign_up(store(ctx), address, now).await?;
+        throttle.sign_up(store(ctx), address, context::now(ctx)).await?;
         let hash = ctx.data_unchecked::<password::Hasher>().hash(&password).await?;
         let user = users::insert(store(ctx).conn(), &email, name, hash, now).await?;
         // The address an account was created from is one its owner uses.
-        throttle.make_familiar(store(ctx), &email, address, now).await?;
+        throttle.make_familiar(store(ctx), &email, address, context::now(ctx)).await?;
         start_session(ctx, user).await
     }
 
@@ -128,7 +128,7 @@ impl SessionMutation {
             return Err(AppError::bad_input("password", format!("must be at most {MAX_PASSWORD_BYTES} bytes")));
         }
         let throttle = ctx.data_unchecked::<Throttle>();
-        let reservation = throttle.reserve_login(store(ctx), &email, client_address(ctx), Utc::now()).await?;
+        let reservation = throttle.reserve_login(store(ctx), &email, client_address(ctx), context::now(ctx)).await?;
         let checked = async {
             let user = users::find_by_email(store(ctx).conn(), &email).await?;
             let stored = user.as_ref().map(|u| u.password_hash.clone());
@@ -148,7 +148,7 @@ impl SessionMutation {
             tracing::warn!(security = "login_failed", client = %client_address(ctx), "login refused");
             return Err(refused);
         }
-        throttle.succeeded(store(ctx), reservation, Utc::now()).await?;
+        throttle.succeeded(store(ctx), reservation, context::now(ctx)).await?;
         let user = user.ok_or(refused)?;
         start_session(ctx, user).await
     }
@@ -209,7 +209,7 @@ impl SessionMutation {
         let password = NewPassword::parse(&input.new_password).map_err(field("newPassword"))?;
         password.check_personal(&user.email, &user.name).map_err(field("newPassword"))?;
         let throttle = ctx.data_unchecked::<Throttle>();
-        let reservation = throttle.reserve_login(store(ctx), &email, client_address(ctx), Utc::now()).await?;
+        let reservation = throttle.reserve_login(store(ctx), &email, client_address(ctx), context::now(ctx)).await?;
         let hasher = ctx.data_unchecked::<password::Hasher>();
         let verified = match hasher.verify(&input.current_password, Some(user.password_hash.clone())).await {
             Ok(verified) => verified,
@@ -222,7 +222,7 @@ impl SessionMutation {
             tracing::warn!(security = "password_change_refused", user = %user_id, "wrong current password");
             return Err(AppError::bad_input("currentPassword", "is wrong"));
         }
-        throttle.succeeded(store(ctx), reservation, Utc::now()).await?;
+        throttle.succeeded(store(ctx), reservation, context::now(ctx)).await?;
         let hash = hasher.hash(&password).await?;
         let now = Utc::now();
         let tx = store(ctx).begin().await?;

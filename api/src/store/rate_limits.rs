@@ -11,8 +11,10 @@ use sha2::{Digest, Sha256};
 use super::StoreError;
 use crate::domain::throttle::{Bucket, Decision, Refund, Shape, decide, refund};
 
-/// Attempts to re-decide after losing a race before refusing.
-const MAX_RACES: usize = 8;
+/// Attempts to re-decide after losing a race before refusing. Every lost race is another
+/// attempt's win, so this bounds the parallel attempts on one bucket that are decided exactly;
+/// past it a request is refused for a second rather than retried for ever.
+const MAX_RACES: usize = 64;
 
 /// The stored key of a bucket name: fixed length, and no email kept in clear.
 pub fn key(name: &str) -> String {
