@@ -54,6 +54,8 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
+    /// `sendHandoff` met the send gate: everything that stands in the way, as `Handoff.sendBlockers`.
+    SendBlocked(Vec<crate::domain::scorecard::SendBlocker>),
     /// The database cannot serve right now (HTTP 503); retrying later may succeed.
     Unavailable,
     /// Too many attempts; how long to wait when known.
@@ -86,6 +88,7 @@ impl AppError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadInput { .. } => "BAD_USER_INPUT",
             Self::Conflict { .. } => "CONFLICT",
+            Self::SendBlocked(_) => "SEND_BLOCKED",
             Self::RateLimited(_) => "RATE_LIMITED",
             Self::Unavailable => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
@@ -101,6 +104,10 @@ impl AppError {
             Self::NotFound(Some(field)) => format!("`{field}` names nothing this caller can see"),
             Self::BadInput { field, message } => format!("invalid value for `{field}`: {message}"),
             Self::Conflict { message, .. } => message.clone(),
+            Self::SendBlocked(blockers) => {
+                let reasons: Vec<String> = blockers.iter().map(|b| b.describe()).collect();
+                format!("the handoff cannot be sent yet: {}", reasons.join("; "))
+            }
             Self::RateLimited(None) => "too many requests; try again shortly".to_owned(),
             Self::RateLimited(Some(_)) => {
                 format!("too many attempts; try again in {} seconds", self.retry_after_seconds().unwrap_or(1))
@@ -180,6 +187,9 @@ impl From<AppError> for async_graphql::Error {
             }
             if let AppError::CredentialRefused(reason, _) = &e {
                 ext.set("reason", reason.name());
+            }
+            if let AppError::SendBlocked(blockers) = &e {
+                ext.set("blockers", crate::graphql::handoffs::send_gate::extension(blockers));
             }
         });
         err

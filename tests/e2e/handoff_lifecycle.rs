@@ -1,7 +1,7 @@
 //! A handoff from draft to decision, with its derived fields, over HTTP.
 
 use handoff_e2e::{COMPONENTS, TestApp, error_code, error_field};
-use serde_json::json;
+use serde_json::{Value, json};
 
 const HANDOFF: &str = "query($id: ID!) { node(id: $id) { ... on Handoff {
     title status score band bandGuidance weakestComponents plays playTriggers { play components }
@@ -98,11 +98,29 @@ async fn the_send_gate_refuses_a_lead_dump_and_says_why() {
     )
     .await;
     let refused = app.send(&team.marketer, &id).await;
-    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"));
-    assert_eq!(error_field(&refused), Some("handoffId"));
-    let message = refused["errors"][0]["message"].as_str().unwrap();
-    assert!(message.contains("score 8") && message.contains("NOT_A_HANDOFF_YET"), "{message}");
-    assert!(message.contains("PARTNER_OFFER") && message.contains("NEXT_ACTION"), "{message}");
+    assert_eq!(error_code(&refused), Some("SEND_BLOCKED"), "{refused:#}");
+    assert_eq!(error_field(&refused), None, "the id was fine: {refused:#}");
+    let blockers = &refused["errors"][0]["extensions"]["blockers"];
+    assert_eq!(
+        blockers.as_array().unwrap().iter().map(|b| b["code"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["NOT_A_HANDOFF_YET", "BELOW_MINIMUM_SCORE"]
+    );
+    assert_eq!(blockers[1]["gap"], 1, "{blockers:#}");
+    assert!(blockers[1]["message"].as_str().unwrap().contains("1 point short of the minimum score to send (9)"));
+    // The handoff lists the same blockers before anyone tries to send it.
+    let listed = app
+        .ok(
+            Some(&team.marketer.token),
+            "query($id: ID!) { node(id: $id) { ... on Handoff { sendBlockers { code message component gap } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let listed = &listed["node"]["sendBlockers"];
+    for (listed, refused) in listed.as_array().unwrap().iter().zip(blockers.as_array().unwrap()) {
+        assert_eq!(listed["code"], refused["code"]);
+        assert_eq!(listed["message"], refused["message"]);
+        assert_eq!(listed["gap"], refused.get("gap").cloned().unwrap_or(Value::Null));
+    }
     // Still a draft: nothing was half-written.
     let node = app
         .ok(
@@ -163,8 +181,13 @@ async fn the_minimum_score_to_send_is_a_sales_leaders_setting() {
     )
     .await;
     let refused = app.send(&team.marketer, &id).await;
-    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"));
+    assert_eq!(error_code(&refused), Some("SEND_BLOCKED"));
     assert!(refused["errors"][0]["message"].as_str().unwrap().contains("minimum score to send (13)"));
+    assert_eq!(
+        refused["errors"][0]["extensions"]["blockers"],
+        json!([{ "code": "BELOW_MINIMUM_SCORE", "gap": 1,
+                 "message": "the score 12 is 1 point short of the minimum score to send (13)" }])
+    );
 }
 
 #[tokio::test]
@@ -187,6 +210,13 @@ async fn a_handoff_without_owner_next_action_or_window_cannot_be_sent() {
         message.contains("no owner") && message.contains("no next action") && message.contains("no response window"),
         "{message}"
     );
+    let codes: Vec<&str> = refused["errors"][0]["extensions"]["blockers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["NO_OWNER", "NO_NEXT_ACTION", "NO_RESPONSE_WINDOW"], "an 18/18 packet still needs them");
 }
 
 #[tokio::test]
@@ -489,4 +519,64 @@ async fn a_perfect_handoff_has_no_weakest_component_and_no_play() {
         rules["organization"]["rulePlays"],
         json!([{ "play": "RENEGOTIATE_THE_RULE" }, { "play": "SCORE_IN_THE_OPEN" }])
     );
+}
+
+#[tokio::test]
+async fn send_blockers_clear_as_the_packet_fills_and_a_sent_handoff_has_none() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "Full marks").await;
+    let blockers = |token: String| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            let data = app
+                .ok(
+                    Some(&token),
+                    "query($id: ID!) { node(id: $id) { ... on Handoff { status score sendBlockers { code gap } } } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            data["node"].clone()
+        }
+    };
+    let ungraded = blockers(team.marketer.token.clone()).await;
+    assert_eq!(
+        ungraded["sendBlockers"],
+        json!([{ "code": "NOT_A_HANDOFF_YET", "gap": null }, { "code": "BELOW_MINIMUM_SCORE", "gap": 9 }])
+    );
+    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    let full = blockers(team.marketer.token.clone()).await;
+    assert_eq!(full["score"], 18);
+    assert_eq!(full["sendBlockers"], json!([]), "an 18/18 handoff with its people and terms can go");
+
+    // A seller who is no longer a SELLER is no seller to send to.
+    let demoted = app
+        .ok(
+            Some(&team.admin.token),
+            "mutation($i: SetMemberRoleInput!) { setMemberRole(input: $i) { membership { role } } }",
+            json!({ "i": { "organizationId": team.org_id, "userId": team.seller.user_id, "role": "SALES_LEADER" } }),
+        )
+        .await;
+    assert_eq!(demoted["setMemberRole"]["membership"]["role"], "SALES_LEADER");
+    let orphaned = blockers(team.marketer.token.clone()).await;
+    assert_eq!(orphaned["sendBlockers"], json!([{ "code": "NO_SELLER", "gap": null }]));
+    let refused = app.send(&team.marketer, &id).await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["blockers"],
+        json!([{ "code": "NO_SELLER",
+        "message": "no seller is addressed (`sellerId` must name a SELLER)" }])
+    );
+    app.ok(
+        Some(&team.admin.token),
+        "mutation($i: SetMemberRoleInput!) { setMemberRole(input: $i) { membership { role } } }",
+        json!({ "i": { "organizationId": team.org_id, "userId": team.seller.user_id, "role": "SELLER" } }),
+    )
+    .await;
+    let sent = app.send(&team.marketer, &id).await;
+    assert_eq!(sent["data"]["sendHandoff"]["handoff"]["status"], "SENT", "{sent:#}");
+    let after = blockers(team.seller.token.clone()).await;
+    assert_eq!(after, json!({ "status": "SENT", "score": 18, "sendBlockers": [] }));
 }

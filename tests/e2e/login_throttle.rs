@@ -31,9 +31,19 @@ async fn parallel_guesses_are_reserved_before_hashing_so_they_cannot_all_pass() 
     let limited = answers.iter().filter(|b| error_code(b) == Some("RATE_LIMITED")).count();
     // Five attempts per account and address pass unslowed; every other one is refused unhashed.
     assert_eq!((checked, limited), (5, 35), "of 40 parallel guesses");
-    // The right password waits too, until the clock moves past the wait the fifth guess imposed.
-    let body = app.gql(None, LOGIN, login("ana@example.com", PASSWORD)).await;
+    // The right password waits too, until the clock moves past the wait the fifth guess imposed;
+    // the whole request was refused, so HTTP says how long too.
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": LOGIN, "variables": login("ana@example.com", PASSWORD) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["retry-after"], "1");
+    let body: Value = response.json().await.unwrap();
     assert_eq!(error_code(&body), Some("RATE_LIMITED"), "{body:#}");
+    assert_eq!(body["errors"][0]["extensions"]["retryAfter"], 1, "{body:#}");
     app.advance(chrono::Duration::seconds(1));
     let body = app.gql(None, LOGIN, login("ana@example.com", PASSWORD)).await;
     assert!(body["data"]["login"]["token"].is_string(), "{body:#}");

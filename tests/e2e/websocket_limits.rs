@@ -52,7 +52,10 @@ async fn one_address_may_hold_only_so_many_sockets_even_before_authenticating() 
         open.push(try_connect(&app).await.expect("within the cap"));
     }
     match try_connect(&app).await {
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status().as_u16(), 429),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status().as_u16(), 429);
+            assert_eq!(response.headers()["retry-after"], "5", "the client is told when to come back");
+        }
         other => panic!("expected HTTP 429 past the cap, got {:?}", other.map(|_| "a socket")),
     }
     // Closing one frees its place.

@@ -135,6 +135,9 @@ async fn the_agreed_version_shapes_new_handoffs_the_send_gate_and_the_plays() {
     let refused = app.send(&team.marketer, id).await;
     let message = refused["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("requires PROOF"), "{message}");
+    let blockers = &refused["errors"][0]["extensions"]["blockers"];
+    assert_eq!(blockers[0]["code"], "REQUIRED_COMPONENT_MISSING", "{blockers:#}");
+    assert_eq!(blockers[0]["component"], "PROOF", "{blockers:#}");
     app.grade_all(
         &team.marketer,
         id,

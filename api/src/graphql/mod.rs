@@ -8,7 +8,7 @@ mod context;
 mod date;
 pub mod document_guard;
 mod error_codes;
-mod handoffs;
+pub(crate) mod handoffs;
 pub mod ids;
 mod invitations;
 pub mod loaders;

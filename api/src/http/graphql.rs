@@ -151,11 +151,32 @@ async fn execute(state: &AppState, request: async_graphql::Request, viewer: View
         }
         _ => StatusCode::OK,
     };
+    let retry_after = whole_request_wait(&response);
     let mut http = (status, axum::Json(body)).into_response();
     let headers = http.headers_mut();
+    if let Some(seconds) = retry_after {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media.content_type()));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     http
+}
+
+/// The longest wait a throttle asked for when it refused the whole request (no data at all), for
+/// the `Retry-After` header; a throttled field beside answered ones says so in its error only.
+fn whole_request_wait(response: &async_graphql::Response) -> Option<u64> {
+    if response.data != async_graphql::Value::Null {
+        return None;
+    }
+    response
+        .errors
+        .iter()
+        .filter(|e| error_code(e) == Some("RATE_LIMITED"))
+        .filter_map(|e| match e.extensions.as_ref()?.get("retryAfter")? {
+            async_graphql::Value::Number(n) => n.as_u64(),
+            _ => None,
+        })
+        .max()
 }
 
 fn error_code(error: &async_graphql::ServerError) -> Option<&str> {

@@ -24,6 +24,16 @@ pub fn refuse_with(status: StatusCode, code: &str, message: &str, extensions: se
     response
 }
 
+/// A whole request refused for its rate: HTTP 429 with `Retry-After`, and the wait in
+/// `extensions.retryAfter` as GraphQL errors carry it.
+pub fn rate_limited(message: &str, wait: std::time::Duration) -> Response {
+    let seconds = wait.as_secs_f64().ceil() as u64;
+    let extensions = json!({ "retryAfter": seconds, "retryAfterSeconds": seconds });
+    let mut response = refuse_with(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", message, extensions);
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
 pub fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
     refuse(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR", "internal server error")

@@ -34,14 +34,18 @@ const CLOSE_GRACE: Duration = Duration::from_secs(1);
 /// user): a minute at the default interval.
 const RECHECK_EVERY_PINGS: u32 = 3;
 const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+/// The wait suggested to a client refused for holding too many connections.
+const RETRY_CONNECTION_AFTER: Duration = Duration::from_secs(5);
 /// Open connections one person (or one API token's member) may hold at once.
 pub const MAX_CONNECTIONS_PER_USER: usize = 10;
 
 pub async fn upgrade(state: AppState, client: ClientAddress, request: Request) -> Response {
     let address = crate::auth::throttle::address_key(client.0);
     let Some(address_slot) = state.connections_by_address.take(address, state.ws_connections_per_address) else {
-        let message = "too many open WebSocket connections from this address";
-        return super::problem::refuse(axum::http::StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", message);
+        // A slot frees when one of the address's connections closes, which cannot be foreseen:
+        // the client is told to back off for a few seconds rather than retry at once.
+        let message = "too many open WebSocket connections from this address; close one, or retry later";
+        return super::problem::rate_limited(message, RETRY_CONNECTION_AFTER);
     };
     let (mut parts, _) = request.into_parts();
     let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &state).await {

@@ -1,17 +1,22 @@
 //! A page of handoffs with everything their GraphQL fields show, loaded in a fixed number of
-//! statements (grades, accounts, partners, people) whatever the page size.
+//! statements (grades, accounts, partners, people; the send gate's facts when asked) whatever the
+//! page size.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use sea_orm::ConnectionTrait;
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use super::accounts::{self, Account};
 use super::grades::{self, GradeRow};
-use super::handoffs::HandoffRow;
+use super::handoffs::{HandoffRow, packet_of};
 use super::partners::{self, Partner};
 use super::users::{self, User};
-use super::{StoreError, TenantTx};
-use crate::domain::scorecard::{Component, GradeSet};
+use super::{StoreError, TenantTx, memberships, working_agreements};
+use crate::domain::Role;
+use crate::domain::scorecard::{Component, GradeSet, SendCheck, SendRules};
 
 #[derive(Debug, Clone)]
 pub struct HandoffView {
@@ -22,6 +27,17 @@ pub struct HandoffView {
     pub partner: Option<Partner>,
     /// The people its fields name: seller, owner, creator and current graders.
     pub people: HashMap<Uuid, User>,
+    /// What the send gate reads besides the handoff, shared by the views loaded together.
+    gate: Arc<PageGate>,
+}
+
+/// The organization's send rules and its sellers' roles, read once for a whole page of views and
+/// only when a field asks, so a page's cost does not grow with its size.
+#[derive(Debug)]
+struct PageGate {
+    organization_id: Uuid,
+    seller_ids: Vec<Uuid>,
+    loaded: OnceCell<(SendRules, HashMap<Uuid, Role>)>,
 }
 
 impl HandoffView {
@@ -32,6 +48,33 @@ impl HandoffView {
     pub fn person(&self, id: Option<Uuid>) -> Option<&User> {
         id.and_then(|id| self.people.get(&id))
     }
+
+    /// The send gate's check of this handoff: its organization's rules, its grades, and the people
+    /// and terms it names (its seller counts only while a SELLER).
+    pub async fn send_check(&self, conn: &impl ConnectionTrait) -> Result<SendCheck, StoreError> {
+        let gate = &self.gate;
+        let (rules, roles) = gate
+            .loaded
+            .get_or_try_init(|| async {
+                let organization = gate.organization_id;
+                let rules = working_agreements::send_rules_keyed(conn, &[organization])
+                    .await?
+                    .remove(&organization)
+                    .ok_or(StoreError::NotFound)?;
+                let keys: Vec<(Uuid, Uuid)> = gate.seller_ids.iter().map(|s| (organization, *s)).collect();
+                let roles =
+                    memberships::roles_keyed(conn, &keys).await?.into_iter().map(|((_, u), r)| (u, r)).collect();
+                Ok::<_, StoreError>((rules, roles))
+            })
+            .await?;
+        let seller_is_seller = self.row.seller_id.and_then(|s| roles.get(&s)).is_some_and(|r| *r == Role::Seller);
+        Ok(rules.check(&self.grade_set(), packet_of(&self.row, seller_is_seller)))
+    }
+}
+
+/// `HandoffView::send_check` inside the caller's transaction (the send gate itself).
+pub async fn send_check(tx: &TenantTx, view: &HandoffView) -> Result<SendCheck, StoreError> {
+    view.send_check(tx.conn()).await
 }
 
 pub async fn load(tx: &TenantTx, rows: Vec<HandoffRow>) -> Result<Vec<HandoffView>, StoreError> {
@@ -52,6 +95,11 @@ pub async fn load(tx: &TenantTx, rows: Vec<HandoffRow>) -> Result<Vec<HandoffVie
     let people: HashMap<Uuid, User> =
         users::find_many(tx.untenanted(), &person_ids).await?.into_iter().map(|u| (u.id, u)).collect();
     let current = grades::current(&grade_rows);
+    let gate = Arc::new(PageGate {
+        organization_id: tx.organization_id(),
+        seller_ids: unique(rows.iter().filter_map(|r| r.seller_id)),
+        loaded: OnceCell::new(),
+    });
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -67,6 +115,7 @@ pub async fn load(tx: &TenantTx, rows: Vec<HandoffRow>) -> Result<Vec<HandoffVie
                 partner: partners.get(&row.partner_id).cloned(),
                 current_grades,
                 row,
+                gate: gate.clone(),
             }
         })
         .collect())

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{StoreError, TenantTx};
 use crate::domain::access::{HandoffVisibility, handoff_visibility};
-use crate::domain::scorecard::{Band, HandoffStatus};
+use crate::domain::scorecard::{Band, HandoffStatus, Packet};
 use crate::domain::text::ProofLink;
 
 pub use handoff::Model as HandoffRow;
@@ -83,6 +83,17 @@ impl HandoffContent {
 /// The proof list stored with a handoff; an unreadable value reads as no proof.
 pub fn proof_of(row: &HandoffRow) -> Vec<ProofLink> {
     serde_json::from_value(row.proof.clone()).unwrap_or_default()
+}
+
+/// Which of the people and terms the send gate asks for the handoff names; `seller_is_seller` says
+/// whether its seller still holds the SELLER role.
+pub fn packet_of(row: &HandoffRow, seller_is_seller: bool) -> Packet {
+    Packet {
+        has_seller: row.seller_id.is_some() && seller_is_seller,
+        has_owner: row.owner_id.is_some(),
+        has_next_action: row.next_action.is_some(),
+        has_response_window: row.response_window_days.is_some(),
+    }
 }
 
 pub fn status_of(row: &HandoffRow) -> HandoffStatus {

@@ -1,5 +1,7 @@
 //! Who belongs to which organization, with which role.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::{membership, organization, user};
 use sea_orm::{
@@ -67,6 +69,25 @@ pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<(Membership, user::M
     let rows = query.find_also_related(user::Entity).limit(page.fetch_limit()).all(tx.conn()).await?;
     let rows = rows.into_iter().filter_map(|(m, u)| u.map(|u| (m, u))).collect();
     Ok(split_page(rows, page))
+}
+
+/// The role of each (organization, user) pair that is a membership; pairs that are not are left out.
+pub async fn roles_keyed(
+    conn: &impl ConnectionTrait,
+    keys: &[(Uuid, Uuid)],
+) -> Result<HashMap<(Uuid, Uuid), Role>, StoreError> {
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = membership::Entity::find()
+        .filter(membership::Column::UserId.is_in(keys.iter().map(|(_, u)| *u)))
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| ((m.organization_id, m.user_id), Role::from(m.role)))
+        .filter(|(key, _)| keys.contains(key))
+        .collect())
 }
 
 pub async fn find_by_user(tx: &TenantTx, user_id: Uuid) -> Result<Option<Membership>, StoreError> {

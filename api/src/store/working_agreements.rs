@@ -1,12 +1,15 @@
 //! The working agreement: versions, signatures, and the facts plays read from it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
+use entity::organization;
 use entity::working_agreement::{self, ActiveModel, Column, Entity};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
 use super::{StoreError, TenantTx, organizations, trust_records};
-use crate::domain::scorecard::{Component, PlayContext};
+use crate::domain::scorecard::{Component, PlayContext, SendRules};
 
 pub use working_agreement::Model as AgreementRow;
 
@@ -120,6 +123,59 @@ pub async fn sign(
         active.agreed_at = Set(Some(now));
     }
     Ok(active.update(tx.conn()).await?)
+}
+
+/// Each organization's send rules: its latest agreed version's minimum and required components, or
+/// the organization's own minimum when nothing is agreed. Used by the send gate (with the caller's
+/// transaction) and by `Handoff.sendBlockers` (batched over a page).
+pub async fn send_rules_keyed(
+    conn: &impl ConnectionTrait,
+    organization_ids: &[Uuid],
+) -> Result<HashMap<Uuid, SendRules>, StoreError> {
+    if organization_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let minimums: Vec<(Uuid, i16)> = organization::Entity::find()
+        .select_only()
+        .columns([organization::Column::Id, organization::Column::MinScoreToSend])
+        .filter(organization::Column::Id.is_in(organization_ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    // Ascending versions, so the latest agreed one is the last written per organization.
+    let agreed: HashMap<Uuid, AgreementRow> = Entity::find()
+        .filter(Column::OrganizationId.is_in(organization_ids.iter().copied()))
+        .filter(Column::AgreedAt.is_not_null())
+        .order_by_asc(Column::Version)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| (row.organization_id, row))
+        .collect();
+    Ok(minimums
+        .into_iter()
+        .map(|(id, minimum)| {
+            let rules = match agreed.get(&id) {
+                Some(row) => {
+                    SendRules { minimum_score: score(row.min_score_to_send), required: required_components(row) }
+                }
+                None => SendRules { minimum_score: score(minimum), required: Vec::new() },
+            };
+            (id, rules)
+        })
+        .collect())
+}
+
+/// The transaction's organization's send rules.
+pub async fn send_rules(tx: &TenantTx) -> Result<SendRules, StoreError> {
+    send_rules_keyed(tx.conn(), &[tx.organization_id()])
+        .await?
+        .remove(&tx.organization_id())
+        .ok_or(StoreError::NotFound)
+}
+
+fn score(stored: i16) -> u8 {
+    u8::try_from(stored).unwrap_or(u8::MAX)
 }
 
 pub fn required_components(row: &AgreementRow) -> Vec<Component> {

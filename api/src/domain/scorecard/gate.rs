@@ -1,4 +1,37 @@
-use super::{Band, Component};
+use super::{Band, Component, Grade, GradeSet};
+
+/// What an organization asks of every handoff before it goes out: the agreed working agreement's
+/// minimum score and required components, or the organization's own minimum when none is agreed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendRules {
+    pub minimum_score: u8,
+    pub required: Vec<Component>,
+}
+
+impl SendRules {
+    /// The check of a handoff graded `grades`; the rest of what the gate looks at is the caller's.
+    pub fn check(&self, grades: &GradeSet, packet: Packet) -> SendCheck {
+        SendCheck {
+            score: grades.score(),
+            minimum_score: self.minimum_score,
+            required_missing: self.required.iter().copied().filter(|c| grades.get(*c) == Grade::Missing).collect(),
+            has_seller: packet.has_seller,
+            has_owner: packet.has_owner,
+            has_next_action: packet.has_next_action,
+            has_response_window: packet.has_response_window,
+        }
+    }
+}
+
+/// Which of the people and terms a handoff must name before sending it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Packet {
+    /// A seller is addressed, and is a SELLER of the organization.
+    pub has_seller: bool,
+    pub has_owner: bool,
+    pub has_next_action: bool,
+    pub has_response_window: bool,
+}
 
 /// What the send gate looks at.
 #[derive(Debug, Clone)]
@@ -32,22 +65,37 @@ pub enum SendBlocker {
 }
 
 impl SendBlocker {
-    /// The input-facing name of what is missing, for error messages.
+    /// What is missing, in a sentence that says what would fix it.
     pub fn describe(self) -> String {
         match self {
-            SendBlocker::NotAHandoffYet => "a NOT_A_HANDOFF_YET handoff cannot be sent".into(),
-            SendBlocker::BelowMinimumScore { score, minimum } => {
-                format!("the score {score} is below the organization's minimum score to send ({minimum})")
+            SendBlocker::NotAHandoffYet => {
+                "the score is in NOT_A_HANDOFF_YET (0 to 8), which never goes out: rebuild the packet".into()
             }
+            SendBlocker::BelowMinimumScore { score, minimum } => format!(
+                "the score {score} is {} short of the minimum score to send ({minimum})",
+                points(minimum.saturating_sub(score))
+            ),
             SendBlocker::RequiredComponentMissing(c) => {
-                format!("the working agreement requires {} and it is MISSING", c.code())
+                format!("the working agreement requires {} and it is graded MISSING", c.code())
             }
-            SendBlocker::NoSeller => "no seller is addressed".into(),
-            SendBlocker::NoOwner => "no owner is named".into(),
-            SendBlocker::NoNextAction => "no next action is set".into(),
-            SendBlocker::NoResponseWindow => "no response window is set".into(),
+            SendBlocker::NoSeller => "no seller is addressed (`sellerId` must name a SELLER)".into(),
+            SendBlocker::NoOwner => "no owner is named (`ownerId`)".into(),
+            SendBlocker::NoNextAction => "no next action is set (`nextAction`)".into(),
+            SendBlocker::NoResponseWindow => "no response window is set (`responseWindowDays`)".into(),
         }
     }
+
+    /// Points still needed to reach the minimum score, for a score below it.
+    pub fn gap(self) -> Option<u8> {
+        match self {
+            SendBlocker::BelowMinimumScore { score, minimum } => Some(minimum.saturating_sub(score)),
+            _ => None,
+        }
+    }
+}
+
+fn points(n: u8) -> String {
+    if n == 1 { "1 point".into() } else { format!("{n} points") }
 }
 
 /// Every reason the handoff may not be sent; empty means it may go.
@@ -113,6 +161,30 @@ mod tests {
     fn a_component_the_agreement_requires_must_not_be_missing() {
         let check = SendCheck { required_missing: vec![Component::Proof], ..complete(16, 9) };
         assert_eq!(check_send(check), vec![SendBlocker::RequiredComponentMissing(Component::Proof)]);
+    }
+
+    #[test]
+    fn the_gap_is_what_the_score_lacks_of_the_minimum() {
+        let blockers = check_send(complete(10, 13));
+        assert_eq!(blockers[0].gap(), Some(3));
+        assert!(blockers[0].describe().contains("3 points short of the minimum score to send (13)"));
+        assert_eq!(SendBlocker::NoOwner.gap(), None);
+    }
+
+    #[test]
+    fn rules_check_the_required_components_against_the_grades() {
+        let grades = GradeSet::from_pairs(
+            Component::ALL
+                .into_iter()
+                .map(|c| (c, Grade::Strong))
+                .chain([(Component::Proof, Grade::Missing), (Component::Owner, Grade::Weak)]),
+        );
+        let rules = SendRules { minimum_score: 12, required: vec![Component::Proof, Component::Owner] };
+        let packet = Packet { has_seller: true, has_owner: true, has_next_action: false, has_response_window: true };
+        assert_eq!(
+            check_send(rules.check(&grades, packet)),
+            vec![SendBlocker::RequiredComponentMissing(Component::Proof), SendBlocker::NoNextAction]
+        );
     }
 
     #[test]

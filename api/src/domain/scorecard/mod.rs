@@ -12,7 +12,7 @@ mod summary;
 
 pub use band::Band;
 pub use component::Component;
-pub use gate::{SendBlocker, SendCheck, check_send};
+pub use gate::{Packet, SendBlocker, SendCheck, SendRules, check_send};
 pub use grades::{Grade, GradeSet};
 pub use lifecycle::{Decision, DecisionError, HandoffStatus, decide, is_overdue, respond_by};
 pub use plays::{Play, PlayContext, PlayTrigger, RulePlay, packet_plays, plays, rule_plays};

@@ -3,6 +3,7 @@
 mod inputs;
 pub mod list;
 mod mutations;
+pub mod send_gate;
 pub mod types;
 
 pub use mutations::HandoffMutation;

@@ -16,17 +16,13 @@ use super::inputs::{
 use super::types::Handoff;
 use crate::domain::Role;
 use crate::domain::access::{GRADERS, PACKET_WRITERS};
-use crate::domain::scorecard::{
-    Component, Decision, DecisionError, Grade, HandoffStatus, SendCheck, check_send, decide, respond_by,
-};
+use crate::domain::scorecard::{Component, Decision, DecisionError, HandoffStatus, check_send, decide, respond_by};
 use crate::domain::text::{optional_text, required_text};
 use crate::error::{AppError, AppResult, field};
 use crate::events::{HandoffEvent, HandoffEventKind};
 use crate::store::grades::{self, NewGrade};
 use crate::store::handoffs::{self, Addressing, HandoffContent, HandoffRow, status_of};
-use crate::store::{
-    TenantTx, accounts, handoff_views, memberships, organizations, partners, responses, working_agreements,
-};
+use crate::store::{TenantTx, accounts, handoff_views, partners, responses, working_agreements};
 
 macro_rules! payload {
     ($name:ident, $doc:literal) => {
@@ -211,48 +207,19 @@ impl HandoffMutation {
         Ok(GradeHandoffPayload { handoff })
     }
 
-    /// PARTNER_MARKETER or ADMIN. The send gate refuses a handoff below the organization's minimum
-    /// score (never NOT_A_HANDOFF_YET) or without a seller, owner, next action or response window.
+    /// PARTNER_MARKETER or ADMIN. The send gate refuses a handoff below the minimum score to send
+    /// (never NOT_A_HANDOFF_YET), missing a component the agreed working agreement requires, or
+    /// without a seller, owner, next action or response window: `SEND_BLOCKED`, with every blocker
+    /// in `extensions.blockers` as `Handoff.sendBlockers` lists them.
     async fn send_handoff(&self, ctx: &Context<'_>, input: SendHandoffInput) -> AppResult<SendHandoffPayload> {
         let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row = locked(&tx, id).await?;
         editable(&row)?;
-        let seller_is_seller = match row.seller_id {
-            Some(seller) => {
-                memberships::find_by_user(&tx, seller).await?.is_some_and(|m| Role::from(m.role) == Role::Seller)
-            }
-            None => false,
-        };
-        let organization = organizations::get(&tx).await?;
-        let agreement = working_agreements::agreed(&tx).await?;
-        // The agreed working agreement sets the minimum and the required components when there is one.
-        let minimum = agreement.as_ref().map_or(organization.min_score_to_send, |a| a.min_score_to_send);
-        let required = agreement.as_ref().map(working_agreements::required_components).unwrap_or_default();
         let current = view(&tx, id).await?;
-        let set = current.view.grade_set();
-        let blockers = check_send(SendCheck {
-            score: set.score(),
-            minimum_score: u8::try_from(minimum).unwrap_or(9),
-            required_missing: required.into_iter().filter(|c| set.get(*c) == Grade::Missing).collect(),
-            has_seller: seller_is_seller,
-            has_owner: row.owner_id.is_some(),
-            has_next_action: row.next_action.is_some(),
-            has_response_window: row.response_window_days.is_some(),
-        });
+        let blockers = check_send(handoff_views::send_check(&tx, &current.view).await?);
         if !blockers.is_empty() {
-            let weakest: Vec<&str> = set.weakest().iter().map(|c| c.code()).collect();
-            let reasons: Vec<String> = blockers.iter().map(|b| b.describe()).collect();
-            return Err(AppError::bad_input(
-                "handoffId",
-                format!(
-                    "cannot send: score {} ({}), weakest components {}; {}",
-                    set.score(),
-                    set.band().code(),
-                    weakest.join(" and "),
-                    reasons.join("; ")
-                ),
-            ));
+            return Err(AppError::SendBlocked(blockers));
         }
         let now = now(ctx);
         let window = row.response_window_days.and_then(|d| u16::try_from(d).ok()).unwrap_or(1);

@@ -6,14 +6,17 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::super::accounts::Account;
-use super::super::context::now;
+use super::super::context::{now, store};
 use super::super::date::Date;
 use super::super::ids::{Kind, encode};
 use super::super::loaders::{GradeHistoryLoader, ResponseLoader, UserLoader};
 use super::super::partners::Partner;
 use super::super::scorecard_enums::{BandGql, ComponentGql, DecisionGql, GradeGql, HandoffStatusGql, PlayGql};
 use super::super::users::User;
-use crate::domain::scorecard::{Component, Grade, PlayTrigger as DomainTrigger, is_overdue, packet_plays};
+use super::send_gate::SendBlocker;
+use crate::domain::scorecard::{
+    Component, Grade, HandoffStatus, PlayTrigger as DomainTrigger, check_send, is_overdue, packet_plays,
+};
 use crate::error::{AppError, AppResult};
 use crate::store::grades::GradeRow;
 use crate::store::handoff_views::HandoffView;
@@ -118,6 +121,18 @@ impl Handoff {
     /// Each play with the components that triggered it.
     async fn play_triggers(&self) -> Vec<PlayTrigger> {
         packet_plays(&self.view.grade_set()).into_iter().map(PlayTrigger::from).collect()
+    }
+    /// What stands between this handoff and sending it, each with a code and what would clear it:
+    /// a score below the minimum (with the gap), components the agreed working agreement requires
+    /// that are MISSING, and a missing seller, owner, next action or response window. Empty when
+    /// `sendHandoff` would pass, and for a handoff no longer a DRAFT (nothing is left to send).
+    async fn send_blockers(&self, ctx: &Context<'_>) -> AppResult<Vec<SendBlocker>> {
+        let row = self.row();
+        if status_of(row) != HandoffStatus::Draft || row.archived_at.is_some() {
+            return Ok(Vec::new());
+        }
+        let check = self.view.send_check(store(ctx).conn()).await?;
+        Ok(check_send(check).into_iter().map(SendBlocker).collect())
     }
     /// Always nine, in the table's order; a component never graded is MISSING.
     async fn grades(&self) -> Vec<ComponentGrade> {
