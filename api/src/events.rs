@@ -51,6 +51,10 @@ pub struct HandoffEvent {
     pub handoff_id: Uuid,
     pub kind: HandoffEventKind,
     pub at: DateTime<Utc>,
+    /// The seller's answer a RESPONDED event reports. Only its id travels (a reason may be long);
+    /// deliveries read the answer itself.
+    #[serde(default)]
+    pub response_id: Option<Uuid>,
 }
 
 /// The PostgreSQL channel events travel on.
@@ -103,7 +107,15 @@ impl EventBus {
     /// logged, never returned: the change itself stands.
     pub async fn publish(&self, event: HandoffEvent) {
         let event_id = Uuid::now_v7();
-        let body = crate::webhooks::payload(event_id, &event);
+        let response = match event.response_id {
+            Some(id) => crate::store::responses::find(self.store.conn(), event.organization_id, id).await,
+            None => Ok(None),
+        };
+        let response = response.unwrap_or_else(|error| {
+            tracing::error!(%error, "the answer a RESPONDED event reports could not be read");
+            None
+        });
+        let body = crate::webhooks::payload(event_id, &event, response.as_ref());
         if let Err(error) = crate::store::webhooks::enqueue(self.store.conn(), &event, event_id, &body, event.at).await
         {
             tracing::error!(%error, "webhook deliveries for an event could not be queued");

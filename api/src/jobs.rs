@@ -21,7 +21,13 @@ pub async fn mark_overdue(store: Store, events: EventBus, clock: Clock, every: D
                 tracing::info!(marked = marked.len(), "marked overdue handoffs");
                 for (organization_id, handoff_id) in marked {
                     events
-                        .publish(HandoffEvent { organization_id, handoff_id, kind: HandoffEventKind::Overdue, at: now })
+                        .publish(HandoffEvent {
+                            organization_id,
+                            handoff_id,
+                            kind: HandoffEventKind::Overdue,
+                            at: now,
+                            response_id: None,
+                        })
                         .await;
                 }
             }

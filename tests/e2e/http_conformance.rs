@@ -187,3 +187,52 @@ async fn readiness_needs_every_migration_of_this_binary() {
     app.execute_sql("DROP TABLE seaql_migrations").await;
     assert_eq!(ready().await, 503);
 }
+
+#[tokio::test]
+async fn enum_values_written_as_strings_are_refused_inline_but_variables_carry_them_as_strings() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "Quoted").await;
+    let token = Some(team.marketer.token.as_str());
+    let grade = |component: &str| {
+        format!(
+            "mutation {{ gradeHandoff(input: {{ handoffId: \"{id}\", grades: [{{ component: {component}, grade: STRONG }}] }}) {{ handoff {{ score }} }} }}"
+        )
+    };
+    // Quoted, nested in an input object inside a list: refused before anything runs.
+    let quoted = app.gql(token, &grade("\"OWNER\""), json!({})).await;
+    assert_eq!(error_code(&quoted), Some("GRAPHQL_VALIDATION_FAILED"), "{quoted:#}");
+    assert_eq!(quoted["errors"][0]["extensions"]["field"], "component");
+    assert!(quoted["errors"][0]["message"].as_str().unwrap().contains("`OWNER`, not `\"OWNER\"`"), "{quoted:#}");
+    assert!(quoted["errors"][0]["locations"][0]["line"].is_number());
+    let bare = app.gql(token, &grade("OWNER"), json!({})).await;
+    assert_eq!(bare["data"]["gradeHandoff"]["handoff"]["score"], 2, "{bare:#}");
+    // A variable's JSON can only carry an enum as a string.
+    let by_variable = app
+        .gql(
+            token,
+            "mutation($i: GradeHandoffInput!) { gradeHandoff(input: $i) { handoff { score } } }",
+            json!({ "i": { "handoffId": id, "grades": [{ "component": "PROOF", "grade": "STRONG" }] } }),
+        )
+        .await;
+    assert_eq!(by_variable["data"]["gradeHandoff"]["handoff"]["score"], 4, "{by_variable:#}");
+    // Arguments of fields inside fragments, and variable defaults, are held to the same rule.
+    for document in [
+        "query { ...F } fragment F on Query { me { id } organization(slug: \"acme\") { handoffs(status: \"DRAFT\") { edges { cursor } } } }",
+        "query($s: HandoffStatus = \"DRAFT\") { organization(slug: \"acme\") { handoffs(status: $s) { edges { cursor } } } }",
+        "query { organization(slug: \"acme\") { ... on Organization { handoffs(status: \"SENT\") { edges { cursor } } } } }",
+    ] {
+        let body = app.gql(token, document, json!({})).await;
+        assert_eq!(error_code(&body), Some("GRAPHQL_VALIDATION_FAILED"), "{document}: {body:#}");
+    }
+    let fine = app
+        .gql(
+            token,
+            "query { organization(slug: \"acme\") { handoffs(status: DRAFT) { edges { cursor } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(fine["data"]["organization"]["handoffs"]["edges"].as_array().unwrap().len(), 1, "{fine:#}");
+}

@@ -5,7 +5,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use handoff_e2e::ws::{next_json, subscribe};
 use handoff_e2e::{Team, TestApp};
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -54,22 +54,33 @@ async fn handoff_events_carry_responses_and_grades() {
     let team = app.team("acme").await;
     let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
     let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let query = "subscription($org: ID!) { handoffEvents(organizationId: $org, types: [RESPONDED, GRADED]) { type at handoff { title status } } }";
+    let query = "subscription($org: ID!) { handoffEvents(organizationId: $org, types: [RESPONDED, GRADED]) {
+        type at response { decision reason failedComponents seller { email } } handoff { title status organization { slug } } } }";
     let mut marketer = subscribe(&app, &team.marketer.token, query, json!({ "org": team.org_id })).await;
     let id = ready_handoff(&app, &team, &account, &partner, "watched").await;
     let graded = next_json(&mut marketer, Duration::from_secs(1)).await.unwrap();
-    assert_eq!(graded["payload"]["data"]["handoffEvents"]["type"], "GRADED");
+    let graded = &graded["payload"]["data"]["handoffEvents"];
+    assert_eq!(graded["type"], "GRADED");
+    assert_eq!(graded["response"], Value::Null, "only RESPONDED reports an answer");
+    assert_eq!(graded["handoff"]["organization"]["slug"], "acme", "a tool knows the organization without asking");
     app.send(&team.marketer, &id).await;
     app.ok(
         Some(&team.seller.token),
         "mutation($i: RespondToHandoffInput!) { respondToHandoff(input: $i) { handoff { status } } }",
-        json!({ "i": { "handoffId": id, "decision": "ACCEPT" } }),
+        json!({ "i": { "handoffId": id, "decision": "DECLINE", "reason": "No named person on their side",
+                       "failedComponents": ["RELATIONSHIP_PATH"] } }),
     )
     .await;
-    // LANDED was not asked for; the next event is the answer.
+    // LANDED was not asked for; the next event is the answer, with what the seller said.
     let responded = next_json(&mut marketer, Duration::from_secs(1)).await.unwrap();
-    assert_eq!(responded["payload"]["data"]["handoffEvents"]["type"], "RESPONDED");
-    assert_eq!(responded["payload"]["data"]["handoffEvents"]["handoff"]["status"], "ACCEPTED");
+    let responded = &responded["payload"]["data"]["handoffEvents"];
+    assert_eq!(responded["type"], "RESPONDED");
+    assert_eq!(responded["handoff"]["status"], "DECLINED");
+    assert_eq!(
+        responded["response"],
+        json!({ "decision": "DECLINE", "reason": "No named person on their side",
+                "failedComponents": ["RELATIONSHIP_PATH"], "seller": { "email": team.seller.email } })
+    );
 }
 
 #[tokio::test]

@@ -155,6 +155,35 @@ async fn a_landed_handoff_is_posted_signed() {
 }
 
 #[tokio::test]
+async fn a_responded_event_carries_the_sellers_answer() {
+    let app = TestApp::spawn_with(fast).await;
+    let team = app.team("acme").await;
+    let (receiver, url) = Receiver::start(0).await;
+    app.ok(
+        Some(&team.admin.token),
+        "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { webhookEndpoint { id } } }",
+        json!({ "i": { "organizationId": team.org_id, "url": url, "eventTypes": ["RESPONDED"] } }),
+    )
+    .await;
+    let handoff = land_one(&app, &team).await;
+    app.ok(
+        Some(&team.seller.token),
+        "mutation($i: RespondToHandoffInput!) { respondToHandoff(input: $i) { handoff { status } } }",
+        json!({ "i": { "handoffId": handoff, "decision": "DECLINE", "reason": "Proof is a press release",
+                       "failedComponents": ["PROOF"] } }),
+    )
+    .await;
+    receiver.wait_for(1).await;
+    let (_, body) = receiver.seen.lock().unwrap()[0].clone();
+    let event: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(event["type"], "RESPONDED");
+    assert_eq!(
+        event["response"],
+        json!({ "decision": "DECLINE", "reason": "Proof is a press release", "failedComponents": ["PROOF"] })
+    );
+}
+
+#[tokio::test]
 async fn a_failing_receiver_gets_retries_until_it_answers() {
     let app = TestApp::spawn_with(fast).await;
     let team = app.team("acme").await;

@@ -12,7 +12,8 @@
 //!    count computed once however often it is spread, never recursing deeper than the recursion
 //!    limit, so no later step meets a document larger or deeper than the limits;
 //! 4. refuses strings that carry NUL or invisible format characters, in inline arguments, variables
-//!    and variable defaults alike, naming the offending field.
+//!    and variable defaults alike, naming the offending field;
+//! 5. refuses enum values written as strings (`enum_literals`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -84,6 +85,7 @@ impl Extension for DocumentGuardExtension {
         if let Ok(document) = request.parsed_query() {
             measure(document, &self.0).map_err(too_large)?;
             check_strings(document, &variables)?;
+            super::enum_literals::check(document, &ctx.schema_env.registry)?;
         }
         request.variables = variables;
         next.run(ctx, request).await

@@ -7,6 +7,7 @@ mod connection_auth;
 mod context;
 mod date;
 pub mod document_guard;
+mod enum_literals;
 mod error_codes;
 pub(crate) mod handoffs;
 pub mod ids;

@@ -10,12 +10,13 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::context::{store, viewer};
 use super::handoffs::Handoff;
+use super::handoffs::types::HandoffResponse;
 use super::ids::{Kind, decode};
 use crate::auth::Viewer;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::events::{EventBus, HandoffEvent, HandoffEventKind};
-use crate::store::{Store, handoff_views, handoffs};
+use crate::store::{Store, handoff_views, handoffs, responses};
 
 /// What happened to a handoff.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
@@ -36,6 +37,7 @@ pub struct HandoffEventGql {
     kind: HandoffEventKind,
     at: DateTime<Utc>,
     handoff: Handoff,
+    response: Option<HandoffResponse>,
 }
 
 /// A handoff event with the handoff as the subscriber may see it now.
@@ -52,6 +54,11 @@ impl HandoffEventGql {
     /// The handoff after the event.
     async fn handoff(&self) -> &Handoff {
         &self.handoff
+    }
+    /// The seller's answer a RESPONDED event reports (decision, reason, failed components); null
+    /// for other events.
+    async fn response(&self) -> Option<&HandoffResponse> {
+        self.response.as_ref()
     }
 }
 
@@ -185,8 +192,8 @@ async fn subscribe(
                 continue;
             }
             match deliverable(&s, &event).await {
-                Ok(Some(handoff)) => {
-                    return Some((Ok(HandoffEventGql { kind: event.kind, at: event.at, handoff }), s));
+                Ok(Some((handoff, response))) => {
+                    return Some((Ok(HandoffEventGql { kind: event.kind, at: event.at, handoff, response }), s));
                 }
                 Ok(None) => continue,
                 Err(error) => {
@@ -201,7 +208,7 @@ async fn subscribe(
 
 /// The handoff of `event` as the subscriber may see it now; `None` when it may not (another
 /// seller's handoff); an error when the subscriber lost access to the organization.
-async fn deliverable(s: &Subscriber, event: &HandoffEvent) -> AppResult<Option<Handoff>> {
+async fn deliverable(s: &Subscriber, event: &HandoffEvent) -> AppResult<Option<(Handoff, Option<HandoffResponse>)>> {
     let viewer = s.viewer.refreshed().await?;
     let scope = viewer.scope_in(s.organization_id).await?.ok_or(AppError::NotFound(None))?;
     let tx = s.store.tenant(&scope).await?;
@@ -210,6 +217,10 @@ async fn deliverable(s: &Subscriber, event: &HandoffEvent) -> AppResult<Option<H
         return Ok(None);
     };
     let view = handoff_views::load(&tx, vec![row]).await?.remove(0);
+    let response = match event.response_id {
+        Some(id) => responses::find_in(&tx, id).await?.map(HandoffResponse),
+        None => None,
+    };
     tx.commit().await?;
-    Ok(Some(Handoff::new(view)))
+    Ok(Some((Handoff::new(view), response)))
 }

@@ -117,19 +117,30 @@ fn subscriptions_need_a_socket() -> Response {
     refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
 }
 
-/// The type of the operation the request would run, when the document parses and names one. The
-/// parsed document is kept in the request, so it is parsed once.
+/// The type of the operation the request would run, when the document parses and names one; its
+/// name goes on the request's log line. The parsed document is kept in the request, so it is
+/// parsed once.
 fn selected_operation(request: &mut async_graphql::Request) -> Option<OperationType> {
     // Text too deep or too long for the parser is refused later by the document guard, unparsed.
     crate::graphql::document_guard::check_text(&request.query).ok()?;
     let name = request.operation_name.clone();
     let document = request.parsed_query().ok()?;
-    match (&document.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name.as_str()).map(|op| op.node.ty),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
-        (DocumentOperations::Multiple(_), None) => None,
+    let (operation_name, operation) = match (&document.operations, name) {
+        // The parser keeps only an anonymous operation as `Single`.
+        (DocumentOperations::Single(op), _) => (None, op),
+        (DocumentOperations::Multiple(ops), Some(name)) => {
+            ops.get_key_value(name.as_str()).map(|(name, op)| (Some(name.as_str()), op))?
+        }
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.iter().next().map(|(name, op)| (Some(name.as_str()), op))?
+        }
+        (DocumentOperations::Multiple(_), None) => return None,
+    };
+    // The name as the document spells it (a GraphQL name, so safe to log), on the request's line.
+    if let Some(name) = operation_name {
+        tracing::Span::current().record("operation", tracing::field::display(name));
     }
+    Some(operation.node.ty)
 }
 
 async fn execute(state: &AppState, request: async_graphql::Request, viewer: Viewer, media: ResponseMedia) -> Response {

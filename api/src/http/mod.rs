@@ -17,10 +17,11 @@ use axum::Router;
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::routing::get;
 use tower::ServiceBuilder;
+use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::auth::jwt::JwtKeys;
 use crate::graphql::AppSchema;
@@ -79,10 +80,24 @@ pub fn router(state: AppState) -> Router {
         ServiceBuilder::new()
             .map_request(request_id::drop_unsafe)
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-            .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-            }))
+            // One line per request at `info` when it is answered: its id, method, path, GraphQL
+            // operation name (recorded once the document is parsed), status and latency.
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(|req: &Request<_>| {
+                        let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                        tracing::info_span!(
+                            "request",
+                            method = %req.method(),
+                            path = %req.uri().path(),
+                            request_id = %id,
+                            operation = tracing::field::Empty
+                        )
+                    })
+                    .on_response(
+                        DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis),
+                    ),
+            )
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             .layer(CatchPanicLayer::custom(problem::panic_response))
             // Bounds a request's time to its response; an upgraded WebSocket lives on past it.

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::accounts::{self, Account};
 use super::grades::{self, GradeRow};
 use super::handoffs::{HandoffRow, packet_of};
+use super::organizations::{self, Organization};
 use super::partners::{self, Partner};
 use super::users::{self, User};
 use super::{StoreError, TenantTx, memberships, working_agreements};
@@ -27,17 +28,19 @@ pub struct HandoffView {
     pub partner: Option<Partner>,
     /// The people its fields name: seller, owner, creator and current graders.
     pub people: HashMap<Uuid, User>,
-    /// What the send gate reads besides the handoff, shared by the views loaded together.
-    gate: Arc<PageGate>,
+    /// What the views loaded together share: their organization and its send rules.
+    page: Arc<PageFacts>,
 }
 
-/// The organization's send rules and its sellers' roles, read once for a whole page of views and
-/// only when a field asks, so a page's cost does not grow with its size.
+/// Facts about a page's organization, read once for the whole page and only when a field asks,
+/// so a page's cost does not grow with its size.
 #[derive(Debug)]
-struct PageGate {
+struct PageFacts {
     organization_id: Uuid,
     seller_ids: Vec<Uuid>,
-    loaded: OnceCell<(SendRules, HashMap<Uuid, Role>)>,
+    organization: OnceCell<Organization>,
+    /// The send rules and the page's sellers' roles.
+    gate: OnceCell<(SendRules, HashMap<Uuid, Role>)>,
 }
 
 impl HandoffView {
@@ -52,16 +55,16 @@ impl HandoffView {
     /// The send gate's check of this handoff: its organization's rules, its grades, and the people
     /// and terms it names (its seller counts only while a SELLER).
     pub async fn send_check(&self, conn: &impl ConnectionTrait) -> Result<SendCheck, StoreError> {
-        let gate = &self.gate;
-        let (rules, roles) = gate
-            .loaded
+        let page = &self.page;
+        let (rules, roles) = page
+            .gate
             .get_or_try_init(|| async {
-                let organization = gate.organization_id;
+                let organization = page.organization_id;
                 let rules = working_agreements::send_rules_keyed(conn, &[organization])
                     .await?
                     .remove(&organization)
                     .ok_or(StoreError::NotFound)?;
-                let keys: Vec<(Uuid, Uuid)> = gate.seller_ids.iter().map(|s| (organization, *s)).collect();
+                let keys: Vec<(Uuid, Uuid)> = page.seller_ids.iter().map(|s| (organization, *s)).collect();
                 let roles =
                     memberships::roles_keyed(conn, &keys).await?.into_iter().map(|((_, u), r)| (u, r)).collect();
                 Ok::<_, StoreError>((rules, roles))
@@ -69,6 +72,12 @@ impl HandoffView {
             .await?;
         let seller_is_seller = self.row.seller_id.and_then(|s| roles.get(&s)).is_some_and(|r| *r == Role::Seller);
         Ok(rules.check(&self.grade_set(), packet_of(&self.row, seller_is_seller)))
+    }
+
+    /// The organization the handoff belongs to.
+    pub async fn organization(&self, conn: &impl ConnectionTrait) -> Result<&Organization, StoreError> {
+        let id = self.page.organization_id;
+        self.page.organization.get_or_try_init(|| organizations::find(conn, id)).await
     }
 }
 
@@ -95,10 +104,11 @@ pub async fn load(tx: &TenantTx, rows: Vec<HandoffRow>) -> Result<Vec<HandoffVie
     let people: HashMap<Uuid, User> =
         users::find_many(tx.untenanted(), &person_ids).await?.into_iter().map(|u| (u.id, u)).collect();
     let current = grades::current(&grade_rows);
-    let gate = Arc::new(PageGate {
+    let page = Arc::new(PageFacts {
         organization_id: tx.organization_id(),
         seller_ids: unique(rows.iter().filter_map(|r| r.seller_id)),
-        loaded: OnceCell::new(),
+        organization: OnceCell::new(),
+        gate: OnceCell::new(),
     });
     Ok(rows
         .into_iter()
@@ -115,7 +125,7 @@ pub async fn load(tx: &TenantTx, rows: Vec<HandoffRow>) -> Result<Vec<HandoffVie
                 partner: partners.get(&row.partner_id).cloned(),
                 current_grades,
                 row,
-                gate: gate.clone(),
+                page: page.clone(),
             }
         })
         .collect())

@@ -53,6 +53,11 @@ pub async fn id_by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<Optio
         .await?)
 }
 
+/// An organization by id, for a caller that already holds a row of it.
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Organization, StoreError> {
+    organization::Entity::find_by_id(id).one(conn).await?.ok_or(StoreError::NotFound)
+}
+
 /// The scope's own organization.
 pub async fn get(tx: &TenantTx) -> Result<Organization, StoreError> {
     organization::Entity::find_by_id(tx.organization_id()).one(tx.conn()).await?.ok_or(StoreError::NotFound)

@@ -55,6 +55,23 @@ pub async fn add(
     .await?)
 }
 
+/// One response of `organization`, by id (an event names it; the organization comes with it).
+pub async fn find(
+    conn: &impl sea_orm::ConnectionTrait,
+    organization_id: Uuid,
+    id: Uuid,
+) -> Result<Option<ResponseRow>, StoreError> {
+    Ok(handoff_response::Entity::find_by_id(id)
+        .filter(handoff_response::Column::OrganizationId.eq(organization_id))
+        .one(conn)
+        .await?)
+}
+
+/// One response of the transaction's organization, by id.
+pub async fn find_in(tx: &TenantTx, id: Uuid) -> Result<Option<ResponseRow>, StoreError> {
+    find(tx.conn(), tx.organization_id(), id).await
+}
+
 /// The responses to the handoffs keyed by (organization, handoff), oldest first, in one statement.
 /// The keys come from handoff rows the caller could already see.
 pub async fn of_handoffs_keyed(

@@ -12,15 +12,25 @@ pub use signature::{EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign};
 
 use crate::events::HandoffEvent;
 use crate::graphql::ids::{Kind, encode};
+use crate::store::responses::{self, ResponseRow};
 
-/// The JSON body a receiver gets: the event with the API's own opaque IDs.
-pub fn payload(event_id: uuid::Uuid, event: &HandoffEvent) -> String {
-    serde_json::json!({
+/// The JSON body a receiver gets: the event with the API's own opaque IDs, and for RESPONDED the
+/// seller's answer (decision, reason, failed components), so a receiver need not query again.
+pub fn payload(event_id: uuid::Uuid, event: &HandoffEvent, response: Option<&ResponseRow>) -> String {
+    let mut body = serde_json::json!({
         "id": event_id.to_string(),
         "type": event.kind.code(),
         "occurredAt": event.at.to_rfc3339(),
         "organizationId": encode(Kind::Organization, event.organization_id).0,
         "handoffId": encode(Kind::Handoff, event.handoff_id).0,
-    })
-    .to_string()
+    });
+    if let Some(response) = response {
+        let failed: Vec<&str> = responses::failed_components_of(response).iter().map(|c| c.code()).collect();
+        body["response"] = serde_json::json!({
+            "decision": responses::decision_code(responses::decision_of(response)),
+            "reason": response.reason,
+            "failedComponents": failed,
+        });
+    }
+    body.to_string()
 }

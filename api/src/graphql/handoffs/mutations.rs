@@ -201,6 +201,7 @@ impl HandoffMutation {
                 handoff_id: id,
                 kind: HandoffEventKind::Graded,
                 at: now,
+                response_id: None,
             },
         )
         .await;
@@ -235,6 +236,7 @@ impl HandoffMutation {
                 handoff_id: id,
                 kind: HandoffEventKind::Landed,
                 at: now,
+                response_id: None,
             },
         )
         .await;
@@ -270,7 +272,7 @@ impl HandoffMutation {
             }
         })?;
         let now = now(ctx);
-        responses::add(&tx, &row, decision, reason, &failed, now).await?;
+        let response = responses::add(&tx, &row, decision, reason, &failed, now).await?;
         if next.is_final() && !handoffs::mark_decided(&tx, id, next, now).await? {
             return Err(AppError::conflict(Some("decision"), "the handoff was decided already"));
         }
@@ -283,6 +285,7 @@ impl HandoffMutation {
                 handoff_id: id,
                 kind: HandoffEventKind::Responded,
                 at: now,
+                response_id: Some(response.id),
             },
         )
         .await;

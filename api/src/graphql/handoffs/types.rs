@@ -10,6 +10,7 @@ use super::super::context::{now, store};
 use super::super::date::Date;
 use super::super::ids::{Kind, encode};
 use super::super::loaders::{GradeHistoryLoader, ResponseLoader, UserLoader};
+use super::super::organizations::Organization;
 use super::super::partners::Partner;
 use super::super::scorecard_enums::{BandGql, ComponentGql, DecisionGql, GradeGql, HandoffStatusGql, PlayGql};
 use super::super::users::User;
@@ -167,6 +168,10 @@ impl Handoff {
         Ok(rows.unwrap_or_default().into_iter().map(HandoffResponse).collect())
     }
 
+    /// The organization the handoff belongs to.
+    async fn organization(&self, ctx: &Context<'_>) -> AppResult<Organization> {
+        Ok(Organization(self.view.organization(store(ctx).conn()).await?.clone()))
+    }
     /// The account the handoff is about.
     async fn account(&self) -> AppResult<Account> {
         self.view.account.clone().map(Account).ok_or_else(|| AppError::internal(MissingRow("account")))
@@ -344,7 +349,7 @@ pub struct ProofLink {
 }
 
 /// A seller's answer to a handoff.
-pub struct HandoffResponse(ResponseRow);
+pub struct HandoffResponse(pub ResponseRow);
 
 /// A seller's answer to a handoff.
 #[Object]
