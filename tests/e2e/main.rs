@@ -13,6 +13,7 @@ mod isolation_matrix;
 mod login_throttle;
 mod members;
 mod organizations;
+mod paging;
 mod record_visibility;
 mod row_level_security;
 mod scorecards;

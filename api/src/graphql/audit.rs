@@ -59,8 +59,10 @@ pub async fn list(
     organization_id: uuid::Uuid,
     first: Option<i32>,
     after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
 ) -> AppResult<async_graphql::connection::Connection<String, AuditEvent>> {
-    let page = super::paging::page(first, after)?;
+    let page = super::paging::page(first, after, last, before)?;
     let scope = viewer(ctx).require(organization_id, &[Role::Admin]).await?;
     let tx = store(ctx).tenant(&scope).await?;
     let (rows, has_next) = audit::list(&tx, page).await?;

@@ -274,11 +274,14 @@ pub async fn list(
     organization_id: uuid::Uuid,
     first: Option<i32>,
     after: Option<String>,
-) -> AppResult<async_graphql::connection::Connection<String, Invitation>> {
-    let page = super::paging::page(first, after)?;
+    last: Option<i32>,
+    before: Option<String>,
+) -> AppResult<async_graphql::connection::Connection<String, Invitation, super::total_count::TotalCount>> {
+    let page = super::paging::page(first, after, last, before)?;
     let scope = viewer(ctx).require(organization_id, &[Role::Admin]).await?;
     let tx = store(ctx).tenant(&scope).await?;
     let (rows, has_next) = invitations::list(&tx, page).await?;
     tx.commit().await?;
-    Ok(super::paging::connection(rows, has_next, page, |r| r.id, Invitation))
+    let listed = super::paging::connection(rows, has_next, page, |r| r.id, Invitation);
+    Ok(super::total_count::counted(listed, scope, super::total_count::CountOf::Invitations))
 }

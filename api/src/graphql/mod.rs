@@ -24,6 +24,7 @@ mod scorecard;
 mod scorecard_enums;
 mod session;
 mod subscriptions;
+mod total_count;
 mod trust;
 mod trust_records;
 mod users;

@@ -1,5 +1,6 @@
 //! Organizations: the tenants, and the entry point to everything inside one.
 
+use super::total_count::{CountOf, TotalCount, counted};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -56,72 +57,78 @@ impl Organization {
         Ok(viewer(ctx).require(self.0.id, &Role::ALL).await?.role().into())
     }
     /// Members in joining order. `first` defaults to 50, at most 100.
-    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<Connection<String, Membership>> {
-        let page = page(first, after)?;
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Connection<String, Membership, TotalCount>> {
+        let page = page(first, after, last, before)?;
         let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let (rows, has_next) = memberships::list(&tx, page).await?;
         tx.commit().await?;
-        Ok(connection(rows, has_next, page, |(m, _)| m.id, |(m, u)| Membership::new(m, self.0.clone(), u)))
+        let members = connection(rows, has_next, page, |(m, _)| m.id, |(m, u)| Membership::new(m, self.0.clone(), u));
+        Ok(counted(members, scope, CountOf::Members))
     }
     /// The send gate's minimum score (9 unless changed; never below 9).
     async fn minimum_score_to_send(&self) -> i32 {
         i32::from(self.0.min_score_to_send)
     }
     /// Partners in creation order; archived ones only when asked.
-    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn partners(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
-    ) -> AppResult<Connection<String, Partner>> {
-        let page = page(first, after)?;
+    ) -> AppResult<Connection<String, Partner, TotalCount>> {
+        let page = page(first, after, last, before)?;
         let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let (rows, has_next) = partners::list(&tx, include_archived.unwrap_or(false), page).await?;
+        let include_archived = include_archived.unwrap_or(false);
+        let (rows, has_next) = partners::list(&tx, include_archived, page).await?;
         tx.commit().await?;
-        Ok(connection(rows, has_next, page, |p| p.id, Partner))
+        Ok(counted(connection(rows, has_next, page, |p| p.id, Partner), scope, CountOf::Partners { include_archived }))
     }
     /// Accounts in creation order, optionally of one seller; archived ones only when asked.
-    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn accounts(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
         seller_id: Option<ID>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
-    ) -> AppResult<Connection<String, Account>> {
-        let page = page(first, after)?;
+    ) -> AppResult<Connection<String, Account, TotalCount>> {
+        let page = page(first, after, last, before)?;
         let seller_id = seller_id.map(|id| decode(&id, Kind::User, "sellerId")).transpose()?;
         let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let (rows, has_next) = accounts::list(
-            &tx,
-            accounts::AccountFilter { include_archived: include_archived.unwrap_or(false), seller_id },
-            page,
-        )
-        .await?;
+        let filter = accounts::AccountFilter { include_archived: include_archived.unwrap_or(false), seller_id };
+        let (rows, has_next) = accounts::list(&tx, filter, page).await?;
         tx.commit().await?;
-        Ok(connection(rows, has_next, page, |a| a.id, Account))
+        Ok(counted(connection(rows, has_next, page, |a| a.id, Account), scope, CountOf::Accounts(filter)))
     }
     /// Handoffs the caller may see (a seller: sent handoffs addressed to them; a sales leader:
     /// every sent handoff), newest first unless `orderBy` says otherwise.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn handoffs(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
         status: Option<HandoffStatusGql>,
         band: Option<BandGql>,
         partner_id: Option<ID>,
@@ -134,7 +141,7 @@ impl Organization {
         order_by: Option<list::HandoffOrder>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
     ) -> AppResult<Connection<String, Handoff>> {
-        let page = list::page(first, after.as_deref(), order_by)?;
+        let page = list::page(first, after.as_deref(), last, before.as_deref(), order_by)?;
         let id = |raw: Option<ID>, kind, name| raw.map(|r| decode(&r, kind, name)).transpose();
         let filter = HandoffFilter {
             status: status.map(Into::into),
@@ -168,59 +175,73 @@ impl Organization {
         scorecard::compute(ctx, viewer(ctx), self.0.id, last_n, partner_id, marketer_id).await
     }
     /// Partner asks sellers logged, most recent first. Archived ones only when asked.
-    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn partner_asks(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
     ) -> AppResult<Connection<String, PartnerAsk>> {
-        trust_records::list_asks(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
+        trust_records::list_asks(ctx, self.0.id, first, after, last, before, include_archived.unwrap_or(false)).await
     }
     /// Partner meetings sellers took, most recent first. Archived ones only when asked.
-    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn partner_meetings(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
     ) -> AppResult<Connection<String, PartnerMeeting>> {
-        trust_records::list_meetings(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
+        trust_records::list_meetings(ctx, self.0.id, first, after, last, before, include_archived.unwrap_or(false))
+            .await
     }
     /// Partner-influence mentions in forecast, pipeline and deal reviews, most recent first. Archived ones only when asked.
-    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn pipeline_mentions(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
     ) -> AppResult<Connection<String, PipelineMention>> {
-        trust_records::list_mentions(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
+        trust_records::list_mentions(ctx, self.0.id, first, after, last, before, include_archived.unwrap_or(false))
+            .await
     }
     /// Escalations raised, most recent first. Archived ones only when asked.
-    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn escalations(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
     ) -> AppResult<Connection<String, Escalation>> {
-        trust_records::list_escalations(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
+        trust_records::list_escalations(ctx, self.0.id, first, after, last, before, include_archived.unwrap_or(false))
+            .await
     }
     /// Score reviews held, most recent first. Archived ones only when asked.
-    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn score_reviews(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
     ) -> AppResult<Connection<String, ScoreReview>> {
-        trust_records::list_score_reviews(ctx, self.0.id, first, after, include_archived.unwrap_or(false)).await
+        trust_records::list_score_reviews(ctx, self.0.id, first, after, last, before, include_archived.unwrap_or(false))
+            .await
     }
     /// Plays that belong to the organization rather than to any one packet, each with its reason:
     /// RENEGOTIATE_THE_RULE while no working agreement is signed by both sides, SCORE_IN_THE_OPEN
@@ -287,40 +308,46 @@ impl Organization {
         super::webhooks::endpoints(ctx, self.0.id).await
     }
     /// Invitations to this organization, newest first, closed ones included. ADMIN only.
-    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn invitations(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<Connection<String, super::invitations::Invitation>> {
-        super::invitations::list(ctx, self.0.id, first, after).await
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Connection<String, super::invitations::Invitation, TotalCount>> {
+        super::invitations::list(ctx, self.0.id, first, after, last, before).await
     }
     /// Who changed members, invitations, API tokens, webhooks, the working agreement and settings,
     /// newest first. ADMIN only.
-    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> AppResult<Connection<String, super::audit::AuditEvent>> {
-        super::audit::list(ctx, self.0.id, first, after).await
+        super::audit::list(ctx, self.0.id, first, after, last, before).await
     }
     /// API tokens of this organization, revoked ones included. ADMIN only.
-    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn api_tokens(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<Connection<String, ApiToken>> {
-        let page = page(first, after)?;
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Connection<String, ApiToken, TotalCount>> {
+        let page = page(first, after, last, before)?;
         let scope = viewer(ctx).require(self.0.id, &[Role::Admin]).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let (rows, has_next) = api_tokens::list(&tx, page).await?;
         tx.commit().await?;
-        Ok(connection(rows, has_next, page, |t| t.id, ApiToken))
+        Ok(counted(connection(rows, has_next, page, |t| t.id, ApiToken), scope, CountOf::ApiTokens))
     }
 }
 

@@ -1,4 +1,5 @@
-//! Relay connection arguments: `first` (default 50, at most 100) and `after` (an opaque cursor).
+//! Relay connection arguments: `first` and `after` page forward, `last` and `before` backward (each
+//! page 50 rows by default, at most 100; cursors are opaque).
 
 use async_graphql::OutputType;
 use async_graphql::connection::{Connection, Edge, EmptyFields};
@@ -21,28 +22,56 @@ pub fn cost(first: Option<i32>, child_complexity: usize) -> usize {
 /// as this many rows.
 pub const UNPAGED_LIST_ROWS: usize = 10;
 
-pub fn page(first: Option<i32>, after: Option<String>) -> Result<Page, AppError> {
-    let limit = PageSize::parse(first).map_err(field("first"))?.get();
-    let after = after.map(|c| decode_cursor(&c)).transpose()?;
-    Ok(Page { after, limit })
+/// Whether the arguments page backward (`last`/`before`), after checking they do not mix
+/// directions.
+pub fn backward(first: Option<i32>, after: bool, last: Option<i32>, before: bool) -> Result<bool, AppError> {
+    match (first.is_some() || after, last.is_some() || before) {
+        (true, true) => Err(AppError::bad_input(
+            if before { "before" } else { "last" },
+            "page forward with `first`/`after` or backward with `last`/`before`, not both",
+        )),
+        (_, backward) => Ok(backward),
+    }
+}
+
+/// The page the arguments ask for: `first` rows after `after`, or `last` rows before `before`
+/// (each 50 by default, at most 100).
+pub fn page(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> Result<Page, AppError> {
+    let backward = backward(first, after.is_some(), last, before.is_some())?;
+    let (size, cursor, name) = if backward { (last, before, "before") } else { (first, after, "after") };
+    let limit = PageSize::parse(size).map_err(field(if backward { "last" } else { "first" }))?.get();
+    let cursor = cursor.map(|c| decode_cursor(&c, name)).transpose()?;
+    Ok(Page { cursor, limit, backward })
+}
+
+/// `hasPreviousPage` and `hasNextPage` of a page, given whether rows lie beyond it (in the
+/// direction it was read). Toward its cursor there are rows whenever a cursor was given.
+pub fn page_info(has_cursor: bool, more: bool, backward: bool) -> (bool, bool) {
+    if backward { (more, has_cursor) } else { (has_cursor, more) }
 }
 
 fn encode_cursor(id: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(format!("c:{id}"))
 }
 
-fn decode_cursor(raw: &str) -> Result<Uuid, AppError> {
-    let invalid = || AppError::bad_input("after", "is not a cursor from this connection");
+fn decode_cursor(raw: &str, field: &'static str) -> Result<Uuid, AppError> {
+    let invalid = || AppError::bad_input(field, "is not a cursor from this connection");
     let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let id = text.strip_prefix("c:").ok_or_else(invalid)?;
     Uuid::parse_str(id).map_err(|_| invalid())
 }
 
-/// Builds a connection from one page of rows; `key` gives each row's keyset id.
+/// Builds a connection from one page of rows; `more` says whether rows lie beyond the page, `key`
+/// gives each row's keyset id.
 pub fn connection<T, N>(
     rows: Vec<T>,
-    has_next: bool,
+    more: bool,
     page: Page,
     key: impl Fn(&T) -> Uuid,
     node: impl Fn(T) -> N,
@@ -50,7 +79,8 @@ pub fn connection<T, N>(
 where
     N: OutputType,
 {
-    let mut conn = Connection::new(page.after.is_some(), has_next);
+    let (has_previous, has_next) = page_info(page.cursor.is_some(), more, page.backward);
+    let mut conn = Connection::new(has_previous, has_next);
     conn.edges.extend(
         rows.into_iter().map(|row| Edge::with_additional_fields(encode_cursor(key(&row)), node(row), EmptyFields)),
     );

@@ -664,9 +664,11 @@ macro_rules! record_list {
             organization_id: Uuid,
             first: Option<i32>,
             after: Option<String>,
+            last: Option<i32>,
+            before: Option<String>,
             include_archived: bool,
         ) -> AppResult<async_graphql::connection::Connection<String, $node>> {
-            let page = super::paging::page(first, after)?;
+            let page = super::paging::page(first, after, last, before)?;
             let scope = super::context::viewer(ctx).require(organization_id, &Role::ALL).await?;
             let tx = store(ctx).tenant(&scope).await?;
             let (rows, has_next) = records::$module::list(&tx, include_archived, page).await?;

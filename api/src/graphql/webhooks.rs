@@ -45,14 +45,16 @@ impl WebhookEndpoint {
         self.0.disabled_at
     }
     /// Its deliveries, newest first.
-    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn deliveries(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> AppResult<Connection<String, WebhookDelivery>> {
-        let page = page(first, after)?;
+        let page = page(first, after, last, before)?;
         let scope = viewer(ctx).require(self.0.organization_id, &[Role::Admin]).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let (rows, has_next) = webhooks::list_deliveries(&tx, self.0.id, page).await?;

@@ -2,10 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use entity::account;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QuerySelect, Set,
+};
 use uuid::Uuid;
 
-use super::page::split_page;
+use super::page::{Order, split_page};
 use super::{Page, StoreError, TenantTx};
 
 pub use account::Model as Account;
@@ -50,25 +52,31 @@ pub async fn find_many(tx: &TenantTx, ids: &[Uuid]) -> Result<Vec<Account>, Stor
         .await?)
 }
 
+#[derive(Debug, Clone, Copy)]
 pub struct AccountFilter {
     pub include_archived: bool,
     pub seller_id: Option<Uuid>,
 }
 
-pub async fn list(tx: &TenantTx, filter: AccountFilter, page: Page) -> Result<(Vec<Account>, bool), StoreError> {
-    let mut query = account::Entity::find()
-        .filter(account::Column::OrganizationId.eq(tx.organization_id()))
-        .order_by_asc(account::Column::Id);
+/// How many accounts `filter` keeps, over every page.
+pub async fn count(tx: &TenantTx, filter: AccountFilter) -> Result<u64, StoreError> {
+    Ok(filtered(tx, filter).count(tx.conn()).await?)
+}
+
+fn filtered(tx: &TenantTx, filter: AccountFilter) -> sea_orm::Select<account::Entity> {
+    let mut query = account::Entity::find().filter(account::Column::OrganizationId.eq(tx.organization_id()));
     if !filter.include_archived {
         query = query.filter(account::Column::ArchivedAt.is_null());
     }
     if let Some(seller) = filter.seller_id {
         query = query.filter(account::Column::SellerId.eq(seller));
     }
-    if let Some(after) = page.after {
-        query = query.filter(account::Column::Id.gt(after));
-    }
-    Ok(split_page(query.limit(page.fetch_limit()).all(tx.conn()).await?, page))
+    query
+}
+
+pub async fn list(tx: &TenantTx, filter: AccountFilter, page: Page) -> Result<(Vec<Account>, bool), StoreError> {
+    let query = page.keyset(filtered(tx, filter), account::Column::Id, Order::OldestFirst);
+    Ok(split_page(query.all(tx.conn()).await?, page))
 }
 
 pub async fn update(

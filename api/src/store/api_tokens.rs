@@ -3,12 +3,11 @@
 use chrono::{DateTime, Utc};
 use entity::{api_token, membership};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
 use uuid::Uuid;
 
-use super::page::split_page;
+use super::page::{Order, split_page};
 use super::{Page, StoreError, TenantTx};
 use crate::domain::{Role, TokenName, token_role};
 
@@ -116,15 +115,19 @@ pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<ApiToken>, StoreErro
         .await?)
 }
 
+/// How many tokens, revoked ones included the organization has.
+pub async fn count(tx: &TenantTx) -> Result<u64, StoreError> {
+    Ok(api_token::Entity::find()
+        .filter(api_token::Column::OrganizationId.eq(tx.organization_id()))
+        .count(tx.conn())
+        .await?)
+}
+
 /// One page of the organization's tokens, oldest first.
 pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<ApiToken>, bool), StoreError> {
-    let mut query = api_token::Entity::find()
-        .filter(api_token::Column::OrganizationId.eq(tx.organization_id()))
-        .order_by_asc(api_token::Column::Id);
-    if let Some(after) = page.after {
-        query = query.filter(api_token::Column::Id.gt(after));
-    }
-    let rows = query.limit(page.fetch_limit()).all(tx.conn()).await?;
+    let query = api_token::Entity::find().filter(api_token::Column::OrganizationId.eq(tx.organization_id()));
+    let query = page.keyset(query, api_token::Column::Id, Order::OldestFirst);
+    let rows = query.all(tx.conn()).await?;
     Ok(split_page(rows, page))
 }
 

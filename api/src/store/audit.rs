@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use entity::audit_event;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use super::page::split_page;
+use super::page::{Order, split_page};
 use super::{Page, StoreError, TenantTx};
 use crate::domain::audit::Action;
 
@@ -37,13 +37,9 @@ pub async fn record(
 
 /// One page of the trail, newest first.
 pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<AuditEvent>, bool), StoreError> {
-    let mut query = audit_event::Entity::find()
-        .filter(audit_event::Column::OrganizationId.eq(tx.organization_id()))
-        .order_by_desc(audit_event::Column::Id);
-    if let Some(after) = page.after {
-        query = query.filter(audit_event::Column::Id.lt(after));
-    }
-    let rows = query.limit(page.fetch_limit()).all(tx.conn()).await?;
+    let query = audit_event::Entity::find().filter(audit_event::Column::OrganizationId.eq(tx.organization_id()));
+    let query = page.keyset(query, audit_event::Column::Id, Order::NewestFirst);
+    let rows = query.all(tx.conn()).await?;
     Ok(split_page(rows, page))
 }
 

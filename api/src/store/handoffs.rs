@@ -307,12 +307,15 @@ impl HandoffKey {
     }
 }
 
+/// One page of a handoff list: forward from `cursor`, or backward (`last`/`before`) up to it; a
+/// backward page reads the list in reverse from its cursor and is returned in list order.
 #[derive(Debug, Clone, Copy)]
 pub struct HandoffPage {
     pub sort: HandoffSort,
     pub descending: bool,
-    pub after: Option<HandoffKey>,
+    pub cursor: Option<HandoffKey>,
     pub limit: u64,
+    pub backward: bool,
 }
 
 pub async fn list(
@@ -348,8 +351,9 @@ pub async fn list(
     if !filter.include_archived {
         query = query.filter(C::ArchivedAt.is_null());
     }
-    let order = if page.descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
-    let beyond = |column: C, value: sea_orm::Value| if page.descending { column.lt(value) } else { column.gt(value) };
+    let descending = page.descending != page.backward;
+    let order = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
+    let beyond = |column: C, value: sea_orm::Value| if descending { column.lt(value) } else { column.gt(value) };
     query = match page.sort {
         HandoffSort::CreatedAt => query.order_by(C::Id, order),
         HandoffSort::SentAt => {
@@ -357,7 +361,7 @@ pub async fn list(
         }
         HandoffSort::Score => query.order_by(C::Score, order.clone()).order_by(C::Id, order),
     };
-    query = match page.after {
+    query = match page.cursor {
         None => query,
         Some(HandoffKey::CreatedAt(id)) => query.filter(beyond(C::Id, id.into())),
         Some(HandoffKey::SentAt(at, id)) => query.filter(
@@ -372,9 +376,12 @@ pub async fn list(
         ),
     };
     let mut rows = query.limit(page.limit + 1).all(tx.conn()).await?;
-    let has_next = rows.len() as u64 > page.limit;
+    let more = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
-    Ok((rows, has_next))
+    if page.backward {
+        rows.reverse();
+    }
+    Ok((rows, more))
 }
 
 /// The last `n` handoffs that were actually sent, newest first ("your last three, not your best one").

@@ -3,10 +3,10 @@
 use chrono::{DateTime, Utc};
 use entity::{invitation, membership};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use super::page::split_page;
+use super::page::{Order, split_page};
 use super::{Page, StoreError, TenantTx, memberships};
 use crate::auth::opaque_token::{self, Kind};
 use crate::domain::{Email, Role};
@@ -87,15 +87,19 @@ pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<Invitation>, StoreEr
         .await?)
 }
 
+/// How many invitations, closed ones included the organization has.
+pub async fn count(tx: &TenantTx) -> Result<u64, StoreError> {
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::OrganizationId.eq(tx.organization_id()))
+        .count(tx.conn())
+        .await?)
+}
+
 /// One page of the organization's invitations, newest first.
 pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<Invitation>, bool), StoreError> {
-    let mut query = invitation::Entity::find()
-        .filter(invitation::Column::OrganizationId.eq(tx.organization_id()))
-        .order_by_desc(invitation::Column::Id);
-    if let Some(after) = page.after {
-        query = query.filter(invitation::Column::Id.lt(after));
-    }
-    let rows = query.limit(page.fetch_limit()).all(tx.conn()).await?;
+    let query = invitation::Entity::find().filter(invitation::Column::OrganizationId.eq(tx.organization_id()));
+    let query = page.keyset(query, invitation::Column::Id, Order::NewestFirst);
+    let rows = query.all(tx.conn()).await?;
     Ok(split_page(rows, page))
 }
 

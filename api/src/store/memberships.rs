@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 use entity::{membership, organization, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
-use super::page::split_page;
+use super::page::{Order, split_page};
 use super::{Page, StoreError, TenantTx, api_tokens, organizations};
 use crate::domain::Role;
 
@@ -58,15 +58,19 @@ pub async fn of_user(
     Ok(rows.into_iter().filter_map(|(m, o)| o.map(|o| (m, o))).collect())
 }
 
+/// How many members the organization has.
+pub async fn count(tx: &TenantTx) -> Result<u64, StoreError> {
+    Ok(membership::Entity::find()
+        .filter(membership::Column::OrganizationId.eq(tx.organization_id()))
+        .count(tx.conn())
+        .await?)
+}
+
 /// One page of the organization's members with their users, in joining order.
 pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<(Membership, user::Model)>, bool), StoreError> {
-    let mut query = membership::Entity::find()
-        .filter(membership::Column::OrganizationId.eq(tx.organization_id()))
-        .order_by_asc(membership::Column::Id);
-    if let Some(after) = page.after {
-        query = query.filter(membership::Column::Id.gt(after));
-    }
-    let rows = query.find_also_related(user::Entity).limit(page.fetch_limit()).all(tx.conn()).await?;
+    let query = membership::Entity::find().filter(membership::Column::OrganizationId.eq(tx.organization_id()));
+    let query = page.keyset(query, membership::Column::Id, Order::OldestFirst);
+    let rows = query.find_also_related(user::Entity).all(tx.conn()).await?;
     let rows = rows.into_iter().filter_map(|(m, u)| u.map(|u| (m, u))).collect();
     Ok(split_page(rows, page))
 }

@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use entity::partner;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use super::page::split_page;
+use super::page::{Order, split_page};
 use super::{Page, StoreError, TenantTx};
 
 pub use partner::Model as Partner;
@@ -49,17 +49,19 @@ pub async fn find_many(tx: &TenantTx, ids: &[Uuid]) -> Result<Vec<Partner>, Stor
         .await?)
 }
 
+/// How many partners the list holds over every page.
+pub async fn count(tx: &TenantTx, include_archived: bool) -> Result<u64, StoreError> {
+    Ok(filtered(tx, include_archived).count(tx.conn()).await?)
+}
+
+fn filtered(tx: &TenantTx, include_archived: bool) -> sea_orm::Select<partner::Entity> {
+    let query = partner::Entity::find().filter(partner::Column::OrganizationId.eq(tx.organization_id()));
+    if include_archived { query } else { query.filter(partner::Column::ArchivedAt.is_null()) }
+}
+
 pub async fn list(tx: &TenantTx, include_archived: bool, page: Page) -> Result<(Vec<Partner>, bool), StoreError> {
-    let mut query = partner::Entity::find()
-        .filter(partner::Column::OrganizationId.eq(tx.organization_id()))
-        .order_by_asc(partner::Column::Id);
-    if !include_archived {
-        query = query.filter(partner::Column::ArchivedAt.is_null());
-    }
-    if let Some(after) = page.after {
-        query = query.filter(partner::Column::Id.gt(after));
-    }
-    Ok(split_page(query.limit(page.fetch_limit()).all(tx.conn()).await?, page))
+    let query = page.keyset(filtered(tx, include_archived), partner::Column::Id, Order::OldestFirst);
+    Ok(split_page(query.all(tx.conn()).await?, page))
 }
 
 pub async fn update(

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
-use super::page::split_page;
+use super::page::{Order, split_page};
 use super::{Page, StoreError, TenantTx};
 use crate::domain::Role;
 
@@ -40,14 +40,12 @@ macro_rules! record_table {
 
             /// One page, most recent first by when it happened; archived rows only when asked.
             pub async fn list(tx: &TenantTx, include_archived: bool, page: Page) -> Result<(Vec<Row>, bool), StoreError> {
-                let mut query = visible(tx).order_by_desc(Column::Id);
+                let mut query = visible(tx);
                 if !include_archived {
                     query = query.filter(Column::ArchivedAt.is_null());
                 }
-                if let Some(after) = page.after {
-                    query = query.filter(Column::Id.lt(after));
-                }
-                Ok(split_page(query.limit(page.fetch_limit()).all(tx.conn()).await?, page))
+                let query = page.keyset(query, Column::Id, Order::NewestFirst);
+                Ok(split_page(query.all(tx.conn()).await?, page))
             }
 
             /// Live rows that happened in `[from, to)`.

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::page::split_page;
+use super::page::{Order, split_page};
 use super::{Page, StoreError, TenantTx};
 use crate::events::{HandoffEvent, HandoffEventKind};
 
@@ -284,14 +284,11 @@ pub async fn list_deliveries(
     endpoint_id: Uuid,
     page: Page,
 ) -> Result<(Vec<Delivery>, bool), StoreError> {
-    let mut query = delivery::Entity::find()
+    let query = delivery::Entity::find()
         .filter(delivery::Column::OrganizationId.eq(tx.organization_id()))
-        .filter(delivery::Column::EndpointId.eq(endpoint_id))
-        .order_by_desc(delivery::Column::Id);
-    if let Some(after) = page.after {
-        query = query.filter(delivery::Column::Id.lt(after));
-    }
-    Ok(split_page(query.limit(page.fetch_limit()).all(tx.conn()).await?, page))
+        .filter(delivery::Column::EndpointId.eq(endpoint_id));
+    let query = page.keyset(query, delivery::Column::Id, Order::NewestFirst);
+    Ok(split_page(query.all(tx.conn()).await?, page))
 }
 
 pub async fn find_delivery(tx: &TenantTx, id: Uuid) -> Result<Option<Delivery>, StoreError> {

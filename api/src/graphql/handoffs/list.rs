@@ -7,6 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::super::paging::{backward, page_info};
 use super::types::Handoff;
 use crate::domain::PageSize;
 use crate::error::{AppError, AppResult, field};
@@ -42,23 +43,32 @@ pub struct HandoffOrder {
     pub direction: OrderDirection,
 }
 
-pub fn page(first: Option<i32>, after: Option<&str>, order: Option<HandoffOrder>) -> AppResult<HandoffPage> {
-    let limit = PageSize::parse(first).map_err(field("first"))?.get();
+pub fn page(
+    first: Option<i32>,
+    after: Option<&str>,
+    last: Option<i32>,
+    before: Option<&str>,
+    order: Option<HandoffOrder>,
+) -> AppResult<HandoffPage> {
+    let backward = backward(first, after.is_some(), last, before.is_some())?;
+    let (size, cursor, name) = if backward { (last, before, "before") } else { (first, after, "after") };
+    let limit = PageSize::parse(size).map_err(field(if backward { "last" } else { "first" }))?.get();
     let order = order.unwrap_or(HandoffOrder { field: HandoffOrderField::CreatedAt, direction: OrderDirection::Desc });
     let sort = match order.field {
         HandoffOrderField::CreatedAt => HandoffSort::CreatedAt,
         HandoffOrderField::SentAt => HandoffSort::SentAt,
         HandoffOrderField::Score => HandoffSort::Score,
     };
-    let after = after.map(decode_cursor).transpose()?;
-    if after.is_some_and(|key| key.sort() != sort) {
-        return Err(AppError::bad_input("after", "comes from a list in another order"));
+    let cursor = cursor.map(|c| decode_cursor(c, name)).transpose()?;
+    if cursor.is_some_and(|key| key.sort() != sort) {
+        return Err(AppError::bad_input(name, "comes from a list in another order"));
     }
-    Ok(HandoffPage { sort, descending: order.direction == OrderDirection::Desc, after, limit })
+    Ok(HandoffPage { sort, descending: order.direction == OrderDirection::Desc, cursor, limit, backward })
 }
 
-pub fn connection(handoffs: Vec<Handoff>, has_next: bool, page: HandoffPage) -> Connection<String, Handoff> {
-    let mut conn = Connection::new(page.after.is_some(), has_next);
+pub fn connection(handoffs: Vec<Handoff>, more: bool, page: HandoffPage) -> Connection<String, Handoff> {
+    let (has_previous, has_next) = page_info(page.cursor.is_some(), more, page.backward);
+    let mut conn = Connection::new(has_previous, has_next);
     conn.edges.extend(handoffs.into_iter().map(|h| Edge::new(encode_cursor(&h.view.row, page.sort), h)));
     conn
 }
@@ -72,8 +82,8 @@ fn encode_cursor(row: &HandoffRow, sort: HandoffSort) -> String {
     URL_SAFE_NO_PAD.encode(text)
 }
 
-fn decode_cursor(raw: &str) -> AppResult<HandoffKey> {
-    let invalid = || AppError::bad_input("after", "is not a cursor from this list");
+fn decode_cursor(raw: &str, field: &'static str) -> AppResult<HandoffKey> {
+    let invalid = || AppError::bad_input(field, "is not a cursor from this list");
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid())?).map_err(|_| invalid())?;
     let parts: Vec<&str> = text.split(':').collect();
     let id = |s: &str| Uuid::parse_str(s).map_err(|_| invalid());
