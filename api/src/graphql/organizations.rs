@@ -98,6 +98,7 @@ impl Organization {
         Ok(counted(connection(rows, has_next, page, |p| p.id, Partner), scope, CountOf::Partners { include_archived }))
     }
     /// Accounts in creation order, optionally of one seller; archived ones only when asked.
+    #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn accounts(
         &self,
