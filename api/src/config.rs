@@ -44,6 +44,10 @@ pub struct Settings {
     #[arg(long, env = "TOKEN_TTL_MINUTES", default_value_t = 15, global = true)]
     pub token_ttl_minutes: u32,
 
+    /// Days handoff events are kept, for subscribers resuming with `after` and clients polling
+    /// `Organization.events`; an older cursor must resync.
+    #[arg(long, env = "EVENT_RETENTION_DAYS", default_value_t = 7, global = true)]
+    pub event_retention_days: u32,
     /// Days a session lasts without a refresh; each refresh starts them again.
     #[arg(long, env = "SESSION_DAYS", default_value_t = 30, global = true)]
     pub session_days: u32,
@@ -245,6 +249,8 @@ pub struct Config {
     pub webhooks: crate::webhooks::DeliverySettings,
     /// How often due webhook deliveries are looked for.
     pub webhook_poll: std::time::Duration,
+    /// How often each process looks for stored events nobody woke it for.
+    pub event_poll: std::time::Duration,
     /// How often an open WebSocket gets a ping frame.
     pub ws_keepalive: std::time::Duration,
     /// Proxies whose `X-Forwarded-For` names the client.
@@ -266,6 +272,8 @@ pub struct Lifetimes {
     pub session: chrono::Duration,
     /// An invitation.
     pub invitation: chrono::Duration,
+    /// A stored handoff event.
+    pub events: chrono::Duration,
 }
 
 impl Default for Lifetimes {
@@ -273,6 +281,7 @@ impl Default for Lifetimes {
         Self {
             session: chrono::Duration::days(crate::domain::session::DEFAULT_SESSION_DAYS),
             invitation: chrono::Duration::days(crate::domain::invitation::DEFAULT_INVITATION_DAYS),
+            events: chrono::Duration::days(crate::domain::events::DEFAULT_RETENTION_DAYS),
         }
     }
 }
@@ -336,6 +345,7 @@ impl Settings {
             lifetimes: Lifetimes {
                 session: chrono::Duration::days(i64::from(self.session_days.max(1))),
                 invitation: chrono::Duration::days(i64::from(self.invitation_days.max(1))),
+                events: chrono::Duration::days(i64::from(self.event_retention_days.max(1))),
             },
             mailer,
             database_url: self.database_url.clone(),
@@ -372,6 +382,7 @@ impl Settings {
                 secret_box,
             },
             webhook_poll: std::time::Duration::from_millis(500),
+            event_poll: std::time::Duration::from_secs(1),
             ws_keepalive: std::time::Duration::from_secs(20),
             trusted_proxies: self.trusted_proxies.clone(),
             throttle: crate::auth::throttle::ThrottleSettings {
@@ -445,6 +456,7 @@ impl Config {
             overdue_interval: std::time::Duration::from_secs(60),
             webhooks: crate::webhooks::DeliverySettings::default(),
             webhook_poll: std::time::Duration::from_millis(500),
+            event_poll: std::time::Duration::from_secs(1),
             ws_keepalive: std::time::Duration::from_secs(20),
             trusted_proxies: Vec::new(),
             throttle: crate::auth::throttle::ThrottleSettings::default(),

@@ -1,148 +1,132 @@
-//! Handoff events for subscribers. Within one process an in-memory broadcast channel carries them;
-//! on PostgreSQL every event goes through `NOTIFY`, and each process `LISTEN`s, so a subscriber on
-//! any replica sees events published by any other (its own included, exactly once).
+//! Fan-out of stored handoff events to subscribers. Changes record their events in their own
+//! transaction (`store::events`); after the commit they only say "new events" (`EventBus::wake`):
+//! in-process, and on PostgreSQL with a `NOTIFY` that wakes every replica. Each process has one
+//! dispatcher that reads the events after the last one it saw, in `seq` order, and broadcasts them
+//! to its subscribers; it also polls, so a lost wake-up delays an event but never loses it.
 
-use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use std::time::Duration;
+
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
-use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
+use tokio::sync::{Notify, broadcast};
 use tokio::task::JoinHandle;
-use uuid::Uuid;
 
+pub use crate::domain::events::{HandoffEvent, HandoffEventKind, StoredEvent};
 use crate::store::Store;
 
-/// What happened to a handoff.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum HandoffEventKind {
-    /// Sent: it landed with the seller.
-    Landed,
-    /// The seller accepted, declined or asked for clarification.
-    Responded,
-    /// Someone graded it.
-    Graded,
-    /// It passed `respondBy` without a decision.
-    Overdue,
-}
-
-impl HandoffEventKind {
-    pub const ALL: [HandoffEventKind; 4] =
-        [HandoffEventKind::Landed, HandoffEventKind::Responded, HandoffEventKind::Graded, HandoffEventKind::Overdue];
-
-    /// The contract name, e.g. `LANDED`.
-    pub fn code(self) -> &'static str {
-        match self {
-            HandoffEventKind::Landed => "LANDED",
-            HandoffEventKind::Responded => "RESPONDED",
-            HandoffEventKind::Graded => "GRADED",
-            HandoffEventKind::Overdue => "OVERDUE",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == code)
-    }
-}
-
-/// One event: which handoff, what happened, when. Subscribers read the handoff themselves, with
-/// their own current rights, before delivering it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HandoffEvent {
-    pub organization_id: Uuid,
-    pub handoff_id: Uuid,
-    pub kind: HandoffEventKind,
-    pub at: DateTime<Utc>,
-    /// The seller's answer a RESPONDED event reports. Only its id travels (a reason may be long);
-    /// deliveries read the answer itself.
-    #[serde(default)]
-    pub response_id: Option<Uuid>,
-}
-
-/// The PostgreSQL channel events travel on.
+/// The PostgreSQL channel wake-ups travel on.
 pub const CHANNEL: &str = "handoff_events";
 /// Events a subscriber may fall behind by before it is told to resubscribe.
 pub const BUFFER: usize = 1024;
+/// Events read per batch.
+const BATCH: u64 = 500;
 
 #[derive(Clone)]
 pub struct EventBus {
-    local: broadcast::Sender<HandoffEvent>,
+    local: broadcast::Sender<StoredEvent>,
+    wake: Arc<Notify>,
     store: Store,
-    /// On PostgreSQL, events are published with NOTIFY rather than to `local` directly.
+    /// On PostgreSQL, wake-ups go through NOTIFY so other replicas hear them too.
     notify: bool,
 }
 
 impl EventBus {
-    /// Starts the bus for `store`; on PostgreSQL also a task that LISTENs on `database_url`.
+    /// Starts the bus for `store`: its dispatcher, which also looks every `poll` for events nobody
+    /// woke it for, and on PostgreSQL a task that LISTENs on `database_url` and wakes it.
     pub async fn start(
         store: &Store,
         database_url: &str,
-    ) -> Result<(Self, Option<JoinHandle<()>>), sea_orm::sqlx::Error> {
+        poll: Duration,
+    ) -> Result<(Self, Vec<JoinHandle<()>>), StartError> {
         let (local, _) = broadcast::channel(BUFFER);
-        if store.backend() != DatabaseBackend::Postgres {
-            return Ok((Self { local, store: store.clone(), notify: false }, None));
-        }
-        let mut listener = sea_orm::sqlx::postgres::PgListener::connect(database_url).await?;
-        listener.listen(CHANNEL).await?;
-        let forward = local.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                match listener.recv().await {
-                    Ok(notification) => match serde_json::from_str::<HandoffEvent>(notification.payload()) {
-                        Ok(event) => {
-                            let _ = forward.send(event);
+        let wake = Arc::new(Notify::new());
+        let notify = store.backend() == DatabaseBackend::Postgres;
+        let mut tasks = Vec::new();
+        if notify {
+            let mut listener = sea_orm::sqlx::postgres::PgListener::connect(database_url).await?;
+            listener.listen(CHANNEL).await?;
+            let wake = wake.clone();
+            tasks.push(tokio::spawn(async move {
+                loop {
+                    match listener.recv().await {
+                        Ok(_) => wake.notify_one(),
+                        Err(error) => {
+                            // recv reconnects on the next call; the dispatcher's poll covers the gap.
+                            tracing::warn!(%error, "listening for handoff events failed; reconnecting");
+                            tokio::time::sleep(Duration::from_secs(1)).await;
                         }
-                        Err(error) => tracing::warn!(%error, "ignored a malformed handoff event"),
-                    },
-                    Err(error) => {
-                        // recv reconnects on the next call; wait a little so a down database is not hammered.
-                        tracing::warn!(%error, "listening for handoff events failed; reconnecting");
-                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                     }
                 }
-            }
-        });
-        Ok((Self { local, store: store.clone(), notify: true }, Some(task)))
+            }));
+        }
+        // Subscribers hear what is committed from now on; older events are in the table.
+        let seen = crate::store::events::last_seq(store.conn()).await?;
+        tasks.push(tokio::spawn(dispatch(store.clone(), local.clone(), wake.clone(), seen, poll)));
+        Ok((Self { local, wake, store: store.clone(), notify }, tasks))
     }
 
-    /// Publishes a committed change to subscribers and queues its webhook deliveries. A failure is
-    /// logged, never returned: the change itself stands.
-    pub async fn publish(&self, event: HandoffEvent) {
-        let event_id = Uuid::now_v7();
-        let response = match event.response_id {
-            Some(id) => crate::store::responses::find(self.store.conn(), event.organization_id, id).await,
-            None => Ok(None),
-        };
-        let response = response.unwrap_or_else(|error| {
-            tracing::error!(%error, "the answer a RESPONDED event reports could not be read");
-            None
-        });
-        let body = crate::webhooks::payload(event_id, &event, response.as_ref());
-        if let Err(error) = crate::store::webhooks::enqueue(self.store.conn(), &event, event_id, &body, event.at).await
-        {
-            tracing::error!(%error, "webhook deliveries for an event could not be queued");
-        }
-        match self.notify {
-            false => {
-                let _ = self.local.send(event);
-            }
-            true => {
-                let payload = serde_json::to_string(&event).unwrap_or_default();
-                let sent = self
-                    .store
-                    .conn()
-                    .execute_raw(Statement::from_sql_and_values(
-                        DatabaseBackend::Postgres,
-                        "SELECT pg_notify($1, $2)",
-                        [CHANNEL.into(), payload.into()],
-                    ))
-                    .await;
-                if let Err(error) = sent {
-                    tracing::error!(%error, "a handoff event could not be published");
-                }
+    /// Says "new events" after a commit that recorded some. A failed NOTIFY is logged: the
+    /// dispatchers' poll still finds the events.
+    pub async fn wake(&self) {
+        self.wake.notify_one();
+        if self.notify {
+            let sent = self
+                .store
+                .conn()
+                .execute_raw(Statement::from_sql_and_values(
+                    DatabaseBackend::Postgres,
+                    "SELECT pg_notify($1, '')",
+                    [CHANNEL.into()],
+                ))
+                .await;
+            if let Err(error) = sent {
+                tracing::warn!(%error, "could not notify other replicas of new events");
             }
         }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<HandoffEvent> {
+    pub fn subscribe(&self) -> broadcast::Receiver<StoredEvent> {
         self.local.subscribe()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("listening for events: {0}")]
+    Listen(#[from] sea_orm::sqlx::Error),
+    #[error("reading the last event: {0}")]
+    Read(#[from] crate::store::StoreError),
+}
+
+/// Reads the events after `seen` whenever woken (or every `poll`) and broadcasts them in order.
+async fn dispatch(
+    store: Store,
+    local: broadcast::Sender<StoredEvent>,
+    wake: Arc<Notify>,
+    mut seen: i64,
+    poll: Duration,
+) {
+    loop {
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(poll) => {}
+        }
+        loop {
+            let batch = match crate::store::events::since(store.conn(), seen, BATCH).await {
+                Ok(batch) => batch,
+                Err(error) => {
+                    tracing::warn!(%error, "reading new handoff events failed; trying again shortly");
+                    break;
+                }
+            };
+            let full = batch.len() as u64 == BATCH;
+            for event in batch {
+                seen = event.seq;
+                let _ = local.send(event);
+            }
+            if !full {
+                break;
+            }
+        }
     }
 }

@@ -3,33 +3,23 @@
 use std::time::Duration;
 
 use crate::clock::Clock;
-use crate::events::{EventBus, HandoffEvent, HandoffEventKind};
+use crate::events::EventBus;
 use crate::store::{Store, handoffs};
 
-/// Marks sent handoffs that passed `respondBy` without a decision, once each. Each sweep is one
-/// conditional UPDATE, so several replicas sweeping the same database never mark one twice, and a
-/// restart just resumes with the next sweep.
+/// Marks sent handoffs that passed `respondBy` without a decision, once each, each mark with its
+/// OVERDUE event in one transaction. Each mark is a conditional UPDATE, so several replicas sweeping
+/// the same database never mark one twice, and a restart just resumes with the next sweep.
 pub async fn mark_overdue(store: Store, events: EventBus, clock: Clock, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        let now = clock.now();
-        match handoffs::mark_overdue(store.conn(), now).await {
-            Ok(marked) if marked.is_empty() => {}
+        let payload = |id, event: &crate::events::HandoffEvent| crate::webhooks::payload(id, event, None);
+        match handoffs::mark_overdue(store.conn(), clock.now(), payload).await {
+            Ok(0) => {}
             Ok(marked) => {
-                tracing::info!(marked = marked.len(), "marked overdue handoffs");
-                for (organization_id, handoff_id) in marked {
-                    events
-                        .publish(HandoffEvent {
-                            organization_id,
-                            handoff_id,
-                            kind: HandoffEventKind::Overdue,
-                            at: now,
-                            response_id: None,
-                        })
-                        .await;
-                }
+                tracing::info!(marked, "marked overdue handoffs");
+                events.wake().await;
             }
             Err(error) => tracing::warn!(%error, "the overdue sweep failed; it runs again at the next tick"),
         }
@@ -50,9 +40,10 @@ pub async fn deliver_webhooks(store: Store, clock: Clock, settings: crate::webho
     }
 }
 
-/// Every ten minutes: deletes throttle buckets quiet for a day, and sessions (with their refresh
-/// tokens) that ended or lapsed a week ago.
-pub async fn sweep_rate_limits(store: Store, clock: Clock) {
+/// Every ten minutes: deletes throttle buckets quiet for a day, sessions (with their refresh
+/// tokens) that ended or lapsed a week ago, and handoff events past `event_retention` (kept a day
+/// longer, so a cursor just inside the window still finds every event after it).
+pub async fn sweep_expired(store: Store, clock: Clock, event_retention: chrono::Duration) {
     let mut ticker = tokio::time::interval(Duration::from_secs(600));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -66,6 +57,10 @@ pub async fn sweep_rate_limits(store: Store, clock: Clock) {
             crate::store::sessions::sweep(store.conn(), chrono::Utc::now(), chrono::Duration::days(7)).await
         {
             tracing::warn!(%error, "the session sweep failed; it runs again at the next tick");
+        }
+        let cutoff = clock.now() - event_retention - chrono::Duration::days(1);
+        if let Err(error) = crate::store::events::sweep(store.conn(), cutoff).await {
+            tracing::warn!(%error, "the event sweep failed; it runs again at the next tick");
         }
     }
 }

@@ -24,8 +24,8 @@ pub enum StartError {
     Jwt(#[from] JwtError),
     #[error(transparent)]
     Demo(#[from] crate::demo::DemoError),
-    #[error("cannot listen for handoff events: {0}")]
-    Events(sea_orm::sqlx::Error),
+    #[error("cannot start the handoff event fan-out: {0}")]
+    Events(crate::events::StartError),
 }
 
 /// A running server; dropping it leaves it running until the runtime ends, `stop` drains it.
@@ -77,8 +77,9 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     // The dummy hash makes unknown-email logins as slow as wrong-password ones; build it now.
     let _ = tokio::task::spawn_blocking(password::warm_up).await;
 
-    let (events, event_listener) =
-        crate::events::EventBus::start(&store, &config.database_url).await.map_err(StartError::Events)?;
+    let (events, event_tasks) = crate::events::EventBus::start(&store, &config.database_url, config.event_poll)
+        .await
+        .map_err(StartError::Events)?;
     let throttle = crate::auth::throttle::Throttle::new(config.throttle);
     let schema = graphql::build(store.clone(), keys.clone(), events.clone(), throttle, &config);
     let demo = match config.demo {
@@ -118,8 +119,8 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         config.webhooks.clone(),
         config.webhook_poll,
     )));
-    jobs.push(tokio::spawn(crate::jobs::sweep_rate_limits(store.clone(), config.clock.clone())));
-    jobs.extend(event_listener);
+    jobs.push(tokio::spawn(crate::jobs::sweep_expired(store.clone(), config.clock.clone(), config.lifetimes.events)));
+    jobs.extend(event_tasks);
     Ok(Server { addr, store, stop, task, jobs, demo })
 }
 
@@ -148,7 +149,14 @@ pub async fn shutdown_signal() {
 /// Seals webhook secrets stored in clear or under a key being rotated out. A failure leaves them as
 /// they are (deliveries still sign with them) and is logged; the next start tries again.
 async fn seal_webhook_secrets(store: &Store, keys: &crate::webhooks::SecretBox) {
-    match crate::store::webhooks::seal_secrets(store.conn(), keys).await {
+    let reseal = |id, key_id: Option<&str>, stored: &str| {
+        let plain = match key_id {
+            None => stored.to_owned(),
+            Some(key_id) => keys.open(id, key_id, stored).ok()?,
+        };
+        Some(keys.seal(id, &plain))
+    };
+    match crate::store::webhooks::seal_secrets(store.conn(), keys.current_key_id(), reseal).await {
         Ok((0, 0)) => {}
         Ok((sealed, unreadable)) => {
             tracing::info!(sealed, key = keys.current_key_id(), "sealed webhook secrets under the current key");

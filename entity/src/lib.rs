@@ -6,6 +6,7 @@ pub mod api_token;
 pub mod audit_event;
 pub mod escalation;
 pub mod handoff;
+pub mod handoff_event;
 pub mod handoff_grade;
 pub mod handoff_response;
 pub mod invitation;

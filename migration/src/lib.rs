@@ -11,6 +11,7 @@ mod m20261125_000006_index_deliveries_by_organization;
 mod m20261125_000007_create_invitations_sessions_audit;
 mod m20261125_000008_seal_webhook_secrets;
 mod m20261125_000009_row_level_security;
+mod m20261125_000010_create_handoff_events;
 
 pub use m20261125_000009_row_level_security::{TENANT_ROLE, protect as protect_tenant_table};
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_create_invitations_sessions_audit::Migration),
             Box::new(m20261125_000008_seal_webhook_secrets::Migration),
             Box::new(m20261125_000009_row_level_security::Migration),
+            Box::new(m20261125_000010_create_handoff_events::Migration),
         ]
     }
 }

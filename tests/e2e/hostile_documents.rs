@@ -145,6 +145,7 @@ async fn per_handoff_lists_cost_one_read_per_page() {
         id gradeHistory { component grade } grades: gradeHistory(component: PROOF) { grade } responses { decision } } } } } }";
     let mut costs = Vec::new();
     for first in [1, 12] {
+        app.settle().await;
         let before = app.statements();
         let data = app.ok(Some(&team.marketer.token), page, json!({ "s": "acme", "first": first })).await;
         costs.push(app.statements() - before);

@@ -4,6 +4,7 @@ mod access_tokens;
 mod accounts;
 mod api_tokens;
 mod demo;
+mod event_outbox;
 mod handoff_lifecycle;
 mod hostile_documents;
 mod http_conformance;

@@ -240,6 +240,7 @@ async fn a_page_of_handoffs_costs_the_same_statements_whatever_its_size() {
         account { name } partner { name } sendBlockers { code } } } } } }";
     let mut costs = Vec::new();
     for first in [1, 10, 50] {
+        app.settle().await;
         let before = app.statements();
         let data = app.ok(Some(&team.marketer.token), page, json!({ "s": "acme", "first": first })).await;
         costs.push(app.statements() - before);

@@ -12,7 +12,7 @@ use sha2::Sha256;
 /// A receiver on loopback that records every request and fails the first `fail_first` of them.
 #[derive(Clone, Default)]
 pub(crate) struct Receiver {
-    seen: Arc<Mutex<Vec<(HeaderMap, String)>>>,
+    pub(crate) seen: Arc<Mutex<Vec<(HeaderMap, String)>>>,
     fail_first: Arc<Mutex<usize>>,
 }
 
@@ -81,11 +81,16 @@ pub(crate) async fn endpoint(app: &TestApp, team: &Team, url: &str) -> String {
 
 /// A new endpoint's id and its signing secret.
 pub(crate) async fn endpoint_with_secret(app: &TestApp, team: &Team, url: &str) -> (String, String) {
+    endpoint_for(app, team, url, &["LANDED"]).await
+}
+
+/// A new endpoint for `types`: its id and its signing secret.
+pub(crate) async fn endpoint_for(app: &TestApp, team: &Team, url: &str, types: &[&str]) -> (String, String) {
     let data = app
         .ok(
             Some(&team.admin.token),
             "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { webhookEndpoint { id } secret } }",
-            json!({ "i": { "organizationId": team.org_id, "url": url, "eventTypes": ["LANDED"] } }),
+            json!({ "i": { "organizationId": team.org_id, "url": url, "eventTypes": types } }),
         )
         .await;
     let payload = &data["createWebhookEndpoint"];
@@ -159,12 +164,7 @@ async fn a_responded_event_carries_the_sellers_answer() {
     let app = TestApp::spawn_with(fast).await;
     let team = app.team("acme").await;
     let (receiver, url) = Receiver::start(0).await;
-    app.ok(
-        Some(&team.admin.token),
-        "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { webhookEndpoint { id } } }",
-        json!({ "i": { "organizationId": team.org_id, "url": url, "eventTypes": ["RESPONDED"] } }),
-    )
-    .await;
+    endpoint_for(&app, &team, &url, &["RESPONDED"]).await;
     let handoff = land_one(&app, &team).await;
     app.ok(
         Some(&team.seller.token),

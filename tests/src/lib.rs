@@ -49,6 +49,7 @@ impl TestApp {
         Self::spawn_with(|c| {
             c.webhook_poll = std::time::Duration::from_secs(3600);
             c.overdue_interval = std::time::Duration::from_secs(3600);
+            c.event_poll = std::time::Duration::from_secs(3600);
         })
         .await
     }
@@ -268,13 +269,18 @@ impl TestApp {
     /// Runs `sql` unfiltered inside a tenant transaction of `person` in `org_id` (then rolls back),
     /// returning its first column as UUIDs.
     pub async fn in_tenant_transaction(&self, person: &Person, org_id: &str, sql: &str) -> Vec<uuid::Uuid> {
+        let tx = self.tenant_transaction(person, org_id).await;
+        tx.unfiltered_uuids(sql).await.expect("the statement runs")
+    }
+
+    /// A tenant transaction of `person` in `org_id`, as a resolver would open one.
+    pub async fn tenant_transaction(&self, person: &Person, org_id: &str) -> handoff_api::store::TenantTx {
         use handoff_api::auth::{Viewer, jwt::JwtKeys};
         let store = self.server.as_ref().expect("the server runs").store();
         let keys = JwtKeys::new(TEST_SECRET.as_bytes(), Duration::minutes(15));
         let viewer = Viewer::authenticate(store.clone(), &keys, &person.token).await.expect("a valid token");
         let scope = viewer.require(uuid_of(org_id), &handoff_api::domain::Role::ALL).await.expect("a member");
-        let tx = store.tenant(&scope).await.expect("a tenant transaction");
-        tx.unfiltered_uuids(sql).await.expect("the statement runs")
+        store.tenant(&scope).await.expect("a tenant transaction")
     }
 
     /// The server's database handle, for tests that call the store directly (a background sweep).
@@ -315,6 +321,23 @@ impl TestApp {
     }
 
     /// SQL statements the server has executed so far.
+    /// Waits until the server issues no statement of its own for a while: after mutations, its
+    /// event dispatcher reads the new events once, and a statement count must not include that.
+    pub async fn settle(&self) {
+        let mut last = self.statements();
+        let mut quiet = 0;
+        for _ in 0..100 {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let now = self.statements();
+            quiet = if now == last { quiet + 1 } else { 0 };
+            last = now;
+            if quiet >= 4 {
+                return;
+            }
+        }
+        panic!("the server kept issuing statements on its own");
+    }
+
     pub fn statements(&self) -> u64 {
         self.server.as_ref().expect("the server runs").store().statements_executed()
     }

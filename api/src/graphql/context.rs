@@ -27,7 +27,20 @@ pub fn now(ctx: &Context<'_>) -> DateTime<Utc> {
     ctx.data_unchecked::<Clock>().now()
 }
 
-/// Announces a committed change to subscribers.
-pub async fn publish(ctx: &Context<'_>, event: crate::events::HandoffEvent) {
-    ctx.data_unchecked::<crate::events::EventBus>().publish(event).await;
+/// Records `event` (and its webhook deliveries) in the change's transaction `tx`, as its last
+/// statement; `response` is the answer a RESPONDED event reports, for the webhook body.
+pub async fn record_event(
+    tx: &crate::store::TenantTx,
+    event: &crate::events::HandoffEvent,
+    response: Option<&crate::store::responses::ResponseRow>,
+) -> Result<(), crate::store::StoreError> {
+    let id = uuid::Uuid::now_v7();
+    let payload = crate::webhooks::payload(id, event, response);
+    crate::store::events::record(tx, id, event, &payload).await?;
+    Ok(())
+}
+
+/// Says "new events" once the transaction that recorded them committed.
+pub async fn wake_subscribers(ctx: &Context<'_>) {
+    ctx.data_unchecked::<crate::events::EventBus>().wake().await;
 }

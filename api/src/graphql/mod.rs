@@ -9,6 +9,7 @@ mod date;
 pub mod document_guard;
 mod enum_literals;
 mod error_codes;
+mod handoff_events;
 pub(crate) mod handoffs;
 pub mod ids;
 mod invitations;

@@ -308,6 +308,20 @@ impl Organization {
     async fn webhook_endpoints(&self, ctx: &Context<'_>) -> AppResult<Vec<super::webhooks::WebhookEndpoint>> {
         super::webhooks::endpoints(ctx, self.0.id).await
     }
+    /// The organization's handoff events, oldest first, for clients that poll: those after `after`
+    /// (an event's `cursor`), of `types` (all four by default), on handoffs the caller may see now.
+    /// Events are kept 7 days unless configured otherwise; an older cursor is `BAD_USER_INPUT` and
+    /// the client must resync. A log read in order, so it pages forward only.
+    #[graphql(complexity = "super::paging::cost(first, child_complexity)")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        types: Option<Vec<super::handoff_events::HandoffEventType>>,
+    ) -> AppResult<Connection<String, super::handoff_events::HandoffEventGql>> {
+        super::handoff_events::list(ctx, self.0.id, first, after, types).await
+    }
     /// Invitations to this organization, newest first, closed ones included. ADMIN only.
     #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
     async fn invitations(

@@ -2,65 +2,23 @@
 //! before delivery: the credential again, the membership again, and whether the subscriber may see
 //! that handoff (a seller: only handoffs addressed to them).
 
-use async_graphql::{Context, Enum, ID, Object, Subscription};
-use chrono::{DateTime, Utc};
+use std::collections::VecDeque;
+
+use async_graphql::{Context, ID, Subscription};
 use futures_util::Stream;
 use futures_util::stream::{self, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::context::{store, viewer};
+use super::handoff_events::{HandoffEventGql, HandoffEventType, decode_cursor, kinds};
 use super::handoffs::Handoff;
 use super::handoffs::types::HandoffResponse;
 use super::ids::{Kind, decode};
 use crate::auth::Viewer;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::events::{EventBus, HandoffEvent, HandoffEventKind};
-use crate::store::{Store, handoff_views, handoffs, responses};
-
-/// What happened to a handoff.
-#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
-#[graphql(remote = "crate::events::HandoffEventKind")]
-pub enum HandoffEventType {
-    /// It was sent and landed with the seller.
-    Landed,
-    /// The seller accepted, declined or asked for clarification.
-    Responded,
-    /// Someone graded it.
-    Graded,
-    /// It passed `respondBy` without a decision.
-    Overdue,
-}
-
-/// A handoff event with the handoff as the subscriber may see it now.
-pub struct HandoffEventGql {
-    kind: HandoffEventKind,
-    at: DateTime<Utc>,
-    handoff: Handoff,
-    response: Option<HandoffResponse>,
-}
-
-/// A handoff event with the handoff as the subscriber may see it now.
-#[Object(name = "HandoffEvent")]
-impl HandoffEventGql {
-    /// What happened.
-    async fn r#type(&self) -> HandoffEventType {
-        self.kind.into()
-    }
-    /// When it happened.
-    async fn at(&self) -> DateTime<Utc> {
-        self.at
-    }
-    /// The handoff after the event.
-    async fn handoff(&self) -> &Handoff {
-        &self.handoff
-    }
-    /// The seller's answer a RESPONDED event reports (decision, reason, failed components); null
-    /// for other events.
-    async fn response(&self) -> Option<&HandoffResponse> {
-        self.response.as_ref()
-    }
-}
+use crate::events::{EventBus, HandoffEvent, HandoffEventKind, StoredEvent};
+use crate::store::{Store, events, handoff_views, handoffs, responses};
 
 #[derive(Default)]
 pub struct SubscriptionRoot;
@@ -76,27 +34,23 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         organization_id: ID,
     ) -> Result<impl Stream<Item = AppResult<Handoff>> + use<>, AppError> {
-        let events = subscribe(ctx, &organization_id, vec![HandoffEventKind::Landed]).await?;
+        let events = subscribe(ctx, &organization_id, vec![HandoffEventKind::Landed], None).await?;
         Ok(events.map(|e| e.map(|e| e.handoff)))
     }
 
     /// Every handoff event of the types asked for (all four by default), under the same rules.
+    /// With `after` (an event's `cursor`), the stored events after it come first, then live ones,
+    /// with none missed or repeated in between; a cursor older than the event retention (7 days
+    /// unless configured) is `BAD_USER_INPUT`: read the current state and subscribe without it.
     async fn handoff_events(
         &self,
         ctx: &Context<'_>,
         organization_id: ID,
         types: Option<Vec<HandoffEventType>>,
+        after: Option<String>,
     ) -> Result<impl Stream<Item = AppResult<HandoffEventGql>> + use<>, AppError> {
-        let kinds = match types {
-            Some(types) if !types.is_empty() => types.into_iter().map(Into::into).collect(),
-            _ => vec![
-                HandoffEventKind::Landed,
-                HandoffEventKind::Responded,
-                HandoffEventKind::Graded,
-                HandoffEventKind::Overdue,
-            ],
-        };
-        subscribe(ctx, &organization_id, kinds).await
+        let after = after.as_deref().map(|raw| decode_cursor(ctx, raw, "after")).transpose()?;
+        subscribe(ctx, &organization_id, kinds(types), after).await
     }
 }
 
@@ -132,14 +86,23 @@ struct Subscriber {
     store: Store,
     organization_id: uuid::Uuid,
     kinds: Vec<HandoffEventKind>,
-    receiver: tokio::sync::broadcast::Receiver<HandoffEvent>,
+    receiver: tokio::sync::broadcast::Receiver<StoredEvent>,
+    /// While resuming: the stored events read but not yet delivered, and where to read next.
+    backlog: VecDeque<StoredEvent>,
+    replay_after: Option<i64>,
+    /// The last event considered; live events up to it were already replayed.
+    seen: i64,
     done: bool,
 }
+
+/// Stored events read per step while resuming.
+const REPLAY_PAGE: u64 = 100;
 
 async fn subscribe(
     ctx: &Context<'_>,
     organization_id: &ID,
     kinds: Vec<HandoffEventKind>,
+    after: Option<i64>,
 ) -> AppResult<impl Stream<Item = AppResult<HandoffEventGql>> + use<>> {
     let organization_id = decode(organization_id, Kind::Organization, "organizationId")?;
     let caller = viewer(ctx);
@@ -148,6 +111,7 @@ async fn subscribe(
         Some(count) => Some(count.take().ok_or(AppError::RateLimited(None))?),
         None => None,
     };
+    // Live events are received from before the stored ones are read, so none falls in between.
     let subscriber = Subscriber {
         _slot: slot,
         viewer: caller.renewed(),
@@ -155,6 +119,9 @@ async fn subscribe(
         organization_id,
         kinds,
         receiver: ctx.data_unchecked::<EventBus>().subscribe(),
+        backlog: VecDeque::new(),
+        replay_after: after,
+        seen: after.unwrap_or(0),
         done: false,
     };
     Ok(stream::unfold(subscriber, |mut s| async move {
@@ -162,38 +129,44 @@ async fn subscribe(
             if s.done {
                 return None;
             }
-            // A subscription ends when its access token expires, event or not: the socket and its
-            // slot are not held on credentials that no longer hold.
-            let received = match s.viewer.time_left() {
-                None => s.receiver.recv().await,
-                Some(left) => {
-                    tokio::select! {
-                        received = s.receiver.recv() => received,
-                        () = tokio::time::sleep(left) => {
-                            s.done = true;
-                            let expired = AppError::Unauthenticated("the access token expired; log in again and resubscribe");
-                            return Some((Err(expired), s));
+            let stored = match s.backlog.pop_front() {
+                Some(stored) => stored,
+                None => match s.replay_after {
+                    Some(after) => {
+                        match replay(&s, after).await {
+                            Ok((page, more)) => {
+                                s.replay_after = if more { page.last().map(|e| e.seq) } else { None };
+                                s.backlog.extend(page);
+                            }
+                            Err(error) => {
+                                s.done = true;
+                                return Some((Err(error), s));
+                            }
                         }
+                        continue;
                     }
-                }
+                    None => match next_live(&mut s).await {
+                        Ok(Some(stored)) => stored,
+                        Ok(None) => return None,
+                        Err(error) => {
+                            s.done = true;
+                            return Some((Err(error), s));
+                        }
+                    },
+                },
             };
-            let event = match received {
-                Ok(event) => event,
-                Err(RecvError::Closed) => return None,
-                Err(RecvError::Lagged(missed)) => {
-                    // A subscriber that fell behind is told so and ends; it resubscribes and reads
-                    // the current state, rather than the server buffering without bound.
-                    s.done = true;
-                    let message = format!("this subscription fell {missed} events behind; subscribe again");
-                    return Some((Err(AppError::conflict(None, message)), s));
-                }
-            };
+            // Replayed events may come again live at the seam: each is delivered once.
+            if stored.seq <= s.seen {
+                continue;
+            }
+            s.seen = stored.seq;
+            let event = &stored.event;
             if event.organization_id != s.organization_id || !s.kinds.contains(&event.kind) {
                 continue;
             }
-            match deliverable(&s, &event).await {
+            match deliverable(&s, event).await {
                 Ok(Some((handoff, response))) => {
-                    return Some((Ok(HandoffEventGql { kind: event.kind, at: event.at, handoff, response }), s));
+                    return Some((Ok(HandoffEventGql { stored, handoff, response }), s));
                 }
                 Ok(None) => continue,
                 Err(error) => {
@@ -204,6 +177,44 @@ async fn subscribe(
             }
         }
     }))
+}
+
+/// The next live event; `None` when the bus closed. A subscription ends when its access token
+/// expires, event or not: the socket and its slot are not held on credentials that no longer hold.
+async fn next_live(s: &mut Subscriber) -> AppResult<Option<StoredEvent>> {
+    let received = match s.viewer.time_left() {
+        None => s.receiver.recv().await,
+        Some(left) => {
+            tokio::select! {
+                received = s.receiver.recv() => received,
+                () = tokio::time::sleep(left) => {
+                    return Err(AppError::Unauthenticated("the access token expired; log in again and resubscribe"));
+                }
+            }
+        }
+    };
+    match received {
+        Ok(stored) => Ok(Some(stored)),
+        Err(RecvError::Closed) => Ok(None),
+        // A subscriber that fell behind is told so and ends, rather than the server buffering
+        // without bound; it resumes from the last cursor it received.
+        Err(RecvError::Lagged(missed)) => Err(AppError::conflict(
+            None,
+            format!(
+                "this subscription fell {missed} events behind; subscribe again with `after` set to the last cursor received"
+            ),
+        )),
+    }
+}
+
+/// The next stored events after `after` the subscriber may see, with its current rights.
+async fn replay(s: &Subscriber, after: i64) -> AppResult<(Vec<StoredEvent>, bool)> {
+    let viewer = s.viewer.refreshed().await?;
+    let scope = viewer.scope_in(s.organization_id).await?.ok_or(AppError::NotFound(None))?;
+    let tx = s.store.tenant(&scope).await?;
+    let page = events::page(&tx, after, &s.kinds, REPLAY_PAGE).await?;
+    tx.commit().await?;
+    Ok(page)
 }
 
 /// The handoff of `event` as the subscriber may see it now; `None` when it may not (another

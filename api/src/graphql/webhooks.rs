@@ -5,14 +5,14 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::context::{now, store, viewer};
+use super::handoff_events::HandoffEventType;
 use super::ids::{Kind, encode};
 use super::paging::{connection, page};
 use super::scoping::{in_organization, owner_of};
-use super::subscriptions::HandoffEventType;
 use crate::domain::Role;
 use crate::domain::audit::Action;
+use crate::domain::events::HandoffEventKind;
 use crate::error::{AppError, AppResult};
-use crate::events::HandoffEventKind;
 use crate::store::audit;
 use crate::store::webhooks::{self, Delivery, Endpoint};
 use crate::webhooks::SecretBox;

@@ -5,13 +5,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::handoff;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Select, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::{StoreError, TenantTx};
 use crate::domain::access::{HandoffVisibility, handoff_visibility};
+use crate::domain::events::{HandoffEvent, HandoffEventKind};
 use crate::domain::scorecard::{Band, HandoffStatus, Packet};
 use crate::domain::text::ProofLink;
 
@@ -153,6 +154,19 @@ pub async fn create(
 
 pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<HandoffRow>, StoreError> {
     Ok(visible(tx).filter(handoff::Column::Id.eq(id)).one(tx.conn()).await?)
+}
+
+/// The handoffs among `ids` the caller may see.
+pub async fn find_many(tx: &TenantTx, ids: &[Uuid]) -> Result<Vec<HandoffRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(visible(tx).filter(handoff::Column::Id.is_in(ids.iter().copied())).all(tx.conn()).await?)
+}
+
+/// The ids of the handoffs the caller may see, as a subquery.
+pub(super) fn visible_ids(tx: &TenantTx) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::QueryTrait::into_query(visible(tx).select_only().column(handoff::Column::Id))
 }
 
 /// Like `find`, and on PostgreSQL locks the row until the transaction ends, so concurrent changes
@@ -445,7 +459,11 @@ pub async fn sent_between(
 /// Marks, once, every sent handoff past its deadline without a decision, and returns the
 /// (organization, handoff) pairs this call marked. Each mark is a conditional UPDATE, so with
 /// several server processes each handoff is marked, and reported, by exactly one of them.
-pub async fn mark_overdue(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+pub async fn mark_overdue(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    payload: impl Fn(Uuid, &HandoffEvent) -> String,
+) -> Result<usize, StoreError> {
     let due: Vec<(Uuid, Uuid)> = handoff::Entity::find()
         .select_only()
         .column(handoff::Column::OrganizationId)
@@ -455,19 +473,25 @@ pub async fn mark_overdue(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Re
         .filter(handoff::Column::OverdueAt.is_null())
         .limit(500)
         .into_tuple()
-        .all(conn)
+        .all(db)
         .await?;
-    let mut marked = Vec::new();
+    let mut marked = 0;
     for (organization_id, id) in due {
+        // The mark and its OVERDUE event commit together, or neither does.
+        let tx = db.begin().await?;
         let result = handoff::Entity::update_many()
             .col_expr(handoff::Column::OverdueAt, Expr::value(now))
             .filter(handoff::Column::Id.eq(id))
             .filter(handoff::Column::OverdueAt.is_null())
-            .exec(conn)
+            .exec(&tx)
             .await?;
         if result.rows_affected == 1 {
-            marked.push((organization_id, id));
+            let event = HandoffEvent::new(organization_id, id, HandoffEventKind::Overdue, now);
+            let event_id = Uuid::now_v7();
+            super::events::record_in(&tx, event_id, &event, &payload(event_id, &event)).await?;
+            marked += 1;
         }
+        tx.commit().await?;
     }
     Ok(marked)
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 mod error;
+pub mod events;
 pub mod grades;
 pub mod handoff_views;
 pub mod handoffs;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::page::{Order, split_page};
 use super::{Page, StoreError, TenantTx};
-use crate::events::{HandoffEvent, HandoffEventKind};
+use crate::domain::events::{HandoffEvent, HandoffEventKind};
 
 pub use delivery::Model as Delivery;
 pub use endpoint::Model as Endpoint;
@@ -114,8 +114,8 @@ pub async fn cancel_for_disabled_endpoints(conn: &impl ConnectionTrait) -> Resul
 }
 
 /// Stores one delivery of `event` for each live endpoint of its organization that asked for its
-/// type. Called once per event, by the process that published it.
-pub async fn enqueue(
+/// type, in the event's own transaction (`events::record`).
+pub(super) async fn enqueue(
     conn: &impl ConnectionTrait,
     event: &HandoffEvent,
     event_id: Uuid,
@@ -317,36 +317,30 @@ pub async fn delivery_organization(conn: &impl ConnectionTrait, id: Uuid) -> Res
         .await
 }
 
-/// Seals every endpoint secret not sealed under the current key: rows from before sealing, and rows
-/// under a key being rotated out. Runs at start over all organizations (the server alone holds the
-/// keys); returns how many rows it sealed. A row whose key is no longer configured is left as it is
-/// and counted in the error log by the caller.
+/// Seals every endpoint secret not sealed under the key `current`: rows from before sealing, and
+/// rows under a key being rotated out. `reseal(endpoint id, its key id, stored text)` gives the new
+/// (key id, sealed text), or `None` when the stored text cannot be opened. Runs at start over all
+/// organizations (the server alone holds the keys); returns how many rows it sealed, and how many
+/// it could not open (left as they are, for the caller to log).
 pub async fn seal_secrets(
     conn: &impl ConnectionTrait,
-    keys: &crate::webhooks::SecretBox,
+    current: &str,
+    reseal: impl Fn(Uuid, Option<&str>, &str) -> Option<(String, String)>,
 ) -> Result<(u64, u64), StoreError> {
-    let current = keys.current_key_id().to_owned();
     let stale = endpoint::Entity::find()
         .filter(
             sea_orm::Condition::any()
                 .add(endpoint::Column::SecretKeyId.is_null())
-                .add(endpoint::Column::SecretKeyId.ne(current.clone())),
+                .add(endpoint::Column::SecretKeyId.ne(current)),
         )
         .all(conn)
         .await?;
     let (mut sealed, mut unreadable) = (0, 0);
     for row in stale {
-        let plain = match &row.secret_key_id {
-            None => row.secret.clone(),
-            Some(key_id) => match keys.open(row.id, key_id, &row.secret) {
-                Ok(plain) => plain,
-                Err(_) => {
-                    unreadable += 1;
-                    continue;
-                }
-            },
+        let Some((key_id, text)) = reseal(row.id, row.secret_key_id.as_deref(), &row.secret) else {
+            unreadable += 1;
+            continue;
         };
-        let (key_id, text) = keys.seal(row.id, &plain);
         endpoint::Entity::update_many()
             .col_expr(endpoint::Column::Secret, sea_orm::sea_query::Expr::value(text))
             .col_expr(endpoint::Column::SecretKeyId, sea_orm::sea_query::Expr::value(key_id))

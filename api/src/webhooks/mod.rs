@@ -10,7 +10,7 @@ pub use delivery::{DeliverySettings, Worker, retry_delay};
 pub use secret_box::{SecretBox, SecretBoxError};
 pub use signature::{EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign};
 
-use crate::events::HandoffEvent;
+use crate::domain::events::HandoffEvent;
 use crate::graphql::ids::{Kind, encode};
 use crate::store::responses::{self, ResponseRow};
 

@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use uuid::Uuid;
 
 use super::super::accounts::member_with_role;
-use super::super::context::{now, publish, store};
+use super::super::context::{now, record_event, store, wake_subscribers};
 use super::super::ids::{Kind, decode};
 use super::super::scoping::{in_organization, owner_of};
 use super::inputs::{
@@ -16,10 +16,10 @@ use super::inputs::{
 use super::types::Handoff;
 use crate::domain::Role;
 use crate::domain::access::{GRADERS, PACKET_WRITERS};
+use crate::domain::events::{HandoffEvent, HandoffEventKind};
 use crate::domain::scorecard::{Component, Decision, DecisionError, HandoffStatus, check_send, decide, respond_by};
 use crate::domain::text::{optional_text, required_text};
 use crate::error::{AppError, AppResult, field};
-use crate::events::{HandoffEvent, HandoffEventKind};
 use crate::store::grades::{self, NewGrade};
 use crate::store::handoffs::{self, Addressing, HandoffContent, HandoffRow, status_of};
 use crate::store::{TenantTx, accounts, handoff_views, partners, responses, working_agreements};
@@ -193,18 +193,10 @@ impl HandoffMutation {
         let set = grades::grade_set(grades::current(&history).get(&row.id).into_iter().flatten().map(|(c, r)| (c, *r)));
         handoffs::set_score(&tx, row, set.score(), set.band(), now).await?;
         let handoff = view(&tx, id).await?;
+        let event = HandoffEvent::new(scope.organization_id(), id, HandoffEventKind::Graded, now);
+        record_event(&tx, &event, None).await?;
         tx.commit().await?;
-        publish(
-            ctx,
-            HandoffEvent {
-                organization_id: scope.organization_id(),
-                handoff_id: id,
-                kind: HandoffEventKind::Graded,
-                at: now,
-                response_id: None,
-            },
-        )
-        .await;
+        wake_subscribers(ctx).await;
         Ok(GradeHandoffPayload { handoff })
     }
 
@@ -228,18 +220,10 @@ impl HandoffMutation {
             return Err(AppError::conflict(Some("handoffId"), "the handoff was sent already"));
         }
         let handoff = view(&tx, id).await?;
+        let event = HandoffEvent::new(scope.organization_id(), id, HandoffEventKind::Landed, now);
+        record_event(&tx, &event, None).await?;
         tx.commit().await?;
-        publish(
-            ctx,
-            HandoffEvent {
-                organization_id: scope.organization_id(),
-                handoff_id: id,
-                kind: HandoffEventKind::Landed,
-                at: now,
-                response_id: None,
-            },
-        )
-        .await;
+        wake_subscribers(ctx).await;
         Ok(SendHandoffPayload { handoff })
     }
 
@@ -277,18 +261,10 @@ impl HandoffMutation {
             return Err(AppError::conflict(Some("decision"), "the handoff was decided already"));
         }
         let handoff = view(&tx, id).await?;
+        let event = HandoffEvent::responded(scope.organization_id(), id, response.id, now);
+        record_event(&tx, &event, Some(&response)).await?;
         tx.commit().await?;
-        publish(
-            ctx,
-            HandoffEvent {
-                organization_id: scope.organization_id(),
-                handoff_id: id,
-                kind: HandoffEventKind::Responded,
-                at: now,
-                response_id: Some(response.id),
-            },
-        )
-        .await;
+        wake_subscribers(ctx).await;
         Ok(RespondToHandoffPayload { handoff })
     }
 }
