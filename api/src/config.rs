@@ -251,6 +251,8 @@ pub struct Config {
     pub webhook_poll: std::time::Duration,
     /// How often each process looks for stored events nobody woke it for.
     pub event_poll: std::time::Duration,
+    /// Events one process buffers for its subscribers; one further behind must resubscribe.
+    pub event_buffer: usize,
     /// How often an open WebSocket gets a ping frame.
     pub ws_keepalive: std::time::Duration,
     /// Proxies whose `X-Forwarded-For` names the client.
@@ -383,6 +385,7 @@ impl Settings {
             },
             webhook_poll: std::time::Duration::from_millis(500),
             event_poll: std::time::Duration::from_secs(1),
+            event_buffer: crate::events::BUFFER,
             ws_keepalive: std::time::Duration::from_secs(20),
             trusted_proxies: self.trusted_proxies.clone(),
             throttle: crate::auth::throttle::ThrottleSettings {
@@ -457,6 +460,7 @@ impl Config {
             webhooks: crate::webhooks::DeliverySettings::default(),
             webhook_poll: std::time::Duration::from_millis(500),
             event_poll: std::time::Duration::from_secs(1),
+            event_buffer: crate::events::BUFFER,
             ws_keepalive: std::time::Duration::from_secs(20),
             trusted_proxies: Vec::new(),
             throttle: crate::auth::throttle::ThrottleSettings::default(),

@@ -16,7 +16,7 @@ use crate::store::Store;
 
 /// The PostgreSQL channel wake-ups travel on.
 pub const CHANNEL: &str = "handoff_events";
-/// Events a subscriber may fall behind by before it is told to resubscribe.
+/// Events a subscriber may fall behind by before it is told to resubscribe, by default.
 pub const BUFFER: usize = 1024;
 /// Events read per batch.
 const BATCH: u64 = 500;
@@ -37,8 +37,9 @@ impl EventBus {
         store: &Store,
         database_url: &str,
         poll: Duration,
+        buffer: usize,
     ) -> Result<(Self, Vec<JoinHandle<()>>), StartError> {
-        let (local, _) = broadcast::channel(BUFFER);
+        let (local, _) = broadcast::channel(buffer.max(1));
         let wake = Arc::new(Notify::new());
         let notify = store.backend() == DatabaseBackend::Postgres;
         let mut tasks = Vec::new();

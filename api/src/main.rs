@@ -95,22 +95,26 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let running = server::start(config.clone()).await.map_err(|e| e.to_string())?;
     let url = format!("http://{}", running.addr());
     tracing::info!(database = %redact_url(&config.database_url), production = config.production, "serving on {url}");
-    println!("handoff-api is serving on {url}");
-    println!("  GraphQL endpoint: {url}/graphql (WebSocket: graphql-transport-ws on the same path)");
+    // The banner is for a person at a terminal: a closed or full stdout (a supervisor that does not
+    // read it) must never take the running server down, so write errors are ignored.
+    let mut banner = format!("handoff-api is serving on {url}\n");
+    banner += &format!("  GraphQL endpoint: {url}/graphql (WebSocket: graphql-transport-ws on the same path)\n");
     if config.graphiql {
-        println!("  Query console:    {url}/");
+        banner += &format!("  Query console:    {url}/\n");
     }
     if let Some(demo) = running.demo_logins() {
         let state = if demo.loaded_now { "loaded" } else { "already loaded" };
-        println!(
-            "  Demo organization `{}` {state}; log in with password `{}` as:",
+        banner += &format!(
+            "  Demo organization `{}` {state}; log in with password `{}` as:\n",
             handoff_api::demo::SLUG,
             demo.password
         );
         for (role, email) in &demo.people {
-            println!("    {role:<17} {email}");
+            banner += &format!("    {role:<17} {email}\n");
         }
     }
+    let mut stdout = std::io::stdout();
+    let _ = std::io::Write::write_all(&mut stdout, banner.as_bytes()).and_then(|()| std::io::Write::flush(&mut stdout));
     server::shutdown_signal().await;
     tracing::info!("shutting down: draining in-flight requests");
     running.stop().await.map_err(|e| e.to_string())

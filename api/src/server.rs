@@ -77,9 +77,10 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     // The dummy hash makes unknown-email logins as slow as wrong-password ones; build it now.
     let _ = tokio::task::spawn_blocking(password::warm_up).await;
 
-    let (events, event_tasks) = crate::events::EventBus::start(&store, &config.database_url, config.event_poll)
-        .await
-        .map_err(StartError::Events)?;
+    let (events, event_tasks) =
+        crate::events::EventBus::start(&store, &config.database_url, config.event_poll, config.event_buffer)
+            .await
+            .map_err(StartError::Events)?;
     let throttle = crate::auth::throttle::Throttle::new(config.throttle);
     let schema = graphql::build(store.clone(), keys.clone(), events.clone(), throttle, &config);
     let demo = match config.demo {

@@ -199,3 +199,53 @@ async fn a_change_that_rolls_back_leaves_no_event_and_no_delivery() {
     assert_eq!(types(page(&polled)), Vec::<String>::new(), "nothing was published");
     assert_eq!(crate::webhooks::deliveries(&app, &team).await.len(), 0, "nothing was queued");
 }
+
+#[tokio::test]
+async fn a_subscriber_that_falls_behind_is_told_to_resume_and_resuming_loses_nothing() {
+    let app = TestApp::spawn_with(|c| {
+        c.event_buffer = 4;
+        c.event_poll = Duration::from_millis(50);
+    })
+    .await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "busy").await;
+    let mut socket = subscribe(&app, &team.marketer.token, RESUMABLE, json!({ "org": team.org_id })).await;
+    // A first live event shows the subscription is listening; its cursor is where to resume.
+    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    let first = next_json(&mut socket, Duration::from_secs(3)).await.expect("the first event");
+    let cursor = first["payload"]["data"]["handoffEvents"]["cursor"].as_str().unwrap().to_owned();
+    // Ten events committed at once reach the dispatcher in one read: more than the buffer of four.
+    let tx = app.tenant_transaction(&team.marketer, &team.org_id).await;
+    for _ in 0..10 {
+        let event = handoff_api::domain::events::HandoffEvent::new(
+            handoff_e2e::uuid_of(&team.org_id),
+            handoff_e2e::uuid_of(&id),
+            handoff_api::domain::events::HandoffEventKind::Graded,
+            chrono::Utc::now(),
+        );
+        handoff_api::store::events::record(&tx, uuid::Uuid::now_v7(), &event, "{}").await.expect("recorded");
+    }
+    tx.commit().await.expect("committed");
+    let mut told = None;
+    for _ in 0..12 {
+        let Some(message) = next_json(&mut socket, Duration::from_secs(3)).await else { break };
+        if let Some(error) = message["payload"]["errors"].get(0) {
+            told = Some(error.clone());
+            break;
+        }
+    }
+    let told = told.expect("the subscriber is told it fell behind");
+    assert_eq!(told["extensions"]["code"], "CONFLICT", "{told:#}");
+    assert!(told["message"].as_str().unwrap().contains("`after`"), "{told:#}");
+    // Resuming from before the burst replays all ten, in order.
+    let mut resumed =
+        subscribe(&app, &team.marketer.token, RESUMABLE, json!({ "org": team.org_id, "after": cursor })).await;
+    let mut replayed = 0;
+    while let Some(message) = next_json(&mut resumed, Duration::from_secs(1)).await {
+        assert_eq!(message["payload"]["data"]["handoffEvents"]["type"], "GRADED", "{message:#}");
+        replayed += 1;
+    }
+    assert_eq!(replayed, 10);
+}
