@@ -580,3 +580,51 @@ async fn send_blockers_clear_as_the_packet_fills_and_a_sent_handoff_has_none() {
     let after = blockers(team.seller.token.clone()).await;
     assert_eq!(after, json!({ "status": "SENT", "score": 18, "sendBlockers": [] }));
 }
+
+#[tokio::test]
+async fn sending_reads_the_handoff_once_and_answers_from_what_it_wrote() {
+    let app = TestApp::spawn_without_sweeps().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "counted").await;
+    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    app.settle().await;
+    let before = app.statements();
+    let sent = app
+        .ok(
+            Some(&team.marketer.token),
+            "mutation($i: SendHandoffInput!) { sendHandoff(input: $i) { handoff { status sentAt respondBy score
+                seller { email } account { name } } } }",
+            json!({ "i": { "handoffId": id } }),
+        )
+        .await;
+    app.settle().await;
+    let cost = app.statements() - before;
+    let handoff = &sent["sendHandoff"]["handoff"];
+    assert_eq!(handoff["status"], "SENT");
+    assert!(handoff["sentAt"].is_string() && handoff["respondBy"].is_string(), "{handoff:#}");
+    assert_eq!(handoff["score"], 18);
+    // The answer matches what a fresh read shows.
+    let node = app
+        .ok(
+            Some(&team.marketer.token),
+            "query($id: ID!) { node(id: $id) { ... on Handoff { status sentAt respondBy } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(node["node"]["sentAt"], handoff["sentAt"]);
+    assert_eq!(node["node"]["respondBy"], handoff["respondBy"]);
+    eprintln!("statements for one send, its event and the dispatcher's read: {cost}");
+    let bound = if app.on_postgres() { SEND_STATEMENTS_POSTGRES } else { SEND_STATEMENTS };
+    assert!(cost <= bound, "a send took {cost} statements");
+}
+
+/// Statements one send costs on SQLite, the dispatcher's read of its event included: the
+/// credential and membership, the row locked once, its grades, account, partner and people, the
+/// send rules, the update, the event and its deliveries. (Reading the view again after the update
+/// cost six more.)
+const SEND_STATEMENTS: u64 = 15;
+/// On PostgreSQL also the transaction's role and settings, the ordering lock and the NOTIFY, and a
+/// second dispatcher read when the local and the NOTIFY wake-ups do not coincide.
+const SEND_STATEMENTS_POSTGRES: u64 = 20;

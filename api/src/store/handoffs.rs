@@ -212,18 +212,26 @@ pub async fn set_score(
 /// DRAFT → SENT. Returns false when the handoff was no longer a draft (someone sent it first).
 pub async fn mark_sent(
     tx: &TenantTx,
-    id: Uuid,
+    row: &mut HandoffRow,
     sent_at: DateTime<Utc>,
     respond_by: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    transition(tx, id, HandoffStatus::Draft, |update| {
+    let sent = transition(tx, row.id, HandoffStatus::Draft, |update| {
         update
             .col_expr(handoff::Column::Status, Expr::value(HandoffStatus::Sent.code()))
             .col_expr(handoff::Column::SentAt, Expr::value(sent_at))
             .col_expr(handoff::Column::RespondBy, Expr::value(respond_by))
             .col_expr(handoff::Column::UpdatedAt, Expr::value(sent_at))
     })
-    .await
+    .await?;
+    if sent {
+        // `row` now reads as the database does, without reading it again.
+        row.status = HandoffStatus::Sent.code().to_owned();
+        row.sent_at = Some(sent_at);
+        row.respond_by = Some(respond_by);
+        row.updated_at = sent_at;
+    }
+    Ok(sent)
 }
 
 /// SENT → ACCEPTED or DECLINED. Returns false when a decision was already recorded.

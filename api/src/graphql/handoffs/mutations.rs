@@ -209,17 +209,19 @@ impl HandoffMutation {
         let tx = store(ctx).tenant(&scope).await?;
         let row = locked(&tx, id).await?;
         editable(&row)?;
-        let current = view(&tx, id).await?;
-        let blockers = check_send(handoff_views::send_check(&tx, &current.view).await?);
+        // The locked row is the one the view is built from: read once.
+        let mut current = handoff_views::load(&tx, vec![row]).await?.remove(0);
+        let blockers = check_send(handoff_views::send_check(&tx, &current).await?);
         if !blockers.is_empty() {
             return Err(AppError::SendBlocked(blockers));
         }
         let now = now(ctx);
-        let window = row.response_window_days.and_then(|d| u16::try_from(d).ok()).unwrap_or(1);
-        if !handoffs::mark_sent(&tx, id, now, respond_by(now, window)).await? {
+        let window = current.row.response_window_days.and_then(|d| u16::try_from(d).ok()).unwrap_or(1);
+        let due = respond_by(now, window);
+        if !handoffs::mark_sent(&tx, &mut current.row, now, due).await? {
             return Err(AppError::conflict(Some("handoffId"), "the handoff was sent already"));
         }
-        let handoff = view(&tx, id).await?;
+        let handoff = Handoff::new(current);
         let event = HandoffEvent::new(scope.organization_id(), id, HandoffEventKind::Landed, now);
         record_event(&tx, &event, None).await?;
         tx.commit().await?;
