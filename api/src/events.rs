@@ -113,19 +113,18 @@ async fn dispatch(
             () = tokio::time::sleep(poll) => {}
         }
         loop {
-            let batch = match crate::store::events::since(store.conn(), seen, BATCH).await {
-                Ok(batch) => batch,
+            let (batch, last, read) = match crate::store::events::since(store.conn(), seen, BATCH).await {
+                Ok(read) => read,
                 Err(error) => {
                     tracing::warn!(%error, "reading new handoff events failed; trying again shortly");
                     break;
                 }
             };
-            let full = batch.len() as u64 == BATCH;
             for event in batch {
-                seen = event.seq;
                 let _ = local.send(event);
             }
-            if !full {
+            seen = last;
+            if (read as u64) < BATCH {
                 break;
             }
         }

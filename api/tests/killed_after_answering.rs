@@ -64,7 +64,9 @@ fn receiver() -> (String, Arc<Mutex<Vec<String>>>) {
                 }
             }
             let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
+            if length == 0 || reader.read_exact(&mut body).is_err() {
+                continue;
+            }
             recorded.lock().unwrap().push(String::from_utf8_lossy(&body).into_owned());
             let status = if n == 0 { "500 Internal Server Error" } else { "204 No Content" };
             let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
@@ -103,7 +105,7 @@ impl Client {
 
 #[tokio::test]
 async fn a_send_acknowledged_just_before_a_kill_reaches_its_webhook_after_a_restart() {
-    let dir = std::env::temp_dir().join(format!("handoff-killed-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("handoff-killed-{}-{}", std::process::id(), stamp()));
     std::fs::create_dir_all(&dir).unwrap();
     let (hook, seen) = receiver();
     let (mut first, url) = start(&dir);

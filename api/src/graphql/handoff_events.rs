@@ -82,8 +82,18 @@ fn encode_cursor(stored: &StoredEvent) -> String {
 }
 
 /// The `seq` after which to read, from a cursor a client sent as `field`. A cursor older than the
-/// retention window is refused: events after it may be gone, so the client must resync.
-pub fn decode_cursor(ctx: &Context<'_>, raw: &str, field: &'static str) -> AppResult<i64> {
+/// retention window is refused (events after it may be gone, so the client must resync), and so is
+/// one ahead of every stored event (from another database, or made up), which would otherwise
+/// wait for ever without a word.
+pub async fn resume_after(ctx: &Context<'_>, raw: &str, field: &'static str) -> AppResult<i64> {
+    let seq = decode_cursor(ctx, raw, field)?;
+    if seq > events::last_seq(store(ctx).conn()).await? {
+        return Err(AppError::bad_input(field, "is ahead of every stored event: it is not a cursor from this server"));
+    }
+    Ok(seq)
+}
+
+fn decode_cursor(ctx: &Context<'_>, raw: &str, field: &'static str) -> AppResult<i64> {
     let invalid = || AppError::bad_input(field, "is not an event cursor");
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid())?).map_err(|_| invalid())?;
     let mut parts = text.split(':');
@@ -134,8 +144,11 @@ pub async fn list(
     types: Option<Vec<HandoffEventType>>,
 ) -> AppResult<Connection<String, HandoffEventGql>> {
     let limit = PageSize::parse(first).map_err(field("first"))?.get();
-    let seq = after.as_deref().map(|raw| decode_cursor(ctx, raw, "after")).transpose()?;
     let scope = viewer(ctx).require(organization_id, &Role::ALL).await?;
+    let seq = match after.as_deref() {
+        Some(raw) => Some(resume_after(ctx, raw, "after").await?),
+        None => None,
+    };
     let tx = store(ctx).tenant(&scope).await?;
     let (stored, more) = events::page(&tx, seq.unwrap_or(0), &kinds(types), limit).await?;
     let seen = as_seen(&tx, stored).await?;

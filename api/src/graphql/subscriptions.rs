@@ -10,7 +10,7 @@ use futures_util::stream::{self, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::context::{store, viewer};
-use super::handoff_events::{HandoffEventGql, HandoffEventType, decode_cursor, kinds};
+use super::handoff_events::{HandoffEventGql, HandoffEventType, kinds, resume_after};
 use super::handoffs::Handoff;
 use super::handoffs::types::HandoffResponse;
 use super::ids::{Kind, decode};
@@ -49,7 +49,10 @@ impl SubscriptionRoot {
         types: Option<Vec<HandoffEventType>>,
         after: Option<String>,
     ) -> Result<impl Stream<Item = AppResult<HandoffEventGql>> + use<>, AppError> {
-        let after = after.as_deref().map(|raw| decode_cursor(ctx, raw, "after")).transpose()?;
+        let after = match after.as_deref() {
+            Some(raw) => Some(resume_after(ctx, raw, "after").await?),
+            None => None,
+        };
         subscribe(ctx, &organization_id, kinds(types), after).await
     }
 }

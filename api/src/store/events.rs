@@ -32,6 +32,8 @@ pub(super) async fn record_in(
     event: &HandoffEvent,
     payload: &str,
 ) -> Result<StoredEvent, StoreError> {
+    // Deliveries first: only the event row needs the ordering lock, held for as short as can be.
+    webhooks::enqueue(tx, event, id, payload, event.at).await?;
     if tx.get_database_backend() == DatabaseBackend::Postgres {
         let lock = "SELECT pg_advisory_xact_lock($1)";
         tx.execute_raw(Statement::from_sql_and_values(DatabaseBackend::Postgres, lock, [ORDER_LOCK.into()])).await?;
@@ -47,14 +49,21 @@ pub(super) async fn record_in(
     }
     .insert(tx)
     .await?;
-    webhooks::enqueue(tx, event, id, payload, event.at).await?;
-    stored(row)
+    stored(row).ok_or_else(|| StoreError::Db(DbErr::Custom(format!("event {id} was stored with an unknown kind"))))
 }
 
-/// Events after `seq`, over every organization, oldest first, at most `limit`: the fan-out's read.
-pub async fn since(conn: &impl ConnectionTrait, seq: i64, limit: u64) -> Result<Vec<StoredEvent>, StoreError> {
+/// Events after `seq`, over every organization, oldest first, at most `limit` rows read: the
+/// fan-out's read. Also returns the last `seq` read, so a row of a kind this version does not know
+/// (written by a newer replica during a rolling deploy) is passed over, never read again and again.
+pub async fn since(
+    conn: &impl ConnectionTrait,
+    seq: i64,
+    limit: u64,
+) -> Result<(Vec<StoredEvent>, i64, usize), StoreError> {
     let rows = Entity::find().filter(Column::Seq.gt(seq)).order_by_asc(Column::Seq).limit(limit).all(conn).await?;
-    rows.into_iter().map(stored).collect()
+    let read = rows.len();
+    let last = rows.last().map_or(seq, |row| row.seq);
+    Ok((rows.into_iter().filter_map(stored).collect(), last, read))
 }
 
 /// The organization's events after `seq` of `kinds`, on handoffs the caller may see, oldest first:
@@ -77,7 +86,7 @@ pub async fn page(
         .await?;
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
-    Ok((rows.into_iter().map(stored).collect::<Result<_, _>>()?, more))
+    Ok((rows.into_iter().filter_map(stored).collect(), more))
 }
 
 /// Deletes the events that happened before `cutoff` (past the retention window).
@@ -92,12 +101,14 @@ pub async fn last_seq(conn: &impl ConnectionTrait) -> Result<i64, StoreError> {
     Ok(last.unwrap_or(0))
 }
 
-/// A stored row as a domain event; a kind this code does not know is an error naming the row.
-fn stored(row: handoff_event::Model) -> Result<StoredEvent, StoreError> {
-    let kind = HandoffEventKind::from_code(&row.kind).ok_or_else(|| {
-        StoreError::Db(DbErr::Custom(format!("handoff_events row {} has the unknown kind {:?}", row.seq, row.kind)))
-    })?;
-    Ok(StoredEvent {
+/// A stored row as a domain event; `None`, logged with the row, for a kind this version does not
+/// know.
+fn stored(row: handoff_event::Model) -> Option<StoredEvent> {
+    let Some(kind) = HandoffEventKind::from_code(&row.kind) else {
+        tracing::warn!(seq = row.seq, kind = %row.kind, "passed over a handoff event of a kind this version does not know");
+        return None;
+    };
+    Some(StoredEvent {
         seq: row.seq,
         id: row.id,
         event: HandoffEvent {

@@ -464,9 +464,10 @@ pub async fn sent_between(
     Ok(query.all(tx.conn()).await?)
 }
 
-/// Marks, once, every sent handoff past its deadline without a decision, and returns the
-/// (organization, handoff) pairs this call marked. Each mark is a conditional UPDATE, so with
-/// several server processes each handoff is marked, and reported, by exactly one of them.
+/// Marks, once, every sent handoff past its deadline without a decision, each with its OVERDUE
+/// event (and webhook deliveries, `payload` giving their body) in one transaction; returns how many
+/// this call marked. Each mark is a conditional UPDATE, so with several server processes each
+/// handoff is marked, and reported, by exactly one of them.
 pub async fn mark_overdue(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -487,10 +488,13 @@ pub async fn mark_overdue(
     for (organization_id, id) in due {
         // The mark and its OVERDUE event commit together, or neither does.
         let tx = db.begin().await?;
+        // Re-checked here: an answer may have come in since the SELECT.
         let result = handoff::Entity::update_many()
             .col_expr(handoff::Column::OverdueAt, Expr::value(now))
             .filter(handoff::Column::Id.eq(id))
             .filter(handoff::Column::OverdueAt.is_null())
+            .filter(handoff::Column::Status.eq(HandoffStatus::Sent.code()))
+            .filter(handoff::Column::RespondBy.lt(now))
             .exec(&tx)
             .await?;
         if result.rows_affected == 1 {
