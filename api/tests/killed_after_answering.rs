@@ -167,18 +167,10 @@ async fn a_send_acknowledged_just_before_a_kill_reaches_its_webhook_after_a_rest
         .as_str()
         .unwrap()
         .to_owned();
-    let components = [
-        "TARGET_ACCOUNT_LOGIC",
-        "PARTNER_CONTEXT",
-        "RELATIONSHIP_PATH",
-        "BUYER_PROBLEM",
-        "PARTNER_OFFER",
-        "NEXT_ACTION",
-        "OWNER",
-        "ACCEPTANCE_CRITERIA",
-        "PROOF",
-    ];
-    let grades: Vec<Value> = components.iter().map(|c| json!({ "component": c, "grade": "STRONG" })).collect();
+    let grades: Vec<Value> = handoff_api::domain::scorecard::Component::ALL
+        .iter()
+        .map(|c| json!({ "component": c.code(), "grade": "STRONG" }))
+        .collect();
     api.ok(
         Some(&admin),
         "mutation($i: GradeHandoffInput!) { gradeHandoff(input: $i) { handoff { score } } }",

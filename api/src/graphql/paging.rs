@@ -22,31 +22,46 @@ pub fn cost(first: Option<i32>, child_complexity: usize) -> usize {
 /// as this many rows.
 pub const UNPAGED_LIST_ROWS: usize = 10;
 
-/// Whether the arguments page backward (`last`/`before`), after checking they do not mix
-/// directions.
-pub fn backward(first: Option<i32>, after: bool, last: Option<i32>, before: bool) -> Result<bool, AppError> {
-    match (first.is_some() || after, last.is_some() || before) {
-        (true, true) => Err(AppError::bad_input(
-            if before { "before" } else { "last" },
-            "page forward with `first`/`after` or backward with `last`/`before`, not both",
-        )),
-        (_, backward) => Ok(backward),
-    }
+/// What a connection's paging arguments ask for: how many rows, the cursor with the argument it
+/// came in (for errors), and whether the page is read backward (`last`/`before`).
+pub struct Reading<'a> {
+    pub limit: u64,
+    pub cursor: Option<(&'a str, &'static str)>,
+    pub backward: bool,
 }
 
-/// The page the arguments ask for: `first` rows after `after`, or `last` rows before `before`
-/// (each 50 by default, at most 100).
+/// Reads `first`/`after` (forward) or `last`/`before` (backward), each page 50 rows by default and at
+/// most 100; mixing the two directions is refused, naming the argument.
+pub fn reading<'a>(
+    first: Option<i32>,
+    after: Option<&'a str>,
+    last: Option<i32>,
+    before: Option<&'a str>,
+) -> Result<Reading<'a>, AppError> {
+    let backward = match (first.is_some() || after.is_some(), last.is_some() || before.is_some()) {
+        (true, true) => {
+            return Err(AppError::bad_input(
+                if before.is_some() { "before" } else { "last" },
+                "page forward with `first`/`after` or backward with `last`/`before`, not both",
+            ));
+        }
+        (_, backward) => backward,
+    };
+    let (size, cursor, name) = if backward { (last, before, "before") } else { (first, after, "after") };
+    let limit = PageSize::parse(size).map_err(field(if backward { "last" } else { "first" }))?.get();
+    Ok(Reading { limit, cursor: cursor.map(|c| (c, name)), backward })
+}
+
+/// The page the arguments ask for, over a list ordered by id.
 pub fn page(
     first: Option<i32>,
     after: Option<String>,
     last: Option<i32>,
     before: Option<String>,
 ) -> Result<Page, AppError> {
-    let backward = backward(first, after.is_some(), last, before.is_some())?;
-    let (size, cursor, name) = if backward { (last, before, "before") } else { (first, after, "after") };
-    let limit = PageSize::parse(size).map_err(field(if backward { "last" } else { "first" }))?.get();
-    let cursor = cursor.map(|c| decode_cursor(&c, name)).transpose()?;
-    Ok(Page { cursor, limit, backward })
+    let reading = reading(first, after.as_deref(), last, before.as_deref())?;
+    let cursor = reading.cursor.map(|(raw, name)| decode_cursor(raw, name)).transpose()?;
+    Ok(Page { cursor, limit: reading.limit, backward: reading.backward })
 }
 
 /// `hasPreviousPage` and `hasNextPage` of a page, given whether rows lie beyond it (in the

@@ -10,15 +10,14 @@ use futures_util::stream::{self, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::context::{store, viewer};
-use super::handoff_events::{HandoffEventGql, HandoffEventType, kinds, resume_after};
+use super::handoff_events::{HandoffEventGql, HandoffEventType, as_seen, kinds, resume_after};
 use super::handoffs::Handoff;
-use super::handoffs::types::HandoffResponse;
 use super::ids::{Kind, decode};
 use crate::auth::Viewer;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::events::{EventBus, HandoffEvent, HandoffEventKind, StoredEvent};
-use crate::store::{Store, events, handoff_views, handoffs, responses};
+use crate::events::{EventBus, HandoffEventKind, StoredEvent};
+use crate::store::{Store, events};
 
 #[derive(Default)]
 pub struct SubscriptionRoot;
@@ -163,14 +162,11 @@ async fn subscribe(
                 continue;
             }
             s.seen = stored.seq;
-            let event = &stored.event;
-            if event.organization_id != s.organization_id || !s.kinds.contains(&event.kind) {
+            if stored.event.organization_id != s.organization_id || !s.kinds.contains(&stored.event.kind) {
                 continue;
             }
-            match deliverable(&s, event).await {
-                Ok(Some((handoff, response))) => {
-                    return Some((Ok(HandoffEventGql { stored, handoff, response }), s));
-                }
+            match deliverable(&s, stored).await {
+                Ok(Some(delivered)) => return Some((Ok(delivered), s)),
                 Ok(None) => continue,
                 Err(error) => {
                     // The subscriber lost access: tell it once and stop.
@@ -220,21 +216,13 @@ async fn replay(s: &Subscriber, after: i64) -> AppResult<(Vec<StoredEvent>, bool
     Ok(page)
 }
 
-/// The handoff of `event` as the subscriber may see it now; `None` when it may not (another
-/// seller's handoff); an error when the subscriber lost access to the organization.
-async fn deliverable(s: &Subscriber, event: &HandoffEvent) -> AppResult<Option<(Handoff, Option<HandoffResponse>)>> {
+/// `stored` as the subscriber may see it now; `None` when it may not (another seller's handoff);
+/// an error when the subscriber lost access to the organization.
+async fn deliverable(s: &Subscriber, stored: StoredEvent) -> AppResult<Option<HandoffEventGql>> {
     let viewer = s.viewer.refreshed().await?;
     let scope = viewer.scope_in(s.organization_id).await?.ok_or(AppError::NotFound(None))?;
     let tx = s.store.tenant(&scope).await?;
-    let Some(row) = handoffs::find(&tx, event.handoff_id).await? else {
-        tx.commit().await?;
-        return Ok(None);
-    };
-    let view = handoff_views::load(&tx, vec![row]).await?.remove(0);
-    let response = match event.response_id {
-        Some(id) => responses::find_in(&tx, id).await?.map(HandoffResponse),
-        None => None,
-    };
+    let seen = as_seen(&tx, vec![stored]).await?;
     tx.commit().await?;
-    Ok(Some((Handoff::new(view), response)))
+    Ok(seen.into_iter().next())
 }

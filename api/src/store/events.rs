@@ -75,7 +75,7 @@ pub async fn page(
     limit: u64,
 ) -> Result<(Vec<StoredEvent>, bool), StoreError> {
     let codes: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
-    let mut rows = Entity::find()
+    let rows = Entity::find()
         .filter(Column::OrganizationId.eq(tx.organization_id()))
         .filter(Column::Seq.gt(after))
         .filter(Column::Kind.is_in(codes))
@@ -84,8 +84,7 @@ pub async fn page(
         .limit(limit + 1)
         .all(tx.conn())
         .await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
+    let (rows, more) = super::page::split_rows(rows, limit, false);
     Ok((rows.into_iter().filter_map(stored).collect(), more))
 }
 

@@ -59,14 +59,8 @@ impl HandoffView {
         let (rules, roles) = page
             .gate
             .get_or_try_init(|| async {
-                let organization = page.organization_id;
-                let rules = working_agreements::send_rules_keyed(conn, &[organization])
-                    .await?
-                    .remove(&organization)
-                    .ok_or(StoreError::NotFound)?;
-                let keys: Vec<(Uuid, Uuid)> = page.seller_ids.iter().map(|s| (organization, *s)).collect();
-                let roles =
-                    memberships::roles_keyed(conn, &keys).await?.into_iter().map(|((_, u), r)| (u, r)).collect();
+                let rules = working_agreements::send_rules(conn, page.organization_id).await?;
+                let roles = memberships::roles_in(conn, page.organization_id, &page.seller_ids).await?;
                 Ok::<_, StoreError>((rules, roles))
             })
             .await?;

@@ -397,13 +397,8 @@ pub async fn list(
                 .add(Condition::all().add(C::Score.eq(score)).add(beyond(C::Id, id.into()))),
         ),
     };
-    let mut rows = query.limit(page.limit + 1).all(tx.conn()).await?;
-    let more = rows.len() as u64 > page.limit;
-    rows.truncate(page.limit as usize);
-    if page.backward {
-        rows.reverse();
-    }
-    Ok((rows, more))
+    let rows = query.limit(page.limit + 1).all(tx.conn()).await?;
+    Ok(super::page::split_rows(rows, page.limit, page.backward))
 }
 
 /// The last `n` handoffs that were actually sent, newest first ("your last three, not your best one").

@@ -75,23 +75,21 @@ pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<(Membership, user::M
     Ok(split_page(rows, page))
 }
 
-/// The role of each (organization, user) pair that is a membership; pairs that are not are left out.
-pub async fn roles_keyed(
+/// The role in `organization_id` of each of `user_ids` who is a member there.
+pub async fn roles_in(
     conn: &impl ConnectionTrait,
-    keys: &[(Uuid, Uuid)],
-) -> Result<HashMap<(Uuid, Uuid), Role>, StoreError> {
-    if keys.is_empty() {
+    organization_id: Uuid,
+    user_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Role>, StoreError> {
+    if user_ids.is_empty() {
         return Ok(HashMap::new());
     }
     let rows = membership::Entity::find()
-        .filter(membership::Column::UserId.is_in(keys.iter().map(|(_, u)| *u)))
+        .filter(membership::Column::OrganizationId.eq(organization_id))
+        .filter(membership::Column::UserId.is_in(user_ids.iter().copied()))
         .all(conn)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|m| ((m.organization_id, m.user_id), Role::from(m.role)))
-        .filter(|(key, _)| keys.contains(key))
-        .collect())
+    Ok(rows.into_iter().map(|m| (m.user_id, Role::from(m.role))).collect())
 }
 
 pub async fn find_by_user(tx: &TenantTx, user_id: Uuid) -> Result<Option<Membership>, StoreError> {

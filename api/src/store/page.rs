@@ -41,10 +41,16 @@ impl Page {
 
 /// Rows of one page in the list's order, and whether more rows lie beyond it (after it when
 /// paging forward, before it when paging backward).
-pub fn split_page<T>(mut rows: Vec<T>, page: Page) -> (Vec<T>, bool) {
-    let more = rows.len() as u64 > page.limit;
-    rows.truncate(page.limit as usize);
-    if page.backward {
+pub fn split_page<T>(rows: Vec<T>, page: Page) -> (Vec<T>, bool) {
+    split_rows(rows, page.limit, page.backward)
+}
+
+/// `split_page` for lists paged by another key: `rows` holds up to `limit + 1` rows read in the
+/// page's direction.
+pub fn split_rows<T>(mut rows: Vec<T>, limit: u64, backward: bool) -> (Vec<T>, bool) {
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    if backward {
         rows.reverse();
     }
     (rows, more)

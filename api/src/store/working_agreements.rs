@@ -1,7 +1,5 @@
 //! The working agreement: versions, signatures, and the facts plays read from it.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, Utc};
 use entity::organization;
 use entity::working_agreement::{self, ActiveModel, Column, Entity};
@@ -125,53 +123,26 @@ pub async fn sign(
     Ok(active.update(tx.conn()).await?)
 }
 
-/// Each organization's send rules: its latest agreed version's minimum and required components, or
-/// the organization's own minimum when nothing is agreed. Used by the send gate (with the caller's
-/// transaction) and by `Handoff.sendBlockers` (batched over a page).
-pub async fn send_rules_keyed(
-    conn: &impl ConnectionTrait,
-    organization_ids: &[Uuid],
-) -> Result<HashMap<Uuid, SendRules>, StoreError> {
-    if organization_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let minimums: Vec<(Uuid, i16)> = organization::Entity::find()
-        .select_only()
-        .columns([organization::Column::Id, organization::Column::MinScoreToSend])
-        .filter(organization::Column::Id.is_in(organization_ids.iter().copied()))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    // Ascending versions, so the latest agreed one is the last written per organization.
-    let agreed: HashMap<Uuid, AgreementRow> = Entity::find()
-        .filter(Column::OrganizationId.is_in(organization_ids.iter().copied()))
+/// The organization's send rules: its latest agreed version's minimum and required components, or
+/// its own minimum when nothing is agreed. Read by the send gate and by `Handoff.sendBlockers`.
+pub async fn send_rules(conn: &impl ConnectionTrait, organization_id: Uuid) -> Result<SendRules, StoreError> {
+    let agreed = Entity::find()
+        .filter(Column::OrganizationId.eq(organization_id))
         .filter(Column::AgreedAt.is_not_null())
-        .order_by_asc(Column::Version)
-        .all(conn)
+        .order_by_desc(Column::Version)
+        .one(conn)
+        .await?;
+    if let Some(row) = agreed {
+        return Ok(SendRules { minimum_score: score(row.min_score_to_send), required: required_components(&row) });
+    }
+    let minimum: i16 = organization::Entity::find_by_id(organization_id)
+        .select_only()
+        .column(organization::Column::MinScoreToSend)
+        .into_tuple()
+        .one(conn)
         .await?
-        .into_iter()
-        .map(|row| (row.organization_id, row))
-        .collect();
-    Ok(minimums
-        .into_iter()
-        .map(|(id, minimum)| {
-            let rules = match agreed.get(&id) {
-                Some(row) => {
-                    SendRules { minimum_score: score(row.min_score_to_send), required: required_components(row) }
-                }
-                None => SendRules { minimum_score: score(minimum), required: Vec::new() },
-            };
-            (id, rules)
-        })
-        .collect())
-}
-
-/// The transaction's organization's send rules.
-pub async fn send_rules(tx: &TenantTx) -> Result<SendRules, StoreError> {
-    send_rules_keyed(tx.conn(), &[tx.organization_id()])
-        .await?
-        .remove(&tx.organization_id())
-        .ok_or(StoreError::NotFound)
+        .ok_or(StoreError::NotFound)?;
+    Ok(SendRules { minimum_score: score(minimum), required: Vec::new() })
 }
 
 fn score(stored: i16) -> u8 {

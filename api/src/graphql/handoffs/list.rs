@@ -7,10 +7,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::super::paging::{backward, page_info};
+use super::super::paging::{page_info, reading};
 use super::types::Handoff;
-use crate::domain::PageSize;
-use crate::error::{AppError, AppResult, field};
+use crate::error::{AppError, AppResult};
 use crate::store::handoffs::{HandoffKey, HandoffPage, HandoffRow, HandoffSort};
 
 /// What to order handoffs by.
@@ -50,20 +49,25 @@ pub fn page(
     before: Option<&str>,
     order: Option<HandoffOrder>,
 ) -> AppResult<HandoffPage> {
-    let backward = backward(first, after.is_some(), last, before.is_some())?;
-    let (size, cursor, name) = if backward { (last, before, "before") } else { (first, after, "after") };
-    let limit = PageSize::parse(size).map_err(field(if backward { "last" } else { "first" }))?.get();
+    let reading = reading(first, after, last, before)?;
     let order = order.unwrap_or(HandoffOrder { field: HandoffOrderField::CreatedAt, direction: OrderDirection::Desc });
     let sort = match order.field {
         HandoffOrderField::CreatedAt => HandoffSort::CreatedAt,
         HandoffOrderField::SentAt => HandoffSort::SentAt,
         HandoffOrderField::Score => HandoffSort::Score,
     };
-    let cursor = cursor.map(|c| decode_cursor(c, name)).transpose()?;
-    if cursor.is_some_and(|key| key.sort() != sort) {
-        return Err(AppError::bad_input(name, "comes from a list in another order"));
-    }
-    Ok(HandoffPage { sort, descending: order.direction == OrderDirection::Desc, cursor, limit, backward })
+    let cursor = match reading.cursor {
+        Some((raw, name)) => {
+            let key = decode_cursor(raw, name)?;
+            if key.sort() != sort {
+                return Err(AppError::bad_input(name, "comes from a list in another order"));
+            }
+            Some(key)
+        }
+        None => None,
+    };
+    let descending = order.direction == OrderDirection::Desc;
+    Ok(HandoffPage { sort, descending, cursor, limit: reading.limit, backward: reading.backward })
 }
 
 pub fn connection(handoffs: Vec<Handoff>, more: bool, page: HandoffPage) -> Connection<String, Handoff> {
