@@ -194,7 +194,8 @@ pub struct Settings {
     #[arg(long, global = true)]
     pub demo: bool,
 
-    /// Log filter, e.g. `info` or `handoff_api=debug,info` (`RUST_LOG` wins when set).
+    /// Log filter, e.g. `info`, `handoff_api=debug,info`, or `handoff_api::sql=trace,info` to log
+    /// every SQL statement (`RUST_LOG` wins when set).
     #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
     pub log_level: String,
 

@@ -104,10 +104,7 @@ impl AppError {
             Self::NotFound(Some(field)) => format!("`{field}` names nothing this caller can see"),
             Self::BadInput { field, message } => format!("invalid value for `{field}`: {message}"),
             Self::Conflict { message, .. } => message.clone(),
-            Self::SendBlocked(blockers) => {
-                let reasons: Vec<String> = blockers.iter().map(|b| b.describe()).collect();
-                format!("the handoff cannot be sent yet: {}", reasons.join("; "))
-            }
+            Self::SendBlocked(blockers) => crate::domain::scorecard::gate::blocked_message(blockers),
             Self::RateLimited(None) => "too many requests; try again shortly".to_owned(),
             Self::RateLimited(Some(_)) => {
                 format!("too many attempts; try again in {} seconds", self.retry_after_seconds().unwrap_or(1))

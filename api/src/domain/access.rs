@@ -11,6 +11,9 @@ pub const GRADERS: &[Role] = &[Role::Admin, Role::PartnerMarketer, Role::SalesLe
 /// Roles that change the organization's acceptance rules, such as the minimum score to send.
 pub const RULE_OWNERS: &[Role] = &[Role::Admin, Role::SalesLeader];
 
+/// Roles that draft and sign the working agreement: both sides of it.
+pub const AGREEMENT_PARTIES: &[Role] = &[Role::PartnerMarketer, Role::SalesLeader, Role::Admin];
+
 /// Which handoffs a member sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HandoffVisibility {

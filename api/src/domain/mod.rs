@@ -2,7 +2,6 @@
 //! Inputs are parsed into these types at the edge, so an invalid value cannot travel further.
 
 pub mod access;
-pub mod agreement;
 pub mod audit;
 mod email;
 mod error;
@@ -19,6 +18,7 @@ mod slug;
 pub mod text;
 pub mod throttle;
 pub mod trust;
+pub mod working_agreement;
 
 pub use email::Email;
 pub use error::InvalidInput;

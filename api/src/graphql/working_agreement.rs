@@ -11,11 +11,11 @@ use super::scoping::in_organization;
 use super::scorecard_enums::ComponentGql;
 use super::users::User;
 use crate::domain::Role;
-use crate::domain::agreement::may_sign;
+use crate::domain::access::AGREEMENT_PARTIES;
 use crate::domain::audit::Action;
-use crate::domain::text::{optional_text, response_window_days};
-use crate::error::{AppError, AppResult, field};
-use crate::store::working_agreements::{self, AgreementFields, AgreementRow, Side};
+use crate::domain::working_agreement::{Side, Term, TermChanges, may_sign, next_version};
+use crate::error::{AppError, AppResult};
+use crate::store::working_agreements::{self, AgreementRow};
 use crate::store::{accounts, audit, organizations};
 
 /// Whether both sides have signed a version.
@@ -159,55 +159,23 @@ impl WorkingAgreementMutation {
         ctx: &Context<'_>,
         input: DraftWorkingAgreementInput,
     ) -> AppResult<DraftWorkingAgreementPayload> {
-        let scope =
-            in_organization(ctx, &input.organization_id, &[Role::PartnerMarketer, Role::SalesLeader, Role::Admin])
-                .await?;
+        let scope = in_organization(ctx, &input.organization_id, AGREEMENT_PARTIES).await?;
+        let changes = TermChanges {
+            required_components: input.required_components.map(|list| list.into_iter().map(Into::into).collect()),
+            acceptance_definition: input.acceptance_definition,
+            response_window_days: input.response_window_days,
+            minimum_score_to_send: input.minimum_score_to_send,
+            influence_language: input.influence_language,
+            score_review_cadence_days: input.score_review_cadence_days,
+        };
         let tx = store(ctx).tenant(&scope).await?;
         let latest = working_agreements::lock_latest(&tx).await?;
         let organization = organizations::get(&tx).await?;
-        let text = |given: Option<String>, before: Option<String>, name: &'static str| match given {
-            Some(t) => optional_text(Some(&t), 4000).map_err(field(name)),
-            None => Ok(before),
-        };
-        let minimum = match input.minimum_score_to_send {
-            Some(m) => u8::try_from(m)
-                .ok()
-                .filter(|m| (9..=18).contains(m))
-                .ok_or_else(|| AppError::bad_input("minimumScoreToSend", "must be between 9 and 18"))?,
-            None => latest.as_ref().map_or(organization.min_score_to_send, |l| l.min_score_to_send) as u8,
-        };
-        let window = match input.response_window_days {
-            Some(d) => Some(response_window_days(d).map_err(field("responseWindowDays"))?),
-            None => latest.as_ref().and_then(|l| l.response_window_days).and_then(|d| u16::try_from(d).ok()),
-        };
-        let cadence = match input.score_review_cadence_days {
-            Some(d) if (1..=365).contains(&d) => Some(d as u16),
-            Some(_) => return Err(AppError::bad_input("scoreReviewCadenceDays", "must be between 1 and 365 days")),
-            None => latest.as_ref().and_then(|l| l.score_review_cadence_days).and_then(|d| u16::try_from(d).ok()),
-        };
-        let required = match input.required_components {
-            Some(list) => list.into_iter().map(Into::into).collect(),
-            None => latest.as_ref().map(working_agreements::required_components).unwrap_or_default(),
-        };
+        let before = latest.as_ref().map(working_agreements::terms_of);
+        let terms = next_version(before.as_ref(), working_agreements::score(organization.min_score_to_send), changes)
+            .map_err(|(term, invalid)| AppError::bad_input(term_field(term), invalid.0))?;
         let confirmed = accounts::confirmed_ids(&tx).await?;
-        let fields = AgreementFields {
-            confirmed_account_ids: confirmed,
-            required_components: required,
-            acceptance_definition: text(
-                input.acceptance_definition,
-                latest.as_ref().and_then(|l| l.acceptance_definition.clone()),
-                "acceptanceDefinition",
-            )?,
-            response_window_days: window,
-            min_score_to_send: minimum,
-            influence_language: text(
-                input.influence_language,
-                latest.as_ref().and_then(|l| l.influence_language.clone()),
-                "influenceLanguage",
-            )?,
-            score_review_cadence_days: cadence,
-        };
-        let row = working_agreements::draft(&tx, latest.as_ref(), fields, now(ctx)).await?;
+        let row = working_agreements::draft(&tx, latest.as_ref(), terms, confirmed, now(ctx)).await?;
         let detail = format!("version {}", row.version);
         audit::record(&tx, Action::AgreementDrafted, Some(row.id), detail, Utc::now()).await?;
         tx.commit().await?;
@@ -223,10 +191,8 @@ impl WorkingAgreementMutation {
         ctx: &Context<'_>,
         input: SignWorkingAgreementInput,
     ) -> AppResult<SignWorkingAgreementPayload> {
-        let scope =
-            in_organization(ctx, &input.organization_id, &[Role::PartnerMarketer, Role::SalesLeader, Role::Admin])
-                .await?;
-        let side = if scope.role() == Role::SalesLeader { Side::Sales } else { Side::PartnerMarketing };
+        let scope = in_organization(ctx, &input.organization_id, AGREEMENT_PARTIES).await?;
+        let side = Side::of(scope.role());
         let tx = store(ctx).tenant(&scope).await?;
         let latest = working_agreements::lock_latest(&tx).await?.ok_or(AppError::NotFound(Some("version")))?;
         if latest.version != input.version {
@@ -238,10 +204,20 @@ impl WorkingAgreementMutation {
         may_sign(side, scope.user_id(), latest.marketing_signed_by, latest.sales_signed_by)
             .map_err(|refusal| AppError::conflict(Some("version"), refusal.message()))?;
         let row = working_agreements::sign(&tx, latest, side, now(ctx)).await?;
-        let side_name = if side == Side::Sales { "sales" } else { "partner marketing" };
-        let detail = format!("version {} for {side_name}", row.version);
+        let detail = format!("version {} for {}", row.version, side.name());
         audit::record(&tx, Action::AgreementSigned, Some(row.id), detail, Utc::now()).await?;
         tx.commit().await?;
         Ok(SignWorkingAgreementPayload { working_agreement: WorkingAgreement(row) })
+    }
+}
+
+/// The input field a refused term came in.
+fn term_field(term: Term) -> &'static str {
+    match term {
+        Term::AcceptanceDefinition => "acceptanceDefinition",
+        Term::ResponseWindowDays => "responseWindowDays",
+        Term::MinimumScoreToSend => "minimumScoreToSend",
+        Term::InfluenceLanguage => "influenceLanguage",
+        Term::ScoreReviewCadenceDays => "scoreReviewCadenceDays",
     }
 }

@@ -11,13 +11,13 @@ use uuid::Uuid;
 
 use super::accounts::{self, Account};
 use super::grades::{self, GradeRow};
-use super::handoffs::{HandoffRow, packet_of};
+use super::handoffs::{self, HandoffRow, packet_of};
 use super::organizations::{self, Organization};
 use super::partners::{self, Partner};
 use super::users::{self, User};
 use super::{StoreError, TenantTx, memberships, working_agreements};
 use crate::domain::Role;
-use crate::domain::scorecard::{Component, GradeSet, SendCheck, SendRules};
+use crate::domain::scorecard::{Component, GradeSet, SendCheck, SendFacts, SendRules};
 
 #[derive(Debug, Clone)]
 pub struct HandoffView {
@@ -75,12 +75,34 @@ impl HandoffView {
     }
 }
 
-/// `HandoffView::send_check` inside the caller's transaction (the send gate itself).
-pub async fn send_check(tx: &TenantTx, view: &HandoffView) -> Result<SendCheck, StoreError> {
-    view.send_check(tx.conn()).await
+/// The handoff `id`, locked, with everything its fields show and the facts the send gate decides
+/// on: the rules in force and its seller's role come with the row in one read.
+pub async fn for_send(tx: &TenantTx, id: Uuid) -> Result<Option<(HandoffView, SendFacts)>, StoreError> {
+    let Some(bundle) = handoffs::lock_for_send(tx, id).await? else { return Ok(None) };
+    let roles: HashMap<Uuid, Role> = bundle.row.seller_id.zip(bundle.seller_role).into_iter().collect();
+    let seller_is_seller = bundle.seller_role == Some(Role::Seller);
+    let facts_rules = bundle.rules.clone();
+    let view = load_with(tx, vec![bundle.row], Some((bundle.rules, roles))).await?.remove(0);
+    let facts = SendFacts {
+        status: handoffs::status_of(&view.row),
+        archived: view.row.archived_at.is_some(),
+        grades: view.grade_set(),
+        rules: facts_rules,
+        packet: handoffs::packet_of(&view.row, seller_is_seller),
+    };
+    Ok(Some((view, facts)))
 }
 
 pub async fn load(tx: &TenantTx, rows: Vec<HandoffRow>) -> Result<Vec<HandoffView>, StoreError> {
+    load_with(tx, rows, None).await
+}
+
+/// `load`, with the send rules and sellers' roles already known when `gate` is given.
+async fn load_with(
+    tx: &TenantTx,
+    rows: Vec<HandoffRow>,
+    gate: Option<(SendRules, HashMap<Uuid, Role>)>,
+) -> Result<Vec<HandoffView>, StoreError> {
     let refs: Vec<&HandoffRow> = rows.iter().collect();
     let grade_rows = grades::of_handoffs(tx, &refs).await?;
     let account_ids: Vec<Uuid> = unique(rows.iter().map(|r| r.account_id));
@@ -102,7 +124,7 @@ pub async fn load(tx: &TenantTx, rows: Vec<HandoffRow>) -> Result<Vec<HandoffVie
         organization_id: tx.organization_id(),
         seller_ids: unique(rows.iter().filter_map(|r| r.seller_id)),
         organization: OnceCell::new(),
-        gate: OnceCell::new(),
+        gate: OnceCell::new_with(gate),
     });
     Ok(rows
         .into_iter()

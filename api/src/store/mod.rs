@@ -73,7 +73,8 @@ impl Store {
         let mut db = Database::connect(options).await?;
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
-        db.set_metric_callback(move |_| {
+        db.set_metric_callback(move |info| {
+            tracing::trace!(target: "handoff_api::sql", elapsed = ?info.elapsed, "{}", info.statement.sql);
             counter.fetch_add(1, Ordering::Relaxed);
         });
         Ok(Self { db, statements })

@@ -8,20 +8,20 @@ use uuid::Uuid;
 
 use super::{StoreError, TenantTx, organizations, trust_records};
 use crate::domain::scorecard::{Component, PlayContext, SendRules};
+use crate::domain::working_agreement::{Terms, review_cadence_days};
 
 pub use working_agreement::Model as AgreementRow;
 
-/// Score reviews are expected this often when no agreed version says otherwise.
-pub const DEFAULT_REVIEW_CADENCE_DAYS: i64 = 30;
-
-pub struct AgreementFields {
-    pub confirmed_account_ids: Vec<Uuid>,
-    pub required_components: Vec<Component>,
-    pub acceptance_definition: Option<String>,
-    pub response_window_days: Option<u16>,
-    pub min_score_to_send: u8,
-    pub influence_language: Option<String>,
-    pub score_review_cadence_days: Option<u16>,
+/// What a stored version says.
+pub fn terms_of(row: &AgreementRow) -> Terms {
+    Terms {
+        required_components: required_components(row),
+        acceptance_definition: row.acceptance_definition.clone(),
+        response_window_days: row.response_window_days.and_then(|d| u16::try_from(d).ok()),
+        min_score_to_send: score(row.min_score_to_send),
+        influence_language: row.influence_language.clone(),
+        score_review_cadence_days: row.score_review_cadence_days.and_then(|d| u16::try_from(d).ok()),
+    }
 }
 
 /// The latest version, agreed or not.
@@ -60,27 +60,28 @@ pub async fn lock_latest(tx: &TenantTx) -> Result<Option<AgreementRow>, StoreErr
     latest(tx).await
 }
 
-/// Writes a new unsigned version after `latest` (read with `lock_latest` in the same transaction);
-/// earlier versions stay as history.
+/// Writes a new unsigned version with `terms` after `latest` (read with `lock_latest` in the same
+/// transaction), recording the accounts sales had confirmed; earlier versions stay as history.
 pub async fn draft(
     tx: &TenantTx,
     latest: Option<&AgreementRow>,
-    fields: AgreementFields,
+    terms: Terms,
+    confirmed_account_ids: Vec<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<AgreementRow, StoreError> {
     let version = latest.map_or(1, |row| row.version + 1);
-    let components: Vec<&str> = fields.required_components.iter().map(|c| c.code()).collect();
+    let components: Vec<&str> = terms.required_components.iter().map(|c| c.code()).collect();
     ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(tx.organization_id()),
         version: Set(version),
-        confirmed_account_ids: Set(serde_json::json!(fields.confirmed_account_ids)),
+        confirmed_account_ids: Set(serde_json::json!(confirmed_account_ids)),
         required_components: Set(serde_json::json!(components)),
-        acceptance_definition: Set(fields.acceptance_definition),
-        response_window_days: Set(fields.response_window_days.map(|d| d as i16)),
-        min_score_to_send: Set(i16::from(fields.min_score_to_send)),
-        influence_language: Set(fields.influence_language),
-        score_review_cadence_days: Set(fields.score_review_cadence_days.map(|d| d as i16)),
+        acceptance_definition: Set(terms.acceptance_definition),
+        response_window_days: Set(terms.response_window_days.map(|d| d as i16)),
+        min_score_to_send: Set(i16::from(terms.min_score_to_send)),
+        influence_language: Set(terms.influence_language),
+        score_review_cadence_days: Set(terms.score_review_cadence_days.map(|d| d as i16)),
         drafted_by: Set(tx.user_id()),
         marketing_signed_by: Set(None),
         marketing_signed_at: Set(None),
@@ -94,7 +95,7 @@ pub async fn draft(
     .map_err(|e| StoreError::unique(e, "organizationId", "another version was drafted at the same time; try again"))
 }
 
-pub use crate::domain::agreement::Side;
+pub use crate::domain::working_agreement::Side;
 
 /// Signs `row` for `side` as the caller; the version is agreed once both sides have signed it.
 pub async fn sign(
@@ -124,7 +125,8 @@ pub async fn sign(
 }
 
 /// The organization's send rules: its latest agreed version's minimum and required components, or
-/// its own minimum when nothing is agreed. Read by the send gate and by `Handoff.sendBlockers`.
+/// its own minimum when nothing is agreed. A page's `Handoff.sendBlockers` reads them here; the send
+/// itself reads them with the locked handoff (`handoffs::lock_for_send`).
 pub async fn send_rules(conn: &impl ConnectionTrait, organization_id: Uuid) -> Result<SendRules, StoreError> {
     let agreed = Entity::find()
         .filter(Column::OrganizationId.eq(organization_id))
@@ -132,9 +134,6 @@ pub async fn send_rules(conn: &impl ConnectionTrait, organization_id: Uuid) -> R
         .order_by_desc(Column::Version)
         .one(conn)
         .await?;
-    if let Some(row) = agreed {
-        return Ok(SendRules { minimum_score: score(row.min_score_to_send), required: required_components(&row) });
-    }
     let minimum: i16 = organization::Entity::find_by_id(organization_id)
         .select_only()
         .column(organization::Column::MinScoreToSend)
@@ -142,24 +141,31 @@ pub async fn send_rules(conn: &impl ConnectionTrait, organization_id: Uuid) -> R
         .one(conn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    Ok(SendRules { minimum_score: score(minimum), required: Vec::new() })
+    let agreed = agreed
+        .map(|row| SendRules { minimum_score: score(row.min_score_to_send), required: required_components(&row) });
+    Ok(SendRules::in_force(score(minimum), agreed))
 }
 
-fn score(stored: i16) -> u8 {
+/// A stored score as the rules read it.
+pub fn score(stored: i16) -> u8 {
     u8::try_from(stored).unwrap_or(u8::MAX)
 }
 
 pub fn required_components(row: &AgreementRow) -> Vec<Component> {
-    let codes: Vec<String> = serde_json::from_value(row.required_components.clone()).unwrap_or_default();
+    components_in(row.required_components.clone())
+}
+
+/// The components a stored list of codes names.
+pub(super) fn components_in(stored: serde_json::Value) -> Vec<Component> {
+    let codes: Vec<String> = serde_json::from_value(stored).unwrap_or_default();
     codes.iter().filter_map(|c| Component::from_code(c)).collect()
 }
 
 /// The organization-level facts two plays read: an agreed working agreement, and a score review
 /// within the agreed cadence (30 days when none is agreed).
 pub async fn play_context(tx: &TenantTx, now: DateTime<Utc>) -> Result<PlayContext, StoreError> {
-    let agreed = agreed(tx).await?;
-    let cadence =
-        agreed.as_ref().and_then(|a| a.score_review_cadence_days).map_or(DEFAULT_REVIEW_CADENCE_DAYS, i64::from);
+    let agreed = agreed(tx).await?.map(|row| terms_of(&row));
+    let cadence = i64::from(review_cadence_days(agreed.as_ref()));
     let last_review = trust_records::last_score_review(tx).await?;
     Ok(PlayContext {
         working_agreement_agreed: Some(agreed.is_some()),

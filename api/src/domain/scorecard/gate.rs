@@ -1,4 +1,10 @@
-use super::{Band, Component, Grade, GradeSet};
+//! The send gate: whether a handoff may go out now, and if not, every reason why in words that say
+//! what would fix it.
+
+use chrono::{DateTime, Utc};
+
+use super::lifecycle::{Frozen, editable};
+use super::{Band, Component, Grade, GradeSet, HandoffStatus, respond_by};
 
 /// What an organization asks of every handoff before it goes out: the agreed working agreement's
 /// minimum score and required components, or the organization's own minimum when none is agreed.
@@ -9,6 +15,12 @@ pub struct SendRules {
 }
 
 impl SendRules {
+    /// The rules in force: an agreed working agreement's minimum and required components replace
+    /// the organization's own minimum.
+    pub fn in_force(organization_minimum: u8, agreed: Option<SendRules>) -> Self {
+        agreed.unwrap_or(SendRules { minimum_score: organization_minimum, required: Vec::new() })
+    }
+
     /// The check of a handoff graded `grades`; the rest of what the gate looks at is the caller's.
     pub fn check(&self, grades: &GradeSet, packet: Packet) -> SendCheck {
         SendCheck {
@@ -18,7 +30,7 @@ impl SendRules {
             has_seller: packet.has_seller,
             has_owner: packet.has_owner,
             has_next_action: packet.has_next_action,
-            has_response_window: packet.has_response_window,
+            has_response_window: packet.response_window_days.is_some(),
         }
     }
 }
@@ -30,7 +42,59 @@ pub struct Packet {
     pub has_seller: bool,
     pub has_owner: bool,
     pub has_next_action: bool,
-    pub has_response_window: bool,
+    pub response_window_days: Option<u16>,
+}
+
+/// Everything the gate decides a send on, gathered in one read of the locked handoff.
+#[derive(Debug, Clone)]
+pub struct SendFacts {
+    pub status: HandoffStatus,
+    pub archived: bool,
+    pub grades: GradeSet,
+    pub rules: SendRules,
+    pub packet: Packet,
+}
+
+/// A send the gate let through: when it landed and when the seller's answer is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sending {
+    pub sent_at: DateTime<Utc>,
+    pub respond_by: DateTime<Utc>,
+}
+
+/// Why the gate refused a send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendRefusal {
+    /// Only a draft that is not archived is sent, once.
+    Frozen(Frozen),
+    /// The handoff is not ready; every blocker is listed.
+    Blocked(Vec<SendBlocker>),
+}
+
+impl SendRefusal {
+    pub fn message(&self) -> String {
+        match self {
+            SendRefusal::Frozen(frozen) => frozen.message().into(),
+            SendRefusal::Blocked(blockers) => blocked_message(blockers),
+        }
+    }
+}
+
+/// The refusal of a handoff that is not ready, every blocker in one sentence.
+pub fn blocked_message(blockers: &[SendBlocker]) -> String {
+    let reasons: Vec<String> = blockers.iter().map(|b| b.describe()).collect();
+    format!("the handoff cannot be sent yet: {}", reasons.join("; "))
+}
+
+/// Whether the handoff goes out `now`: an editable draft with no blocker. The answer is due a
+/// response window after sending.
+pub fn decide(facts: &SendFacts, now: DateTime<Utc>) -> Result<Sending, SendRefusal> {
+    editable(facts.status, facts.archived).map_err(SendRefusal::Frozen)?;
+    let blockers = check_send(facts.rules.check(&facts.grades, facts.packet));
+    match facts.packet.response_window_days {
+        Some(window) if blockers.is_empty() => Ok(Sending { sent_at: now, respond_by: respond_by(now, window) }),
+        _ => Err(SendRefusal::Blocked(blockers)),
+    }
 }
 
 /// What the send gate looks at.
@@ -180,7 +244,8 @@ mod tests {
                 .chain([(Component::Proof, Grade::Missing), (Component::Owner, Grade::Weak)]),
         );
         let rules = SendRules { minimum_score: 12, required: vec![Component::Proof, Component::Owner] };
-        let packet = Packet { has_seller: true, has_owner: true, has_next_action: false, has_response_window: true };
+        let packet =
+            Packet { has_seller: true, has_owner: true, has_next_action: false, response_window_days: Some(5) };
         assert_eq!(
             check_send(rules.check(&grades, packet)),
             vec![SendBlocker::RequiredComponentMissing(Component::Proof), SendBlocker::NoNextAction]
@@ -200,5 +265,61 @@ mod tests {
             check_send(check),
             vec![SendBlocker::NoSeller, SendBlocker::NoOwner, SendBlocker::NoNextAction, SendBlocker::NoResponseWindow]
         );
+    }
+
+    fn ready(status: HandoffStatus, score_grade: Grade) -> SendFacts {
+        SendFacts {
+            status,
+            archived: false,
+            grades: GradeSet::from_pairs(Component::ALL.into_iter().map(|c| (c, score_grade))),
+            rules: SendRules::in_force(9, None),
+            packet: Packet { has_seller: true, has_owner: true, has_next_action: true, response_window_days: Some(5) },
+        }
+    }
+
+    #[test]
+    fn a_ready_draft_is_sent_with_its_answer_due_a_window_later() {
+        let now = "2026-03-02T09:00:00Z".parse().unwrap();
+        let sending = decide(&ready(HandoffStatus::Draft, Grade::Strong), now).unwrap();
+        assert_eq!(sending.sent_at, now);
+        assert_eq!(sending.respond_by, "2026-03-07T09:00:00Z".parse::<DateTime<Utc>>().unwrap());
+    }
+
+    #[test]
+    fn the_gate_refuses_archived_sent_and_unready_handoffs() {
+        let now = Utc::now();
+        let archived = SendFacts { archived: true, ..ready(HandoffStatus::Draft, Grade::Strong) };
+        assert_eq!(decide(&archived, now), Err(SendRefusal::Frozen(Frozen::Archived)));
+        assert_eq!(decide(&ready(HandoffStatus::Sent, Grade::Strong), now), Err(SendRefusal::Frozen(Frozen::Sent)));
+        let weak = decide(&ready(HandoffStatus::Draft, Grade::Missing), now).unwrap_err();
+        assert_eq!(
+            weak,
+            SendRefusal::Blocked(vec![
+                SendBlocker::NotAHandoffYet,
+                SendBlocker::BelowMinimumScore { score: 0, minimum: 9 }
+            ])
+        );
+        assert!(weak.message().contains("9 points short"), "{}", weak.message());
+    }
+
+    #[test]
+    fn an_agreed_minimum_and_required_components_replace_the_organizations_minimum() {
+        let agreed = SendRules { minimum_score: 14, required: vec![Component::Proof] };
+        let mut facts = ready(HandoffStatus::Draft, Grade::Weak);
+        facts.rules = SendRules::in_force(9, Some(agreed));
+        let Err(SendRefusal::Blocked(blockers)) = decide(&facts, Utc::now()) else { panic!("sent below 14") };
+        assert_eq!(blockers, vec![SendBlocker::BelowMinimumScore { score: 9, minimum: 14 }]);
+        facts.grades = GradeSet::from_pairs(
+            Component::ALL.into_iter().map(|c| (c, Grade::Strong)).chain([(Component::Proof, Grade::Missing)]),
+        );
+        let Err(SendRefusal::Blocked(blockers)) = decide(&facts, Utc::now()) else { panic!("sent without proof") };
+        assert_eq!(blockers, vec![SendBlocker::RequiredComponentMissing(Component::Proof)]);
+    }
+
+    #[test]
+    fn without_a_response_window_nothing_is_due_and_nothing_is_sent() {
+        let mut facts = ready(HandoffStatus::Draft, Grade::Strong);
+        facts.packet.response_window_days = None;
+        assert_eq!(decide(&facts, Utc::now()), Err(SendRefusal::Blocked(vec![SendBlocker::NoResponseWindow])));
     }
 }

@@ -31,6 +31,34 @@ impl HandoffStatus {
     }
 }
 
+/// Why a handoff's packet may not change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frozen {
+    Archived,
+    /// Once sent, only its grades change.
+    Sent,
+}
+
+impl Frozen {
+    pub fn message(self) -> &'static str {
+        match self {
+            Frozen::Archived => "the handoff is archived",
+            Frozen::Sent => "a sent handoff cannot change, apart from its grades",
+        }
+    }
+}
+
+/// Whether the packet may still change (and be sent): a draft that is not archived.
+pub fn editable(status: HandoffStatus, archived: bool) -> Result<(), Frozen> {
+    if archived {
+        Err(Frozen::Archived)
+    } else if status != HandoffStatus::Draft {
+        Err(Frozen::Sent)
+    } else {
+        Ok(())
+    }
+}
+
 /// What the addressed seller does with a handoff that landed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {

@@ -4,7 +4,7 @@
 
 mod band;
 mod component;
-mod gate;
+pub mod gate;
 mod grades;
 mod lifecycle;
 mod plays;
@@ -12,8 +12,8 @@ mod summary;
 
 pub use band::Band;
 pub use component::Component;
-pub use gate::{Packet, SendBlocker, SendCheck, SendRules, check_send};
+pub use gate::{Packet, SendBlocker, SendCheck, SendFacts, SendRefusal, SendRules, Sending, check_send};
 pub use grades::{Grade, GradeSet};
-pub use lifecycle::{Decision, DecisionError, HandoffStatus, decide, is_overdue, respond_by};
+pub use lifecycle::{Decision, DecisionError, Frozen, HandoffStatus, decide, editable, is_overdue, respond_by};
 pub use plays::{Play, PlayContext, PlayTrigger, RulePlay, packet_plays, plays, rule_plays};
 pub use summary::{ScorecardSummary, summarize};

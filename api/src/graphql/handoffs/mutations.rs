@@ -17,7 +17,9 @@ use super::types::Handoff;
 use crate::domain::Role;
 use crate::domain::access::{GRADERS, PACKET_WRITERS};
 use crate::domain::events::{HandoffEvent, HandoffEventKind};
-use crate::domain::scorecard::{Component, Decision, DecisionError, HandoffStatus, check_send, decide, respond_by};
+use crate::domain::scorecard::{
+    Component, Decision, DecisionError, Frozen, HandoffStatus, SendRefusal, decide, editable, gate,
+};
 use crate::domain::text::{optional_text, required_text};
 use crate::error::{AppError, AppResult, field};
 use crate::store::grades::{self, NewGrade};
@@ -70,14 +72,8 @@ async fn usable_partner(tx: &TenantTx, raw: &ID) -> AppResult<Uuid> {
     Ok(partner.id)
 }
 
-fn editable(row: &HandoffRow) -> AppResult<()> {
-    if row.archived_at.is_some() {
-        return Err(AppError::conflict(Some("handoffId"), "the handoff is archived"));
-    }
-    if status_of(row) != HandoffStatus::Draft {
-        return Err(AppError::conflict(Some("handoffId"), "a sent handoff cannot change, apart from its grades"));
-    }
-    Ok(())
+fn frozen(frozen: Frozen) -> AppError {
+    AppError::conflict(Some("handoffId"), frozen.message())
 }
 
 #[derive(Default)]
@@ -119,7 +115,7 @@ impl HandoffMutation {
         let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row = locked(&tx, id).await?;
-        editable(&row)?;
+        editable(status_of(&row), row.archived_at.is_some()).map_err(frozen)?;
         let title = match &input.title {
             Some(t) => required_text(t, 200).map_err(field("title"))?,
             None => row.title.clone(),
@@ -185,7 +181,7 @@ impl HandoffMutation {
         let tx = store(ctx).tenant(&scope).await?;
         let row = locked(&tx, id).await?;
         if row.archived_at.is_some() {
-            return Err(AppError::conflict(Some("handoffId"), "the handoff is archived"));
+            return Err(frozen(Frozen::Archived));
         }
         let now = now(ctx);
         grades::add(&tx, &row, new, now).await?;
@@ -207,26 +203,20 @@ impl HandoffMutation {
     async fn send_handoff(&self, ctx: &Context<'_>, input: SendHandoffInput) -> AppResult<SendHandoffPayload> {
         let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let row = locked(&tx, id).await?;
-        editable(&row)?;
-        // The locked row is the one the view is built from: read once.
-        let mut current = handoff_views::load(&tx, vec![row]).await?.remove(0);
-        let blockers = check_send(handoff_views::send_check(&tx, &current).await?);
-        if !blockers.is_empty() {
-            return Err(AppError::SendBlocked(blockers));
-        }
-        let now = now(ctx);
-        let window = current.row.response_window_days.and_then(|d| u16::try_from(d).ok()).unwrap_or(1);
-        let due = respond_by(now, window);
-        if !handoffs::mark_sent(&tx, &mut current.row, now, due).await? {
+        let (mut current, facts) =
+            handoff_views::for_send(&tx, id).await?.ok_or(AppError::NotFound(Some("handoffId")))?;
+        let sending = gate::decide(&facts, now(ctx)).map_err(|refusal| match refusal {
+            SendRefusal::Blocked(blockers) => AppError::SendBlocked(blockers),
+            SendRefusal::Frozen(f) => frozen(f),
+        })?;
+        if !handoffs::mark_sent(&tx, &mut current.row, sending).await? {
             return Err(AppError::conflict(Some("handoffId"), "the handoff was sent already"));
         }
-        let handoff = Handoff::new(current);
-        let event = HandoffEvent::new(scope.organization_id(), id, HandoffEventKind::Landed, now);
+        let event = HandoffEvent::new(scope.organization_id(), id, HandoffEventKind::Landed, sending.sent_at);
         record_event(&tx, &event, None).await?;
         tx.commit().await?;
         wake_subscribers(ctx).await;
-        Ok(SendHandoffPayload { handoff })
+        Ok(SendHandoffPayload { handoff: Handoff::new(current) })
     }
 
     /// The addressed seller only. ACCEPT and DECLINE are final (a second one is a `CONFLICT`);
@@ -249,7 +239,7 @@ impl HandoffMutation {
             return Err(AppError::Forbidden("only the addressed seller may respond to a handoff".into()));
         }
         if row.archived_at.is_some() {
-            return Err(AppError::conflict(Some("handoffId"), "the handoff is archived"));
+            return Err(frozen(Frozen::Archived));
         }
         let next = decide(status_of(&row), decision).map_err(|e| match e {
             DecisionError::NotSent => AppError::conflict(Some("handoffId"), "the handoff has not been sent"),

@@ -1,0 +1,164 @@
+//! Handoffs and their packets. Every read starts from `visible`, which applies the organization and
+//! what the caller's role may see (a seller: sent handoffs addressed to them).
+
+use chrono::{DateTime, Utc};
+use entity::handoff;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Select, Set,
+};
+use uuid::Uuid;
+
+use super::{StoreError, TenantTx};
+use crate::domain::access::{HandoffVisibility, handoff_visibility};
+use crate::domain::scorecard::{Band, HandoffStatus, Packet};
+
+mod content;
+mod history;
+mod lifecycle;
+mod list;
+mod send;
+
+pub use content::{HandoffContent, proof_of};
+pub use handoff::Model as HandoffRow;
+pub use history::{last_sent, partners_of, sent_between, sent_on_account_before};
+pub use lifecycle::{mark_decided, mark_overdue, mark_sent};
+pub use list::{HandoffFilter, HandoffKey, HandoffPage, HandoffSort, list};
+pub use send::{SendBundle, lock_for_send};
+
+/// Which of the people and terms the send gate asks for the handoff names; `seller_is_seller` says
+/// whether its seller still holds the SELLER role.
+pub fn packet_of(row: &HandoffRow, seller_is_seller: bool) -> Packet {
+    Packet {
+        has_seller: row.seller_id.is_some() && seller_is_seller,
+        has_owner: row.owner_id.is_some(),
+        has_next_action: row.next_action.is_some(),
+        response_window_days: row.response_window_days.and_then(|d| u16::try_from(d).ok()),
+    }
+}
+
+pub fn status_of(row: &HandoffRow) -> HandoffStatus {
+    HandoffStatus::from_code(&row.status).unwrap_or(HandoffStatus::Draft)
+}
+
+/// Who the handoff is about and for, besides its packet.
+#[derive(Debug, Clone)]
+pub struct Addressing {
+    pub title: String,
+    pub account_id: Uuid,
+    pub partner_id: Uuid,
+    pub seller_id: Option<Uuid>,
+}
+
+/// The caller's view of the organization's handoffs.
+fn visible(tx: &TenantTx) -> Select<handoff::Entity> {
+    let query = handoff::Entity::find().filter(handoff::Column::OrganizationId.eq(tx.organization_id()));
+    let draft = HandoffStatus::Draft.code();
+    match handoff_visibility(tx.role(), tx.user_id()) {
+        HandoffVisibility::All => query,
+        HandoffVisibility::SentOnly => query.filter(handoff::Column::Status.ne(draft)),
+        HandoffVisibility::SentAddressedTo(seller) => {
+            query.filter(handoff::Column::Status.ne(draft)).filter(handoff::Column::SellerId.eq(seller))
+        }
+    }
+}
+
+pub async fn create(
+    tx: &TenantTx,
+    addressing: Addressing,
+    content: HandoffContent,
+    now: DateTime<Utc>,
+) -> Result<HandoffRow, StoreError> {
+    let mut active = handoff::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(tx.organization_id()),
+        account_id: Set(addressing.account_id),
+        partner_id: Set(addressing.partner_id),
+        seller_id: Set(addressing.seller_id),
+        created_by: Set(tx.user_id()),
+        title: Set(addressing.title),
+        status: Set(HandoffStatus::Draft.code().to_owned()),
+        score: Set(0),
+        band: Set(Band::NotAHandoffYet.code().to_owned()),
+        sent_at: Set(None),
+        respond_by: Set(None),
+        decided_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        archived_at: Set(None),
+        ..Default::default()
+    };
+    content.apply(&mut active);
+    Ok(active.insert(tx.conn()).await?)
+}
+
+pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<HandoffRow>, StoreError> {
+    Ok(visible(tx).filter(handoff::Column::Id.eq(id)).one(tx.conn()).await?)
+}
+
+/// The handoffs among `ids` the caller may see.
+pub async fn find_many(tx: &TenantTx, ids: &[Uuid]) -> Result<Vec<HandoffRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(visible(tx).filter(handoff::Column::Id.is_in(ids.iter().copied())).all(tx.conn()).await?)
+}
+
+/// The ids of the handoffs the caller may see, as a subquery.
+pub(super) fn visible_ids(tx: &TenantTx) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::QueryTrait::into_query(visible(tx).select_only().column(handoff::Column::Id))
+}
+
+/// Like `find`, and on PostgreSQL locks the row until the transaction ends, so concurrent changes
+/// to one handoff take turns.
+pub async fn find_for_update(tx: &TenantTx, id: Uuid) -> Result<Option<HandoffRow>, StoreError> {
+    let query = visible(tx).filter(handoff::Column::Id.eq(id));
+    let query = if tx.is_postgres() { query.lock_exclusive() } else { query };
+    Ok(query.one(tx.conn()).await?)
+}
+
+pub async fn update_draft(
+    tx: &TenantTx,
+    row: HandoffRow,
+    addressing: Addressing,
+    content: HandoffContent,
+    now: DateTime<Utc>,
+) -> Result<HandoffRow, StoreError> {
+    let mut active = row.into_active_model();
+    active.title = Set(addressing.title);
+    active.account_id = Set(addressing.account_id);
+    active.partner_id = Set(addressing.partner_id);
+    active.seller_id = Set(addressing.seller_id);
+    content.apply(&mut active);
+    active.updated_at = Set(now);
+    Ok(active.update(tx.conn()).await?)
+}
+
+/// Stores the score and band derived from the current grades.
+pub async fn set_score(
+    tx: &TenantTx,
+    row: HandoffRow,
+    score: u8,
+    band: Band,
+    now: DateTime<Utc>,
+) -> Result<HandoffRow, StoreError> {
+    let mut active = row.into_active_model();
+    active.score = Set(i16::from(score));
+    active.band = Set(band.code().to_owned());
+    active.updated_at = Set(now);
+    Ok(active.update(tx.conn()).await?)
+}
+
+pub async fn archive(tx: &TenantTx, row: HandoffRow, now: DateTime<Utc>) -> Result<HandoffRow, StoreError> {
+    if row.archived_at.is_some() {
+        return Ok(row);
+    }
+    let mut active = row.into_active_model();
+    active.archived_at = Set(Some(now));
+    active.updated_at = Set(now);
+    Ok(active.update(tx.conn()).await?)
+}
+
+pub async fn organization_of(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
+    super::locate::organization_of::<handoff::Entity>(conn, handoff::Column::Id, handoff::Column::OrganizationId, id)
+        .await
+}
