@@ -148,6 +148,7 @@ impl From<StoreError> for AppError {
                 Self::Unavailable
             }
             StoreError::Db(db) => Self::internal(db),
+            corrupt @ StoreError::Corrupt { .. } => Self::internal(corrupt),
         }
     }
 }

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::codes::*;
+
 /// Who changed what in an organization, written in the same transaction as the change.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_events")]
@@ -11,7 +13,7 @@ pub struct Model {
     /// The API token the actor used, if any.
     pub api_token_id: Option<Uuid>,
     /// Dotted name, e.g. `invitation.sent`.
-    pub action: String,
+    pub action: AuditAction,
     /// The row the action changed, when it has one.
     pub target_id: Option<Uuid>,
     /// A short description without secrets.

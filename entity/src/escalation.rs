@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::codes::*;
+
 /// A disagreement raised about a handoff, an account or a partner.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "escalations")]
@@ -16,7 +18,7 @@ pub struct Model {
     pub account_id: Option<Uuid>,
     pub partner_id: Option<Uuid>,
     /// WHICH_ACCOUNT, WHICH_PARTNER or WORTH_READING.
-    pub topic: String,
+    pub topic: EscalationTopic,
     pub raised_at: DateTimeUtc,
 }
 

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::codes::*;
+
 /// A handoff with the content of its nine components. `score` and `band` are derived from the
 /// current grades and stored so lists can filter and sort by them.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -15,9 +17,9 @@ pub struct Model {
     pub created_by: Uuid,
     pub title: String,
     /// DRAFT, SENT, ACCEPTED or DECLINED.
-    pub status: String,
+    pub status: HandoffStatus,
     pub score: i16,
-    pub band: String,
+    pub band: Band,
     pub why_this_account: Option<String>,
     pub why_now: Option<String>,
     pub partner_context: Option<String>,
@@ -34,7 +36,8 @@ pub struct Model {
     pub acceptance_definition: Option<String>,
     pub response_window_days: Option<i16>,
     /// A JSON list of `{ "label": …, "url": … }`.
-    pub proof: Json,
+    #[sea_orm(column_type = "Json")]
+    pub proof: ProofLinks,
     pub sent_at: Option<DateTimeUtc>,
     pub respond_by: Option<DateTimeUtc>,
     pub decided_at: Option<DateTimeUtc>,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::codes::*;
+
 /// One grading of one component; the latest per component is the current grade, the rest history.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "handoff_grades")]
@@ -8,8 +10,8 @@ pub struct Model {
     pub id: Uuid,
     pub organization_id: Uuid,
     pub handoff_id: Uuid,
-    pub component: String,
-    pub grade: String,
+    pub component: Component,
+    pub grade: Grade,
     pub note: Option<String>,
     pub graded_by: Uuid,
     pub graded_at: DateTimeUtc,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::codes::*;
+
 /// A seller's answer to a handoff: accept, decline, or a request for clarification.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "handoff_responses")]
@@ -9,10 +11,11 @@ pub struct Model {
     pub organization_id: Uuid,
     pub handoff_id: Uuid,
     pub seller_id: Uuid,
-    pub decision: String,
+    pub decision: Decision,
     pub reason: Option<String>,
     /// A JSON list of component codes the seller said failed them (declines).
-    pub failed_components: Json,
+    #[sea_orm(column_type = "Json")]
+    pub failed_components: Components,
     pub created_at: DateTimeUtc,
 }
 

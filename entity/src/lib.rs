@@ -4,6 +4,7 @@
 pub mod account;
 pub mod api_token;
 pub mod audit_event;
+pub mod codes;
 pub mod escalation;
 pub mod handoff;
 pub mod handoff_event;

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::codes::*;
+
 /// Partner influence came up in a forecast, pipeline or deal review.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "pipeline_mentions")]
@@ -13,7 +15,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub archived_at: Option<DateTimeUtc>,
     /// FORECAST, PIPELINE or DEAL_REVIEW.
-    pub review_kind: String,
+    pub review_kind: ReviewKind,
     pub account_id: Option<Uuid>,
     pub partner_id: Option<Uuid>,
     pub partner_marketing_present: bool,

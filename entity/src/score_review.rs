@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::codes::*;
+
 /// Sales leadership reviewed handoff scores inside the sales cadence.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "score_reviews")]
@@ -13,7 +15,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub archived_at: Option<DateTimeUtc>,
     /// A JSON list of the attendees' user ids.
-    pub attendees: Json,
+    #[sea_orm(column_type = "Json")]
+    pub attendees: Ids,
     pub reviewed_at: DateTimeUtc,
 }
 

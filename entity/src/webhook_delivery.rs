@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::codes::*;
+
 /// One event to deliver to one endpoint, with its attempts so far.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "webhook_deliveries")]
@@ -14,7 +16,7 @@ pub struct Model {
     /// The JSON body, exactly as signed and sent.
     pub payload: String,
     /// PENDING, DELIVERED or FAILED.
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub last_status_code: Option<i32>,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::codes::*;
+
 /// One version of an organization's working agreement between partner marketing and sales.
 /// It is agreed when both sides have signed this version; a change makes a new version.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -10,9 +12,11 @@ pub struct Model {
     pub organization_id: Uuid,
     pub version: i32,
     /// A JSON list of account ids sales has confirmed as targets.
-    pub confirmed_account_ids: Json,
+    #[sea_orm(column_type = "Json")]
+    pub confirmed_account_ids: Ids,
     /// A JSON list of component codes a handoff must include.
-    pub required_components: Json,
+    #[sea_orm(column_type = "Json")]
+    pub required_components: Components,
     pub acceptance_definition: Option<String>,
     pub response_window_days: Option<i16>,
     pub min_score_to_send: i16,

@@ -19,6 +19,7 @@ mod record_visibility;
 mod row_level_security;
 mod scorecards;
 mod sessions;
+mod stored_values;
 mod subscriptions;
 mod trust_quarter;
 mod webhook_attacks;

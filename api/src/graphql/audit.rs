@@ -26,8 +26,8 @@ impl AuditEvent {
     /// `invitation.revoked`, `member.role_changed`, `member.removed`, `api_token.created`,
     /// `api_token.revoked`, `webhook.created`, `webhook.disabled`,
     /// `agreement.drafted`, `agreement.signed`, `organization.settings_changed`.
-    async fn action(&self) -> &str {
-        &self.0.action
+    async fn action(&self) -> &'static str {
+        crate::domain::audit::Action::from(self.0.action).name()
     }
     /// When it happened.
     async fn at(&self) -> DateTime<Utc> {

@@ -20,6 +20,7 @@ use crate::domain::text::optional_text;
 use crate::error::{AppError, AppResult, field};
 use crate::store::trust_records::{self as records, Logged};
 use crate::store::{TenantTx, accounts, handoffs, partners};
+use entity::codes::ReviewKind as StoredReviewKind;
 
 async fn load_account(ctx: &Context<'_>, organization: Uuid, id: Option<Uuid>) -> AppResult<Option<Account>> {
     let Some(id) = id else { return Ok(None) };
@@ -136,20 +137,23 @@ pub enum ReviewKind {
     DealReview,
 }
 
-impl ReviewKind {
-    fn code(self) -> &'static str {
-        match self {
-            ReviewKind::Forecast => "FORECAST",
-            ReviewKind::Pipeline => "PIPELINE",
-            ReviewKind::DealReview => "DEAL_REVIEW",
+/// The stored kind, spelled as the contract spells it.
+impl From<ReviewKind> for StoredReviewKind {
+    fn from(kind: ReviewKind) -> Self {
+        match kind {
+            ReviewKind::Forecast => StoredReviewKind::Forecast,
+            ReviewKind::Pipeline => StoredReviewKind::Pipeline,
+            ReviewKind::DealReview => StoredReviewKind::DealReview,
         }
     }
+}
 
-    fn from_code(code: &str) -> Self {
-        match code {
-            "FORECAST" => ReviewKind::Forecast,
-            "DEAL_REVIEW" => ReviewKind::DealReview,
-            _ => ReviewKind::Pipeline,
+impl From<StoredReviewKind> for ReviewKind {
+    fn from(kind: StoredReviewKind) -> Self {
+        match kind {
+            StoredReviewKind::Forecast => ReviewKind::Forecast,
+            StoredReviewKind::Pipeline => ReviewKind::Pipeline,
+            StoredReviewKind::DealReview => ReviewKind::DealReview,
         }
     }
 }
@@ -166,7 +170,7 @@ impl PipelineMention {
     }
     /// Which review it came up in.
     async fn review_kind(&self) -> ReviewKind {
-        ReviewKind::from_code(&self.0.review_kind)
+        self.0.review_kind.into()
     }
     /// The account discussed, if any.
     async fn account(&self, ctx: &Context<'_>) -> AppResult<Option<Account>> {
@@ -222,9 +226,7 @@ impl Escalation {
     }
     /// What it is about.
     async fn topic(&self) -> EscalationTopic {
-        crate::domain::trust::EscalationTopic::from_code(&self.0.topic)
-            .unwrap_or(crate::domain::trust::EscalationTopic::WorthReading)
-            .into()
+        crate::domain::trust::EscalationTopic::from(self.0.topic).into()
     }
     /// The handoff it is about, if any.
     async fn handoff_id(&self) -> Option<ID> {
@@ -272,7 +274,7 @@ impl ScoreReview {
     }
     /// Who attended.
     async fn attendees(&self, ctx: &Context<'_>) -> AppResult<Vec<User>> {
-        let ids: Vec<Uuid> = serde_json::from_value(self.0.attendees.clone()).unwrap_or_default();
+        let ids = &self.0.attendees.0;
         let loader = ctx.data_unchecked::<DataLoader<super::loaders::UserLoader>>();
         let found = loader.load_many(ids.iter().copied()).await?;
         Ok(ids.iter().filter_map(|id| found.get(id).cloned().map(User)).collect())
@@ -543,7 +545,7 @@ impl TrustRecordMutation {
         }
         let tx = store(ctx).tenant(&scope).await?;
         let new = records::NewMention {
-            review_kind: input.review_kind.code(),
+            review_kind: input.review_kind.into(),
             account_id: account_in(&tx, &input.account_id, "accountId").await?,
             partner_id: partner_in(&tx, &input.partner_id, "partnerId").await?,
             partner_marketing_present: input.partner_marketing_present,
@@ -570,7 +572,7 @@ impl TrustRecordMutation {
             handoff_id: handoff_in(&tx, &input.handoff_id, "handoffId").await?,
             account_id: account_in(&tx, &input.account_id, "accountId").await?,
             partner_id: partner_in(&tx, &input.partner_id, "partnerId").await?,
-            topic: crate::domain::trust::EscalationTopic::from(input.topic).code(),
+            topic: input.topic.into(),
         };
         let row = records::add_escalation(&tx, new, Logged { note, at }, now(ctx)).await?;
         tx.commit().await?;

@@ -33,8 +33,8 @@ impl WebhookEndpoint {
         &self.0.url
     }
     /// The event types it receives.
-    async fn event_types(&self) -> Vec<HandoffEventType> {
-        webhooks::event_types(&self.0).into_iter().map(Into::into).collect()
+    async fn event_types(&self) -> AppResult<Vec<HandoffEventType>> {
+        Ok(webhooks::event_types(&self.0)?.into_iter().map(Into::into).collect())
     }
     /// When it was registered.
     async fn created_at(&self) -> DateTime<Utc> {
@@ -82,8 +82,8 @@ impl WebhookDelivery {
         HandoffEventKind::from_code(&self.0.event_type).map(Into::into)
     }
     /// PENDING, DELIVERED, FAILED (after the last retry) or CANCELLED (its endpoint was disabled).
-    async fn status(&self) -> &str {
-        &self.0.status
+    async fn status(&self) -> String {
+        sea_orm::ActiveEnum::to_value(&self.0.status)
     }
     /// Attempts made so far.
     async fn attempts(&self) -> i32 {
@@ -91,7 +91,7 @@ impl WebhookDelivery {
     }
     /// When the next attempt is due (PENDING only).
     async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
-        (self.0.status == webhooks::PENDING).then_some(self.0.next_attempt_at)
+        (self.0.status == webhooks::DeliveryStatus::Pending).then_some(self.0.next_attempt_at)
     }
     /// The HTTP status of the last attempt, if the receiver answered.
     async fn last_status_code(&self) -> Option<i32> {

@@ -2,7 +2,6 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use super::accounts::Account;
 use super::context::{now, store};
@@ -45,10 +44,10 @@ impl WorkingAgreement {
     }
     /// The target accounts sales had confirmed when this version was drafted.
     async fn confirmed_accounts(&self, ctx: &Context<'_>) -> AppResult<Vec<Account>> {
-        let ids: Vec<Uuid> = serde_json::from_value(self.0.confirmed_account_ids.clone()).unwrap_or_default();
+        let ids = &self.0.confirmed_account_ids.0;
         let scope = super::context::viewer(ctx).require(self.0.organization_id, &Role::ALL).await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let rows = accounts::find_many(&tx, &ids).await?;
+        let rows = accounts::find_many(&tx, ids).await?;
         tx.commit().await?;
         Ok(rows.into_iter().map(Account).collect())
     }

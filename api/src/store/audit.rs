@@ -25,7 +25,7 @@ pub async fn record(
         organization_id: Set(tx.organization_id()),
         actor_user_id: Set(Some(tx.user_id())),
         api_token_id: Set(tx.api_token_id()),
-        action: Set(action.name().to_owned()),
+        action: Set(action.into()),
         target_id: Set(target),
         detail: Set(detail),
         at: Set(now),

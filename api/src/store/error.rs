@@ -8,9 +8,16 @@ pub enum StoreError {
     Conflict { field: Option<String>, message: String },
     #[error("database error: {0}")]
     Db(#[from] DbErr),
+    /// A stored value this version cannot read: never replaced by a default.
+    #[error("{table} row {id}: {column} holds a value this version cannot read: {detail}")]
+    Corrupt { table: &'static str, id: uuid::Uuid, column: &'static str, detail: String },
 }
 
 impl StoreError {
+    pub(crate) fn corrupt(table: &'static str, id: uuid::Uuid, column: &'static str, detail: impl ToString) -> Self {
+        Self::Corrupt { table, id, column, detail: detail.to_string() }
+    }
+
     /// Turns a unique-constraint violation into a `Conflict` about `field`; other errors pass through.
     pub(crate) fn unique(err: DbErr, field: &str, message: &str) -> Self {
         match err.sql_err() {

@@ -29,8 +29,8 @@ pub async fn add(
         id: Set(Uuid::now_v7()),
         organization_id: Set(tx.organization_id()),
         handoff_id: Set(handoff.id),
-        component: Set(g.component.code().to_owned()),
-        grade: Set(g.grade.code().to_owned()),
+        component: Set(g.component.into()),
+        grade: Set(g.grade.into()),
         note: Set(g.note),
         graded_by: Set(tx.user_id()),
         graded_at: Set(now),
@@ -74,14 +74,12 @@ pub async fn history_keyed(
 pub fn current(rows: &[GradeRow]) -> HashMap<Uuid, HashMap<Component, &GradeRow>> {
     let mut out: HashMap<Uuid, HashMap<Component, &GradeRow>> = HashMap::new();
     for row in rows {
-        if let Some(component) = Component::from_code(&row.component) {
-            out.entry(row.handoff_id).or_default().insert(component, row);
-        }
+        out.entry(row.handoff_id).or_default().insert(row.component.into(), row);
     }
     out
 }
 
 /// The grade set of one handoff from its current gradings; ungraded components are MISSING.
 pub fn grade_set<'a>(current: impl IntoIterator<Item = (&'a Component, &'a GradeRow)>) -> GradeSet {
-    GradeSet::from_pairs(current.into_iter().filter_map(|(c, row)| Grade::from_code(&row.grade).map(|g| (*c, g))))
+    GradeSet::from_pairs(current.into_iter().map(|(c, row)| (*c, Grade::from(row.grade))))
 }

@@ -16,28 +16,6 @@ use crate::domain::Role;
 
 pub use membership::Model as Membership;
 
-impl From<entity::Role> for Role {
-    fn from(r: entity::Role) -> Self {
-        match r {
-            entity::Role::Admin => Role::Admin,
-            entity::Role::PartnerMarketer => Role::PartnerMarketer,
-            entity::Role::Seller => Role::Seller,
-            entity::Role::SalesLeader => Role::SalesLeader,
-        }
-    }
-}
-
-impl From<Role> for entity::Role {
-    fn from(r: Role) -> Self {
-        match r {
-            Role::Admin => entity::Role::Admin,
-            Role::PartnerMarketer => entity::Role::PartnerMarketer,
-            Role::Seller => entity::Role::Seller,
-            Role::SalesLeader => entity::Role::SalesLeader,
-        }
-    }
-}
-
 /// Organization id and role of each of a user's memberships.
 pub async fn roles_of_user(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<(Uuid, Role)>, StoreError> {
     let rows = membership::Entity::find().filter(membership::Column::UserId.eq(user_id)).all(conn).await?;

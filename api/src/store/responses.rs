@@ -6,30 +6,17 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use uuid::Uuid;
 
 use super::handoffs::HandoffRow;
-use super::{StoreError, TenantTx};
+use super::{StoreError, TenantTx, codes};
 use crate::domain::scorecard::{Component, Decision};
 
 pub use handoff_response::Model as ResponseRow;
 
-pub fn decision_code(decision: Decision) -> &'static str {
-    match decision {
-        Decision::Accept => "ACCEPT",
-        Decision::Decline => "DECLINE",
-        Decision::RequestClarification => "REQUEST_CLARIFICATION",
-    }
-}
-
 pub fn decision_of(row: &ResponseRow) -> Decision {
-    match row.decision.as_str() {
-        "ACCEPT" => Decision::Accept,
-        "DECLINE" => Decision::Decline,
-        _ => Decision::RequestClarification,
-    }
+    row.decision.into()
 }
 
 pub fn failed_components_of(row: &ResponseRow) -> Vec<Component> {
-    let codes: Vec<String> = serde_json::from_value(row.failed_components.clone()).unwrap_or_default();
-    codes.iter().filter_map(|c| Component::from_code(c)).collect()
+    codes::components(&row.failed_components)
 }
 
 pub async fn add(
@@ -40,15 +27,14 @@ pub async fn add(
     failed_components: &[Component],
     now: DateTime<Utc>,
 ) -> Result<ResponseRow, StoreError> {
-    let codes: Vec<&str> = failed_components.iter().map(|c| c.code()).collect();
     Ok(handoff_response::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(tx.organization_id()),
         handoff_id: Set(handoff.id),
         seller_id: Set(tx.user_id()),
-        decision: Set(decision_code(decision).to_owned()),
+        decision: Set(decision.into()),
         reason: Set(reason),
-        failed_components: Set(serde_json::json!(codes)),
+        failed_components: Set(codes::stored_components(failed_components)),
         created_at: Set(now),
     }
     .insert(tx.conn())

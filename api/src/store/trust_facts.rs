@@ -8,9 +8,7 @@ use super::handoffs::{self, status_of};
 use super::trust_records::{asks, escalations, meetings, mentions};
 use super::{StoreError, TenantTx};
 use crate::domain::scorecard::HandoffStatus;
-use crate::domain::trust::{
-    AskFact, DecisionFact, EscalationFact, EscalationTopic, MeetingFact, MentionFact, TrustFacts,
-};
+use crate::domain::trust::{AskFact, DecisionFact, EscalationFact, MeetingFact, MentionFact, TrustFacts};
 
 /// Whose behaviour a report covers.
 #[derive(Debug, Clone, Copy, Default)]
@@ -82,7 +80,7 @@ pub async fn load(
         .map(|e| EscalationFact {
             raised_at: e.raised_at,
             // An unreadable topic counts as the bad kind rather than flattering the signal.
-            topic: EscalationTopic::from_code(&e.topic).unwrap_or(EscalationTopic::WorthReading),
+            topic: e.topic.into(),
         })
         .collect();
     Ok(TrustFacts { decisions, asks, mentions, meetings, escalations, scores })

@@ -12,6 +12,8 @@ use uuid::Uuid;
 use super::page::{Order, split_page};
 use super::{Page, StoreError, TenantTx};
 use crate::domain::Role;
+use crate::domain::trust::EscalationTopic;
+use entity::codes::{Ids, ReviewKind};
 
 /// The reads and archive every record table shares. `$at` is the column of when it happened;
 /// `$($own),+` the columns naming the people a record belongs to (a SELLER sees those rows only).
@@ -150,7 +152,7 @@ pub async fn add_meeting(
 }
 
 pub struct NewMention {
-    pub review_kind: &'static str,
+    pub review_kind: ReviewKind,
     pub account_id: Option<Uuid>,
     pub partner_id: Option<Uuid>,
     pub partner_marketing_present: bool,
@@ -163,7 +165,7 @@ pub async fn add_mention(
     now: DateTime<Utc>,
 ) -> Result<mentions::Row, StoreError> {
     let mut row = mentions::new_row(tx, logged, now);
-    row.review_kind = Set(new.review_kind.to_owned());
+    row.review_kind = Set(new.review_kind);
     row.account_id = Set(new.account_id);
     row.partner_id = Set(new.partner_id);
     row.partner_marketing_present = Set(new.partner_marketing_present);
@@ -174,7 +176,7 @@ pub struct NewEscalation {
     pub handoff_id: Option<Uuid>,
     pub account_id: Option<Uuid>,
     pub partner_id: Option<Uuid>,
-    pub topic: &'static str,
+    pub topic: EscalationTopic,
 }
 
 pub async fn add_escalation(
@@ -187,7 +189,7 @@ pub async fn add_escalation(
     row.handoff_id = Set(new.handoff_id);
     row.account_id = Set(new.account_id);
     row.partner_id = Set(new.partner_id);
-    row.topic = Set(new.topic.to_owned());
+    row.topic = Set(new.topic.into());
     escalations::insert(row, tx).await
 }
 
@@ -198,7 +200,7 @@ pub async fn add_score_review(
     now: DateTime<Utc>,
 ) -> Result<score_reviews::Row, StoreError> {
     let mut row = score_reviews::new_row(tx, logged, now);
-    row.attendees = Set(serde_json::json!(attendees));
+    row.attendees = Set(Ids(attendees.to_vec()));
     score_reviews::insert(row, tx).await
 }
 

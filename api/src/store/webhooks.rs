@@ -17,17 +17,27 @@ use crate::domain::events::{HandoffEvent, HandoffEventKind};
 pub use delivery::Model as Delivery;
 pub use endpoint::Model as Endpoint;
 
-pub const PENDING: &str = "PENDING";
-pub const DELIVERED: &str = "DELIVERED";
-pub const FAILED: &str = "FAILED";
+pub use entity::codes::DeliveryStatus;
+use entity::codes::DeliveryStatus::{Cancelled, Delivered, Failed, Pending};
 /// Deliveries one endpoint may have waiting; later events are recorded FAILED (redeliverable).
 pub const MAX_PENDING_PER_ENDPOINT: u64 = 1_000;
-/// A delivery that will not be attempted: its endpoint was disabled.
-pub const CANCELLED: &str = "CANCELLED";
 
-pub fn event_types(row: &Endpoint) -> Vec<HandoffEventKind> {
-    let codes: Vec<String> = serde_json::from_value(row.event_types.clone()).unwrap_or_default();
-    codes.iter().filter_map(|c| HandoffEventKind::from_code(c)).collect()
+/// The event kinds the endpoint receives. A kind this version does not know (a newer replica's,
+/// during a rolling deploy) is passed over and logged; anything but a list of codes is an error
+/// naming the endpoint.
+pub fn event_types(row: &Endpoint) -> Result<Vec<HandoffEventKind>, StoreError> {
+    let codes: Vec<String> = serde_json::from_value(row.event_types.clone())
+        .map_err(|e| StoreError::corrupt("webhook_endpoints", row.id, "event_types", e))?;
+    Ok(codes
+        .iter()
+        .filter_map(|code| {
+            let kind = HandoffEventKind::from_code(code);
+            if kind.is_none() {
+                tracing::warn!(endpoint = %row.id, kind = %code, "passed over an event kind this version does not know");
+            }
+            kind
+        })
+        .collect())
 }
 
 /// A new endpoint: its id (the sealed secret is bound to it) and the secret sealed for it.
@@ -97,9 +107,9 @@ pub async fn disable_endpoint(tx: &TenantTx, row: Endpoint, now: DateTime<Utc>) 
 /// Marks pending deliveries CANCELLED because their endpoint was disabled; callers narrow it.
 fn cancel_pending() -> sea_orm::UpdateMany<delivery::Entity> {
     delivery::Entity::update_many()
-        .col_expr(delivery::Column::Status, Expr::value(CANCELLED))
+        .col_expr(delivery::Column::Status, Expr::value(Cancelled))
         .col_expr(delivery::Column::LastError, Expr::value("the endpoint was disabled"))
-        .filter(delivery::Column::Status.eq(PENDING))
+        .filter(delivery::Column::Status.eq(Pending))
 }
 
 /// Cancels pending deliveries of disabled endpoints (left by earlier versions, which skipped them
@@ -128,12 +138,15 @@ pub(super) async fn enqueue(
         .all(conn)
         .await?;
     let mut queued = 0;
-    for target in endpoints.iter().filter(|e| event_types(e).contains(&event.kind)) {
+    for target in &endpoints {
+        if !event_types(target)?.contains(&event.kind) {
+            continue;
+        }
         // An endpoint that has been failing for long keeps a bounded backlog: past it, new events
         // are recorded FAILED at once (and can be redelivered), not queued without end.
         let waiting = delivery::Entity::find()
             .filter(delivery::Column::EndpointId.eq(target.id))
-            .filter(delivery::Column::Status.eq(PENDING))
+            .filter(delivery::Column::Status.eq(Pending))
             .count(conn)
             .await?;
         let full = waiting >= MAX_PENDING_PER_ENDPOINT;
@@ -144,7 +157,7 @@ pub(super) async fn enqueue(
             event_id: Set(event_id),
             event_type: Set(event.kind.code().to_owned()),
             payload: Set(payload.to_owned()),
-            status: Set(if full { FAILED } else { PENDING }.to_owned()),
+            status: Set(if full { Failed } else { Pending }),
             attempts: Set(0),
             next_attempt_at: Set(now),
             last_status_code: Set(None),
@@ -207,7 +220,7 @@ fn due(now: DateTime<Utc>, busy: &[Uuid]) -> sea_orm::Select<delivery::Entity> {
         .column(endpoint::Column::Id)
         .filter(endpoint::Column::DisabledAt.is_null());
     delivery::Entity::find()
-        .filter(delivery::Column::Status.eq(PENDING))
+        .filter(delivery::Column::Status.eq(Pending))
         .filter(delivery::Column::NextAttemptAt.lte(now))
         .filter(delivery::Column::EndpointId.is_not_in(busy.iter().copied()))
         .filter(delivery::Column::EndpointId.in_subquery(live.into_query()))
@@ -234,7 +247,7 @@ pub async fn claim(
         .col_expr(delivery::Column::Attempts, Expr::value(row.attempts + 1))
         .col_expr(delivery::Column::NextAttemptAt, Expr::value(lease_until))
         .filter(delivery::Column::Id.eq(row.id))
-        .filter(delivery::Column::Status.eq(PENDING))
+        .filter(delivery::Column::Status.eq(Pending))
         .filter(delivery::Column::Attempts.eq(row.attempts))
         .filter(delivery::Column::NextAttemptAt.lte(now))
         .exec(conn)
@@ -251,7 +264,7 @@ pub async fn record_success(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let mut active: delivery::ActiveModel = row.into();
-    active.status = Set(DELIVERED.to_owned());
+    active.status = Set(Delivered);
     active.last_status_code = Set(status.map(i32::from));
     active.last_error = Set(None);
     active.delivered_at = Set(Some(now));
@@ -272,7 +285,7 @@ pub async fn record_failure(
     active.last_error = Set(Some(error.chars().take(1000).collect()));
     match retry_at {
         Some(at) => active.next_attempt_at = Set(at),
-        None => active.status = Set(FAILED.to_owned()),
+        None => active.status = Set(Failed),
     }
     active.update(conn).await?;
     Ok(())
@@ -301,7 +314,7 @@ pub async fn find_delivery(tx: &TenantTx, id: Uuid) -> Result<Option<Delivery>, 
 /// Queues a delivery again from its first attempt (same event id, so receivers can deduplicate).
 pub async fn redeliver(tx: &TenantTx, row: Delivery, now: DateTime<Utc>) -> Result<Delivery, StoreError> {
     let mut active: delivery::ActiveModel = row.into();
-    active.status = Set(PENDING.to_owned());
+    active.status = Set(Pending);
     active.attempts = Set(0);
     active.next_attempt_at = Set(now);
     Ok(active.update(tx.conn()).await?)

@@ -1,12 +1,13 @@
 //! The working agreement: versions, signatures, and the facts plays read from it.
 
 use chrono::{DateTime, Duration, Utc};
+use entity::codes::Ids;
 use entity::organization;
 use entity::working_agreement::{self, ActiveModel, Column, Entity};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
-use super::{StoreError, TenantTx, organizations, trust_records};
+use super::{StoreError, TenantTx, codes, organizations, trust_records};
 use crate::domain::scorecard::{Component, PlayContext, SendRules};
 use crate::domain::working_agreement::{Terms, review_cadence_days};
 
@@ -70,13 +71,12 @@ pub async fn draft(
     now: DateTime<Utc>,
 ) -> Result<AgreementRow, StoreError> {
     let version = latest.map_or(1, |row| row.version + 1);
-    let components: Vec<&str> = terms.required_components.iter().map(|c| c.code()).collect();
     ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(tx.organization_id()),
         version: Set(version),
-        confirmed_account_ids: Set(serde_json::json!(confirmed_account_ids)),
-        required_components: Set(serde_json::json!(components)),
+        confirmed_account_ids: Set(Ids(confirmed_account_ids)),
+        required_components: Set(codes::stored_components(&terms.required_components)),
         acceptance_definition: Set(terms.acceptance_definition),
         response_window_days: Set(terms.response_window_days.map(|d| d as i16)),
         min_score_to_send: Set(i16::from(terms.min_score_to_send)),
@@ -152,13 +152,7 @@ pub fn score(stored: i16) -> u8 {
 }
 
 pub fn required_components(row: &AgreementRow) -> Vec<Component> {
-    components_in(row.required_components.clone())
-}
-
-/// The components a stored list of codes names.
-pub(super) fn components_in(stored: serde_json::Value) -> Vec<Component> {
-    let codes: Vec<String> = serde_json::from_value(stored).unwrap_or_default();
-    codes.iter().filter_map(|c| Component::from_code(c)).collect()
+    codes::components(&row.required_components)
 }
 
 /// The organization-level facts two plays read: an agreed working agreement, and a score review

@@ -27,7 +27,7 @@ pub fn payload(event_id: uuid::Uuid, event: &HandoffEvent, response: Option<&Res
     if let Some(response) = response {
         let failed: Vec<&str> = responses::failed_components_of(response).iter().map(|c| c.code()).collect();
         body["response"] = serde_json::json!({
-            "decision": responses::decision_code(responses::decision_of(response)),
+            "decision": responses::decision_of(response).code(),
             "reason": response.reason,
             "failedComponents": failed,
         });

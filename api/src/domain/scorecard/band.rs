@@ -54,10 +54,6 @@ impl Band {
             Band::NotAHandoffYet => "NOT_A_HANDOFF_YET",
         }
     }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        [Band::SalesReady, Band::FixBeforeVolume, Band::NotAHandoffYet].into_iter().find(|b| b.code() == code)
-    }
 }
 
 #[cfg(test)]
@@ -87,8 +83,5 @@ mod tests {
         assert!(Band::SalesReady.guidance().contains("acceptance rate"));
         assert!(Band::FixBeforeVolume.guidance().contains("two weakest"));
         assert!(Band::NotAHandoffYet.guidance().contains("lead dump"));
-        for b in [Band::SalesReady, Band::FixBeforeVolume, Band::NotAHandoffYet] {
-            assert_eq!(Band::from_code(b.code()), Some(b));
-        }
     }
 }

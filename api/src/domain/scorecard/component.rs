@@ -50,10 +50,6 @@ impl Component {
             Component::Proof => "PROOF",
         }
     }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.code() == code)
-    }
 }
 
 #[cfg(test)]
@@ -61,12 +57,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn components_keep_the_table_order_and_round_trip_their_codes() {
+    fn components_keep_the_table_order() {
         for (i, c) in Component::ALL.into_iter().enumerate() {
             assert_eq!(c.index(), i);
-            assert_eq!(Component::from_code(c.code()), Some(c));
         }
-        assert_eq!(Component::from_code("NOPE"), None);
         let research: Vec<_> = Component::ALL.into_iter().filter(|c| c.is_research()).collect();
         assert_eq!(research.last(), Some(&Component::PartnerOffer));
         assert_eq!(research.len(), 5);

@@ -39,10 +39,6 @@ impl Grade {
             Grade::Missing => "MISSING",
         }
     }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        [Grade::Strong, Grade::Weak, Grade::Missing].into_iter().find(|g| g.code() == code)
-    }
 }
 
 /// The current grade of each of the nine components; a component never graded counts as MISSING.
@@ -181,13 +177,6 @@ mod tests {
         assert_eq!(Grade::nearest(1.49), Weak);
         assert_eq!(Grade::nearest(0.5), Weak);
         assert_eq!(Grade::nearest(0.34), Missing);
-    }
-
-    #[test]
-    fn grade_codes_round_trip() {
-        for g in [Strong, Weak, Missing] {
-            assert_eq!(Grade::from_code(g.code()), Some(g));
-        }
     }
 
     impl GradeSet {

@@ -121,10 +121,6 @@ impl EscalationTopic {
             EscalationTopic::WorthReading => "WORTH_READING",
         }
     }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.code() == code)
-    }
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -157,7 +157,7 @@ impl Handoff {
         Ok(rows
             .unwrap_or_default()
             .iter()
-            .filter(|row| component.is_none_or(|c| row.component == c.code()))
+            .filter(|row| component.is_none_or(|c| Component::from(row.component) == c))
             .map(ComponentGrade::from_row)
             .collect())
     }
@@ -273,8 +273,8 @@ pub struct ComponentGrade {
 impl ComponentGrade {
     fn from_row(row: &GradeRow) -> Self {
         Self {
-            component: Component::from_code(&row.component).unwrap_or(Component::TargetAccountLogic),
-            grade: Grade::from_code(&row.grade).unwrap_or(Grade::Missing),
+            component: row.component.into(),
+            grade: row.grade.into(),
             note: row.note.clone(),
             graded_by: Some(row.graded_by),
             grader: None,

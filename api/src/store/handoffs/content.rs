@@ -1,6 +1,7 @@
 //! The packet: what a handoff says about each of the nine components, as stored.
 
 use chrono::NaiveDate;
+use entity::codes::{ProofLink as StoredLink, ProofLinks};
 use entity::handoff;
 use sea_orm::Set;
 use uuid::Uuid;
@@ -67,11 +68,12 @@ impl HandoffContent {
         active.owner_id = Set(self.owner_id);
         active.acceptance_definition = Set(self.acceptance_definition);
         active.response_window_days = Set(self.response_window_days.map(|d| d as i16));
-        active.proof = Set(serde_json::to_value(&self.proof).unwrap_or_default());
+        active.proof =
+            Set(ProofLinks(self.proof.into_iter().map(|p| StoredLink { label: p.label, url: p.url }).collect()));
     }
 }
 
-/// The proof list stored with a handoff; an unreadable value reads as no proof.
+/// The proof list stored with a handoff.
 pub fn proof_of(row: &HandoffRow) -> Vec<ProofLink> {
-    serde_json::from_value(row.proof.clone()).unwrap_or_default()
+    row.proof.0.iter().map(|p| ProofLink { label: p.label.clone(), url: p.url.clone() }).collect()
 }

@@ -2,6 +2,7 @@
 //! server processes, make each change once.
 
 use chrono::{DateTime, Utc};
+use entity::codes::HandoffStatus as StoredStatus;
 use entity::handoff;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
@@ -17,7 +18,7 @@ pub async fn mark_sent(tx: &TenantTx, row: &mut HandoffRow, sending: Sending) ->
     let Sending { sent_at, respond_by } = sending;
     let sent = transition(tx, row.id, HandoffStatus::Draft, |update| {
         update
-            .col_expr(handoff::Column::Status, Expr::value(HandoffStatus::Sent.code()))
+            .col_expr(handoff::Column::Status, Expr::value(StoredStatus::Sent))
             .col_expr(handoff::Column::SentAt, Expr::value(sent_at))
             .col_expr(handoff::Column::RespondBy, Expr::value(respond_by))
             .col_expr(handoff::Column::UpdatedAt, Expr::value(sent_at))
@@ -25,7 +26,7 @@ pub async fn mark_sent(tx: &TenantTx, row: &mut HandoffRow, sending: Sending) ->
     .await?;
     if sent {
         // `row` now reads as the database does, without reading it again.
-        row.status = HandoffStatus::Sent.code().to_owned();
+        row.status = HandoffStatus::Sent.into();
         row.sent_at = Some(sent_at);
         row.respond_by = Some(respond_by);
         row.updated_at = sent_at;
@@ -42,7 +43,7 @@ pub async fn mark_decided(
 ) -> Result<bool, StoreError> {
     transition(tx, id, HandoffStatus::Sent, |update| {
         update
-            .col_expr(handoff::Column::Status, Expr::value(status.code()))
+            .col_expr(handoff::Column::Status, Expr::value(StoredStatus::from(status)))
             .col_expr(handoff::Column::DecidedAt, Expr::value(at))
             .col_expr(handoff::Column::UpdatedAt, Expr::value(at))
     })
@@ -60,7 +61,7 @@ async fn transition(
     let update = handoff::Entity::update_many()
         .filter(handoff::Column::OrganizationId.eq(tx.organization_id()))
         .filter(handoff::Column::Id.eq(id))
-        .filter(handoff::Column::Status.eq(from.code()));
+        .filter(handoff::Column::Status.eq(StoredStatus::from(from)));
     Ok(set(update).exec(tx.conn()).await?.rows_affected == 1)
 }
 
@@ -77,7 +78,7 @@ pub async fn mark_overdue(
         .select_only()
         .column(handoff::Column::OrganizationId)
         .column(handoff::Column::Id)
-        .filter(handoff::Column::Status.eq(HandoffStatus::Sent.code()))
+        .filter(handoff::Column::Status.eq(StoredStatus::Sent))
         .filter(handoff::Column::RespondBy.lt(now))
         .filter(handoff::Column::OverdueAt.is_null())
         .limit(500)
@@ -93,7 +94,7 @@ pub async fn mark_overdue(
             .col_expr(handoff::Column::OverdueAt, Expr::value(now))
             .filter(handoff::Column::Id.eq(id))
             .filter(handoff::Column::OverdueAt.is_null())
-            .filter(handoff::Column::Status.eq(HandoffStatus::Sent.code()))
+            .filter(handoff::Column::Status.eq(StoredStatus::Sent))
             .filter(handoff::Column::RespondBy.lt(now))
             .exec(&tx)
             .await?;

@@ -1,6 +1,7 @@
 //! Lists of handoffs: filters, sort orders and keyset pages.
 
 use chrono::{DateTime, Utc};
+use entity::codes::{Band as StoredBand, HandoffStatus as StoredStatus};
 use entity::handoff;
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
@@ -77,10 +78,10 @@ pub async fn list(
     use handoff::Column as C;
     let mut query = visible(tx);
     if let Some(status) = filter.status {
-        query = query.filter(C::Status.eq(status.code()));
+        query = query.filter(C::Status.eq(StoredStatus::from(status)));
     }
     if let Some(band) = filter.band {
-        query = query.filter(C::Band.eq(band.code()));
+        query = query.filter(C::Band.eq(StoredBand::from(band)));
     }
     for (column, value) in [
         (C::PartnerId, filter.partner_id),

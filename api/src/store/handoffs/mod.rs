@@ -37,7 +37,7 @@ pub fn packet_of(row: &HandoffRow, seller_is_seller: bool) -> Packet {
 }
 
 pub fn status_of(row: &HandoffRow) -> HandoffStatus {
-    HandoffStatus::from_code(&row.status).unwrap_or(HandoffStatus::Draft)
+    row.status.into()
 }
 
 /// Who the handoff is about and for, besides its packet.
@@ -52,7 +52,7 @@ pub struct Addressing {
 /// The caller's view of the organization's handoffs.
 fn visible(tx: &TenantTx) -> Select<handoff::Entity> {
     let query = handoff::Entity::find().filter(handoff::Column::OrganizationId.eq(tx.organization_id()));
-    let draft = HandoffStatus::Draft.code();
+    let draft = entity::codes::HandoffStatus::Draft;
     match handoff_visibility(tx.role(), tx.user_id()) {
         HandoffVisibility::All => query,
         HandoffVisibility::SentOnly => query.filter(handoff::Column::Status.ne(draft)),
@@ -76,9 +76,9 @@ pub async fn create(
         seller_id: Set(addressing.seller_id),
         created_by: Set(tx.user_id()),
         title: Set(addressing.title),
-        status: Set(HandoffStatus::Draft.code().to_owned()),
+        status: Set(HandoffStatus::Draft.into()),
         score: Set(0),
-        band: Set(Band::NotAHandoffYet.code().to_owned()),
+        band: Set(Band::NotAHandoffYet.into()),
         sent_at: Set(None),
         respond_by: Set(None),
         decided_at: Set(None),
@@ -143,7 +143,7 @@ pub async fn set_score(
 ) -> Result<HandoffRow, StoreError> {
     let mut active = row.into_active_model();
     active.score = Set(i16::from(score));
-    active.band = Set(band.code().to_owned());
+    active.band = Set(band.into());
     active.updated_at = Set(now);
     Ok(active.update(tx.conn()).await?)
 }

@@ -1,5 +1,6 @@
 //! What the send gate decides on, read in one statement with the handoff locked.
 
+use entity::codes::Components;
 use entity::{membership, organization, working_agreement};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement, SimpleExpr, SubQueryStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait};
@@ -8,7 +9,8 @@ use uuid::Uuid;
 use super::{HandoffRow, visible};
 use crate::domain::Role;
 use crate::domain::scorecard::SendRules;
-use crate::store::working_agreements::{self, score};
+use crate::store::codes;
+use crate::store::working_agreements::score;
 use crate::store::{StoreError, TenantTx};
 
 /// The locked handoff with the rules in force for it and its seller's current role.
@@ -63,8 +65,8 @@ pub async fn lock_for_send(tx: &TenantTx, id: Uuid) -> Result<Option<SendBundle>
     let agreed_minimum: Option<i16> = found.try_get("", "agreed_minimum")?;
     let agreed = match agreed_minimum {
         Some(minimum) => {
-            let required: serde_json::Value = found.try_get("", "agreed_required")?;
-            Some(SendRules { minimum_score: score(minimum), required: working_agreements::components_in(required) })
+            let required: Components = found.try_get("", "agreed_required")?;
+            Some(SendRules { minimum_score: score(minimum), required: codes::components(&required) })
         }
         None => None,
     };

@@ -1,0 +1,66 @@
+//! A value in the database this version does not know is an error, never read as some default:
+//! a grade it cannot read must not turn into MISSING and change the score.
+
+use handoff_e2e::{TestApp, error_code};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_stored_code_this_version_does_not_know_is_an_error_not_a_default() {
+    let app = TestApp::spawn_without_sweeps().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let id = app.create_handoff(&team, &account, &partner, "stored").await;
+    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    let read = "query($id: ID!) { node(id: $id) { ... on Handoff { status score grades { component grade } } } }";
+    let before = app.ok(Some(&team.marketer.token), read, json!({ "id": id })).await;
+    assert_eq!(before["node"]["score"], 18);
+
+    // A grade written by some other tool, or a newer version, that this one cannot read.
+    app.execute_sql("UPDATE handoff_grades SET grade = 'SUPERB' WHERE component = 'PROOF'").await;
+    let body = app.gql(Some(&team.marketer.token), read, json!({ "id": id })).await;
+    assert_eq!(error_code(&body), Some("INTERNAL_SERVER_ERROR"), "{body:#}");
+    assert!(body["data"]["node"].is_null(), "nothing is answered from a row read wrong: {body:#}");
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(!message.contains("SUPERB"), "internals stay in the log: {message}");
+
+    // A status likewise: the list refuses rather than showing the handoff as a draft.
+    app.execute_sql("UPDATE handoff_grades SET grade = 'STRONG'").await;
+    app.execute_sql("UPDATE handoffs SET status = 'LOST'").await;
+    let list = app
+        .gql(
+            Some(&team.marketer.token),
+            "{ organization(slug: \"acme\") { handoffs(first: 5) { nodes { status } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&list), Some("INTERNAL_SERVER_ERROR"), "{list:#}");
+
+    // Put right, everything reads again.
+    app.execute_sql("UPDATE handoffs SET status = 'DRAFT'").await;
+    let after = app.ok(Some(&team.marketer.token), read, json!({ "id": id })).await;
+    assert_eq!(after["node"]["score"], 18);
+    assert_eq!(after["node"]["status"], "DRAFT");
+}
+
+#[tokio::test]
+async fn a_webhook_endpoint_passes_over_new_event_kinds_but_not_an_unreadable_list() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let created = app
+        .ok(
+            Some(&team.admin.token),
+            "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { webhookEndpoint { eventTypes } } }",
+            json!({ "i": { "organizationId": team.org_id, "url": "https://203.0.113.10/hook", "eventTypes": ["LANDED"] } }),
+        )
+        .await;
+    assert_eq!(created["createWebhookEndpoint"]["webhookEndpoint"]["eventTypes"], json!(["LANDED"]));
+    // A kind from a newer version is passed over; a value that is no list at all is an error.
+    app.execute_sql(r#"UPDATE webhook_endpoints SET event_types = '["LANDED", "ESCALATED"]'"#).await;
+    let read = "{ organization(slug: \"acme\") { webhookEndpoints { eventTypes } } }";
+    let body = app.ok(Some(&team.admin.token), read, json!({})).await;
+    assert_eq!(body["organization"]["webhookEndpoints"][0]["eventTypes"], json!(["LANDED"]));
+    app.execute_sql(r#"UPDATE webhook_endpoints SET event_types = '"LANDED"'"#).await;
+    let body = app.gql(Some(&team.admin.token), read, json!({})).await;
+    assert_eq!(error_code(&body), Some("INTERNAL_SERVER_ERROR"), "{body:#}");
+}
