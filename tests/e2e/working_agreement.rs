@@ -108,6 +108,33 @@ async fn the_agreed_version_shapes_new_handoffs_the_send_gate_and_the_plays() {
     assert_eq!(handoff["acceptanceDefinition"], "The seller books a call");
     assert_eq!(handoff["responseWindowDays"], 2);
     let id = handoff["id"].as_str().unwrap();
+    // Creating, `null` is the same as leaving a field out; updating, `null` clears and leaving out
+    // keeps: both inputs take one packet.
+    let with_nulls = app
+        .ok(
+            Some(&team.marketer.token),
+            "mutation($i: CreateHandoffInput!) { createHandoff(input: $i) { handoff { id acceptanceDefinition responseWindowDays } } }",
+            json!({ "i": { "organizationId": team.org_id, "accountId": account, "partnerId": partner, "title": "nulls",
+                "acceptanceDefinition": null, "responseWindowDays": null, "whyNow": null } }),
+        )
+        .await;
+    let other = &with_nulls["createHandoff"]["handoff"];
+    assert_eq!(
+        (&other["acceptanceDefinition"], &other["responseWindowDays"]),
+        (&json!("The seller books a call"), &json!(2))
+    );
+    let update = "mutation($i: UpdateHandoffInput!) { updateHandoff(input: $i) { handoff { acceptanceDefinition responseWindowDays } } }";
+    let kept = app
+        .ok(
+            Some(&team.marketer.token),
+            update,
+            json!({ "i": { "handoffId": other["id"], "responseWindowDays": null } }),
+        )
+        .await;
+    assert_eq!(
+        kept["updateHandoff"]["handoff"],
+        json!({ "acceptanceDefinition": "The seller books a call", "responseWindowDays": null })
+    );
     // With an agreement and a fresh score review, neither organization-level play applies (once
     // the handoff's own acceptance criteria are not missing).
     app.ok(

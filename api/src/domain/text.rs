@@ -22,7 +22,7 @@ pub fn forbidden_anywhere(c: char) -> bool {
 }
 
 /// Trimmed text of at most `max_chars`; blank becomes `None` (an absent component).
-pub fn optional_text(raw: Option<&str>, max_chars: usize) -> Result<Option<String>, InvalidInput> {
+fn optional_text(raw: Option<&str>, max_chars: usize) -> Result<Option<String>, InvalidInput> {
     let Some(value) = raw.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
     if value.chars().count() > max_chars {
         return Err(InvalidInput::new(format!("must be at most {max_chars} characters")));
@@ -37,8 +37,55 @@ pub fn optional_text(raw: Option<&str>, max_chars: usize) -> Result<Option<Strin
 }
 
 /// Text that must be present: 1 to `max_chars` after trimming.
-pub fn required_text(raw: &str, max_chars: usize) -> Result<String, InvalidInput> {
+fn required_text(raw: &str, max_chars: usize) -> Result<String, InvalidInput> {
     optional_text(Some(raw), max_chars)?.ok_or_else(|| InvalidInput::new("must not be empty"))
+}
+
+/// Text of at most `MAX` characters, trimmed, with no control or invisible format characters: the
+/// type says how long it may be, so every input of a kind is held to the same limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text<const MAX: usize>(String);
+
+/// A name or title: 1 to 200 characters.
+pub type ShortText = Text<200>;
+/// A note, a reason, or a sentence about a partner: at most 2,000 characters.
+pub type Note = Text<2000>;
+/// A packet component or an agreement term: at most 4,000 characters.
+pub type LongText = Text<4000>;
+
+impl<const MAX: usize> Text<MAX> {
+    /// Blank or absent is `None`.
+    pub fn optional(raw: Option<&str>) -> Result<Option<Self>, InvalidInput> {
+        Ok(optional_text(raw, MAX)?.map(Self))
+    }
+
+    /// Blank is refused.
+    pub fn required(raw: &str) -> Result<Self, InvalidInput> {
+        Ok(Self(required_text(raw, MAX)?))
+    }
+
+    /// `optional`, as the plain string a row stores.
+    pub fn optional_string(raw: Option<&str>) -> Result<Option<String>, InvalidInput> {
+        Ok(Self::optional(raw)?.map(String::from))
+    }
+
+    /// `required`, as the plain string a row stores.
+    pub fn required_string(raw: &str) -> Result<String, InvalidInput> {
+        Ok(Self::required(raw)?.0)
+    }
+}
+
+impl<const MAX: usize> From<Text<MAX>> for String {
+    fn from(text: Text<MAX>) -> String {
+        text.0
+    }
+}
+
+impl<const MAX: usize> std::ops::Deref for Text<MAX> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Days a seller has to accept or decline: 1 to 90 ("a response window measured in days").
@@ -90,7 +137,7 @@ pub struct ProofLink {
 
 impl ProofLink {
     pub fn parse(label: &str, url: &str) -> Result<Self, InvalidInput> {
-        let label = required_text(label, 200)?;
+        let label = ShortText::required_string(label)?;
         let url = url.trim();
         let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
         if !scheme_ok || url.len() > 2000 || url.chars().any(char::is_whitespace) || url.len() < 11 {

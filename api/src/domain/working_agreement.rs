@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::Role;
 use super::error::InvalidInput;
 use super::scorecard::Component;
-use super::text::{optional_text, response_window_days};
+use super::text::{LongText, response_window_days};
 
 /// The minimum score to send a version may set: never below WORTH_A_CONVERSATION.
 pub const MINIMUM_SCORE_RANGE: RangeInclusive<u8> = 9..=18;
@@ -17,8 +17,6 @@ pub const MINIMUM_SCORE_RANGE: RangeInclusive<u8> = 9..=18;
 pub const REVIEW_CADENCE_RANGE: RangeInclusive<u16> = 1..=365;
 /// Score reviews are expected this often when no agreed version says otherwise.
 pub const DEFAULT_REVIEW_CADENCE_DAYS: u16 = 30;
-/// The longest acceptance definition or influence language.
-const TERM_TEXT_MAX: usize = 4000;
 
 /// What one version of the agreement says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +58,7 @@ pub fn next_version(
     changes: TermChanges,
 ) -> Result<Terms, (Term, InvalidInput)> {
     let text = |given: Option<String>, before: Option<&String>, term: Term| match given {
-        Some(t) => optional_text(Some(&t), TERM_TEXT_MAX).map_err(|e| (term, e)),
+        Some(t) => LongText::optional_string(Some(&t)).map_err(|e| (term, e)),
         None => Ok(before.cloned()),
     };
     let min_score_to_send = match changes.minimum_score_to_send {

@@ -1,5 +1,6 @@
 //! Accounts: the companies handoffs are about, each owned by one seller.
 
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -9,13 +10,18 @@ use async_graphql::dataloader::DataLoader;
 use super::context::{now, store};
 use super::ids::{Kind, decode, encode};
 use super::loaders::UserLoader;
+use super::paging::connection;
+use super::scoping::read_in;
 use super::scoping::{in_organization, owner_of};
+use super::total_count::{CountOf, TotalCount, counted};
 use super::users::User;
 use crate::domain::Role;
 use crate::domain::access::{PACKET_WRITERS, RULE_OWNERS};
-use crate::domain::text::required_text;
+use crate::domain::text::ShortText;
 use crate::error::{AppError, AppResult, field};
+use crate::store::Page;
 use crate::store::accounts::{self, AccountFields};
+use crate::store::tenant_table;
 use crate::store::{TenantTx, memberships};
 
 /// A company a seller owns; handoffs are about accounts.
@@ -152,7 +158,7 @@ impl AccountMutation {
     /// PARTNER_MARKETER or ADMIN.
     async fn create_account(&self, ctx: &Context<'_>, input: CreateAccountInput) -> AppResult<CreateAccountPayload> {
         let scope = in_organization(ctx, &input.organization_id, PACKET_WRITERS).await?;
-        let name = required_text(&input.name, 200).map_err(field("name"))?;
+        let name = ShortText::required_string(&input.name).map_err(field("name"))?;
         let tx = store(ctx).tenant(&scope).await?;
         let seller_id = member_with_role(&tx, &input.seller_id, "sellerId", &[Role::Seller]).await?;
         let fields = AccountFields { name, seller_id, on_priority_list: input.on_priority_list };
@@ -165,9 +171,10 @@ impl AccountMutation {
     async fn update_account(&self, ctx: &Context<'_>, input: UpdateAccountInput) -> AppResult<UpdateAccountPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Account, "id", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let row = accounts::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+        let row =
+            tenant_table::find::<entity::account::Entity>(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
         let name = match &input.name {
-            Some(name) => required_text(name, 200).map_err(field("name"))?,
+            Some(name) => ShortText::required_string(name).map_err(field("name"))?,
             None => row.name.clone(),
         };
         let seller_id = match &input.seller_id {
@@ -185,8 +192,9 @@ impl AccountMutation {
     async fn archive_account(&self, ctx: &Context<'_>, input: ArchiveAccountInput) -> AppResult<ArchiveAccountPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Account, "id", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let row = accounts::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
-        let row = accounts::archive(&tx, row, now(ctx)).await?;
+        let row =
+            tenant_table::find::<entity::account::Entity>(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+        let row = tenant_table::archive::<entity::account::Entity>(&tx, row, now(ctx)).await?;
         tx.commit().await?;
         Ok(ArchiveAccountPayload { account: Account(row) })
     }
@@ -195,9 +203,28 @@ impl AccountMutation {
     async fn confirm_account(&self, ctx: &Context<'_>, input: ConfirmAccountInput) -> AppResult<ConfirmAccountPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Account, "id", RULE_OWNERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let row = accounts::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+        let row =
+            tenant_table::find::<entity::account::Entity>(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
         let row = accounts::set_confirmed(&tx, row, input.confirmed, now(ctx)).await?;
         tx.commit().await?;
         Ok(ConfirmAccountPayload { account: Account(row) })
     }
+}
+
+/// `Organization.accounts`: one page in creation order, optionally of one seller, with the total.
+pub async fn list(
+    ctx: &Context<'_>,
+    organization_id: Uuid,
+    page: Page,
+    seller_id: Option<ID>,
+    include_archived: bool,
+) -> AppResult<Connection<String, Account, TotalCount>> {
+    let seller_id = seller_id.map(|id| decode(&id, Kind::User, "sellerId")).transpose()?;
+    let filter = accounts::AccountFilter { include_archived, seller_id };
+    read_in(ctx, organization_id, &Role::ALL, async |tx| {
+        let (rows, has_next) = accounts::list(tx, filter, page).await?;
+        let listed = connection(rows, has_next, page, |a| a.id, Account);
+        Ok(counted(listed, tx.scope().clone(), CountOf::Accounts(filter)))
+    })
+    .await
 }

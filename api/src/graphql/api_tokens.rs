@@ -1,15 +1,20 @@
 //! API tokens for sellers' tools: one organization, one role, acting as one member.
 
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::context::{now, store, viewer};
 use super::ids::{Kind, decode, encode};
+use super::paging::connection;
 use super::roles::RoleGql;
+use super::scoping::{owner_of, read_in};
+use super::total_count::{CountOf, TotalCount, counted};
 use crate::auth::opaque_token::{self, Kind as SecretKind};
 use crate::domain::audit::Action;
 use crate::domain::{Role, TokenName, token_role};
 use crate::error::{AppError, AppResult, field};
+use crate::store::Page;
 use crate::store::{api_tokens, audit};
 
 /// A long-lived credential. Its secret is shown once, when it is created.
@@ -126,9 +131,7 @@ impl ApiTokenMutation {
         ctx: &Context<'_>,
         input: RevokeApiTokenInput,
     ) -> AppResult<RevokeApiTokenPayload> {
-        let id = decode(&input.id, Kind::ApiToken, "id")?;
-        let org_id = api_tokens::organization_of(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?;
-        let scope = viewer(ctx).require(org_id, &Role::ALL).await?;
+        let (scope, id) = owner_of(ctx, &input.id, Kind::ApiToken, "id", &Role::ALL).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let token = api_tokens::find(&tx, id).await?.ok_or(AppError::NotFound(None))?;
         if scope.role() != Role::Admin && token.user_id != scope.user_id() {
@@ -142,4 +145,18 @@ impl ApiTokenMutation {
         tx.commit().await?;
         Ok(RevokeApiTokenPayload { api_token: ApiToken(row) })
     }
+}
+
+/// `Organization.apiTokens`: one page, revoked tokens included, with the total. ADMIN only.
+pub async fn list(
+    ctx: &Context<'_>,
+    organization_id: uuid::Uuid,
+    page: Page,
+) -> AppResult<Connection<String, ApiToken, TotalCount>> {
+    read_in(ctx, organization_id, &[Role::Admin], async |tx| {
+        let (rows, has_next) = api_tokens::list(tx, page).await?;
+        let listed = connection(rows, has_next, page, |t| t.id, ApiToken);
+        Ok(counted(listed, tx.scope().clone(), CountOf::ApiTokens))
+    })
+    .await
 }

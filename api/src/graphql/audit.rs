@@ -10,6 +10,7 @@ use super::loaders::UserLoader;
 use super::users::{Seen, Viewer};
 use crate::domain::Role;
 use crate::error::AppResult;
+use crate::store::Page;
 use crate::store::audit;
 
 /// One audited change: who did what, when.
@@ -57,12 +58,8 @@ impl AuditEvent {
 pub async fn list(
     ctx: &Context<'_>,
     organization_id: uuid::Uuid,
-    first: Option<i32>,
-    after: Option<String>,
-    last: Option<i32>,
-    before: Option<String>,
+    page: Page,
 ) -> AppResult<async_graphql::connection::Connection<String, AuditEvent>> {
-    let page = super::paging::page(first, after, last, before)?;
     let scope = viewer(ctx).require(organization_id, &[Role::Admin]).await?;
     let tx = store(ctx).tenant(&scope).await?;
     let (rows, has_next) = audit::list(&tx, page).await?;

@@ -14,7 +14,8 @@ use super::handoffs::types::HandoffResponse;
 use crate::domain::events::{HandoffEventKind, StoredEvent};
 use crate::domain::{PageSize, Role};
 use crate::error::{AppError, AppResult, field};
-use crate::store::{TenantTx, events, handoff_views, handoffs, responses};
+use crate::store::tenant_table;
+use crate::store::{TenantTx, events, handoff_views, responses};
 
 /// What happened to a handoff.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
@@ -121,7 +122,7 @@ pub async fn as_seen(tx: &TenantTx, stored: Vec<StoredEvent>) -> AppResult<Vec<H
     let mut ids: Vec<Uuid> = stored.iter().map(|s| s.event.handoff_id).collect();
     ids.sort_unstable();
     ids.dedup();
-    let views = handoff_views::load(tx, handoffs::find_many(tx, &ids).await?).await?;
+    let views = handoff_views::load(tx, tenant_table::find_many::<entity::handoff::Entity>(tx, &ids).await?).await?;
     let mut out = Vec::with_capacity(stored.len());
     for event in stored {
         let Some(view) = views.iter().find(|v| v.row.id == event.event.handoff_id) else { continue };

@@ -70,6 +70,32 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// The tenant table rows of this kind live in; users and organizations belong to no one
+    /// organization's table.
+    pub fn tenant_table(self) -> Option<&'static str> {
+        use entity::*;
+        use sea_orm::EntityName;
+        Some(match self {
+            Kind::User | Kind::Organization => return None,
+            Kind::Membership => membership::Entity.table_name(),
+            Kind::ApiToken => api_token::Entity.table_name(),
+            Kind::Partner => partner::Entity.table_name(),
+            Kind::Account => account::Entity.table_name(),
+            Kind::Handoff => handoff::Entity.table_name(),
+            Kind::PartnerAsk => partner_ask::Entity.table_name(),
+            Kind::PartnerMeeting => partner_meeting::Entity.table_name(),
+            Kind::PipelineMention => pipeline_mention::Entity.table_name(),
+            Kind::Escalation => escalation::Entity.table_name(),
+            Kind::ScoreReview => score_review::Entity.table_name(),
+            Kind::WebhookEndpoint => webhook_endpoint::Entity.table_name(),
+            Kind::WebhookDelivery => webhook_delivery::Entity.table_name(),
+            Kind::Invitation => invitation::Entity.table_name(),
+            Kind::AuditEvent => audit_event::Entity.table_name(),
+        })
+    }
+}
+
 pub fn encode(kind: Kind, id: Uuid) -> ID {
     ID(URL_SAFE_NO_PAD.encode(format!("{}:{}", kind.tag(), id)))
 }

@@ -19,6 +19,7 @@ use crate::domain::invitation::{InvitationState, state};
 use crate::domain::{Email, Role};
 use crate::error::{AppError, AppResult, field};
 use crate::mail::Mailer;
+use crate::store::Page;
 use crate::store::{audit, invitations, organizations, users};
 
 /// Open invitations one organization may hold at once.
@@ -272,12 +273,8 @@ impl InvitationMutation {
 pub async fn list(
     ctx: &Context<'_>,
     organization_id: uuid::Uuid,
-    first: Option<i32>,
-    after: Option<String>,
-    last: Option<i32>,
-    before: Option<String>,
+    page: Page,
 ) -> AppResult<async_graphql::connection::Connection<String, Invitation, super::total_count::TotalCount>> {
-    let page = super::paging::page(first, after, last, before)?;
     let scope = viewer(ctx).require(organization_id, &[Role::Admin]).await?;
     let tx = store(ctx).tenant(&scope).await?;
     let (rows, has_next) = invitations::list(&tx, page).await?;

@@ -33,7 +33,7 @@ impl Loader<(Uuid, Uuid)> for AccountLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[(Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
-        let rows = crate::store::accounts::find_keyed(self.0.conn(), keys).await?;
+        let rows = crate::store::tenant_table::find_keyed::<entity::account::Entity>(self.0.conn(), keys).await?;
         Ok(rows.into_iter().map(|a| ((a.organization_id, a.id), a)).collect())
     }
 }
@@ -46,7 +46,7 @@ impl Loader<(Uuid, Uuid)> for PartnerLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[(Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
-        let rows = crate::store::partners::find_keyed(self.0.conn(), keys).await?;
+        let rows = crate::store::tenant_table::find_keyed::<entity::partner::Entity>(self.0.conn(), keys).await?;
         Ok(rows.into_iter().map(|p| ((p.organization_id, p.id), p)).collect())
     }
 }

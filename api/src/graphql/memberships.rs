@@ -1,16 +1,21 @@
 //! Memberships: who belongs to an organization, with which role; managed by ADMINs.
 
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::context::{now, store, viewer};
 use super::ids::{Kind, decode, encode};
 use super::organizations::Organization;
+use super::paging::connection;
 use super::roles::RoleGql;
+use super::scoping::read_in;
+use super::total_count::{CountOf, TotalCount, counted};
 use super::users::User;
 use crate::domain::audit::Action;
 use crate::domain::{Role, keeps_an_admin};
 use crate::error::{AppError, AppResult};
+use crate::store::Page;
 use crate::store::{audit, memberships, organizations, users};
 
 /// A person's role in one organization.
@@ -161,4 +166,19 @@ impl MembershipMutation {
         tx.commit().await?;
         Ok(RemoveMemberPayload { removed_user_id: input.user_id })
     }
+}
+
+/// `Organization.members`: one page of members in joining order, with the total.
+pub async fn list(
+    ctx: &Context<'_>,
+    organization: &organizations::Organization,
+    page: Page,
+) -> AppResult<Connection<String, Membership, TotalCount>> {
+    read_in(ctx, organization.id, &Role::ALL, async |tx| {
+        let (rows, has_next) = memberships::list(tx, page).await?;
+        let members =
+            connection(rows, has_next, page, |(m, _)| m.id, |(m, u)| Membership::new(m, organization.clone(), u));
+        Ok(counted(members, tx.scope().clone(), CountOf::Members))
+    })
+    .await
 }

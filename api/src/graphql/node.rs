@@ -18,10 +18,9 @@ use super::trust_records::{Escalation, PartnerAsk, PartnerMeeting, PipelineMenti
 use super::users::User;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
+use crate::store::tenant_table;
 use crate::store::trust_records as records;
-use crate::store::{
-    accounts, api_tokens, audit, handoff_views, handoffs, invitations, memberships, organizations, partners, users,
-};
+use crate::store::{api_tokens, audit, handoff_views, invitations, memberships, organizations, users};
 
 /// An object with a global ID.
 // One value per `node(id:)` call: the size difference between variants costs nothing.
@@ -78,25 +77,31 @@ impl NodeQuery {
                 }
                 Node::ApiToken(ApiToken(token))
             }
-            Kind::Partner => Node::Partner(Partner(partners::find(&tx, id).await?.ok_or_else(missing)?)),
-            Kind::Account => Node::Account(Account(accounts::find(&tx, id).await?.ok_or_else(missing)?)),
+            Kind::Partner => Node::Partner(Partner(
+                tenant_table::find::<entity::partner::Entity>(&tx, id).await?.ok_or_else(missing)?,
+            )),
+            Kind::Account => Node::Account(Account(
+                tenant_table::find::<entity::account::Entity>(&tx, id).await?.ok_or_else(missing)?,
+            )),
             Kind::Handoff => {
-                let row = handoffs::find(&tx, id).await?.ok_or_else(missing)?;
+                let row = tenant_table::find::<entity::handoff::Entity>(&tx, id).await?.ok_or_else(missing)?;
                 Node::Handoff(Handoff::new(handoff_views::load(&tx, vec![row]).await?.remove(0)))
             }
             Kind::User => unreachable!("users are answered above"),
             // Webhooks are reached through Organization.webhookEndpoints (ADMIN only).
             Kind::WebhookEndpoint | Kind::WebhookDelivery => return Err(missing()),
-            Kind::PartnerAsk => Node::PartnerAsk(PartnerAsk(records::asks::find(&tx, id).await?.ok_or_else(missing)?)),
-            Kind::PartnerMeeting => {
-                Node::PartnerMeeting(PartnerMeeting(records::meetings::find(&tx, id).await?.ok_or_else(missing)?))
-            }
-            Kind::PipelineMention => {
-                Node::PipelineMention(PipelineMention(records::mentions::find(&tx, id).await?.ok_or_else(missing)?))
-            }
-            Kind::Escalation => {
-                Node::Escalation(Escalation(records::escalations::find(&tx, id).await?.ok_or_else(missing)?))
-            }
+            Kind::PartnerAsk => Node::PartnerAsk(PartnerAsk(
+                records::find::<entity::partner_ask::Entity>(&tx, id).await?.ok_or_else(missing)?,
+            )),
+            Kind::PartnerMeeting => Node::PartnerMeeting(PartnerMeeting(
+                records::find::<entity::partner_meeting::Entity>(&tx, id).await?.ok_or_else(missing)?,
+            )),
+            Kind::PipelineMention => Node::PipelineMention(PipelineMention(
+                records::find::<entity::pipeline_mention::Entity>(&tx, id).await?.ok_or_else(missing)?,
+            )),
+            Kind::Escalation => Node::Escalation(Escalation(
+                records::find::<entity::escalation::Entity>(&tx, id).await?.ok_or_else(missing)?,
+            )),
             // Invitations and the audit trail are for ADMINs; to others they do not exist.
             Kind::Invitation if scope.role() == Role::Admin => {
                 Node::Invitation(Invitation(invitations::find(&tx, id).await?.ok_or_else(missing)?))
@@ -105,9 +110,9 @@ impl NodeQuery {
                 Node::AuditEvent(AuditEvent(audit::find(&tx, id).await?.ok_or_else(missing)?))
             }
             Kind::Invitation | Kind::AuditEvent => return Err(missing()),
-            Kind::ScoreReview => {
-                Node::ScoreReview(ScoreReview(records::score_reviews::find(&tx, id).await?.ok_or_else(missing)?))
-            }
+            Kind::ScoreReview => Node::ScoreReview(ScoreReview(
+                records::find::<entity::score_review::Entity>(&tx, id).await?.ok_or_else(missing)?,
+            )),
         };
         tx.commit().await?;
         Ok(Some(node))

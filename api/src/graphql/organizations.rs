@@ -1,6 +1,6 @@
 //! Organizations: the tenants, and the entry point to everything inside one.
 
-use super::total_count::{CountOf, TotalCount, counted};
+use super::total_count::TotalCount;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -9,10 +9,9 @@ use super::accounts::Account;
 use super::api_tokens::ApiToken;
 use super::context::{now, store, viewer};
 use super::handoffs::{Handoff, list};
-use super::ids::decode;
 use super::ids::{Kind, encode};
 use super::memberships::Membership;
-use super::paging::{connection, page};
+use super::paging::page;
 use super::partners::Partner;
 use super::roles::RoleGql;
 use super::scoping::in_organization;
@@ -25,10 +24,7 @@ use crate::domain::access::RULE_OWNERS;
 use crate::domain::audit::Action;
 use crate::domain::{DisplayName, Role, Slug};
 use crate::error::{AppError, AppResult, field};
-use crate::store::handoffs::HandoffFilter;
-use crate::store::{
-    accounts, api_tokens, audit, handoff_views, handoffs, memberships, organizations, partners, working_agreements,
-};
+use crate::store::{audit, organizations};
 
 /// One client company: a tenant. Visible only to its members.
 pub struct Organization(pub organizations::Organization);
@@ -66,13 +62,7 @@ impl Organization {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<Connection<String, Membership, TotalCount>> {
-        let page = page(first, after, last, before)?;
-        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
-        let tx = store(ctx).tenant(&scope).await?;
-        let (rows, has_next) = memberships::list(&tx, page).await?;
-        tx.commit().await?;
-        let members = connection(rows, has_next, page, |(m, _)| m.id, |(m, u)| Membership::new(m, self.0.clone(), u));
-        Ok(counted(members, scope, CountOf::Members))
+        super::memberships::list(ctx, &self.0, page(first, after, last, before)?).await
     }
     /// The send gate's minimum score (9 unless changed; never below 9).
     async fn minimum_score_to_send(&self) -> i32 {
@@ -89,13 +79,8 @@ impl Organization {
         before: Option<String>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
     ) -> AppResult<Connection<String, Partner, TotalCount>> {
-        let page = page(first, after, last, before)?;
-        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
-        let tx = store(ctx).tenant(&scope).await?;
-        let include_archived = include_archived.unwrap_or(false);
-        let (rows, has_next) = partners::list(&tx, include_archived, page).await?;
-        tx.commit().await?;
-        Ok(counted(connection(rows, has_next, page, |p| p.id, Partner), scope, CountOf::Partners { include_archived }))
+        super::partners::list(ctx, self.0.id, page(first, after, last, before)?, include_archived.unwrap_or(false))
+            .await
     }
     /// Accounts in creation order, optionally of one seller; archived ones only when asked.
     #[allow(clippy::too_many_arguments)]
@@ -110,14 +95,14 @@ impl Organization {
         seller_id: Option<ID>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
     ) -> AppResult<Connection<String, Account, TotalCount>> {
-        let page = page(first, after, last, before)?;
-        let seller_id = seller_id.map(|id| decode(&id, Kind::User, "sellerId")).transpose()?;
-        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
-        let tx = store(ctx).tenant(&scope).await?;
-        let filter = accounts::AccountFilter { include_archived: include_archived.unwrap_or(false), seller_id };
-        let (rows, has_next) = accounts::list(&tx, filter, page).await?;
-        tx.commit().await?;
-        Ok(counted(connection(rows, has_next, page, |a| a.id, Account), scope, CountOf::Accounts(filter)))
+        super::accounts::list(
+            ctx,
+            self.0.id,
+            page(first, after, last, before)?,
+            seller_id,
+            include_archived.unwrap_or(false),
+        )
+        .await
     }
     /// Handoffs the caller may see (a seller: sent handoffs addressed to them; a sales leader:
     /// every sent handoff), newest first unless `orderBy` says otherwise.
@@ -142,26 +127,19 @@ impl Organization {
         order_by: Option<list::HandoffOrder>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
     ) -> AppResult<Connection<String, Handoff>> {
-        let page = list::page(first, after.as_deref(), last, before.as_deref(), order_by)?;
-        let id = |raw: Option<ID>, kind, name| raw.map(|r| decode(&r, kind, name)).transpose();
-        let filter = HandoffFilter {
-            status: status.map(Into::into),
-            band: band.map(Into::into),
-            partner_id: id(partner_id, Kind::Partner, "partnerId")?,
-            account_id: id(account_id, Kind::Account, "accountId")?,
-            seller_id: id(seller_id, Kind::User, "sellerId")?,
-            owner_id: id(owner_id, Kind::User, "ownerId")?,
-            created_by: id(marketer_id, Kind::User, "marketerId")?,
+        let filters = list::Filters {
+            status,
+            band,
+            partner_id,
+            account_id,
+            seller_id,
+            owner_id,
+            marketer_id,
             sent_after,
             sent_before,
             include_archived: include_archived.unwrap_or(false),
         };
-        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
-        let tx = store(ctx).tenant(&scope).await?;
-        let (rows, has_next) = handoffs::list(&tx, &filter, page).await?;
-        let views = handoff_views::load(&tx, rows).await?;
-        tx.commit().await?;
-        Ok(list::connection(views.into_iter().map(Handoff::new).collect(), has_next, page))
+        list::resolve(ctx, self.0.id, first, after, last, before, order_by, filters).await
     }
     /// "Grade your last three handoffs, not your best one": the last `lastN` (1 to 50) handoffs
     /// actually sent, by sent time, optionally of one partner or one partner marketer.
@@ -186,7 +164,14 @@ impl Organization {
         before: Option<String>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
     ) -> AppResult<Connection<String, PartnerAsk>> {
-        trust_records::list_asks(ctx, self.0.id, first, after, last, before, include_archived.unwrap_or(false)).await
+        trust_records::list::<entity::partner_ask::Entity, _>(
+            ctx,
+            self.0.id,
+            page(first, after, last, before)?,
+            include_archived.unwrap_or(false),
+            PartnerAsk,
+        )
+        .await
     }
     /// Partner meetings sellers took, most recent first. Archived ones only when asked.
     #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
@@ -199,8 +184,14 @@ impl Organization {
         before: Option<String>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
     ) -> AppResult<Connection<String, PartnerMeeting>> {
-        trust_records::list_meetings(ctx, self.0.id, first, after, last, before, include_archived.unwrap_or(false))
-            .await
+        trust_records::list::<entity::partner_meeting::Entity, _>(
+            ctx,
+            self.0.id,
+            page(first, after, last, before)?,
+            include_archived.unwrap_or(false),
+            PartnerMeeting,
+        )
+        .await
     }
     /// Partner-influence mentions in forecast, pipeline and deal reviews, most recent first. Archived ones only when asked.
     #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
@@ -213,8 +204,14 @@ impl Organization {
         before: Option<String>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
     ) -> AppResult<Connection<String, PipelineMention>> {
-        trust_records::list_mentions(ctx, self.0.id, first, after, last, before, include_archived.unwrap_or(false))
-            .await
+        trust_records::list::<entity::pipeline_mention::Entity, _>(
+            ctx,
+            self.0.id,
+            page(first, after, last, before)?,
+            include_archived.unwrap_or(false),
+            PipelineMention,
+        )
+        .await
     }
     /// Escalations raised, most recent first. Archived ones only when asked.
     #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
@@ -227,8 +224,14 @@ impl Organization {
         before: Option<String>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
     ) -> AppResult<Connection<String, Escalation>> {
-        trust_records::list_escalations(ctx, self.0.id, first, after, last, before, include_archived.unwrap_or(false))
-            .await
+        trust_records::list::<entity::escalation::Entity, _>(
+            ctx,
+            self.0.id,
+            page(first, after, last, before)?,
+            include_archived.unwrap_or(false),
+            Escalation,
+        )
+        .await
     }
     /// Score reviews held, most recent first. Archived ones only when asked.
     #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
@@ -241,42 +244,32 @@ impl Organization {
         before: Option<String>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
     ) -> AppResult<Connection<String, ScoreReview>> {
-        trust_records::list_score_reviews(ctx, self.0.id, first, after, last, before, include_archived.unwrap_or(false))
-            .await
+        trust_records::list::<entity::score_review::Entity, _>(
+            ctx,
+            self.0.id,
+            page(first, after, last, before)?,
+            include_archived.unwrap_or(false),
+            ScoreReview,
+        )
+        .await
     }
     /// Plays that belong to the organization rather than to any one packet, each with its reason:
     /// RENEGOTIATE_THE_RULE while no working agreement is signed by both sides, SCORE_IN_THE_OPEN
     /// while no score review happened within the agreed cadence (30 days when none is agreed).
     async fn rule_plays(&self, ctx: &Context<'_>) -> AppResult<Vec<scorecard::RulePlayGql>> {
-        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
-        let tx = store(ctx).tenant(&scope).await?;
-        let context = working_agreements::play_context(&tx, now(ctx)).await?;
-        tx.commit().await?;
-        Ok(crate::domain::scorecard::rule_plays(&context).into_iter().map(Into::into).collect())
+        scorecard::organization_rule_plays(ctx, self.0.id).await
     }
     /// The latest version of the working agreement (DRAFT or AGREED); null before the first draft.
     async fn working_agreement(&self, ctx: &Context<'_>) -> AppResult<Option<WorkingAgreement>> {
-        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
-        let tx = store(ctx).tenant(&scope).await?;
-        let row = working_agreements::latest(&tx).await?;
-        tx.commit().await?;
-        Ok(row.map(WorkingAgreement))
+        super::working_agreement::latest(ctx, self.0.id).await
     }
     /// The latest version both sides signed, which new handoffs and the send gate follow.
     async fn agreed_working_agreement(&self, ctx: &Context<'_>) -> AppResult<Option<WorkingAgreement>> {
-        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
-        let tx = store(ctx).tenant(&scope).await?;
-        let row = working_agreements::agreed(&tx).await?;
-        tx.commit().await?;
-        Ok(row.map(WorkingAgreement))
+        super::working_agreement::agreed(ctx, self.0.id).await
     }
     /// Every version of the working agreement, newest first.
     async fn working_agreement_history(&self, ctx: &Context<'_>) -> AppResult<Vec<WorkingAgreement>> {
-        let scope = viewer(ctx).require(self.0.id, &Role::ALL).await?;
-        let tx = store(ctx).tenant(&scope).await?;
-        let rows = working_agreements::history(&tx).await?;
-        tx.commit().await?;
-        Ok(rows.into_iter().map(WorkingAgreement).collect())
+        super::working_agreement::history(ctx, self.0.id).await
     }
     /// The six trust signals over the last `days` days (1 to 730) against the `days` before,
     /// optionally for one partner or one seller. ADMIN, PARTNER_MARKETER and SALES_LEADER.
@@ -332,7 +325,7 @@ impl Organization {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<Connection<String, super::invitations::Invitation, TotalCount>> {
-        super::invitations::list(ctx, self.0.id, first, after, last, before).await
+        super::invitations::list(ctx, self.0.id, page(first, after, last, before)?).await
     }
     /// Who changed members, invitations, API tokens, webhooks, the working agreement and settings,
     /// newest first. ADMIN only.
@@ -345,7 +338,7 @@ impl Organization {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<Connection<String, super::audit::AuditEvent>> {
-        super::audit::list(ctx, self.0.id, first, after, last, before).await
+        super::audit::list(ctx, self.0.id, page(first, after, last, before)?).await
     }
     /// API tokens of this organization, revoked ones included. ADMIN only.
     #[graphql(complexity = "super::paging::cost(first.or(last), child_complexity)")]
@@ -357,12 +350,7 @@ impl Organization {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<Connection<String, ApiToken, TotalCount>> {
-        let page = page(first, after, last, before)?;
-        let scope = viewer(ctx).require(self.0.id, &[Role::Admin]).await?;
-        let tx = store(ctx).tenant(&scope).await?;
-        let (rows, has_next) = api_tokens::list(&tx, page).await?;
-        tx.commit().await?;
-        Ok(counted(connection(rows, has_next, page, |t| t.id, ApiToken), scope, CountOf::ApiTokens))
+        super::api_tokens::list(ctx, self.0.id, page(first, after, last, before)?).await
     }
 }
 

@@ -1,15 +1,22 @@
 //! Partners: who the organization brings to sales. PARTNER_MARKETER and ADMIN write; members read.
 
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::context::{now, store};
 use super::ids::{Kind, encode};
+use super::paging::connection;
+use super::scoping::read_in;
 use super::scoping::{in_organization, owner_of};
+use super::total_count::{CountOf, TotalCount, counted};
+use crate::domain::Role;
 use crate::domain::access::PACKET_WRITERS;
-use crate::domain::text::{optional_text, required_text};
+use crate::domain::text::{Note, ShortText};
 use crate::error::{AppError, AppResult, field};
+use crate::store::Page;
 use crate::store::partners::{self, PartnerFields};
+use crate::store::tenant_table;
 
 /// A partner company partner marketing brings to sales.
 #[derive(Clone)]
@@ -100,9 +107,9 @@ pub struct ArchivePartnerPayload {
 
 fn fields(name: &str, sells: Option<&str>, why: Option<&str>) -> AppResult<PartnerFields> {
     Ok(PartnerFields {
-        name: required_text(name, 200).map_err(field("name"))?,
-        sells: optional_text(sells, 2000).map_err(field("sells"))?.unwrap_or_default(),
-        why_they_matter: optional_text(why, 2000).map_err(field("whyTheyMatter"))?.unwrap_or_default(),
+        name: ShortText::required_string(name).map_err(field("name"))?,
+        sells: Note::optional_string(sells).map_err(field("sells"))?.unwrap_or_default(),
+        why_they_matter: Note::optional_string(why).map_err(field("whyTheyMatter"))?.unwrap_or_default(),
     })
 }
 
@@ -125,7 +132,8 @@ impl PartnerMutation {
     async fn update_partner(&self, ctx: &Context<'_>, input: UpdatePartnerInput) -> AppResult<UpdatePartnerPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Partner, "id", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let row = partners::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+        let row =
+            tenant_table::find::<entity::partner::Entity>(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
         let fields = fields(
             input.name.as_deref().unwrap_or(&row.name),
             Some(input.sells.as_deref().unwrap_or(&row.sells)),
@@ -140,9 +148,25 @@ impl PartnerMutation {
     async fn archive_partner(&self, ctx: &Context<'_>, input: ArchivePartnerInput) -> AppResult<ArchivePartnerPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Partner, "id", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let row = partners::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
-        let row = partners::archive(&tx, row, now(ctx)).await?;
+        let row =
+            tenant_table::find::<entity::partner::Entity>(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+        let row = tenant_table::archive::<entity::partner::Entity>(&tx, row, now(ctx)).await?;
         tx.commit().await?;
         Ok(ArchivePartnerPayload { partner: Partner(row) })
     }
+}
+
+/// `Organization.partners`: one page in creation order, with the total.
+pub async fn list(
+    ctx: &Context<'_>,
+    organization_id: uuid::Uuid,
+    page: Page,
+    include_archived: bool,
+) -> AppResult<Connection<String, Partner, TotalCount>> {
+    read_in(ctx, organization_id, &Role::ALL, async |tx| {
+        let (rows, has_next) = partners::list(tx, include_archived, page).await?;
+        let listed = connection(rows, has_next, page, |p| p.id, Partner);
+        Ok(counted(listed, tx.scope().clone(), CountOf::Partners { include_archived }))
+    })
+    .await
 }

@@ -9,8 +9,22 @@ use super::ids::{Kind, decode};
 use crate::auth::OrgScope;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::store::trust_records as records;
-use crate::store::{accounts, api_tokens, handoffs, memberships, partners};
+use crate::store::{TenantTx, tenant_table};
+
+/// Runs `read` in a transaction of organization `organization_id` as the caller, if their role is in
+/// `roles`, and commits it: the shape of every read of one organization's data.
+pub async fn read_in<T>(
+    ctx: &Context<'_>,
+    organization_id: Uuid,
+    roles: &[Role],
+    read: impl AsyncFnOnce(&TenantTx) -> AppResult<T>,
+) -> AppResult<T> {
+    let scope = viewer(ctx).require(organization_id, roles).await?;
+    let tx = store(ctx).tenant(&scope).await?;
+    let value = read(&tx).await?;
+    tx.commit().await?;
+    Ok(value)
+}
 
 /// The caller's scope in the organization `raw` names, if their role is in `roles`.
 pub async fn in_organization(ctx: &Context<'_>, raw: &ID, roles: &[Role]) -> AppResult<OrgScope> {
@@ -40,23 +54,10 @@ pub async fn scope_of(
     roles: &[Role],
 ) -> AppResult<OrgScope> {
     let conn = store(ctx).conn();
-    let organization = match kind {
-        Kind::Partner => partners::organization_of(conn, id).await?,
-        Kind::Account => accounts::organization_of(conn, id).await?,
-        Kind::Handoff => handoffs::organization_of(conn, id).await?,
-        Kind::ApiToken => api_tokens::organization_of(conn, id).await?,
-        Kind::Membership => memberships::organization_of(conn, id).await?,
-        Kind::PartnerAsk => records::asks::organization_of(conn, id).await?,
-        Kind::PartnerMeeting => records::meetings::organization_of(conn, id).await?,
-        Kind::PipelineMention => records::mentions::organization_of(conn, id).await?,
-        Kind::Escalation => records::escalations::organization_of(conn, id).await?,
-        Kind::ScoreReview => records::score_reviews::organization_of(conn, id).await?,
-        Kind::WebhookEndpoint => crate::store::webhooks::endpoint_organization(conn, id).await?,
-        Kind::WebhookDelivery => crate::store::webhooks::delivery_organization(conn, id).await?,
-        Kind::Invitation => crate::store::invitations::organization_of(conn, id).await?,
-        Kind::AuditEvent => crate::store::audit::organization_of(conn, id).await?,
-        Kind::Organization => Some(id),
-        Kind::User => None,
+    let organization = match (kind, kind.tenant_table()) {
+        (Kind::Organization, _) => Some(id),
+        (_, Some(table)) => tenant_table::organization_of(conn, table, id).await?,
+        (_, None) => None,
     };
     let organization = organization.ok_or(AppError::NotFound(Some(field)))?;
     viewer(ctx).require(organization, roles).await.map_err(|e| match e {

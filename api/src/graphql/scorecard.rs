@@ -7,6 +7,7 @@ use super::context::{now, store};
 use super::handoffs::Handoff;
 use super::handoffs::types::PlayTrigger;
 use super::ids::{Kind, decode};
+use super::scoping::read_in;
 use super::scorecard_enums::{BandGql, ComponentGql, PlayGql};
 use crate::domain::Role;
 use crate::domain::scorecard::{Component, GradeSet, RulePlay, ScorecardSummary, rule_plays, summarize};
@@ -118,4 +119,12 @@ pub async fn compute(
     let summary = summarize(&sets, &context);
     let handoffs = views.into_iter().map(Handoff::new).collect();
     Ok(Scorecard { summary, handoffs, rule_plays: rule_plays(&context) })
+}
+
+/// `Organization.rulePlays`: the plays that belong to the organization, each with its reason.
+pub async fn organization_rule_plays(ctx: &Context<'_>, organization_id: Uuid) -> AppResult<Vec<RulePlayGql>> {
+    let context =
+        read_in(ctx, organization_id, &Role::ALL, async |tx| Ok(working_agreements::play_context(tx, now(ctx)).await?))
+            .await?;
+    Ok(crate::domain::scorecard::rule_plays(&context).into_iter().map(Into::into).collect())
 }

@@ -2,11 +2,12 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use super::accounts::Account;
 use super::context::{now, store};
 use super::handoffs::types::load_user;
-use super::scoping::in_organization;
+use super::scoping::{in_organization, read_in};
 use super::scorecard_enums::ComponentGql;
 use super::users::User;
 use crate::domain::Role;
@@ -14,6 +15,7 @@ use crate::domain::access::AGREEMENT_PARTIES;
 use crate::domain::audit::Action;
 use crate::domain::working_agreement::{Side, Term, TermChanges, may_sign, next_version};
 use crate::error::{AppError, AppResult};
+use crate::store::tenant_table;
 use crate::store::working_agreements::{self, AgreementRow};
 use crate::store::{accounts, audit, organizations};
 
@@ -47,7 +49,7 @@ impl WorkingAgreement {
         let ids = &self.0.confirmed_account_ids.0;
         let scope = super::context::viewer(ctx).require(self.0.organization_id, &Role::ALL).await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let rows = accounts::find_many(&tx, ids).await?;
+        let rows = tenant_table::find_many::<entity::account::Entity>(&tx, ids).await?;
         tx.commit().await?;
         Ok(rows.into_iter().map(Account).collect())
     }
@@ -219,4 +221,28 @@ fn term_field(term: Term) -> &'static str {
         Term::InfluenceLanguage => "influenceLanguage",
         Term::ScoreReviewCadenceDays => "scoreReviewCadenceDays",
     }
+}
+
+/// `Organization.workingAgreement`: the latest version, agreed or not.
+pub async fn latest(ctx: &Context<'_>, organization_id: Uuid) -> AppResult<Option<WorkingAgreement>> {
+    read_in(ctx, organization_id, &Role::ALL, async |tx| {
+        Ok(working_agreements::latest(tx).await?.map(WorkingAgreement))
+    })
+    .await
+}
+
+/// `Organization.agreedWorkingAgreement`: the latest version both sides signed.
+pub async fn agreed(ctx: &Context<'_>, organization_id: Uuid) -> AppResult<Option<WorkingAgreement>> {
+    read_in(ctx, organization_id, &Role::ALL, async |tx| {
+        Ok(working_agreements::agreed(tx).await?.map(WorkingAgreement))
+    })
+    .await
+}
+
+/// `Organization.workingAgreementHistory`: every version, newest first.
+pub async fn history(ctx: &Context<'_>, organization_id: Uuid) -> AppResult<Vec<WorkingAgreement>> {
+    read_in(ctx, organization_id, &Role::ALL, async |tx| {
+        Ok(working_agreements::history(tx).await?.into_iter().map(WorkingAgreement).collect())
+    })
+    .await
 }

@@ -2,15 +2,28 @@
 
 use chrono::{DateTime, Utc};
 use entity::account;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
 use super::page::{Order, split_page};
+use super::tenant_table::{Archivable, TenantTable};
 use super::{Page, StoreError, TenantTx};
 
 pub use account::Model as Account;
+
+impl TenantTable for account::Entity {
+    const ID: account::Column = account::Column::Id;
+    const ORGANIZATION: account::Column = account::Column::OrganizationId;
+    fn key(row: &Account) -> (Uuid, Uuid) {
+        (row.organization_id, row.id)
+    }
+}
+
+/// Archived rows leave lists but keep their handoffs' history; archiving twice keeps the first time.
+impl Archivable for account::Entity {
+    const ARCHIVED_AT: account::Column = account::Column::ArchivedAt;
+    const UPDATED_AT: Option<account::Column> = Some(account::Column::UpdatedAt);
+}
 
 pub struct AccountFields {
     pub name: String,
@@ -34,24 +47,6 @@ pub async fn create(tx: &TenantTx, fields: AccountFields, now: DateTime<Utc>) ->
     .await?)
 }
 
-pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<Account>, StoreError> {
-    Ok(account::Entity::find_by_id(id)
-        .filter(account::Column::OrganizationId.eq(tx.organization_id()))
-        .one(tx.conn())
-        .await?)
-}
-
-pub async fn find_many(tx: &TenantTx, ids: &[Uuid]) -> Result<Vec<Account>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(account::Entity::find()
-        .filter(account::Column::OrganizationId.eq(tx.organization_id()))
-        .filter(account::Column::Id.is_in(ids.iter().copied()))
-        .all(tx.conn())
-        .await?)
-}
-
 #[derive(Debug, Clone, Copy)]
 pub struct AccountFilter {
     pub include_archived: bool,
@@ -64,7 +59,7 @@ pub async fn count(tx: &TenantTx, filter: AccountFilter) -> Result<u64, StoreErr
 }
 
 fn filtered(tx: &TenantTx, filter: AccountFilter) -> sea_orm::Select<account::Entity> {
-    let mut query = account::Entity::find().filter(account::Column::OrganizationId.eq(tx.organization_id()));
+    let mut query = account::Entity::visible(tx);
     if !filter.include_archived {
         query = query.filter(account::Column::ArchivedAt.is_null());
     }
@@ -105,41 +100,11 @@ pub async fn set_confirmed(
     Ok(active.update(tx.conn()).await?)
 }
 
-pub async fn archive(tx: &TenantTx, row: Account, now: DateTime<Utc>) -> Result<Account, StoreError> {
-    if row.archived_at.is_some() {
-        return Ok(row);
-    }
-    let mut active = row.into_active_model();
-    active.archived_at = Set(Some(now));
-    active.updated_at = Set(now);
-    Ok(active.update(tx.conn()).await?)
-}
-
-pub async fn organization_of(conn: &impl sea_orm::ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
-    super::locate::organization_of::<account::Entity>(conn, account::Column::Id, account::Column::OrganizationId, id)
-        .await
-}
-
-/// Rows by (organization, id), for batch loading; a key whose row belongs to another organization
-/// finds nothing.
-pub async fn find_keyed(
-    conn: &impl sea_orm::ConnectionTrait,
-    keys: &[(Uuid, Uuid)],
-) -> Result<Vec<Account>, StoreError> {
-    if keys.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows =
-        account::Entity::find().filter(account::Column::Id.is_in(keys.iter().map(|(_, id)| *id))).all(conn).await?;
-    Ok(rows.into_iter().filter(|r| keys.contains(&(r.organization_id, r.id))).collect())
-}
-
 /// Ids of the live accounts sales has confirmed as targets.
 pub async fn confirmed_ids(tx: &TenantTx) -> Result<Vec<Uuid>, StoreError> {
-    Ok(account::Entity::find()
+    Ok(super::tenant_table::of_organization::<account::Entity>(tx)
         .select_only()
         .column(account::Column::Id)
-        .filter(account::Column::OrganizationId.eq(tx.organization_id()))
         .filter(account::Column::ConfirmedBySales.eq(true))
         .filter(account::Column::ArchivedAt.is_null())
         .into_tuple::<Uuid>()

@@ -8,6 +8,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::page::{Order, split_page};
+use super::tenant_table::TenantTable;
 use super::{Page, StoreError, TenantTx};
 use crate::domain::{Role, TokenName, token_role};
 
@@ -70,18 +71,6 @@ async fn usable(conn: &impl ConnectionTrait, token: ApiToken) -> Result<Option<U
     }))
 }
 
-/// The organization a token belongs to, so the caller's membership there can be checked before
-/// anything else about the token is read.
-pub async fn organization_of(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
-    super::locate::organization_of::<api_token::Entity>(
-        conn,
-        api_token::Column::Id,
-        api_token::Column::OrganizationId,
-        id,
-    )
-    .await
-}
-
 pub struct NewToken<'a> {
     pub name: TokenName,
     pub role: Role,
@@ -109,23 +98,17 @@ pub async fn create(tx: &TenantTx, new: NewToken<'_>, now: DateTime<Utc>) -> Res
 }
 
 pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<ApiToken>, StoreError> {
-    Ok(api_token::Entity::find_by_id(id)
-        .filter(api_token::Column::OrganizationId.eq(tx.organization_id()))
-        .one(tx.conn())
-        .await?)
+    Ok(api_token::Entity::visible(tx).filter(api_token::Column::Id.eq(id)).one(tx.conn()).await?)
 }
 
 /// How many tokens, revoked ones included the organization has.
 pub async fn count(tx: &TenantTx) -> Result<u64, StoreError> {
-    Ok(api_token::Entity::find()
-        .filter(api_token::Column::OrganizationId.eq(tx.organization_id()))
-        .count(tx.conn())
-        .await?)
+    Ok(api_token::Entity::visible(tx).count(tx.conn()).await?)
 }
 
 /// One page of the organization's tokens, oldest first.
 pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<ApiToken>, bool), StoreError> {
-    let query = api_token::Entity::find().filter(api_token::Column::OrganizationId.eq(tx.organization_id()));
+    let query = api_token::Entity::visible(tx);
     let query = page.keyset(query, api_token::Column::Id, Order::OldestFirst);
     let rows = query.all(tx.conn()).await?;
     Ok(split_page(rows, page))
@@ -133,9 +116,8 @@ pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<ApiToken>, bool), St
 
 /// Revokes every live token that acts as `user_id` here (the member left).
 pub async fn revoke_all_for(tx: &TenantTx, user_id: Uuid, now: DateTime<Utc>) -> Result<u64, StoreError> {
-    let revoked = api_token::Entity::update_many()
+    let revoked = super::tenant_table::update_in::<api_token::Entity>(tx)
         .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
-        .filter(api_token::Column::OrganizationId.eq(tx.organization_id()))
         .filter(api_token::Column::UserId.eq(user_id))
         .filter(api_token::Column::RevokedAt.is_null())
         .exec(tx.conn())

@@ -2,10 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use entity::audit_event;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::page::{Order, split_page};
+use super::tenant_table::TenantTable;
 use super::{Page, StoreError, TenantTx};
 use crate::domain::audit::Action;
 
@@ -37,26 +38,12 @@ pub async fn record(
 
 /// One page of the trail, newest first.
 pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<AuditEvent>, bool), StoreError> {
-    let query = audit_event::Entity::find().filter(audit_event::Column::OrganizationId.eq(tx.organization_id()));
+    let query = audit_event::Entity::visible(tx);
     let query = page.keyset(query, audit_event::Column::Id, Order::NewestFirst);
     let rows = query.all(tx.conn()).await?;
     Ok(split_page(rows, page))
 }
 
-/// The organization a row belongs to, so the caller's membership there can be checked first.
-pub async fn organization_of(conn: &impl sea_orm::ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
-    super::locate::organization_of::<audit_event::Entity>(
-        conn,
-        audit_event::Column::Id,
-        audit_event::Column::OrganizationId,
-        id,
-    )
-    .await
-}
-
 pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<AuditEvent>, StoreError> {
-    Ok(audit_event::Entity::find_by_id(id)
-        .filter(audit_event::Column::OrganizationId.eq(tx.organization_id()))
-        .one(tx.conn())
-        .await?)
+    Ok(audit_event::Entity::visible(tx).filter(audit_event::Column::Id.eq(id)).one(tx.conn()).await?)
 }

@@ -10,6 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::tenant_table::TenantTable;
 use super::{StoreError, TenantTx, handoffs, webhooks};
 use crate::domain::events::{HandoffEvent, HandoffEventKind, StoredEvent};
 
@@ -75,8 +76,7 @@ pub async fn page(
     limit: u64,
 ) -> Result<(Vec<StoredEvent>, bool), StoreError> {
     let codes: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
-    let rows = Entity::find()
-        .filter(Column::OrganizationId.eq(tx.organization_id()))
+    let rows = Entity::visible(tx)
         .filter(Column::Seq.gt(after))
         .filter(Column::Kind.is_in(codes))
         .filter(Column::HandoffId.in_subquery(handoffs::visible_ids(tx)))

@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 use super::handoffs::HandoffRow;
+use super::tenant_table::TenantTable;
 use super::{StoreError, TenantTx};
 use crate::domain::scorecard::{Component, Grade, GradeSet};
 
@@ -44,8 +45,7 @@ pub async fn of_handoffs(tx: &TenantTx, handoffs: &[&HandoffRow]) -> Result<Vec<
     if handoffs.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(handoff_grade::Entity::find()
-        .filter(handoff_grade::Column::OrganizationId.eq(tx.organization_id()))
+    Ok(handoff_grade::Entity::visible(tx)
         .filter(handoff_grade::Column::HandoffId.is_in(handoffs.iter().map(|h| h.id)))
         .order_by_asc(handoff_grade::Column::Id)
         .all(tx.conn())

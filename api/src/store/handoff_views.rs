@@ -9,11 +9,11 @@ use sea_orm::ConnectionTrait;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-use super::accounts::{self, Account};
+use super::accounts::Account;
 use super::grades::{self, GradeRow};
 use super::handoffs::{self, HandoffRow, packet_of};
 use super::organizations::{self, Organization};
-use super::partners::{self, Partner};
+use super::partners::Partner;
 use super::users::{self, User};
 use super::{StoreError, TenantTx, memberships, working_agreements};
 use crate::domain::Role;
@@ -113,10 +113,16 @@ async fn load_with(
             .flatten()
             .chain(grade_rows.iter().map(|g| g.graded_by)),
     );
-    let accounts: HashMap<Uuid, Account> =
-        accounts::find_many(tx, &account_ids).await?.into_iter().map(|a| (a.id, a)).collect();
-    let partners: HashMap<Uuid, Partner> =
-        partners::find_many(tx, &partner_ids).await?.into_iter().map(|p| (p.id, p)).collect();
+    let accounts: HashMap<Uuid, Account> = super::tenant_table::find_many::<entity::account::Entity>(tx, &account_ids)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let partners: HashMap<Uuid, Partner> = super::tenant_table::find_many::<entity::partner::Entity>(tx, &partner_ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     let people: HashMap<Uuid, User> =
         users::find_many(tx.untenanted(), &person_ids).await?.into_iter().map(|u| (u.id, u)).collect();
     let current = grades::current(&grade_rows);

@@ -7,6 +7,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Pagin
 use uuid::Uuid;
 
 use super::page::{Order, split_page};
+use super::tenant_table::TenantTable;
 use super::{Page, StoreError, TenantTx, memberships};
 use crate::auth::opaque_token::{self, Kind};
 use crate::domain::{Email, Role};
@@ -33,9 +34,8 @@ pub async fn create(
     new: NewInvitation<'_>,
     now: DateTime<Utc>,
 ) -> Result<(Invitation, u64), StoreError> {
-    let replaced = invitation::Entity::update_many()
+    let replaced = super::tenant_table::update_in::<invitation::Entity>(tx)
         .col_expr(invitation::Column::RevokedAt, Expr::value(now))
-        .filter(invitation::Column::OrganizationId.eq(tx.organization_id()))
         .filter(invitation::Column::Email.eq(new.email.as_str()))
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
@@ -62,8 +62,7 @@ pub async fn create(
 /// Invitations still open in the organization (to bound how many one organization keeps).
 pub async fn count_open(tx: &TenantTx, now: DateTime<Utc>) -> Result<u64, StoreError> {
     use sea_orm::PaginatorTrait;
-    Ok(invitation::Entity::find()
-        .filter(invitation::Column::OrganizationId.eq(tx.organization_id()))
+    Ok(invitation::Entity::visible(tx)
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
         .filter(invitation::Column::ExpiresAt.gt(now))
@@ -81,23 +80,17 @@ pub async fn email_is_member(tx: &TenantTx, email: &Email) -> Result<bool, Store
 }
 
 pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<Invitation>, StoreError> {
-    Ok(invitation::Entity::find_by_id(id)
-        .filter(invitation::Column::OrganizationId.eq(tx.organization_id()))
-        .one(tx.conn())
-        .await?)
+    Ok(invitation::Entity::visible(tx).filter(invitation::Column::Id.eq(id)).one(tx.conn()).await?)
 }
 
 /// How many invitations, closed ones included the organization has.
 pub async fn count(tx: &TenantTx) -> Result<u64, StoreError> {
-    Ok(invitation::Entity::find()
-        .filter(invitation::Column::OrganizationId.eq(tx.organization_id()))
-        .count(tx.conn())
-        .await?)
+    Ok(invitation::Entity::visible(tx).count(tx.conn()).await?)
 }
 
 /// One page of the organization's invitations, newest first.
 pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<Invitation>, bool), StoreError> {
-    let query = invitation::Entity::find().filter(invitation::Column::OrganizationId.eq(tx.organization_id()));
+    let query = invitation::Entity::visible(tx);
     let query = page.keyset(query, invitation::Column::Id, Order::NewestFirst);
     let rows = query.all(tx.conn()).await?;
     Ok(split_page(rows, page))
@@ -107,10 +100,9 @@ pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<Invitation>, bool), 
 /// statement, so an acceptance racing it either lands first (nothing is revoked) or finds the
 /// invitation revoked.
 pub async fn revoke_open(tx: &TenantTx, id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    let revoked = invitation::Entity::update_many()
+    let revoked = super::tenant_table::update_in::<invitation::Entity>(tx)
         .col_expr(invitation::Column::RevokedAt, Expr::value(now))
         .filter(invitation::Column::Id.eq(id))
-        .filter(invitation::Column::OrganizationId.eq(tx.organization_id()))
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
         .exec(tx.conn())
@@ -120,9 +112,8 @@ pub async fn revoke_open(tx: &TenantTx, id: Uuid, now: DateTime<Utc>) -> Result<
 
 /// Withdraws the open invitations `user_id` sent here (they left, or stopped being ADMIN).
 pub async fn revoke_sent_by(tx: &TenantTx, user_id: Uuid, now: DateTime<Utc>) -> Result<u64, StoreError> {
-    let revoked = invitation::Entity::update_many()
+    let revoked = super::tenant_table::update_in::<invitation::Entity>(tx)
         .col_expr(invitation::Column::RevokedAt, Expr::value(now))
-        .filter(invitation::Column::OrganizationId.eq(tx.organization_id()))
         .filter(invitation::Column::InvitedBy.eq(user_id))
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
@@ -151,11 +142,10 @@ pub async fn accept(
     row: &Invitation,
     now: DateTime<Utc>,
 ) -> Result<Option<memberships::Membership>, StoreError> {
-    let spent = invitation::Entity::update_many()
+    let spent = super::tenant_table::update_in::<invitation::Entity>(tx)
         .col_expr(invitation::Column::AcceptedAt, Expr::value(now))
         .col_expr(invitation::Column::AcceptedBy, Expr::value(tx.user_id()))
         .filter(invitation::Column::Id.eq(row.id))
-        .filter(invitation::Column::OrganizationId.eq(tx.organization_id()))
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
         .filter(invitation::Column::ExpiresAt.gt(now))
@@ -164,11 +154,8 @@ pub async fn accept(
     if spent.rows_affected != 1 {
         return Ok(None);
     }
-    let existing = membership::Entity::find()
-        .filter(membership::Column::OrganizationId.eq(tx.organization_id()))
-        .filter(membership::Column::UserId.eq(tx.user_id()))
-        .one(tx.conn())
-        .await?;
+    let existing =
+        membership::Entity::visible(tx).filter(membership::Column::UserId.eq(tx.user_id())).one(tx.conn()).await?;
     if existing.is_some() {
         return Err(StoreError::Conflict {
             field: Some("token".into()),
@@ -176,15 +163,4 @@ pub async fn accept(
         });
     }
     Ok(Some(memberships::add(tx, tx.user_id(), row.role.into(), now).await?))
-}
-
-/// The organization a row belongs to, so the caller's membership there can be checked first.
-pub async fn organization_of(conn: &impl sea_orm::ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
-    super::locate::organization_of::<invitation::Entity>(
-        conn,
-        invitation::Column::Id,
-        invitation::Column::OrganizationId,
-        id,
-    )
-    .await
 }

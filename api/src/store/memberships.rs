@@ -11,6 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::page::{Order, split_page};
+use super::tenant_table::TenantTable;
 use super::{Page, StoreError, TenantTx, api_tokens, organizations};
 use crate::domain::Role;
 
@@ -38,15 +39,12 @@ pub async fn of_user(
 
 /// How many members the organization has.
 pub async fn count(tx: &TenantTx) -> Result<u64, StoreError> {
-    Ok(membership::Entity::find()
-        .filter(membership::Column::OrganizationId.eq(tx.organization_id()))
-        .count(tx.conn())
-        .await?)
+    Ok(membership::Entity::visible(tx).count(tx.conn()).await?)
 }
 
 /// One page of the organization's members with their users, in joining order.
 pub async fn list(tx: &TenantTx, page: Page) -> Result<(Vec<(Membership, user::Model)>, bool), StoreError> {
-    let query = membership::Entity::find().filter(membership::Column::OrganizationId.eq(tx.organization_id()));
+    let query = membership::Entity::visible(tx);
     let query = page.keyset(query, membership::Column::Id, Order::OldestFirst);
     let rows = query.find_also_related(user::Entity).all(tx.conn()).await?;
     let rows = rows.into_iter().filter_map(|(m, u)| u.map(|u| (m, u))).collect();
@@ -71,11 +69,7 @@ pub async fn roles_in(
 }
 
 pub async fn find_by_user(tx: &TenantTx, user_id: Uuid) -> Result<Option<Membership>, StoreError> {
-    Ok(membership::Entity::find()
-        .filter(membership::Column::OrganizationId.eq(tx.organization_id()))
-        .filter(membership::Column::UserId.eq(user_id))
-        .one(tx.conn())
-        .await?)
+    Ok(membership::Entity::visible(tx).filter(membership::Column::UserId.eq(user_id)).one(tx.conn()).await?)
 }
 
 pub async fn add(tx: &TenantTx, user_id: Uuid, role: Role, now: DateTime<Utc>) -> Result<Membership, StoreError> {
@@ -94,8 +88,7 @@ pub async fn add(tx: &TenantTx, user_id: Uuid, role: Role, now: DateTime<Utc>) -
 /// Locks the organization's memberships for a change and returns how many ADMINs it has now.
 pub async fn lock_and_count_admins(tx: &TenantTx) -> Result<u64, StoreError> {
     organizations::lock(tx).await?;
-    Ok(membership::Entity::find()
-        .filter(membership::Column::OrganizationId.eq(tx.organization_id()))
+    Ok(membership::Entity::visible(tx)
         .filter(membership::Column::Role.eq(entity::Role::Admin))
         .count(tx.conn())
         .await?)
@@ -136,20 +129,9 @@ pub async fn remove(tx: &TenantTx, member: Membership, now: DateTime<Utc>) -> Re
     Ok(Removed { tokens_revoked, invitations_withdrawn })
 }
 
-/// The organization a membership belongs to, so the caller's membership there can be checked first.
-pub async fn organization_of(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
-    super::locate::organization_of::<membership::Entity>(
-        conn,
-        membership::Column::Id,
-        membership::Column::OrganizationId,
-        id,
-    )
-    .await
-}
-
 pub async fn find_with_user(tx: &TenantTx, id: Uuid) -> Result<Option<(Membership, user::Model)>, StoreError> {
-    let row = membership::Entity::find_by_id(id)
-        .filter(membership::Column::OrganizationId.eq(tx.organization_id()))
+    let row = membership::Entity::visible(tx)
+        .filter(membership::Column::Id.eq(id))
         .find_also_related(user::Entity)
         .one(tx.conn())
         .await?;

@@ -32,6 +32,11 @@ impl TenantTx {
         Ok(Self { tx, scope: scope.clone() })
     }
 
+    /// The caller's scope the transaction was opened with.
+    pub fn scope(&self) -> &OrgScope {
+        &self.scope
+    }
+
     pub fn organization_id(&self) -> Uuid {
         self.scope.organization_id()
     }

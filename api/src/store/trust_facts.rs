@@ -5,10 +5,11 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::handoffs::{self, status_of};
-use super::trust_records::{asks, escalations, meetings, mentions};
+use super::trust_records::between;
 use super::{StoreError, TenantTx};
 use crate::domain::scorecard::HandoffStatus;
 use crate::domain::trust::{AskFact, DecisionFact, EscalationFact, MeetingFact, MentionFact, TrustFacts};
+use entity::{escalation, partner_ask, partner_meeting, pipeline_mention};
 
 /// Whose behaviour a report covers.
 #[derive(Debug, Clone, Copy, Default)]
@@ -43,26 +44,26 @@ pub async fn load(
         .collect();
     let scores = sent.iter().filter_map(|h| Some((h.sent_at?, u8::try_from(h.score).ok()?))).collect();
 
-    let asks = asks::between(tx, from, to)
+    let asks = between::<partner_ask::Entity>(tx, from, to)
         .await?
         .into_iter()
         .filter(|a| keeps(scope.partner_id, a.partner_id) && keeps(scope.seller_id, Some(a.seller_id)))
         .map(|a| AskFact { asked_at: a.asked_at, brought: a.brought_by_partner_marketing })
         .collect();
-    let meetings = meetings::between(tx, from, to)
+    let meetings = between::<partner_meeting::Entity>(tx, from, to)
         .await?
         .into_iter()
         .filter(|m| keeps(scope.partner_id, Some(m.partner_id)) && keeps(scope.seller_id, Some(m.seller_id)))
         .map(|m| MeetingFact { seller_id: m.seller_id, met_at: m.met_at })
         .collect();
-    let mentions = mentions::between(tx, from, to)
+    let mentions = between::<pipeline_mention::Entity>(tx, from, to)
         .await?
         .into_iter()
         .filter(|m| keeps(scope.partner_id, m.partner_id) && keeps(scope.seller_id, Some(m.logged_by)))
         .map(|m| MentionFact { mentioned_at: m.mentioned_at, partner_marketing_present: m.partner_marketing_present })
         .collect();
 
-    let raised = escalations::between(tx, from, to).await?;
+    let raised = between::<escalation::Entity>(tx, from, to).await?;
     // An escalation about a handoff is about that handoff's partner too.
     let handoff_partners = match scope.partner_id {
         Some(_) => {

@@ -1,105 +1,112 @@
 //! The records behind the trust signals: partner asks, partner meetings, pipeline mentions,
-//! escalations and score reviews. Each table has the same tenant-scoped find, list, archive and
-//! time-range reads; creation is per record, below.
-//!
-//! Every read goes through `visible`: a SELLER sees only their own records (about them, or logged
-//! by them); other roles see the organization's.
+//! escalations and score reviews. Each is a tenant table (`tenant_table`) whose SELLERs see only
+//! their own rows (about them, or logged by them); finding, listing, archiving and time-range
+//! reads are the same for all five, and only what is logged differs, below.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use entity::{escalation, partner_ask, partner_meeting, pipeline_mention, score_review};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect, Select, Set,
+};
 use uuid::Uuid;
 
-use super::page::{Order, split_page};
+use super::page::Order;
+use super::tenant_table::{self, Archivable, TenantTable};
 use super::{Page, StoreError, TenantTx};
 use crate::domain::Role;
 use crate::domain::trust::EscalationTopic;
 use entity::codes::{Ids, ReviewKind};
 
-/// The reads and archive every record table shares. `$at` is the column of when it happened;
-/// `$($own),+` the columns naming the people a record belongs to (a SELLER sees those rows only).
-macro_rules! record_table {
-    ($module:ident, $entity:ident, $at:ident, $at_field:ident, $($own:ident),+) => {
-        pub mod $module {
-            use super::*;
-            use entity::$entity::{ActiveModel, Column, Entity};
+pub use tenant_table::{archive, find};
 
-            pub use entity::$entity::Model as Row;
+/// A trust record table: when a row happened, who logged it with which note, and the columns
+/// naming the people a row belongs to (a SELLER sees only those rows).
+pub trait Record: Archivable {
+    const AT: Self::Column;
+    const LOGGED_BY: Self::Column;
+    const NOTE: Self::Column;
+    const CREATED_AT: Self::Column;
+    const OWNERS: &'static [Self::Column];
+}
 
-            /// The organization's rows the caller may see.
-            fn visible(tx: &TenantTx) -> sea_orm::Select<Entity> {
-                let query = Entity::find().filter(Column::OrganizationId.eq(tx.organization_id()));
-                if tx.role() != Role::Seller {
-                    return query;
-                }
-                let mut own = Condition::any();
-                $(own = own.add(Column::$own.eq(tx.user_id()));)+
-                query.filter(own)
+/// The organization's rows of a record table, only the caller's own for a SELLER.
+fn own_rows<T: Record>(tx: &TenantTx) -> Select<T> {
+    let query = T::find().filter(T::ORGANIZATION.eq(tx.organization_id()));
+    if tx.role() != Role::Seller {
+        return query;
+    }
+    query.filter(T::OWNERS.iter().fold(Condition::any(), |own, column| own.add(column.eq(tx.user_id()))))
+}
+
+macro_rules! record {
+    ($entity:ident, $at:ident, [$($owner:ident),+]) => {
+        impl TenantTable for $entity::Entity {
+            const ID: $entity::Column = $entity::Column::Id;
+            const ORGANIZATION: $entity::Column = $entity::Column::OrganizationId;
+            fn key(row: &Self::Model) -> (Uuid, Uuid) {
+                (row.organization_id, row.id)
             }
-
-            pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<Row>, StoreError> {
-                Ok(visible(tx).filter(Column::Id.eq(id)).one(tx.conn()).await?)
+            fn visible(tx: &TenantTx) -> Select<Self> {
+                own_rows::<Self>(tx)
             }
-
-            /// One page, most recent first by when it happened; archived rows only when asked.
-            pub async fn list(tx: &TenantTx, include_archived: bool, page: Page) -> Result<(Vec<Row>, bool), StoreError> {
-                let mut query = visible(tx);
-                if !include_archived {
-                    query = query.filter(Column::ArchivedAt.is_null());
-                }
-                let query = page.keyset(query, Column::Id, Order::NewestFirst);
-                Ok(split_page(query.all(tx.conn()).await?, page))
-            }
-
-            /// Live rows that happened in `[from, to)`.
-            pub async fn between(tx: &TenantTx, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Row>, StoreError> {
-                Ok(visible(tx)
-                    .filter(Column::ArchivedAt.is_null())
-                    .filter(Column::$at.gte(from))
-                    .filter(Column::$at.lt(to))
-                    .all(tx.conn())
-                    .await?)
-            }
-
-            pub async fn archive(tx: &TenantTx, row: Row, now: DateTime<Utc>) -> Result<Row, StoreError> {
-                if row.archived_at.is_some() {
-                    return Ok(row);
-                }
-                let mut active: ActiveModel = row.into();
-                active.archived_at = Set(Some(now));
-                Ok(active.update(tx.conn()).await?)
-            }
-
-            pub async fn organization_of(conn: &impl sea_orm::ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
-                super::super::locate::organization_of::<Entity>(conn, Column::Id, Column::OrganizationId, id).await
-            }
-
-            /// A new row of the organization with the columns every record shares set; the caller
-            /// sets its own columns and passes it to `insert`.
-            pub(super) fn new_row(tx: &TenantTx, logged: Logged, now: DateTime<Utc>) -> ActiveModel {
-                ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    organization_id: Set(tx.organization_id()),
-                    logged_by: Set(tx.user_id()),
-                    note: Set(logged.note),
-                    created_at: Set(now),
-                    archived_at: Set(None),
-                    $at_field: Set(logged.at),
-                    ..Default::default()
-                }
-            }
-
-            pub(super) async fn insert(active: ActiveModel, tx: &TenantTx) -> Result<Row, StoreError> {
-                Ok(active.insert(tx.conn()).await?)
-            }
+        }
+        impl Archivable for $entity::Entity {
+            const ARCHIVED_AT: $entity::Column = $entity::Column::ArchivedAt;
+        }
+        impl Record for $entity::Entity {
+            const AT: $entity::Column = $entity::Column::$at;
+            const LOGGED_BY: $entity::Column = $entity::Column::LoggedBy;
+            const NOTE: $entity::Column = $entity::Column::Note;
+            const CREATED_AT: $entity::Column = $entity::Column::CreatedAt;
+            const OWNERS: &'static [$entity::Column] = &[$($entity::Column::$owner),+];
         }
     };
 }
 
-record_table!(asks, partner_ask, AskedAt, asked_at, SellerId, LoggedBy);
-record_table!(meetings, partner_meeting, MetAt, met_at, SellerId, LoggedBy);
-record_table!(mentions, pipeline_mention, MentionedAt, mentioned_at, LoggedBy);
-record_table!(escalations, escalation, RaisedAt, raised_at, LoggedBy);
-record_table!(score_reviews, score_review, ReviewedAt, reviewed_at, LoggedBy);
+record!(partner_ask, AskedAt, [SellerId, LoggedBy]);
+record!(partner_meeting, MetAt, [SellerId, LoggedBy]);
+record!(pipeline_mention, MentionedAt, [LoggedBy]);
+record!(escalation, RaisedAt, [LoggedBy]);
+record!(score_review, ReviewedAt, [LoggedBy]);
+
+/// One page, most recent first; archived rows only when asked.
+pub async fn list<T: Record>(
+    tx: &TenantTx,
+    include_archived: bool,
+    page: Page,
+) -> Result<(Vec<T::Model>, bool), StoreError> {
+    let query = T::visible(tx);
+    let query = if include_archived { query } else { query.filter(T::ARCHIVED_AT.is_null()) };
+    tenant_table::page(tx, query, page, Order::NewestFirst).await
+}
+
+/// Live rows that happened in `[from, to)`.
+pub async fn between<T: Record>(
+    tx: &TenantTx,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<T::Model>, StoreError> {
+    Ok(T::visible(tx)
+        .filter(T::ARCHIVED_AT.is_null())
+        .filter(T::AT.gte(from))
+        .filter(T::AT.lt(to))
+        .all(tx.conn())
+        .await?)
+}
+
+/// A new row of the organization with the columns every record shares set; the caller sets its
+/// own columns and inserts it.
+fn new_row<T: Record>(tx: &TenantTx, logged: Logged, now: DateTime<Utc>) -> T::ActiveModel {
+    let mut row = T::ActiveModel::new();
+    row.set(T::ID, Uuid::now_v7().into());
+    row.set(T::ORGANIZATION, tx.organization_id().into());
+    row.set(T::LOGGED_BY, tx.user_id().into());
+    row.set(T::NOTE, logged.note.into());
+    row.set(T::CREATED_AT, now.into());
+    row.set(T::ARCHIVED_AT, Option::<DateTime<Utc>>::None.into());
+    row.set(T::AT, logged.at.into());
+    row
+}
 
 /// What every record carries besides its own fields.
 pub struct Logged {
@@ -116,18 +123,23 @@ pub struct NewAsk {
 
 /// Records an ask; whether partner marketing had brought the account is read from the handoffs
 /// sent on it before the ask.
-pub async fn add_ask(tx: &TenantTx, new: NewAsk, logged: Logged, now: DateTime<Utc>) -> Result<asks::Row, StoreError> {
+pub async fn add_ask(
+    tx: &TenantTx,
+    new: NewAsk,
+    logged: Logged,
+    now: DateTime<Utc>,
+) -> Result<partner_ask::Model, StoreError> {
     let brought = match new.account_id {
         Some(account) => super::handoffs::sent_on_account_before(tx, account, logged.at).await?,
         None => false,
     };
-    let mut row = asks::new_row(tx, logged, now);
+    let mut row: partner_ask::ActiveModel = new_row::<partner_ask::Entity>(tx, logged, now);
     row.seller_id = Set(new.seller_id);
     row.account_id = Set(new.account_id);
     row.account_name = Set(new.account_name);
     row.partner_id = Set(new.partner_id);
     row.brought_by_partner_marketing = Set(brought);
-    asks::insert(row, tx).await
+    Ok(row.insert(tx.conn()).await?)
 }
 
 pub struct NewMeeting {
@@ -142,13 +154,13 @@ pub async fn add_meeting(
     new: NewMeeting,
     logged: Logged,
     now: DateTime<Utc>,
-) -> Result<meetings::Row, StoreError> {
-    let mut row = meetings::new_row(tx, logged, now);
+) -> Result<partner_meeting::Model, StoreError> {
+    let mut row: partner_meeting::ActiveModel = new_row::<partner_meeting::Entity>(tx, logged, now);
     row.seller_id = Set(new.seller_id);
     row.account_id = Set(new.account_id);
     row.partner_id = Set(new.partner_id);
     row.handoff_id = Set(new.handoff_id);
-    meetings::insert(row, tx).await
+    Ok(row.insert(tx.conn()).await?)
 }
 
 pub struct NewMention {
@@ -163,13 +175,13 @@ pub async fn add_mention(
     new: NewMention,
     logged: Logged,
     now: DateTime<Utc>,
-) -> Result<mentions::Row, StoreError> {
-    let mut row = mentions::new_row(tx, logged, now);
+) -> Result<pipeline_mention::Model, StoreError> {
+    let mut row: pipeline_mention::ActiveModel = new_row::<pipeline_mention::Entity>(tx, logged, now);
     row.review_kind = Set(new.review_kind);
     row.account_id = Set(new.account_id);
     row.partner_id = Set(new.partner_id);
     row.partner_marketing_present = Set(new.partner_marketing_present);
-    mentions::insert(row, tx).await
+    Ok(row.insert(tx.conn()).await?)
 }
 
 pub struct NewEscalation {
@@ -184,13 +196,13 @@ pub async fn add_escalation(
     new: NewEscalation,
     logged: Logged,
     now: DateTime<Utc>,
-) -> Result<escalations::Row, StoreError> {
-    let mut row = escalations::new_row(tx, logged, now);
+) -> Result<escalation::Model, StoreError> {
+    let mut row: escalation::ActiveModel = new_row::<escalation::Entity>(tx, logged, now);
     row.handoff_id = Set(new.handoff_id);
     row.account_id = Set(new.account_id);
     row.partner_id = Set(new.partner_id);
     row.topic = Set(new.topic.into());
-    escalations::insert(row, tx).await
+    Ok(row.insert(tx.conn()).await?)
 }
 
 pub async fn add_score_review(
@@ -198,19 +210,18 @@ pub async fn add_score_review(
     attendees: &[Uuid],
     logged: Logged,
     now: DateTime<Utc>,
-) -> Result<score_reviews::Row, StoreError> {
-    let mut row = score_reviews::new_row(tx, logged, now);
+) -> Result<score_review::Model, StoreError> {
+    let mut row: score_review::ActiveModel = new_row::<score_review::Entity>(tx, logged, now);
     row.attendees = Set(Ids(attendees.to_vec()));
-    score_reviews::insert(row, tx).await
+    Ok(row.insert(tx.conn()).await?)
 }
 
 /// When the latest live score review happened.
 pub async fn last_score_review(tx: &TenantTx) -> Result<Option<DateTime<Utc>>, StoreError> {
-    use entity::score_review::{Column, Entity};
-    Ok(Entity::find()
+    use score_review::Column;
+    Ok(super::tenant_table::of_organization::<score_review::Entity>(tx)
         .select_only()
         .column(Column::ReviewedAt)
-        .filter(Column::OrganizationId.eq(tx.organization_id()))
         .filter(Column::ArchivedAt.is_null())
         .order_by_desc(Column::ReviewedAt)
         .into_tuple::<DateTime<Utc>>()

@@ -11,6 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::page::{Order, split_page};
+use super::tenant_table::TenantTable;
 use super::{Page, StoreError, TenantTx};
 use crate::domain::events::{HandoffEvent, HandoffEventKind};
 
@@ -71,19 +72,11 @@ pub async fn create_endpoint(
 }
 
 pub async fn find_endpoint(tx: &TenantTx, id: Uuid) -> Result<Option<Endpoint>, StoreError> {
-    Ok(endpoint::Entity::find_by_id(id)
-        .filter(endpoint::Column::OrganizationId.eq(tx.organization_id()))
-        .one(tx.conn())
-        .await?)
+    Ok(endpoint::Entity::visible(tx).filter(endpoint::Column::Id.eq(id)).one(tx.conn()).await?)
 }
 
 pub async fn list_endpoints(tx: &TenantTx) -> Result<Vec<Endpoint>, StoreError> {
-    Ok(endpoint::Entity::find()
-        .filter(endpoint::Column::OrganizationId.eq(tx.organization_id()))
-        .order_by_asc(endpoint::Column::Id)
-        .limit(100)
-        .all(tx.conn())
-        .await?)
+    Ok(endpoint::Entity::visible(tx).order_by_asc(endpoint::Column::Id).limit(100).all(tx.conn()).await?)
 }
 
 /// Disables an endpoint and cancels its pending deliveries in the same transaction, so nothing
@@ -228,11 +221,7 @@ fn due(now: DateTime<Utc>, busy: &[Uuid]) -> sea_orm::Select<delivery::Entity> {
 
 /// Live endpoints of the organization (the cap on how many one may register counts these).
 pub async fn count_live_endpoints(tx: &TenantTx) -> Result<u64, StoreError> {
-    Ok(endpoint::Entity::find()
-        .filter(endpoint::Column::OrganizationId.eq(tx.organization_id()))
-        .filter(endpoint::Column::DisabledAt.is_null())
-        .count(tx.conn())
-        .await?)
+    Ok(endpoint::Entity::visible(tx).filter(endpoint::Column::DisabledAt.is_null()).count(tx.conn()).await?)
 }
 
 /// Takes a delivery for one attempt: counts the attempt and pushes its next time past the attempt's
@@ -297,18 +286,13 @@ pub async fn list_deliveries(
     endpoint_id: Uuid,
     page: Page,
 ) -> Result<(Vec<Delivery>, bool), StoreError> {
-    let query = delivery::Entity::find()
-        .filter(delivery::Column::OrganizationId.eq(tx.organization_id()))
-        .filter(delivery::Column::EndpointId.eq(endpoint_id));
+    let query = delivery::Entity::visible(tx).filter(delivery::Column::EndpointId.eq(endpoint_id));
     let query = page.keyset(query, delivery::Column::Id, Order::NewestFirst);
     Ok(split_page(query.all(tx.conn()).await?, page))
 }
 
 pub async fn find_delivery(tx: &TenantTx, id: Uuid) -> Result<Option<Delivery>, StoreError> {
-    Ok(delivery::Entity::find_by_id(id)
-        .filter(delivery::Column::OrganizationId.eq(tx.organization_id()))
-        .one(tx.conn())
-        .await?)
+    Ok(delivery::Entity::visible(tx).filter(delivery::Column::Id.eq(id)).one(tx.conn()).await?)
 }
 
 /// Queues a delivery again from its first attempt (same event id, so receivers can deduplicate).
@@ -318,16 +302,6 @@ pub async fn redeliver(tx: &TenantTx, row: Delivery, now: DateTime<Utc>) -> Resu
     active.attempts = Set(0);
     active.next_attempt_at = Set(now);
     Ok(active.update(tx.conn()).await?)
-}
-
-pub async fn endpoint_organization(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
-    super::locate::organization_of::<endpoint::Entity>(conn, endpoint::Column::Id, endpoint::Column::OrganizationId, id)
-        .await
-}
-
-pub async fn delivery_organization(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
-    super::locate::organization_of::<delivery::Entity>(conn, delivery::Column::Id, delivery::Column::OrganizationId, id)
-        .await
 }
 
 /// Seals every endpoint secret not sealed under the key `current`: rows from before sealing, and

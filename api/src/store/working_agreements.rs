@@ -7,6 +7,7 @@ use entity::working_agreement::{self, ActiveModel, Column, Entity};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
+use super::tenant_table::TenantTable;
 use super::{StoreError, TenantTx, codes, organizations, trust_records};
 use crate::domain::scorecard::{Component, PlayContext, SendRules};
 use crate::domain::working_agreement::{Terms, review_cadence_days};
@@ -27,31 +28,17 @@ pub fn terms_of(row: &AgreementRow) -> Terms {
 
 /// The latest version, agreed or not.
 pub async fn latest(tx: &TenantTx) -> Result<Option<AgreementRow>, StoreError> {
-    Ok(Entity::find()
-        .filter(Column::OrganizationId.eq(tx.organization_id()))
-        .order_by_desc(Column::Version)
-        .one(tx.conn())
-        .await?)
+    Ok(Entity::visible(tx).order_by_desc(Column::Version).one(tx.conn()).await?)
 }
 
 /// The latest version both sides signed.
 pub async fn agreed(tx: &TenantTx) -> Result<Option<AgreementRow>, StoreError> {
-    Ok(Entity::find()
-        .filter(Column::OrganizationId.eq(tx.organization_id()))
-        .filter(Column::AgreedAt.is_not_null())
-        .order_by_desc(Column::Version)
-        .one(tx.conn())
-        .await?)
+    Ok(Entity::visible(tx).filter(Column::AgreedAt.is_not_null()).order_by_desc(Column::Version).one(tx.conn()).await?)
 }
 
 /// Every version, newest first.
 pub async fn history(tx: &TenantTx) -> Result<Vec<AgreementRow>, StoreError> {
-    Ok(Entity::find()
-        .filter(Column::OrganizationId.eq(tx.organization_id()))
-        .order_by_desc(Column::Version)
-        .limit(200)
-        .all(tx.conn())
-        .await?)
+    Ok(Entity::visible(tx).order_by_desc(Column::Version).limit(200).all(tx.conn()).await?)
 }
 
 /// Locks the organization's agreement for a change and returns its latest version, so that

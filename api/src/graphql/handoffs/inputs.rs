@@ -1,19 +1,17 @@
-//! Handoff inputs, and turning them into a packet. Create and update share one patch: create
-//! starts from an empty packet, update from the stored one.
+//! Handoff inputs, and turning them into a packet. Create and update share one packet input:
+//! create applies it to an empty packet (or the agreement's defaults), update to the stored one.
 
 use async_graphql::{ID, InputObject, MaybeUndefined};
 
 use super::super::accounts::member_with_role;
 use super::super::date::Date;
 use super::super::scorecard_enums::{ComponentGql, DecisionGql, GradeGql};
+use crate::domain::InvalidInput;
 use crate::domain::Role;
-use crate::domain::text::{ProofLink, optional_text, response_window_days};
+use crate::domain::text::{LongText, ProofLink, ShortText, response_window_days};
 use crate::error::{AppError, AppResult};
 use crate::store::TenantTx;
 use crate::store::handoffs::HandoffContent;
-
-const LONG_TEXT: usize = 4000;
-const NAME_TEXT: usize = 200;
 
 /// A labelled source a seller can verify.
 #[derive(InputObject, Clone)]
@@ -22,6 +20,44 @@ pub struct ProofLinkInput {
     pub label: String,
     /// An http(s) link.
     pub url: String,
+}
+
+/// The packet: what a handoff says for each of the nine components. Creating and updating a handoff
+/// take the same fields. Creating, an omitted or `null` field is empty (or the agreed working
+/// agreement's default); updating, an omitted field stays and `null` clears it.
+#[derive(InputObject, Default)]
+pub struct PacketInput {
+    /// Owner: the one member who runs the next move.
+    pub owner_id: MaybeUndefined<ID>,
+    /// Next action: the single move the seller is asked to take.
+    pub next_action: MaybeUndefined<String>,
+    /// Next action: when it is due.
+    pub next_action_due_by: MaybeUndefined<Date>,
+    /// Acceptance criteria: days the seller has to decide, 1 to 90.
+    pub response_window_days: MaybeUndefined<i32>,
+    /// Acceptance criteria: what counts as accepted.
+    pub acceptance_definition: MaybeUndefined<String>,
+    /// Target account logic: why this account.
+    pub why_this_account: MaybeUndefined<String>,
+    /// Target account logic: why now.
+    pub why_now: MaybeUndefined<String>,
+    /// Partner context: who the partner is and why they fit, in a sentence a seller can repeat.
+    pub partner_context: MaybeUndefined<String>,
+    /// Relationship path: the named person on the partner's side.
+    pub partner_person: MaybeUndefined<String>,
+    /// Relationship path: the named person on our side.
+    pub our_person: MaybeUndefined<String>,
+    /// Relationship path: the thread that connects them.
+    pub connecting_thread: MaybeUndefined<String>,
+    /// The buyer's problem, in the buyer's words.
+    pub buyer_problem: MaybeUndefined<String>,
+    /// Partner offer: what the partner will do (a teardown, a benchmark, a workshop…).
+    pub offer_description: MaybeUndefined<String>,
+    /// Partner offer: by when.
+    pub offer_available_by: MaybeUndefined<Date>,
+    /// Proof: sources a seller can verify in five minutes, at most 20 links (updating replaces
+    /// the list).
+    pub proof: MaybeUndefined<Vec<ProofLinkInput>>,
 }
 
 /// A new handoff, created as a DRAFT. Everything but the account, partner and title may be filled
@@ -38,39 +74,11 @@ pub struct CreateHandoffInput {
     pub title: String,
     /// The addressed seller (a member with role SELLER); defaults to the account's seller.
     pub seller_id: Option<ID>,
-    /// Owner: the one member who runs the next move.
-    pub owner_id: Option<ID>,
-    /// Next action: the single move the seller is asked to take.
-    pub next_action: Option<String>,
-    /// Next action: when it is due.
-    pub next_action_due_by: Option<Date>,
-    /// Acceptance criteria: days the seller has to decide, 1 to 90.
-    pub response_window_days: Option<i32>,
-    /// Acceptance criteria: what counts as accepted.
-    pub acceptance_definition: Option<String>,
-    /// Target account logic: why this account.
-    pub why_this_account: Option<String>,
-    /// Target account logic: why now.
-    pub why_now: Option<String>,
-    /// Partner context: who the partner is and why they fit, in a sentence a seller can repeat.
-    pub partner_context: Option<String>,
-    /// Relationship path: the named person on the partner's side.
-    pub partner_person: Option<String>,
-    /// Relationship path: the named person on our side.
-    pub our_person: Option<String>,
-    /// Relationship path: the thread that connects them.
-    pub connecting_thread: Option<String>,
-    /// In the buyer's words.
-    pub buyer_problem: Option<String>,
-    /// Partner offer: what the partner will do (a teardown, a benchmark, a workshop…).
-    pub offer_description: Option<String>,
-    /// Partner offer: by when.
-    pub offer_available_by: Option<Date>,
+    #[graphql(flatten)]
+    pub packet: PacketInput,
     /// Partner offer: already agreed with the partner (default false).
     #[graphql(default = false)]
     pub offer_agreed_with_partner: bool,
-    /// Proof: sources a seller can verify in five minutes, at most 20 links.
-    pub proof: Option<Vec<ProofLinkInput>>,
 }
 
 /// Changes to a DRAFT handoff. Omitted fields stay; `null` clears a field that may be empty.
@@ -86,38 +94,10 @@ pub struct UpdateHandoffInput {
     pub partner_id: Option<ID>,
     /// The addressed seller, a member with role SELLER; omit to keep them.
     pub seller_id: Option<ID>,
-    /// Owner: the one member who runs the next move. Omit to keep; `null` clears.
-    pub owner_id: MaybeUndefined<ID>,
-    /// Next action: the single move the seller is asked to take. Omit to keep; `null` clears.
-    pub next_action: MaybeUndefined<String>,
-    /// Next action: when it is due. Omit to keep; `null` clears.
-    pub next_action_due_by: MaybeUndefined<Date>,
-    /// Acceptance criteria: days the seller has to decide, 1 to 90. Omit to keep; `null` clears.
-    pub response_window_days: MaybeUndefined<i32>,
-    /// Acceptance criteria: what counts as accepted. Omit to keep; `null` clears.
-    pub acceptance_definition: MaybeUndefined<String>,
-    /// Target account logic: why this account. Omit to keep; `null` clears.
-    pub why_this_account: MaybeUndefined<String>,
-    /// Target account logic: why now. Omit to keep; `null` clears.
-    pub why_now: MaybeUndefined<String>,
-    /// Partner context: who the partner is and why they fit. Omit to keep; `null` clears.
-    pub partner_context: MaybeUndefined<String>,
-    /// Relationship path: the named person on the partner's side. Omit to keep; `null` clears.
-    pub partner_person: MaybeUndefined<String>,
-    /// Relationship path: the named person on our side. Omit to keep; `null` clears.
-    pub our_person: MaybeUndefined<String>,
-    /// Relationship path: the thread that connects them. Omit to keep; `null` clears.
-    pub connecting_thread: MaybeUndefined<String>,
-    /// The buyer's problem, in the buyer's words. Omit to keep; `null` clears.
-    pub buyer_problem: MaybeUndefined<String>,
-    /// Partner offer: what the partner will do. Omit to keep; `null` clears.
-    pub offer_description: MaybeUndefined<String>,
-    /// Partner offer: by when. Omit to keep; `null` clears.
-    pub offer_available_by: MaybeUndefined<Date>,
+    #[graphql(flatten)]
+    pub packet: PacketInput,
     /// Partner offer: already agreed with the partner. Omit to keep.
     pub offer_agreed_with_partner: Option<bool>,
-    /// Proof: at most 20 links, replacing the current list. Omit to keep; `null` clears.
-    pub proof: MaybeUndefined<Vec<ProofLinkInput>>,
 }
 
 /// One component's new grade.
@@ -167,92 +147,52 @@ pub struct RespondToHandoffInput {
     pub failed_components: Option<Vec<ComponentGql>>,
 }
 
-/// The packet fields of either input, as changes to apply.
-pub struct PacketPatch {
-    pub owner_id: MaybeUndefined<ID>,
-    pub next_action: MaybeUndefined<String>,
-    pub next_action_due_by: MaybeUndefined<Date>,
-    pub response_window_days: MaybeUndefined<i32>,
-    pub acceptance_definition: MaybeUndefined<String>,
-    pub why_this_account: MaybeUndefined<String>,
-    pub why_now: MaybeUndefined<String>,
-    pub partner_context: MaybeUndefined<String>,
-    pub partner_person: MaybeUndefined<String>,
-    pub our_person: MaybeUndefined<String>,
-    pub connecting_thread: MaybeUndefined<String>,
-    pub buyer_problem: MaybeUndefined<String>,
-    pub offer_description: MaybeUndefined<String>,
-    pub offer_available_by: MaybeUndefined<Date>,
-    pub offer_agreed_with_partner: Option<bool>,
-    pub proof: MaybeUndefined<Vec<ProofLinkInput>>,
-}
-
-fn given<T>(value: Option<T>) -> MaybeUndefined<T> {
-    value.map_or(MaybeUndefined::Undefined, MaybeUndefined::Value)
-}
-
-impl PacketPatch {
-    pub fn of_create(input: &CreateHandoffInput) -> Self {
-        Self {
-            owner_id: given(input.owner_id.clone()),
-            next_action: given(input.next_action.clone()),
-            next_action_due_by: given(input.next_action_due_by),
-            response_window_days: given(input.response_window_days),
-            acceptance_definition: given(input.acceptance_definition.clone()),
-            why_this_account: given(input.why_this_account.clone()),
-            why_now: given(input.why_now.clone()),
-            partner_context: given(input.partner_context.clone()),
-            partner_person: given(input.partner_person.clone()),
-            our_person: given(input.our_person.clone()),
-            connecting_thread: given(input.connecting_thread.clone()),
-            buyer_problem: given(input.buyer_problem.clone()),
-            offer_description: given(input.offer_description.clone()),
-            offer_available_by: given(input.offer_available_by),
-            offer_agreed_with_partner: Some(input.offer_agreed_with_partner),
-            proof: given(input.proof.clone()),
+impl PacketInput {
+    /// Creating, `null` means the same as omitting: the field starts empty or at its default.
+    pub fn nulls_as_omitted(self) -> Self {
+        fn omitted<T>(value: MaybeUndefined<T>) -> MaybeUndefined<T> {
+            if value.is_null() { MaybeUndefined::Undefined } else { value }
         }
-    }
-
-    pub fn of_update(input: UpdateHandoffInput) -> Self {
         Self {
-            owner_id: input.owner_id,
-            next_action: input.next_action,
-            next_action_due_by: input.next_action_due_by,
-            response_window_days: input.response_window_days,
-            acceptance_definition: input.acceptance_definition,
-            why_this_account: input.why_this_account,
-            why_now: input.why_now,
-            partner_context: input.partner_context,
-            partner_person: input.partner_person,
-            our_person: input.our_person,
-            connecting_thread: input.connecting_thread,
-            buyer_problem: input.buyer_problem,
-            offer_description: input.offer_description,
-            offer_available_by: input.offer_available_by,
-            offer_agreed_with_partner: input.offer_agreed_with_partner,
-            proof: input.proof,
+            owner_id: omitted(self.owner_id),
+            next_action: omitted(self.next_action),
+            next_action_due_by: omitted(self.next_action_due_by),
+            response_window_days: omitted(self.response_window_days),
+            acceptance_definition: omitted(self.acceptance_definition),
+            why_this_account: omitted(self.why_this_account),
+            why_now: omitted(self.why_now),
+            partner_context: omitted(self.partner_context),
+            partner_person: omitted(self.partner_person),
+            our_person: omitted(self.our_person),
+            connecting_thread: omitted(self.connecting_thread),
+            buyer_problem: omitted(self.buyer_problem),
+            offer_description: omitted(self.offer_description),
+            offer_available_by: omitted(self.offer_available_by),
+            proof: omitted(self.proof),
         }
     }
 
     /// Applies the changes to `content`, parsing every value; the owner must be a member.
     pub async fn apply(self, tx: &TenantTx, mut content: HandoffContent) -> AppResult<HandoffContent> {
-        for (slot, value, field, max) in [
-            (&mut content.next_action, self.next_action, "nextAction", LONG_TEXT),
-            (&mut content.acceptance_definition, self.acceptance_definition, "acceptanceDefinition", LONG_TEXT),
-            (&mut content.why_this_account, self.why_this_account, "whyThisAccount", LONG_TEXT),
-            (&mut content.why_now, self.why_now, "whyNow", LONG_TEXT),
-            (&mut content.partner_context, self.partner_context, "partnerContext", LONG_TEXT),
-            (&mut content.partner_person, self.partner_person, "partnerPerson", NAME_TEXT),
-            (&mut content.our_person, self.our_person, "ourPerson", NAME_TEXT),
-            (&mut content.connecting_thread, self.connecting_thread, "connectingThread", LONG_TEXT),
-            (&mut content.buyer_problem, self.buyer_problem, "buyerProblem", LONG_TEXT),
-            (&mut content.offer_description, self.offer_description, "offerDescription", LONG_TEXT),
+        type Parse = fn(Option<&str>) -> Result<Option<String>, InvalidInput>;
+        let (long, name): (Parse, Parse) = (LongText::optional_string, ShortText::optional_string);
+        for (slot, value, field, parse) in [
+            (&mut content.next_action, self.next_action, "nextAction", long),
+            (&mut content.acceptance_definition, self.acceptance_definition, "acceptanceDefinition", long),
+            (&mut content.why_this_account, self.why_this_account, "whyThisAccount", long),
+            (&mut content.why_now, self.why_now, "whyNow", long),
+            (&mut content.partner_context, self.partner_context, "partnerContext", long),
+            (&mut content.partner_person, self.partner_person, "partnerPerson", name),
+            (&mut content.our_person, self.our_person, "ourPerson", name),
+            (&mut content.connecting_thread, self.connecting_thread, "connectingThread", long),
+            (&mut content.buyer_problem, self.buyer_problem, "buyerProblem", long),
+            (&mut content.offer_description, self.offer_description, "offerDescription", long),
         ] {
             match value {
                 MaybeUndefined::Undefined => {}
                 MaybeUndefined::Null => *slot = None,
                 MaybeUndefined::Value(text) => {
-                    *slot = optional_text(Some(&text), max).map_err(|e| AppError::bad_input(field, e))?;
+                    *slot = parse(Some(&text)).map_err(|e| AppError::bad_input(field, e))?;
                 }
             }
         }
@@ -263,9 +203,6 @@ impl PacketPatch {
             if !value.is_undefined() {
                 *slot = value.take().map(|d| d.0);
             }
-        }
-        if let Some(agreed) = self.offer_agreed_with_partner {
-            content.offer_agreed_with_partner = agreed;
         }
         match self.response_window_days {
             MaybeUndefined::Undefined => {}

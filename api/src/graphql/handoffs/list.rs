@@ -1,16 +1,21 @@
 //! `Organization.handoffs`: filters, order, and keyset cursors that carry the sort key.
 
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Enum, InputObject};
+use async_graphql::{Context, Enum, ID, InputObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::super::ids::{Kind, decode};
 use super::super::paging::{page_info, reading};
+use super::super::scoping::read_in;
+use super::super::scorecard_enums::{BandGql, HandoffStatusGql};
 use super::types::Handoff;
+use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::store::handoffs::{HandoffKey, HandoffPage, HandoffRow, HandoffSort};
+use crate::store::handoff_views;
+use crate::store::handoffs::{self, HandoffFilter, HandoffKey, HandoffPage, HandoffRow, HandoffSort};
 
 /// What to order handoffs by.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -101,4 +106,52 @@ fn decode_cursor(raw: &str, field: &'static str) -> AppResult<HandoffKey> {
         ["h", "s", score, uuid] => Ok(HandoffKey::Score(score.parse().map_err(|_| invalid())?, id(uuid)?)),
         _ => Err(invalid()),
     }
+}
+
+/// `Organization.handoffs`' filters, as given.
+pub struct Filters {
+    pub status: Option<HandoffStatusGql>,
+    pub band: Option<BandGql>,
+    pub partner_id: Option<ID>,
+    pub account_id: Option<ID>,
+    pub seller_id: Option<ID>,
+    pub owner_id: Option<ID>,
+    pub marketer_id: Option<ID>,
+    pub sent_after: Option<DateTime<Utc>>,
+    pub sent_before: Option<DateTime<Utc>>,
+    pub include_archived: bool,
+}
+
+/// `Organization.handoffs`: one page of the handoffs the caller may see, with what their fields show.
+#[allow(clippy::too_many_arguments)]
+pub async fn resolve(
+    ctx: &Context<'_>,
+    organization_id: Uuid,
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+    order_by: Option<HandoffOrder>,
+    filters: Filters,
+) -> AppResult<Connection<String, Handoff>> {
+    let page = page(first, after.as_deref(), last, before.as_deref(), order_by)?;
+    let id = |raw: Option<ID>, kind, name| raw.map(|r| decode(&r, kind, name)).transpose();
+    let filter = HandoffFilter {
+        status: filters.status.map(Into::into),
+        band: filters.band.map(Into::into),
+        partner_id: id(filters.partner_id, Kind::Partner, "partnerId")?,
+        account_id: id(filters.account_id, Kind::Account, "accountId")?,
+        seller_id: id(filters.seller_id, Kind::User, "sellerId")?,
+        owner_id: id(filters.owner_id, Kind::User, "ownerId")?,
+        created_by: id(filters.marketer_id, Kind::User, "marketerId")?,
+        sent_after: filters.sent_after,
+        sent_before: filters.sent_before,
+        include_archived: filters.include_archived,
+    };
+    let views = read_in(ctx, organization_id, &Role::ALL, async |tx| {
+        let (rows, has_next) = handoffs::list(tx, &filter, page).await?;
+        Ok((handoff_views::load(tx, rows).await?, has_next))
+    })
+    .await?;
+    Ok(connection(views.0.into_iter().map(Handoff::new).collect(), views.1, page))
 }

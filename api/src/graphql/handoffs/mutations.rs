@@ -10,7 +10,7 @@ use super::super::context::{now, record_event, store, wake_subscribers};
 use super::super::ids::{Kind, decode};
 use super::super::scoping::{in_organization, owner_of};
 use super::inputs::{
-    ArchiveHandoffInput, CreateHandoffInput, GradeHandoffInput, PacketPatch, RespondToHandoffInput, SendHandoffInput,
+    ArchiveHandoffInput, CreateHandoffInput, GradeHandoffInput, RespondToHandoffInput, SendHandoffInput,
     UpdateHandoffInput,
 };
 use super::types::Handoff;
@@ -20,11 +20,12 @@ use crate::domain::events::{HandoffEvent, HandoffEventKind};
 use crate::domain::scorecard::{
     Component, Decision, DecisionError, Frozen, HandoffStatus, SendRefusal, decide, editable, gate,
 };
-use crate::domain::text::{optional_text, required_text};
+use crate::domain::text::{Note, ShortText};
 use crate::error::{AppError, AppResult, field};
 use crate::store::grades::{self, NewGrade};
 use crate::store::handoffs::{self, Addressing, HandoffContent, HandoffRow, status_of};
-use crate::store::{TenantTx, accounts, handoff_views, partners, responses, working_agreements};
+use crate::store::tenant_table;
+use crate::store::{TenantTx, accounts, handoff_views, responses, working_agreements};
 
 macro_rules! payload {
     ($name:ident, $doc:literal) => {
@@ -45,7 +46,8 @@ payload!(RespondToHandoffPayload, "The handoff after the seller's answer.");
 
 /// The handoff as the caller now sees it, with everything its fields need.
 async fn view(tx: &TenantTx, id: Uuid) -> AppResult<Handoff> {
-    let row = handoffs::find(tx, id).await?.ok_or(AppError::NotFound(Some("handoffId")))?;
+    let row =
+        tenant_table::find::<entity::handoff::Entity>(tx, id).await?.ok_or(AppError::NotFound(Some("handoffId")))?;
     let mut views = handoff_views::load(tx, vec![row]).await?;
     Ok(Handoff::new(views.remove(0)))
 }
@@ -56,7 +58,8 @@ async fn locked(tx: &TenantTx, id: Uuid) -> AppResult<HandoffRow> {
 
 async fn usable_account(tx: &TenantTx, raw: &ID) -> AppResult<accounts::Account> {
     let id = decode(raw, Kind::Account, "accountId")?;
-    let account = accounts::find(tx, id).await?.ok_or(AppError::NotFound(Some("accountId")))?;
+    let account =
+        tenant_table::find::<entity::account::Entity>(tx, id).await?.ok_or(AppError::NotFound(Some("accountId")))?;
     if account.archived_at.is_some() {
         return Err(AppError::bad_input("accountId", "the account is archived"));
     }
@@ -65,7 +68,8 @@ async fn usable_account(tx: &TenantTx, raw: &ID) -> AppResult<accounts::Account>
 
 async fn usable_partner(tx: &TenantTx, raw: &ID) -> AppResult<Uuid> {
     let id = decode(raw, Kind::Partner, "partnerId")?;
-    let partner = partners::find(tx, id).await?.ok_or(AppError::NotFound(Some("partnerId")))?;
+    let partner =
+        tenant_table::find::<entity::partner::Entity>(tx, id).await?.ok_or(AppError::NotFound(Some("partnerId")))?;
     if partner.archived_at.is_some() {
         return Err(AppError::bad_input("partnerId", "the partner is archived"));
     }
@@ -85,7 +89,7 @@ impl HandoffMutation {
     /// `sellerId` names another SELLER.
     async fn create_handoff(&self, ctx: &Context<'_>, input: CreateHandoffInput) -> AppResult<CreateHandoffPayload> {
         let scope = in_organization(ctx, &input.organization_id, PACKET_WRITERS).await?;
-        let title = required_text(&input.title, 200).map_err(field("title"))?;
+        let title = ShortText::required_string(&input.title).map_err(field("title"))?;
         let tx = store(ctx).tenant(&scope).await?;
         let account = usable_account(&tx, &input.account_id).await?;
         let partner_id = usable_partner(&tx, &input.partner_id).await?;
@@ -102,7 +106,8 @@ impl HandoffMutation {
             },
             None => HandoffContent::default(),
         };
-        let content = PacketPatch::of_create(&input).apply(&tx, defaults).await?;
+        let defaults = HandoffContent { offer_agreed_with_partner: input.offer_agreed_with_partner, ..defaults };
+        let content = input.packet.nulls_as_omitted().apply(&tx, defaults).await?;
         let addressing = Addressing { title, account_id: account.id, partner_id, seller_id: Some(seller_id) };
         let row = handoffs::create(&tx, addressing, content, now(ctx)).await?;
         let handoff = view(&tx, row.id).await?;
@@ -117,7 +122,7 @@ impl HandoffMutation {
         let row = locked(&tx, id).await?;
         editable(status_of(&row), row.archived_at.is_some()).map_err(frozen)?;
         let title = match &input.title {
-            Some(t) => required_text(t, 200).map_err(field("title"))?,
+            Some(t) => ShortText::required_string(t).map_err(field("title"))?,
             None => row.title.clone(),
         };
         let account = match &input.account_id {
@@ -135,7 +140,9 @@ impl HandoffMutation {
             (None, None) => row.seller_id,
         };
         let account_id = account.map_or(row.account_id, |a| a.id);
-        let content = PacketPatch::of_update(input).apply(&tx, HandoffContent::of(&row)).await?;
+        let stored = HandoffContent::of(&row);
+        let agreed = input.offer_agreed_with_partner.unwrap_or(stored.offer_agreed_with_partner);
+        let content = input.packet.apply(&tx, HandoffContent { offer_agreed_with_partner: agreed, ..stored }).await?;
         let addressing = Addressing { title, account_id, partner_id, seller_id };
         handoffs::update_draft(&tx, row, addressing, content, now(ctx)).await?;
         let handoff = view(&tx, id).await?;
@@ -155,7 +162,7 @@ impl HandoffMutation {
                 "only a draft can be archived; a sent handoff stays on the record",
             ));
         }
-        handoffs::archive(&tx, row, now(ctx)).await?;
+        tenant_table::archive::<entity::handoff::Entity>(&tx, row, now(ctx)).await?;
         let handoff = view(&tx, id).await?;
         tx.commit().await?;
         Ok(ArchiveHandoffPayload { handoff })
@@ -175,7 +182,7 @@ impl HandoffMutation {
             if !seen.insert(component) {
                 return Err(AppError::bad_input("grades", format!("grades {} twice", component.code())));
             }
-            let note = optional_text(g.note.as_deref(), 2000).map_err(field("note"))?;
+            let note = Note::optional_string(g.note.as_deref()).map_err(field("note"))?;
             new.push(NewGrade { component, grade: g.grade.into(), note });
         }
         let tx = store(ctx).tenant(&scope).await?;
@@ -232,7 +239,7 @@ impl HandoffMutation {
         if !failed.is_empty() && decision != Decision::Decline {
             return Err(AppError::bad_input("failedComponents", "only a DECLINE names failed components"));
         }
-        let reason = optional_text(input.reason.as_deref(), 2000).map_err(field("reason"))?;
+        let reason = Note::optional_string(input.reason.as_deref()).map_err(field("reason"))?;
         let tx = store(ctx).tenant(&scope).await?;
         let row = locked(&tx, id).await?;
         if scope.role() != Role::Seller || row.seller_id != Some(scope.user_id()) {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::handoff;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::{HandoffRow, visible};
@@ -32,10 +32,9 @@ pub async fn last_sent(
 /// Whether partner marketing had sent a handoff on `account_id` strictly before `at`. Not narrowed by the caller's visibility: it is a fact about the
 /// organization, not a read of handoffs.
 pub async fn sent_on_account_before(tx: &TenantTx, account_id: Uuid, at: DateTime<Utc>) -> Result<bool, StoreError> {
-    let found = handoff::Entity::find()
+    let found = super::super::tenant_table::of_organization::<handoff::Entity>(tx)
         .select_only()
         .column(handoff::Column::Id)
-        .filter(handoff::Column::OrganizationId.eq(tx.organization_id()))
         .filter(handoff::Column::AccountId.eq(account_id))
         .filter(handoff::Column::SentAt.lt(at))
         .into_tuple::<Uuid>()
@@ -53,8 +52,7 @@ pub async fn sent_between(
     partner_id: Option<Uuid>,
     seller_id: Option<Uuid>,
 ) -> Result<Vec<HandoffRow>, StoreError> {
-    let mut query = handoff::Entity::find()
-        .filter(handoff::Column::OrganizationId.eq(tx.organization_id()))
+    let mut query = super::super::tenant_table::of_organization::<handoff::Entity>(tx)
         .filter(handoff::Column::SentAt.gte(from))
         .filter(handoff::Column::SentAt.lt(to));
     if let Some(partner) = partner_id {
@@ -71,11 +69,10 @@ pub async fn partners_of(tx: &TenantTx, ids: &[Uuid]) -> Result<Vec<(Uuid, Uuid)
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(handoff::Entity::find()
+    Ok(super::super::tenant_table::of_organization::<handoff::Entity>(tx)
         .select_only()
         .column(handoff::Column::Id)
         .column(handoff::Column::PartnerId)
-        .filter(handoff::Column::OrganizationId.eq(tx.organization_id()))
         .filter(handoff::Column::Id.is_in(ids.iter().copied()))
         .into_tuple()
         .all(tx.conn())

@@ -58,8 +58,7 @@ async fn transition(
     from: HandoffStatus,
     set: impl FnOnce(sea_orm::UpdateMany<handoff::Entity>) -> sea_orm::UpdateMany<handoff::Entity>,
 ) -> Result<bool, StoreError> {
-    let update = handoff::Entity::update_many()
-        .filter(handoff::Column::OrganizationId.eq(tx.organization_id()))
+    let update = super::super::tenant_table::update_in::<handoff::Entity>(tx)
         .filter(handoff::Column::Id.eq(id))
         .filter(handoff::Column::Status.eq(StoredStatus::from(from)));
     Ok(set(update).exec(tx.conn()).await?.rows_affected == 1)

@@ -3,11 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use entity::handoff;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Select, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QuerySelect, Select, Set};
 use uuid::Uuid;
 
+use super::tenant_table::{Archivable, TenantTable};
 use super::{StoreError, TenantTx};
 use crate::domain::access::{HandoffVisibility, handoff_visibility};
 use crate::domain::scorecard::{Band, HandoffStatus, Packet};
@@ -49,17 +48,36 @@ pub struct Addressing {
     pub seller_id: Option<Uuid>,
 }
 
-/// The caller's view of the organization's handoffs.
-fn visible(tx: &TenantTx) -> Select<handoff::Entity> {
-    let query = handoff::Entity::find().filter(handoff::Column::OrganizationId.eq(tx.organization_id()));
-    let draft = entity::codes::HandoffStatus::Draft;
-    match handoff_visibility(tx.role(), tx.user_id()) {
-        HandoffVisibility::All => query,
-        HandoffVisibility::SentOnly => query.filter(handoff::Column::Status.ne(draft)),
-        HandoffVisibility::SentAddressedTo(seller) => {
-            query.filter(handoff::Column::Status.ne(draft)).filter(handoff::Column::SellerId.eq(seller))
+impl TenantTable for handoff::Entity {
+    const ID: handoff::Column = handoff::Column::Id;
+    const ORGANIZATION: handoff::Column = handoff::Column::OrganizationId;
+
+    fn key(row: &HandoffRow) -> (Uuid, Uuid) {
+        (row.organization_id, row.id)
+    }
+
+    /// The caller's view of the organization's handoffs.
+    fn visible(tx: &TenantTx) -> Select<handoff::Entity> {
+        let query = super::tenant_table::of_organization::<handoff::Entity>(tx);
+        let draft = entity::codes::HandoffStatus::Draft;
+        match handoff_visibility(tx.role(), tx.user_id()) {
+            HandoffVisibility::All => query,
+            HandoffVisibility::SentOnly => query.filter(handoff::Column::Status.ne(draft)),
+            HandoffVisibility::SentAddressedTo(seller) => {
+                query.filter(handoff::Column::Status.ne(draft)).filter(handoff::Column::SellerId.eq(seller))
+            }
         }
     }
+}
+
+impl Archivable for handoff::Entity {
+    const ARCHIVED_AT: handoff::Column = handoff::Column::ArchivedAt;
+    const UPDATED_AT: Option<handoff::Column> = Some(handoff::Column::UpdatedAt);
+}
+
+/// The caller's view of the organization's handoffs.
+fn visible(tx: &TenantTx) -> Select<handoff::Entity> {
+    handoff::Entity::visible(tx)
 }
 
 pub async fn create(
@@ -89,18 +107,6 @@ pub async fn create(
     };
     content.apply(&mut active);
     Ok(active.insert(tx.conn()).await?)
-}
-
-pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<HandoffRow>, StoreError> {
-    Ok(visible(tx).filter(handoff::Column::Id.eq(id)).one(tx.conn()).await?)
-}
-
-/// The handoffs among `ids` the caller may see.
-pub async fn find_many(tx: &TenantTx, ids: &[Uuid]) -> Result<Vec<HandoffRow>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(visible(tx).filter(handoff::Column::Id.is_in(ids.iter().copied())).all(tx.conn()).await?)
 }
 
 /// The ids of the handoffs the caller may see, as a subquery.
@@ -146,19 +152,4 @@ pub async fn set_score(
     active.band = Set(band.into());
     active.updated_at = Set(now);
     Ok(active.update(tx.conn()).await?)
-}
-
-pub async fn archive(tx: &TenantTx, row: HandoffRow, now: DateTime<Utc>) -> Result<HandoffRow, StoreError> {
-    if row.archived_at.is_some() {
-        return Ok(row);
-    }
-    let mut active = row.into_active_model();
-    active.archived_at = Set(Some(now));
-    active.updated_at = Set(now);
-    Ok(active.update(tx.conn()).await?)
-}
-
-pub async fn organization_of(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, StoreError> {
-    super::locate::organization_of::<handoff::Entity>(conn, handoff::Column::Id, handoff::Column::OrganizationId, id)
-        .await
 }
