@@ -1,4 +1,4 @@
-use handoff_e2e::{PASSWORD, TestApp, error_code, error_field};
+use handoff_e2e::{PASSWORD, TestApp, error_code, expect_error};
 use serde_json::json;
 
 const SIGN_UP: &str = "mutation($i: SignUpInput!) { signUp(input: $i) { token viewer { id email name } } }";
@@ -56,8 +56,7 @@ async fn a_second_account_with_the_same_email_is_a_conflict() {
     let body = app
         .gql(None, SIGN_UP, json!({ "i": { "email": "Ana@Example.com", "password": PASSWORD, "name": "Other" } }))
         .await;
-    assert_eq!(error_code(&body), Some("CONFLICT"));
-    assert_eq!(error_field(&body), Some("email"));
+    expect_error(&body, "CONFLICT", Some("email"));
 }
 
 #[tokio::test]
@@ -70,8 +69,7 @@ async fn sign_up_names_the_field_it_refuses() {
     ];
     for (input, field) in cases {
         let body = app.gql(None, SIGN_UP, json!({ "i": input })).await;
-        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body:#}");
-        assert_eq!(error_field(&body), Some(field));
+        expect_error(&body, "BAD_USER_INPUT", Some(field));
     }
     // Nothing was written by the refused attempts: the email is still free.
     app.sign_up("ana@example.com").await;

@@ -1,6 +1,6 @@
 //! API tokens act as the member who made them, never with more than that member holds now.
 
-use handoff_e2e::{Person, TestApp, error_code, error_field};
+use handoff_e2e::{Person, TestApp, error_code, error_field, expect_error};
 use serde_json::{Value, json};
 
 const CREATE: &str = "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token apiToken { id name role prefix userId revokedAt } } }";
@@ -65,7 +65,7 @@ async fn nobody_makes_a_token_with_more_than_they_hold_or_as_someone_else() {
             json!({ "i": { "organizationId": team.org_id, "name": "x", "role": "ADMIN" } }),
         )
         .await;
-    assert_eq!((error_code(&body), error_field(&body)), (Some("BAD_USER_INPUT"), Some("role")));
+    expect_error(&body, "BAD_USER_INPUT", Some("role"));
     let body = app
         .gql(
             Some(&team.marketer.token),

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use handoff_e2e::ws::{next_json, subscribe};
-use handoff_e2e::{Team, TestApp, error_code, error_field};
+use handoff_e2e::{Drafted, Team, TestApp, documents, error_code, expect_error};
 use serde_json::{Value, json};
 
 use crate::webhooks::{Receiver, endpoint_for, fast, holding_deliveries, land_one};
@@ -18,7 +18,7 @@ const EVENTS: &str = "query($s: String!, $first: Int, $after: String, $types: [H
 const RESUMABLE: &str = "subscription($org: ID!, $after: String) {
     handoffEvents(organizationId: $org, after: $after) { type cursor handoff { title } } }";
 
-const RESPOND: &str = "mutation($i: RespondToHandoffInput!) { respondToHandoff(input: $i) { handoff { status } } }";
+const RESPOND: &str = documents::RESPOND_TO_HANDOFF;
 
 async fn graded_sent_and_answered(app: &TestApp, team: &Team, title: &str) -> String {
     let partner = app.create_partner(&team.marketer, &team.org_id, &format!("{title} partner")).await;
@@ -79,8 +79,7 @@ async fn events_are_kept_in_order_and_can_be_polled_with_a_cursor() {
     assert_eq!(types(page(&theirs)), Vec::<String>::new());
 
     let garbage = app.gql(token, EVENTS, json!({ "s": "acme", "after": "not-a-cursor" })).await;
-    assert_eq!(error_code(&garbage), Some("BAD_USER_INPUT"));
-    assert_eq!(error_field(&garbage), Some("after"));
+    expect_error(&garbage, "BAD_USER_INPUT", Some("after"));
     // A cursor ahead of every event (another database's, or made up) would wait for ever: refused.
     use base64::Engine;
     let ahead = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -94,9 +93,7 @@ async fn events_are_kept_in_order_and_can_be_polled_with_a_cursor() {
 async fn a_subscriber_resuming_from_its_last_cursor_gets_what_it_missed_exactly_once() {
     let app = TestApp::spawn().await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "resumed").await;
+    let Drafted { id, .. } = app.drafted_handoff(&team, "resumed").await;
     app.grade_all(&team.marketer, &id, ["WEAK"; 9]).await;
     let mut socket = listening(&app, &team, &team.marketer.token).await;
     app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
@@ -138,8 +135,7 @@ async fn a_cursor_older_than_the_retention_window_must_resync() {
     assert_eq!(types(page(&fresh)), ["LANDED", "RESPONDED"], "six days on, the cursor still resumes");
     app.advance(chrono::Duration::days(2));
     let stale = app.gql(token, EVENTS, json!({ "s": "acme", "after": cursor })).await;
-    assert_eq!(error_code(&stale), Some("BAD_USER_INPUT"), "{stale:#}");
-    assert_eq!(error_field(&stale), Some("after"));
+    expect_error(&stale, "BAD_USER_INPUT", Some("after"));
     assert!(stale["errors"][0]["message"].as_str().unwrap().contains("7-day event retention"), "{stale:#}");
     let mut socket =
         subscribe(&app, &team.marketer.token, RESUMABLE, json!({ "org": team.org_id, "after": cursor })).await;
@@ -176,10 +172,7 @@ async fn a_subscriber_on_one_replica_resumes_events_written_through_another() {
     }
     let replica = app.spawn_replica().await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "across").await;
-    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    let Drafted { id, .. } = app.handoff_scoring(&team, "across", 18).await;
     let token = Some(team.marketer.token.as_str());
     let all = app.ok(token, EVENTS, json!({ "s": "acme" })).await;
     let cursor = page(&all)["edges"][0]["cursor"].clone();
@@ -200,9 +193,7 @@ async fn a_change_that_rolls_back_leaves_no_event_and_no_delivery() {
     let team = app.team("acme").await;
     let (_receiver, url) = Receiver::start(0).await;
     endpoint_for(&app, &team, &url, &["LANDED"]).await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "never sent").await;
+    let Drafted { id, .. } = app.drafted_handoff(&team, "never sent").await;
     // The event is written as a change would write it, and the change then fails.
     let tx = app.tenant_transaction(&team.marketer, &team.org_id).await;
     let event = handoff_api::domain::events::HandoffEvent::new(
@@ -226,9 +217,7 @@ async fn a_subscriber_that_falls_behind_is_told_to_resume_and_resuming_loses_not
     })
     .await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "busy").await;
+    let Drafted { id, .. } = app.drafted_handoff(&team, "busy").await;
     app.grade_all(&team.marketer, &id, ["WEAK"; 9]).await;
     let mut socket = listening(&app, &team, &team.marketer.token).await;
     // A first event received shows the subscription is listening; its cursor is where to resume.

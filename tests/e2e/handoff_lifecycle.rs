@@ -1,6 +1,6 @@
 //! A handoff from draft to decision, with its derived fields, over HTTP.
 
-use handoff_e2e::{COMPONENTS, TestApp, error_code, error_field};
+use handoff_e2e::{COMPONENTS, Drafted, TestApp, documents, error_code, error_field, expect_error};
 use serde_json::{Value, json};
 
 const HANDOFF: &str = "query($id: ID!) { node(id: $id) { ... on Handoff {
@@ -19,9 +19,7 @@ const RESPOND: &str =
 async fn a_handoff_goes_from_draft_to_accepted() {
     let app = TestApp::spawn().await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "Globex close-time teardown").await;
+    let Drafted { id, .. } = app.drafted_handoff(&team, "Globex close-time teardown").await;
 
     let draft = &app.ok(Some(&team.marketer.token), HANDOFF, json!({ "id": id })).await["node"];
     assert_eq!(draft["status"], "DRAFT");
@@ -87,9 +85,7 @@ async fn a_handoff_goes_from_draft_to_accepted() {
 async fn the_send_gate_refuses_a_lead_dump_and_says_why() {
     let app = TestApp::spawn().await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "Thin").await;
+    let Drafted { id, .. } = app.drafted_handoff(&team, "Thin").await;
     // 8 points: NOT_A_HANDOFF_YET.
     app.grade_all(
         &team.marketer,
@@ -98,8 +94,7 @@ async fn the_send_gate_refuses_a_lead_dump_and_says_why() {
     )
     .await;
     let refused = app.send(&team.marketer, &id).await;
-    assert_eq!(error_code(&refused), Some("SEND_BLOCKED"), "{refused:#}");
-    assert_eq!(error_field(&refused), None, "the id was fine: {refused:#}");
+    expect_error(&refused, "SEND_BLOCKED", None);
     let blockers = &refused["errors"][0]["extensions"]["blockers"];
     assert_eq!(
         blockers.as_array().unwrap().iter().map(|b| b["code"].as_str().unwrap()).collect::<Vec<_>>(),
@@ -171,9 +166,7 @@ async fn the_minimum_score_to_send_is_a_sales_leaders_setting() {
         .await;
     assert_eq!(set["updateOrganizationSettings"]["organization"]["minimumScoreToSend"], 13);
 
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "Twelve").await;
+    let Drafted { id, .. } = app.drafted_handoff(&team, "Twelve").await;
     app.grade_all(
         &team.marketer,
         &id,
@@ -194,10 +187,7 @@ async fn the_minimum_score_to_send_is_a_sales_leaders_setting() {
 async fn a_handoff_without_owner_next_action_or_window_cannot_be_sent() {
     let app = TestApp::spawn().await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "Incomplete").await;
-    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    let Drafted { id, .. } = app.handoff_scoring(&team, "Incomplete", 18).await;
     app.ok(
         Some(&team.marketer.token),
         "mutation($i: UpdateHandoffInput!) { updateHandoff(input: $i) { handoff { owner { id } nextAction responseWindowDays } } }",
@@ -223,10 +213,7 @@ async fn a_handoff_without_owner_next_action_or_window_cannot_be_sent() {
 async fn only_the_addressed_seller_decides_and_only_once() {
     let app = TestApp::spawn().await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "Decide me").await;
-    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    let Drafted { id, .. } = app.handoff_scoring(&team, "Decide me", 18).await;
     app.send(&team.marketer, &id).await;
 
     let colleague =
@@ -284,9 +271,7 @@ async fn only_the_addressed_seller_decides_and_only_once() {
 async fn a_draft_cannot_be_answered_and_a_sent_handoff_cannot_be_edited() {
     let app = TestApp::spawn().await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "Draft").await;
+    let Drafted { id, .. } = app.drafted_handoff(&team, "Draft").await;
     let early =
         app.gql(Some(&team.seller.token), RESPOND, json!({ "i": { "handoffId": id, "decision": "ACCEPT" } })).await;
     assert_eq!(error_code(&early), Some("NOT_FOUND"), "sellers never see drafts");
@@ -319,9 +304,7 @@ async fn a_draft_cannot_be_answered_and_a_sent_handoff_cannot_be_edited() {
 async fn regrading_keeps_the_history() {
     let app = TestApp::spawn().await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "History").await;
+    let Drafted { id, .. } = app.drafted_handoff(&team, "History").await;
     let grade = "mutation($i: GradeHandoffInput!) { gradeHandoff(input: $i) { handoff { score grades { component grade note gradedBy { email } } } } }";
     app.ok(
         Some(&team.marketer.token),
@@ -353,9 +336,7 @@ async fn regrading_keeps_the_history() {
 async fn grading_input_is_checked_and_refused_whole() {
     let app = TestApp::spawn().await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "Checks").await;
+    let Drafted { id, .. } = app.drafted_handoff(&team, "Checks").await;
     let grade = "mutation($i: GradeHandoffInput!) { gradeHandoff(input: $i) { handoff { score } } }";
     let twice = app
         .gql(Some(&team.marketer.token), grade, json!({ "i": { "handoffId": id, "grades": [{ "component": "PROOF", "grade": "STRONG" }, { "component": "PROOF", "grade": "WEAK" }] } }))
@@ -387,7 +368,7 @@ async fn packet_input_is_parsed_with_the_field_named() {
     let team = app.team("acme").await;
     let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
     let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let create = "mutation($i: CreateHandoffInput!) { createHandoff(input: $i) { handoff { id } } }";
+    let create = documents::CREATE_HANDOFF;
     let base = json!({ "organizationId": team.org_id, "accountId": account, "partnerId": partner, "title": "x" });
     for (patch, field) in [
         (json!({ "responseWindowDays": 0 }), "responseWindowDays"),
@@ -399,8 +380,7 @@ async fn packet_input_is_parsed_with_the_field_named() {
         let mut input = base.clone();
         input.as_object_mut().unwrap().extend(patch.as_object().unwrap().clone());
         let body = app.gql(Some(&team.marketer.token), create, json!({ "i": input })).await;
-        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{field}: {body:#}");
-        assert_eq!(error_field(&body), Some(field));
+        expect_error(&body, "BAD_USER_INPUT", Some(field));
     }
     let list = app
         .ok(
@@ -421,7 +401,7 @@ async fn sales_leaders_grade_but_do_not_edit_packets() {
     let body = app
         .gql(
             Some(&team.leader.token),
-            "mutation($i: CreateHandoffInput!) { createHandoff(input: $i) { handoff { id } } }",
+            documents::CREATE_HANDOFF,
             json!({ "i": { "organizationId": team.org_id, "accountId": account, "partnerId": partner, "title": "x" } }),
         )
         .await;
@@ -429,7 +409,7 @@ async fn sales_leaders_grade_but_do_not_edit_packets() {
     let partner_by_seller = app
         .gql(
             Some(&team.seller.token),
-            "mutation($i: CreatePartnerInput!) { createPartner(input: $i) { partner { id } } }",
+            documents::CREATE_PARTNER,
             json!({ "i": { "organizationId": team.org_id, "name": "x" } }),
         )
         .await;
@@ -473,10 +453,7 @@ async fn a_draft_moved_to_another_account_follows_its_seller() {
 async fn a_sent_handoff_is_overdue_once_its_window_passes_without_a_decision() {
     let app = TestApp::spawn_at("2026-03-02T09:00:00Z").await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "Quiet").await;
-    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    let Drafted { id, .. } = app.handoff_scoring(&team, "Quiet", 18).await;
     let sent = app.send(&team.marketer, &id).await;
     assert_eq!(sent["data"]["sendHandoff"]["handoff"]["sentAt"], "2026-03-02T09:00:00+00:00");
     assert_eq!(sent["data"]["sendHandoff"]["handoff"]["respondBy"], "2026-03-05T09:00:00+00:00");
@@ -495,9 +472,7 @@ async fn a_perfect_handoff_has_no_weakest_component_and_no_play() {
     // not this packet's.
     let app = TestApp::spawn().await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "perfect").await;
+    let Drafted { id, .. } = app.drafted_handoff(&team, "perfect").await;
     assert_eq!(app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await["score"], 18);
     let node = &app.ok(Some(&team.marketer.token), HANDOFF, json!({ "id": id })).await["node"];
     assert_eq!(node["weakestComponents"], json!([]));
@@ -525,9 +500,7 @@ async fn a_perfect_handoff_has_no_weakest_component_and_no_play() {
 async fn send_blockers_clear_as_the_packet_fills_and_a_sent_handoff_has_none() {
     let app = TestApp::spawn().await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "Full marks").await;
+    let Drafted { id, .. } = app.drafted_handoff(&team, "Full marks").await;
     let blockers = |token: String| {
         let app = &app;
         let id = id.clone();
@@ -585,10 +558,7 @@ async fn send_blockers_clear_as_the_packet_fills_and_a_sent_handoff_has_none() {
 async fn sending_reads_the_handoff_once_and_answers_from_what_it_wrote() {
     let app = TestApp::spawn_without_sweeps().await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "counted").await;
-    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    let Drafted { id, .. } = app.handoff_scoring(&team, "counted", 18).await;
     app.settle().await;
     let send = "mutation($i: SendHandoffInput!) { sendHandoff(input: $i) { handoff { status sentAt respondBy score
         seller { email } account { name } sendBlockers { code } } } }";

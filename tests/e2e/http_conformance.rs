@@ -1,7 +1,7 @@
 //! GraphQL over HTTP as the specification says, and what the server does when a request or the
 //! database misbehaves: media types, status codes, request ids, half-sent headers, outages.
 
-use handoff_e2e::{TestApp, error_code};
+use handoff_e2e::{Drafted, TestApp, error_code};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -192,9 +192,7 @@ async fn readiness_needs_every_migration_of_this_binary() {
 async fn enum_values_written_as_strings_are_refused_inline_but_variables_carry_them_as_strings() {
     let app = TestApp::spawn().await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "Quoted").await;
+    let Drafted { id, .. } = app.drafted_handoff(&team, "Quoted").await;
     let token = Some(team.marketer.token.as_str());
     let grade = |component: &str| {
         format!(

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use handoff_e2e::smtp::MailCatcher;
-use handoff_e2e::{ACCEPT, INVITE, TestApp, error_code, error_field};
+use handoff_e2e::{ACCEPT, INVITE, TestApp, error_code, expect_error};
 use serde_json::{Value, json};
 
 const INVITATIONS: &str =
@@ -146,7 +146,7 @@ async fn a_secret_works_once_and_only_while_open() {
     let old = app.invite(&ana, &org, "sam@example.com", "SELLER").await;
     let new = app.invite(&ana, &org, "sam@example.com", "SALES_LEADER").await;
     let replaced = app.gql(Some(&sam.token), ACCEPT, json!({ "i": { "token": old } })).await;
-    assert_eq!((error_code(&replaced), error_field(&replaced)), (Some("BAD_USER_INPUT"), Some("token")));
+    expect_error(&replaced, "BAD_USER_INPUT", Some("token"));
     assert!(replaced["errors"][0]["message"].as_str().unwrap().contains("revoked or replaced"));
 
     // Two people racing with one secret: exactly one joins.
@@ -172,7 +172,7 @@ async fn a_secret_works_once_and_only_while_open() {
     // Unknown, malformed, megabyte-long.
     for token in ["hsi_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "", &"x".repeat(1_000_000)] {
         let body = app.gql(Some(&dana.token), ACCEPT, json!({ "i": { "token": token } })).await;
-        assert_eq!((error_code(&body), error_field(&body)), (Some("BAD_USER_INPUT"), Some("token")));
+        expect_error(&body, "BAD_USER_INPUT", Some("token"));
     }
     let audit = app.ok(Some(&ana.token), AUDIT, json!({})).await;
     assert!(actions(&audit).contains(&"invitation.revoked".to_owned()));
@@ -213,7 +213,7 @@ async fn only_admins_invite_and_only_people_accept() {
             json!({ "i": { "organizationId": team.org_id, "email": team.seller.email, "role": "ADMIN" } }),
         )
         .await;
-    assert_eq!((error_code(&again), error_field(&again)), (Some("CONFLICT"), Some("email")));
+    expect_error(&again, "CONFLICT", Some("email"));
     // A member accepting a second invitation to the same organization joins nothing twice.
     let secret = app.invite(&team.admin, &team.org_id, "seller-alias@example.com", "ADMIN").await;
     let twice = app.gql(Some(&team.seller.token), ACCEPT, json!({ "i": { "token": secret } })).await;
@@ -230,7 +230,7 @@ async fn only_admins_invite_and_only_people_accept() {
             json!({ "i": { "organizationId": team.org_id, "email": "a".repeat(1_000_000), "role": "SELLER" } }),
         )
         .await;
-    assert_eq!((error_code(&bad_email), error_field(&bad_email)), (Some("BAD_USER_INPUT"), Some("email")));
+    expect_error(&bad_email, "BAD_USER_INPUT", Some("email"));
 }
 
 #[tokio::test]

@@ -1,4 +1,4 @@
-use handoff_e2e::{Person, TestApp, error_code, error_field};
+use handoff_e2e::{Person, TestApp, error_code, expect_error};
 use serde_json::json;
 
 const SET_ROLE: &str = "mutation($i: SetMemberRoleInput!) { setMemberRole(input: $i) { membership { role } } }";
@@ -128,13 +128,11 @@ async fn page_sizes_above_one_hundred_and_foreign_cursors_are_refused() {
     let ana_token = app.gql(None, "mutation { login(input: {email: \"ana@example.com\", password: \"correct horse battery staple\"}) { token } }", json!({})).await;
     let token = ana_token["data"]["login"]["token"].as_str().unwrap();
     let big = app.gql(Some(token), MEMBERS, json!({ "slug": "acme", "first": 101 })).await;
-    assert_eq!(error_code(&big), Some("BAD_USER_INPUT"));
-    assert_eq!(error_field(&big), Some("first"));
+    expect_error(&big, "BAD_USER_INPUT", Some("first"));
     let negative = app.gql(Some(token), MEMBERS, json!({ "slug": "acme", "first": -1 })).await;
     assert_eq!(error_code(&negative), Some("BAD_USER_INPUT"));
     let hundred = app.ok(Some(token), MEMBERS, json!({ "slug": "acme", "first": 100 })).await;
     assert_eq!(hundred["organization"]["members"]["edges"].as_array().unwrap().len(), 1);
     let cursor = app.gql(Some(token), MEMBERS, json!({ "slug": "acme", "after": "bogus" })).await;
-    assert_eq!(error_code(&cursor), Some("BAD_USER_INPUT"));
-    assert_eq!(error_field(&cursor), Some("after"));
+    expect_error(&cursor, "BAD_USER_INPUT", Some("after"));
 }

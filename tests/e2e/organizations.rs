@@ -1,4 +1,4 @@
-use handoff_e2e::{TestApp, error_code, error_field};
+use handoff_e2e::{TestApp, error_code, expect_error};
 use serde_json::json;
 
 const CREATE: &str = "mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { organization { id slug name viewerRole } } }";
@@ -24,14 +24,12 @@ async fn slugs_must_follow_the_rules_and_be_free() {
     let ana = app.sign_up("ana@example.com").await;
     for bad in ["ab", "Acme", "acme corp", "-acme", "acme_co", &"x".repeat(41)] {
         let body = app.gql(Some(&ana.token), CREATE, json!({ "i": { "name": "Acme", "slug": bad } })).await;
-        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{bad}: {body:#}");
-        assert_eq!(error_field(&body), Some("slug"));
+        expect_error(&body, "BAD_USER_INPUT", Some("slug"));
     }
     app.create_org(&ana, "acme").await;
     let bob = app.sign_up("bob@example.com").await;
     let taken = app.gql(Some(&bob.token), CREATE, json!({ "i": { "name": "Other", "slug": "acme" } })).await;
-    assert_eq!(error_code(&taken), Some("CONFLICT"));
-    assert_eq!(error_field(&taken), Some("slug"));
+    expect_error(&taken, "CONFLICT", Some("slug"));
     // The refused creation left nothing behind: Bob belongs to no organization.
     let me = app.ok(Some(&bob.token), "{ me { memberships { role } } }", json!({})).await;
     assert_eq!(me["me"]["memberships"], json!([]));
@@ -98,9 +96,7 @@ async fn ids_are_checked_for_their_type() {
             json!({ "i": { "organizationId": ana.user_id, "email": "x@example.com", "role": "SELLER" } }),
         )
         .await;
-    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
-    assert_eq!(error_field(&body), Some("organizationId"));
+    expect_error(&body, "BAD_USER_INPUT", Some("organizationId"));
     let garbage = app.gql(Some(&ana.token), r#"{ node(id: "not-an-id") { id } }"#, json!({})).await;
-    assert_eq!(error_code(&garbage), Some("BAD_USER_INPUT"));
-    assert_eq!(error_field(&garbage), Some("id"));
+    expect_error(&garbage, "BAD_USER_INPUT", Some("id"));
 }

@@ -1,7 +1,7 @@
 //! Relay paging both ways: `first`/`after` forward, `last`/`before` backward, `pageInfo` telling
 //! the truth in each direction, and `totalCount` where the list stays small.
 
-use handoff_e2e::{TestApp, error_code, error_field};
+use handoff_e2e::{TestApp, expect_error};
 use serde_json::{Value, json};
 
 const PARTNERS: &str = "query($s: String!, $first: Int, $after: String, $last: Int, $before: String, $all: Boolean) {
@@ -128,7 +128,6 @@ async fn paging_both_ways_at_once_is_refused_naming_the_argument() {
         (json!({ "s": "acme", "last": 1, "before": "not a cursor" }), "before"),
     ] {
         let body = app.gql(token, PARTNERS, vars.clone()).await;
-        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{vars}: {body:#}");
-        assert_eq!(error_field(&body), Some(field), "{vars}: {body:#}");
+        expect_error(&body, "BAD_USER_INPUT", Some(field));
     }
 }

@@ -1,6 +1,6 @@
 //! The scorecard over the last sent handoffs, lists of handoffs, who sees what, and query cost.
 
-use handoff_e2e::{Team, TestApp, error_code, error_field};
+use handoff_e2e::{Team, TestApp, documents, error_code, error_field, expect_error};
 use serde_json::{Value, json};
 
 const SCORECARD: &str = "query($s: String!, $n: Int, $p: ID, $m: ID) { organization(slug: $s) { scorecard(lastN: $n, partnerId: $p, marketerId: $m) {
@@ -177,10 +177,7 @@ async fn ids_from_another_organization_are_not_found_everywhere() {
             "mutation($i: SendHandoffInput!) { sendHandoff(input: $i) { handoff { id } } }",
             json!({ "handoffId": handoff }),
         ),
-        (
-            "mutation($i: UpdateHandoffInput!) { updateHandoff(input: $i) { handoff { id } } }",
-            json!({ "handoffId": handoff, "title": "x" }),
-        ),
+        (documents::UPDATE_HANDOFF, json!({ "handoffId": handoff, "title": "x" })),
         (
             "mutation($i: ArchiveHandoffInput!) { archiveHandoff(input: $i) { handoff { id } } }",
             json!({ "handoffId": handoff }),
@@ -214,12 +211,11 @@ async fn ids_from_another_organization_are_not_found_everywhere() {
     let crossed = app
         .gql(
             Some(&other.admin.token),
-            "mutation($i: CreateHandoffInput!) { createHandoff(input: $i) { handoff { id } } }",
+            documents::CREATE_HANDOFF,
             json!({ "i": { "organizationId": other.org_id, "accountId": account, "partnerId": umbrella_partner, "title": "crossed" } }),
         )
         .await;
-    assert_eq!(error_code(&crossed), Some("NOT_FOUND"));
-    assert_eq!(error_field(&crossed), Some("accountId"));
+    expect_error(&crossed, "NOT_FOUND", Some("accountId"));
 }
 
 #[tokio::test]

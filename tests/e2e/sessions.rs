@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use handoff_e2e::ws::{next_json, subscribe};
-use handoff_e2e::{PASSWORD, Person, TestApp, error_code, error_field};
+use handoff_e2e::{Drafted, PASSWORD, Person, TestApp, error_code, error_field, expect_error};
 use serde_json::{Value, json};
 
 const REFRESH: &str = "mutation($i: RefreshSessionInput!) { refreshSession(input: $i) { token refreshToken expiresAt refreshExpiresAt viewer { email } } }";
@@ -133,7 +133,7 @@ async fn a_password_change_ends_every_session_and_stops_open_subscriptions() {
             json!({ "i": { "currentPassword": "not it at all", "newPassword": "a brand new passphrase" } }),
         )
         .await;
-    assert_eq!((error_code(&wrong), error_field(&wrong)), (Some("BAD_USER_INPUT"), Some("currentPassword")));
+    expect_error(&wrong, "BAD_USER_INPUT", Some("currentPassword"));
     let weak = app
         .gql(Some(&leader.token), CHANGE, json!({ "i": { "currentPassword": PASSWORD, "newPassword": "short" } }))
         .await;
@@ -157,9 +157,7 @@ async fn a_password_change_ends_every_session_and_stops_open_subscriptions() {
     assert!(log_in(&app, &leader, "a brand new passphrase").await.get("errors").is_none());
 
     // The subscription of the ended session gets no further event: its next delivery ends it.
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let handoff = app.create_handoff(&team, &account, &partner, "after the change").await;
+    let Drafted { id: handoff, .. } = app.drafted_handoff(&team, "after the change").await;
     app.grade_all(&team.marketer, &handoff, ["STRONG"; 9]).await;
     app.send(&team.marketer, &handoff).await;
     let message = next_json(&mut socket, Duration::from_secs(3)).await;

@@ -1,17 +1,14 @@
 //! A value in the database this version does not know is an error, never read as some default:
 //! a grade it cannot read must not turn into MISSING and change the score.
 
-use handoff_e2e::{TestApp, error_code};
+use handoff_e2e::{Drafted, TestApp, error_code};
 use serde_json::json;
 
 #[tokio::test]
 async fn a_stored_code_this_version_does_not_know_is_an_error_not_a_default() {
     let app = TestApp::spawn_without_sweeps().await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "stored").await;
-    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    let Drafted { id, .. } = app.handoff_scoring(&team, "stored", 18).await;
     let read = "query($id: ID!) { node(id: $id) { ... on Handoff { status score grades { component grade } } } }";
     let before = app.ok(Some(&team.marketer.token), read, json!({ "id": id })).await;
     assert_eq!(before["node"]["score"], 18);

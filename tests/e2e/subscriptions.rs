@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use handoff_e2e::ws::{next_json, subscribe};
-use handoff_e2e::{Team, TestApp};
+use handoff_e2e::{Team, TestApp, documents};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -66,7 +66,7 @@ async fn handoff_events_carry_responses_and_grades() {
     app.send(&team.marketer, &id).await;
     app.ok(
         Some(&team.seller.token),
-        "mutation($i: RespondToHandoffInput!) { respondToHandoff(input: $i) { handoff { status } } }",
+        documents::RESPOND_TO_HANDOFF,
         json!({ "i": { "handoffId": id, "decision": "DECLINE", "reason": "No named person on their side",
                        "failedComponents": ["RELATIONSHIP_PATH"] } }),
     )

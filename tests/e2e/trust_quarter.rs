@@ -3,7 +3,7 @@
 //! Now is 2026-07-01T00:00Z and the report covers 90 days: the window is [Apr 2, Jul 1) and the
 //! window before it [Jan 2, Apr 2). Every number asserted below is worked out in the comments.
 
-use handoff_e2e::{Person, Team, TestApp, error_code, error_field};
+use handoff_e2e::{Person, Team, TestApp, documents, error_code, error_field, expect_error};
 use serde_json::{Value, json};
 
 const FOURTEEN: [&str; 9] =
@@ -13,7 +13,7 @@ const TWELVE: [&str; 9] = ["STRONG", "STRONG", "STRONG", "STRONG", "STRONG", "ST
 const TEN: [&str; 9] = ["STRONG", "STRONG", "STRONG", "STRONG", "STRONG", "MISSING", "MISSING", "MISSING", "MISSING"];
 const NINE: [&str; 9] = ["STRONG", "STRONG", "STRONG", "STRONG", "WEAK", "MISSING", "MISSING", "MISSING", "MISSING"];
 
-const RESPOND: &str = "mutation($i: RespondToHandoffInput!) { respondToHandoff(input: $i) { handoff { status } } }";
+const RESPOND: &str = documents::RESPOND_TO_HANDOFF;
 
 struct Quarter {
     app: TestApp,
@@ -343,8 +343,7 @@ async fn another_organizations_ids_are_not_found_in_trust_records() {
     let crossed = app
         .gql(Some(&other.seller.token), ASK, json!({ "i": { "organizationId": other.org_id, "accountId": account } }))
         .await;
-    assert_eq!(error_code(&crossed), Some("NOT_FOUND"));
-    assert_eq!(error_field(&crossed), Some("accountId"));
+    expect_error(&crossed, "NOT_FOUND", Some("accountId"));
     let archive = app
         .gql(
             Some(&other.admin.token),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use handoff_e2e::{TestApp, error_code, error_field};
+use handoff_e2e::{TestApp, error_code, expect_error};
 use serde_json::json;
 
 use super::webhooks::{Receiver, deliveries, endpoint, fast, holding_deliveries, land_one};
@@ -47,8 +47,7 @@ async fn destinations_inside_the_network_are_refused_at_registration() {
                 "eventTypes": ["LANDED"] } }),
             )
             .await;
-        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{url}: {body:#}");
-        assert_eq!(error_field(&body), Some("url"), "{url}: {body:#}");
+        expect_error(&body, "BAD_USER_INPUT", Some("url"));
     }
     let list = app
         .ok(Some(&team.admin.token), "{ organization(slug: \"acme\") { webhookEndpoints { id } } }", json!({}))

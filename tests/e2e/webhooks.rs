@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::{HeaderMap, StatusCode};
-use handoff_e2e::{Team, TestApp, error_code};
+use handoff_e2e::{Team, TestApp, documents, error_code};
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -98,13 +98,7 @@ pub(crate) async fn endpoint_for(app: &TestApp, team: &Team, url: &str, types: &
 }
 
 pub(crate) async fn land_one(app: &TestApp, team: &Team) -> String {
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(team, &account, &partner, "hooked").await;
-    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
-    let sent = app.send(&team.marketer, &id).await;
-    assert!(sent.get("errors").is_none(), "{sent:#}");
-    id
+    app.landed_handoff(team, "hooked").await.id
 }
 
 const DELIVERIES: &str = "query($s: String!) { organization(slug: $s) { webhookEndpoints { deliveries { edges { node { id status attempts lastStatusCode lastError eventId } } } } } }";
@@ -168,7 +162,7 @@ async fn a_responded_event_carries_the_sellers_answer() {
     let handoff = land_one(&app, &team).await;
     app.ok(
         Some(&team.seller.token),
-        "mutation($i: RespondToHandoffInput!) { respondToHandoff(input: $i) { handoff { status } } }",
+        documents::RESPOND_TO_HANDOFF,
         json!({ "i": { "handoffId": handoff, "decision": "DECLINE", "reason": "Proof is a press release",
                        "failedComponents": ["PROOF"] } }),
     )

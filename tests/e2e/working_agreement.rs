@@ -1,6 +1,6 @@
 //! The working agreement: drafted by either side, agreed when both sign the same version.
 
-use handoff_e2e::{TestApp, error_code, error_field};
+use handoff_e2e::{Drafted, TestApp, error_code, error_field};
 use serde_json::json;
 
 const DRAFT: &str = "mutation($i: DraftWorkingAgreementInput!) { draftWorkingAgreement(input: $i) { workingAgreement { version status } } }";
@@ -181,10 +181,7 @@ async fn the_overdue_sweep_marks_a_silent_handoff_once() {
         TestApp::spawn_at_with("2026-03-02T09:00:00Z", |c| c.overdue_interval = std::time::Duration::from_millis(50))
             .await;
     let team = app.team("acme").await;
-    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
-    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
-    let id = app.create_handoff(&team, &account, &partner, "silent").await;
-    app.grade_all(&team.marketer, &id, ["STRONG"; 9]).await;
+    let Drafted { id, .. } = app.handoff_scoring(&team, "silent", 18).await;
     app.send(&team.marketer, &id).await;
     let overdue_at = "query($id: ID!) { node(id: $id) { ... on Handoff { overdue overdueAt } } }";
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;

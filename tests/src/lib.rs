@@ -15,8 +15,12 @@ use handoff_api::server::{self, Server};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 
+pub mod documents;
 pub mod smtp;
 pub mod ws;
+
+pub use documents::{ACCEPT, INVITE};
+use documents::{CREATE_ACCOUNT, CREATE_HANDOFF, CREATE_PARTNER, GRADE_HANDOFF, SEND_HANDOFF};
 
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -365,7 +369,7 @@ impl TestApp {
         let data = self
             .ok(
                 Some(&who.token),
-                "mutation($i: CreatePartnerInput!) { createPartner(input: $i) { partner { id } } }",
+                CREATE_PARTNER,
                 json!({ "i": { "organizationId": org_id, "name": name, "sells": "data tooling", "whyTheyMatter": "installed at the account" } }),
             )
             .await;
@@ -376,7 +380,7 @@ impl TestApp {
         let data = self
             .ok(
                 Some(&who.token),
-                "mutation($i: CreateAccountInput!) { createAccount(input: $i) { account { id } } }",
+                CREATE_ACCOUNT,
                 json!({ "i": { "organizationId": org_id, "name": name, "sellerId": seller.user_id, "onPriorityList": true } }),
             )
             .await;
@@ -388,7 +392,7 @@ impl TestApp {
         let data = self
             .ok(
                 Some(&team.marketer.token),
-                "mutation($i: CreateHandoffInput!) { createHandoff(input: $i) { handoff { id } } }",
+                CREATE_HANDOFF,
                 json!({ "i": {
                     "organizationId": team.org_id, "accountId": account_id, "partnerId": partner_id, "title": title,
                     "ownerId": team.marketer.user_id, "nextAction": "Book the teardown call this week",
@@ -407,7 +411,7 @@ impl TestApp {
             COMPONENTS.iter().zip(grades).map(|(c, g)| json!({ "component": c, "grade": g })).collect();
         self.ok(
             Some(&who.token),
-            "mutation($i: GradeHandoffInput!) { gradeHandoff(input: $i) { handoff { score band } } }",
+            GRADE_HANDOFF,
             json!({ "i": { "handoffId": handoff_id, "grades": grades } }),
         )
         .await["gradeHandoff"]["handoff"]
@@ -415,12 +419,32 @@ impl TestApp {
     }
 
     pub async fn send(&self, who: &Person, handoff_id: &str) -> Value {
-        self.gql(
-            Some(&who.token),
-            "mutation($i: SendHandoffInput!) { sendHandoff(input: $i) { handoff { status sentAt respondBy } } }",
-            json!({ "i": { "handoffId": handoff_id } }),
-        )
-        .await
+        self.gql(Some(&who.token), SEND_HANDOFF, json!({ "i": { "handoffId": handoff_id } })).await
+    }
+
+    /// A draft with every sendable field filled in but no grades: partner "Snowflake", account
+    /// "Globex" of the team's seller.
+    pub async fn drafted_handoff(&self, team: &Team, title: &str) -> Drafted {
+        let partner_id = self.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+        let account_id = self.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+        let id = self.create_handoff(team, &account_id, &partner_id, title).await;
+        Drafted { id, account_id, partner_id }
+    }
+
+    /// `drafted_handoff`, graded to `score` by the team's partner marketer (see `grades_for`).
+    pub async fn handoff_scoring(&self, team: &Team, title: &str, score: u8) -> Drafted {
+        let drafted = self.drafted_handoff(team, title).await;
+        let graded = self.grade_all(&team.marketer, &drafted.id, grades_for(score)).await;
+        assert_eq!(graded["score"], score, "{graded:#}");
+        drafted
+    }
+
+    /// A handoff graded 18 and sent to the team's seller.
+    pub async fn landed_handoff(&self, team: &Team, title: &str) -> Drafted {
+        let drafted = self.handoff_scoring(team, title, 18).await;
+        let sent = self.send(&team.marketer, &drafted.id).await;
+        assert_eq!(sent["data"]["sendHandoff"]["handoff"]["status"], "SENT", "{sent:#}");
+        drafted
     }
 
     /// Stops the server, draining in-flight requests.
@@ -431,11 +455,26 @@ impl TestApp {
     }
 }
 
-/// `inviteMember` with its whole payload.
-pub const INVITE: &str = "mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token delivery invitation { id email role status expiresAt } } }";
+/// A draft and what it was made with.
+#[derive(Debug, Clone)]
+pub struct Drafted {
+    pub id: String,
+    pub account_id: String,
+    pub partner_id: String,
+}
 
-/// `acceptInvitation` with the new membership.
-pub const ACCEPT: &str = "mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { membership { role organization { slug } user { id } } } }";
+/// Grades that add up to `score` (0 to 18): STRONG from the first component on, one WEAK when the
+/// score is odd, MISSING after.
+pub fn grades_for(score: u8) -> [&'static str; 9] {
+    assert!(score <= 18, "a score is 0 to 18");
+    let mut grades = ["MISSING"; 9];
+    let strong = usize::from(score / 2);
+    grades[..strong].fill("STRONG");
+    if score % 2 == 1 {
+        grades[strong] = "WEAK";
+    }
+    grades
+}
 
 /// An organization with one member of each role.
 #[derive(Debug, Clone)]
@@ -486,6 +525,13 @@ pub fn error_code(body: &Value) -> Option<&str> {
 /// The `extensions.field` of the first error, if any.
 pub fn error_field(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["field"].as_str()
+}
+
+/// Asserts that the first error has `code` and names `field` (`None`: names no field), showing the
+/// whole answer when it does not.
+#[track_caller]
+pub fn expect_error(body: &Value, code: &str, field: Option<&str>) {
+    assert_eq!((error_code(body), error_field(body)), (Some(code), field), "{body:#}");
 }
 
 async fn fresh_database() -> (String, Option<tempfile::TempDir>) {

@@ -11,6 +11,17 @@ pub const GRADERS: &[Role] = &[Role::Admin, Role::PartnerMarketer, Role::SalesLe
 /// Roles that change the organization's acceptance rules, such as the minimum score to send.
 pub const RULE_OWNERS: &[Role] = &[Role::Admin, Role::SalesLeader];
 
+/// Roles that manage members, invitations, API tokens, webhooks and read the audit trail.
+pub const ADMINS: &[Role] = &[Role::Admin];
+/// Roles that log asks, meetings and pipeline mentions: sellers their own, sales leadership and
+/// admins for a named seller.
+pub const SELLER_RECORDERS: &[Role] = &[Role::Seller, Role::SalesLeader, Role::Admin];
+/// Roles that log score reviews.
+pub const SCORE_REVIEWERS: &[Role] = &[Role::SalesLeader, Role::Admin];
+/// Roles that read the trust signals: they describe the whole organization (every seller's
+/// behaviour), so they are for the people who run the motion, not for individual sellers.
+pub const TRUST_READERS: &[Role] = &[Role::Admin, Role::PartnerMarketer, Role::SalesLeader];
+
 /// Roles that draft and sign the working agreement: both sides of it.
 pub const AGREEMENT_PARTIES: &[Role] = &[Role::PartnerMarketer, Role::SalesLeader, Role::Admin];
 

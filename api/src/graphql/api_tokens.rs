@@ -11,6 +11,7 @@ use super::roles::RoleGql;
 use super::scoping::{owner_of, read_in};
 use super::total_count::{CountOf, TotalCount, counted};
 use crate::auth::opaque_token::{self, Kind as SecretKind};
+use crate::domain::access::ADMINS;
 use crate::domain::audit::Action;
 use crate::domain::{Role, TokenName, token_role};
 use crate::error::{AppError, AppResult, field};
@@ -153,7 +154,7 @@ pub async fn list(
     organization_id: uuid::Uuid,
     page: Page,
 ) -> AppResult<Connection<String, ApiToken, TotalCount>> {
-    read_in(ctx, organization_id, &[Role::Admin], async |tx| {
+    read_in(ctx, organization_id, ADMINS, async |tx| {
         let (rows, has_next) = api_tokens::list(tx, page).await?;
         let listed = connection(rows, has_next, page, |t| t.id, ApiToken);
         Ok(counted(listed, tx.scope().clone(), CountOf::ApiTokens))

@@ -8,7 +8,7 @@ use super::context::{store, viewer};
 use super::ids::{Kind, encode};
 use super::loaders::UserLoader;
 use super::users::{Seen, Viewer};
-use crate::domain::Role;
+use crate::domain::access::ADMINS;
 use crate::error::AppResult;
 use crate::store::Page;
 use crate::store::audit;
@@ -60,7 +60,7 @@ pub async fn list(
     organization_id: uuid::Uuid,
     page: Page,
 ) -> AppResult<async_graphql::connection::Connection<String, AuditEvent>> {
-    let scope = viewer(ctx).require(organization_id, &[Role::Admin]).await?;
+    let scope = viewer(ctx).require(organization_id, ADMINS).await?;
     let tx = store(ctx).tenant(&scope).await?;
     let (rows, has_next) = audit::list(&tx, page).await?;
     tx.commit().await?;

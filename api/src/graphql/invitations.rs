@@ -14,6 +14,7 @@ use super::scoping::{in_organization, owner_of};
 use super::users::User;
 use crate::auth::opaque_token::{self, Kind as SecretKind};
 use crate::config::Lifetimes;
+use crate::domain::access::ADMINS;
 use crate::domain::audit::Action;
 use crate::domain::invitation::{InvitationState, state};
 use crate::domain::{Email, Role};
@@ -163,7 +164,7 @@ impl InvitationMutation {
     /// replaces the open one. An address that is already a member is a `CONFLICT`.
     async fn invite_member(&self, ctx: &Context<'_>, input: InviteMemberInput) -> AppResult<InviteMemberPayload> {
         let email = Email::parse(&input.email).map_err(field("email"))?;
-        let scope = in_organization(ctx, &input.organization_id, &[Role::Admin]).await?;
+        let scope = in_organization(ctx, &input.organization_id, ADMINS).await?;
         let role: Role = input.role.into();
         let now = Utc::now();
         let expires_at = now + ctx.data_unchecked::<Lifetimes>().invitation;
@@ -256,7 +257,7 @@ impl InvitationMutation {
         ctx: &Context<'_>,
         input: RevokeInvitationInput,
     ) -> AppResult<RevokeInvitationPayload> {
-        let (scope, id) = owner_of(ctx, &input.id, Kind::Invitation, "id", &[Role::Admin]).await?;
+        let (scope, id) = owner_of(ctx, &input.id, Kind::Invitation, "id", ADMINS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         invitations::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
         let revoked = invitations::revoke_open(&tx, id, Utc::now()).await?;
@@ -275,7 +276,7 @@ pub async fn list(
     organization_id: uuid::Uuid,
     page: Page,
 ) -> AppResult<async_graphql::connection::Connection<String, Invitation, super::total_count::TotalCount>> {
-    let scope = viewer(ctx).require(organization_id, &[Role::Admin]).await?;
+    let scope = viewer(ctx).require(organization_id, ADMINS).await?;
     let tx = store(ctx).tenant(&scope).await?;
     let (rows, has_next) = invitations::list(&tx, page).await?;
     tx.commit().await?;

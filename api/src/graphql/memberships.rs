@@ -12,6 +12,7 @@ use super::roles::RoleGql;
 use super::scoping::read_in;
 use super::total_count::{CountOf, TotalCount, counted};
 use super::users::User;
+use crate::domain::access::ADMINS;
 use crate::domain::audit::Action;
 use crate::domain::{Role, keeps_an_admin};
 use crate::error::{AppError, AppResult};
@@ -109,7 +110,7 @@ impl MembershipMutation {
     async fn set_member_role(&self, ctx: &Context<'_>, input: SetMemberRoleInput) -> AppResult<SetMemberRolePayload> {
         let org_id = decode(&input.organization_id, Kind::Organization, "organizationId")?;
         let user_id = decode(&input.user_id, Kind::User, "userId")?;
-        let scope = viewer(ctx).require(org_id, &[Role::Admin]).await?;
+        let scope = viewer(ctx).require(org_id, ADMINS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let admins = memberships::lock_and_count_admins(&tx).await?;
         let member = memberships::find_by_user(&tx, user_id).await?.ok_or(AppError::NotFound(None))?;
@@ -140,7 +141,7 @@ impl MembershipMutation {
         let user_id = decode(&input.user_id, Kind::User, "userId")?;
         // Leaving is a person's own choice: an API token (of any role) cannot remove its maker.
         let is_self = viewer(ctx).session_id().is_some() && viewer(ctx).user_id() == Some(user_id);
-        let allowed: &[Role] = if is_self { &Role::ALL } else { &[Role::Admin] };
+        let allowed: &[Role] = if is_self { &Role::ALL } else { ADMINS };
         let scope = viewer(ctx).require(org_id, allowed).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let admins = memberships::lock_and_count_admins(&tx).await?;

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::context::{now, store, viewer};
 use super::ids::{Kind, decode};
-use crate::domain::Role;
+use crate::domain::access::TRUST_READERS;
 use crate::domain::trust::{self as domain, SignalReport, TrustSummary, Window};
 use crate::error::{AppError, AppResult};
 use crate::store::trust_facts::{self, TrustScope};
@@ -163,10 +163,6 @@ pub struct TrustPoint {
     pub sample_size: i32,
 }
 
-/// Trust signals describe the whole organization (every seller's behaviour), so they are for the
-/// people who run the motion, not for individual sellers.
-const READERS: &[Role] = &[Role::Admin, Role::PartnerMarketer, Role::SalesLeader];
-
 /// Whose behaviour to report on, from the `partnerId` and `sellerId` arguments.
 pub fn scope_of(partner_id: Option<ID>, seller_id: Option<ID>) -> AppResult<TrustScope> {
     Ok(TrustScope {
@@ -188,7 +184,7 @@ pub async fn report(
         return Err(AppError::bad_input("days", "must be between 1 and 730"));
     }
     let filter = scope_of(partner_id, seller_id)?;
-    let scope = caller.require(organization_id, READERS).await?;
+    let scope = caller.require(organization_id, TRUST_READERS).await?;
     let now = now(ctx);
     let window = Window::ending(now, days as u32);
     let tx = store(ctx).tenant(&scope).await?;
@@ -209,7 +205,7 @@ pub async fn series(
 ) -> AppResult<Vec<TrustPoint>> {
     let buckets = domain::buckets(from, to, bucket.into())
         .ok_or_else(|| AppError::bad_input("to", "must be after `from`, spanning at most 400 buckets"))?;
-    let scope = viewer(ctx).require(organization_id, READERS).await?;
+    let scope = viewer(ctx).require(organization_id, TRUST_READERS).await?;
     let now = now(ctx);
     let (start, end) = (buckets[0].start, buckets[buckets.len() - 1].end);
     let tx = store(ctx).tenant(&scope).await?;

@@ -9,7 +9,7 @@ use super::handoff_events::HandoffEventType;
 use super::ids::{Kind, encode};
 use super::paging::{connection, page};
 use super::scoping::{in_organization, owner_of};
-use crate::domain::Role;
+use crate::domain::access::ADMINS;
 use crate::domain::audit::Action;
 use crate::domain::events::HandoffEventKind;
 use crate::error::{AppError, AppResult};
@@ -55,7 +55,7 @@ impl WebhookEndpoint {
         before: Option<String>,
     ) -> AppResult<Connection<String, WebhookDelivery>> {
         let page = page(first, after, last, before)?;
-        let scope = viewer(ctx).require(self.0.organization_id, &[Role::Admin]).await?;
+        let scope = viewer(ctx).require(self.0.organization_id, ADMINS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let (rows, has_next) = webhooks::list_deliveries(&tx, self.0.id, page).await?;
         tx.commit().await?;
@@ -181,7 +181,7 @@ impl WebhookMutation {
         ctx: &Context<'_>,
         input: CreateWebhookEndpointInput,
     ) -> AppResult<CreateWebhookEndpointPayload> {
-        let scope = in_organization(ctx, &input.organization_id, &[Role::Admin]).await?;
+        let scope = in_organization(ctx, &input.organization_id, ADMINS).await?;
         if input.url.len() > 2000 {
             return Err(AppError::bad_input("url", "must be at most 2000 characters"));
         }
@@ -218,7 +218,7 @@ impl WebhookMutation {
         ctx: &Context<'_>,
         input: DisableWebhookEndpointInput,
     ) -> AppResult<DisableWebhookEndpointPayload> {
-        let (scope, id) = owner_of(ctx, &input.id, Kind::WebhookEndpoint, "id", &[Role::Admin]).await?;
+        let (scope, id) = owner_of(ctx, &input.id, Kind::WebhookEndpoint, "id", ADMINS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row = webhooks::find_endpoint(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
         let was_live = row.disabled_at.is_none();
@@ -236,7 +236,7 @@ impl WebhookMutation {
         ctx: &Context<'_>,
         input: RedeliverWebhookInput,
     ) -> AppResult<RedeliverWebhookPayload> {
-        let (scope, id) = owner_of(ctx, &input.id, Kind::WebhookDelivery, "id", &[Role::Admin]).await?;
+        let (scope, id) = owner_of(ctx, &input.id, Kind::WebhookDelivery, "id", ADMINS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row = webhooks::find_delivery(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
         let row = webhooks::redeliver(&tx, row, now(ctx)).await?;
@@ -247,7 +247,7 @@ impl WebhookMutation {
 
 /// `Organization.webhookEndpoints`.
 pub async fn endpoints(ctx: &Context<'_>, organization_id: uuid::Uuid) -> AppResult<Vec<WebhookEndpoint>> {
-    let scope = viewer(ctx).require(organization_id, &[Role::Admin]).await?;
+    let scope = viewer(ctx).require(organization_id, ADMINS).await?;
     let tx = store(ctx).tenant(&scope).await?;
     let rows = webhooks::list_endpoints(&tx).await?;
     tx.commit().await?;

@@ -10,6 +10,7 @@ use super::super::ids::{Kind, decode};
 use super::super::scoping::{in_organization, owner_of};
 use crate::auth::OrgScope;
 use crate::domain::Role;
+use crate::domain::access::{SCORE_REVIEWERS, SELLER_RECORDERS};
 use crate::domain::text::{Note, ShortText};
 use crate::error::{AppError, AppResult, field};
 use crate::store::TenantTx;
@@ -72,8 +73,7 @@ pub struct TrustRecordMutation;
 impl TrustRecordMutation {
     /// A SELLER logs their own ask; a SALES_LEADER or ADMIN logs one for a named seller.
     async fn log_partner_ask(&self, ctx: &Context<'_>, input: LogPartnerAskInput) -> AppResult<LogPartnerAskPayload> {
-        let scope =
-            in_organization(ctx, &input.organization_id, &[Role::Seller, Role::SalesLeader, Role::Admin]).await?;
+        let scope = in_organization(ctx, &input.organization_id, SELLER_RECORDERS).await?;
         let at = happened_at(ctx, input.asked_at, "askedAt")?;
         let note = note(&input.note)?;
         let account_name = ShortText::optional_string(input.account_name.as_deref()).map_err(field("accountName"))?;
@@ -121,8 +121,7 @@ impl TrustRecordMutation {
         ctx: &Context<'_>,
         input: LogPipelineMentionInput,
     ) -> AppResult<LogPipelineMentionPayload> {
-        let scope =
-            in_organization(ctx, &input.organization_id, &[Role::Seller, Role::SalesLeader, Role::Admin]).await?;
+        let scope = in_organization(ctx, &input.organization_id, SELLER_RECORDERS).await?;
         let at = happened_at(ctx, input.mentioned_at, "mentionedAt")?;
         let note = note(&input.note)?;
         if input.account_id.is_none() && input.partner_id.is_none() {
@@ -170,7 +169,7 @@ impl TrustRecordMutation {
         ctx: &Context<'_>,
         input: LogScoreReviewInput,
     ) -> AppResult<LogScoreReviewPayload> {
-        let scope = in_organization(ctx, &input.organization_id, &[Role::SalesLeader, Role::Admin]).await?;
+        let scope = in_organization(ctx, &input.organization_id, SCORE_REVIEWERS).await?;
         let at = happened_at(ctx, input.reviewed_at, "reviewedAt")?;
         let note = note(&input.note)?;
         if input.attendee_ids.is_empty() || input.attendee_ids.len() > 100 {
