@@ -26,14 +26,31 @@ pub async fn mark_overdue(store: Store, events: EventBus, clock: Clock, every: D
     }
 }
 
-/// Starts due webhook deliveries, every `poll`. Stored deliveries survive restarts; any process
-/// may attempt one, and a claim makes sure only one does at a time.
+/// Once, at start-up: logs every stored value this version cannot read, naming its row, so that a
+/// read failing on one can be traced to the row to repair.
+pub async fn report_unreadable(store: Store) {
+    match crate::store::codes::unreadable(store.conn()).await {
+        Ok(found) => {
+            for value in found {
+                tracing::error!(table = value.table, id = %value.id, column = value.column, "{value}");
+            }
+        }
+        Err(error) => tracing::warn!(%error, "checking stored values failed"),
+    }
+}
+
+/// Starts due webhook deliveries every `poll`, and again whenever an attempt ends. Stored
+/// deliveries survive restarts; any process may attempt one, and a claim makes sure only one does
+/// at a time.
 pub async fn deliver_webhooks(store: Store, clock: Clock, settings: crate::webhooks::DeliverySettings, poll: Duration) {
     let worker = crate::webhooks::Worker::new(store, settings);
     let mut ticker = tokio::time::interval(poll);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        ticker.tick().await;
+        tokio::select! {
+            _ = ticker.tick() => {}
+            () = worker.attempt_finished() => {}
+        }
         if let Err(error) = worker.pass(clock.now()).await {
             tracing::warn!(%error, "the webhook pass failed; it runs again at the next tick");
         }

@@ -1,4 +1,4 @@
-//! The `handoff-api` command: `serve` (default), `migrate`, `schema`.
+//! The `handoff-api` command: `serve` (default), `migrate`, `schema`, `check-data`.
 
 use std::process::ExitCode;
 
@@ -29,6 +29,9 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL) that `schema.graphql` must equal.
     Schema,
+    /// List stored values this version cannot read (each with its table, row and column); exits
+    /// with failure when there is one.
+    CheckData,
 }
 
 #[derive(Subcommand)]
@@ -55,6 +58,7 @@ async fn main() -> ExitCode {
             print!("{}", graphql::sdl());
             Ok(())
         }
+        Command::CheckData => check_data(&cli.settings).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -118,6 +122,18 @@ async fn serve(settings: Settings) -> Result<(), String> {
     server::shutdown_signal().await;
     tracing::info!("shutting down: draining in-flight requests");
     running.stop().await.map_err(|e| e.to_string())
+}
+
+async fn check_data(settings: &Settings) -> Result<(), String> {
+    let store = Store::connect(&settings.database_url, 1).await.map_err(|e| e.to_string())?;
+    let found = handoff_api::store::codes::unreadable(store.conn()).await.map_err(|e| e.to_string())?;
+    for value in &found {
+        println!("{value}");
+    }
+    match found.len() {
+        0 => Ok(()),
+        n => Err(format!("{n} stored values this version cannot read")),
+    }
 }
 
 async fn migrate(settings: &Settings, action: MigrateAction) -> Result<(), String> {

@@ -121,6 +121,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         config.webhook_poll,
     )));
     jobs.push(tokio::spawn(crate::jobs::sweep_expired(store.clone(), config.clock.clone(), config.lifetimes.events)));
+    jobs.push(tokio::spawn(crate::jobs::report_unreadable(store.clone())));
     jobs.extend(event_tasks);
     Ok(Server { addr, store, stop, task, jobs, demo })
 }

@@ -20,6 +20,14 @@ async fn a_stored_code_this_version_does_not_know_is_an_error_not_a_default() {
     assert!(body["data"]["node"].is_null(), "nothing is answered from a row read wrong: {body:#}");
     let message = body["errors"][0]["message"].as_str().unwrap_or_default();
     assert!(!message.contains("SUPERB"), "internals stay in the log: {message}");
+    // The check an operator runs names the row to repair.
+    let found = handoff_api::store::codes::unreadable(app.store().conn()).await.unwrap();
+    let grade = app
+        .in_tenant_transaction(&team.admin, &team.org_id, "SELECT id FROM handoff_grades WHERE grade = 'SUPERB'")
+        .await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].table, found[0].column, found[0].value.as_str()), ("handoff_grades", "grade", "SUPERB"));
+    assert_eq!(found[0].id, grade[0]);
 
     // A status likewise: the list refuses rather than showing the handoff as a draft.
     app.execute_sql("UPDATE handoff_grades SET grade = 'STRONG'").await;
@@ -36,6 +44,7 @@ async fn a_stored_code_this_version_does_not_know_is_an_error_not_a_default() {
     // Put right, everything reads again.
     app.execute_sql("UPDATE handoffs SET status = 'DRAFT'").await;
     let after = app.ok(Some(&team.marketer.token), read, json!({ "id": id })).await;
+    assert_eq!(handoff_api::store::codes::unreadable(app.store().conn()).await.unwrap(), vec![]);
     assert_eq!(after["node"]["score"], 18);
     assert_eq!(after["node"]["status"], "DRAFT");
 }

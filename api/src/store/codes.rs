@@ -2,6 +2,13 @@
 //! its codes in `entity::codes`, the API in the domain; a test below keeps the two spellings equal.
 
 use entity::codes as stored;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, Iterable, QueryFilter, QuerySelect};
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use super::StoreError;
+use super::tenant_table::TenantTable;
 
 use crate::domain::Role;
 use crate::domain::audit::Action;
@@ -52,6 +59,97 @@ pub fn components(stored: &stored::Components) -> Vec<Component> {
 /// Domain components as a stored list.
 pub fn stored_components(components: &[Component]) -> stored::Components {
     stored::Components(components.iter().map(|c| (*c).into()).collect())
+}
+
+/// A stored value this version cannot read, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub table: &'static str,
+    pub id: Uuid,
+    pub column: &'static str,
+    pub value: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} row {}: {} holds {}, which this version cannot read",
+            self.table, self.id, self.column, self.value
+        )
+    }
+}
+
+/// Every stored code and JSON list this version cannot read, naming its row. A read that meets
+/// one fails rather than guessing; this says which rows to repair (`handoff-api check-data`, and
+/// the log at start-up).
+pub async fn unreadable(conn: &impl ConnectionTrait) -> Result<Vec<Unreadable>, StoreError> {
+    use entity::{
+        audit_event, escalation, handoff, handoff_grade, handoff_response, pipeline_mention, score_review,
+        webhook_delivery, working_agreement,
+    };
+    let mut found = Vec::new();
+    found.extend(codes::<handoff::Entity, stored::HandoffStatus>(conn, handoff::Column::Status).await?);
+    found.extend(codes::<handoff::Entity, stored::Band>(conn, handoff::Column::Band).await?);
+    found.extend(codes::<handoff_grade::Entity, stored::Component>(conn, handoff_grade::Column::Component).await?);
+    found.extend(codes::<handoff_grade::Entity, stored::Grade>(conn, handoff_grade::Column::Grade).await?);
+    found.extend(codes::<handoff_response::Entity, stored::Decision>(conn, handoff_response::Column::Decision).await?);
+    found.extend(codes::<escalation::Entity, stored::EscalationTopic>(conn, escalation::Column::Topic).await?);
+    found.extend(
+        codes::<pipeline_mention::Entity, stored::ReviewKind>(conn, pipeline_mention::Column::ReviewKind).await?,
+    );
+    found.extend(
+        codes::<webhook_delivery::Entity, stored::DeliveryStatus>(conn, webhook_delivery::Column::Status).await?,
+    );
+    found.extend(codes::<audit_event::Entity, stored::AuditAction>(conn, audit_event::Column::Action).await?);
+    found.extend(json::<handoff::Entity, stored::ProofLinks>(conn, handoff::Column::Proof).await?);
+    found.extend(
+        json::<handoff_response::Entity, stored::Components>(conn, handoff_response::Column::FailedComponents).await?,
+    );
+    found.extend(
+        json::<working_agreement::Entity, stored::Components>(conn, working_agreement::Column::RequiredComponents)
+            .await?,
+    );
+    found.extend(
+        json::<working_agreement::Entity, stored::Ids>(conn, working_agreement::Column::ConfirmedAccountIds).await?,
+    );
+    found.extend(json::<score_review::Entity, stored::Ids>(conn, score_review::Column::Attendees).await?);
+    Ok(found)
+}
+
+/// Rows of `T` whose `column` holds a code `A` does not know.
+async fn codes<T: TenantTable, A: ActiveEnum<Value = String> + Iterable>(
+    conn: &impl ConnectionTrait,
+    column: T::Column,
+) -> Result<Vec<Unreadable>, StoreError> {
+    let known: Vec<String> = A::iter().map(|code| code.to_value()).collect();
+    let rows: Vec<(Uuid, String)> = T::find()
+        .select_only()
+        .column(T::ID)
+        .column_as(Expr::col(column), "value")
+        .filter(column.is_not_in(known))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|(id, value)| found::<T>(column, id, value)).collect())
+}
+
+/// Rows of `T` whose JSON `column` does not read as `J`.
+async fn json<T: TenantTable, J: DeserializeOwned>(
+    conn: &impl ConnectionTrait,
+    column: T::Column,
+) -> Result<Vec<Unreadable>, StoreError> {
+    let rows: Vec<(Uuid, serde_json::Value)> =
+        T::find().select_only().column(T::ID).column_as(Expr::col(column), "value").into_tuple().all(conn).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, value)| serde_json::from_value::<J>(value.clone()).is_err())
+        .map(|(id, value)| found::<T>(column, id, value.to_string()))
+        .collect())
+}
+
+fn found<T: TenantTable>(column: T::Column, id: Uuid, value: String) -> Unreadable {
+    Unreadable { table: T::default().table_name(), id, column: sea_orm::IdenStatic::as_str(&column), value }
 }
 
 #[cfg(test)]

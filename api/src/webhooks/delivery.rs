@@ -66,6 +66,9 @@ pub struct Worker {
     slots: Arc<Semaphore>,
     /// Whether deliveries left pending behind disabled endpoints have been cancelled.
     stale_cancelled: std::sync::atomic::AtomicBool,
+    /// Signalled when an attempt ends, so its endpoint's next delivery starts at once rather than
+    /// at the next poll: a busy endpoint is not held to one delivery per poll.
+    finished: Arc<tokio::sync::Notify>,
 }
 
 /// What this process is attempting now, and when each organization last had a turn.
@@ -119,7 +122,13 @@ impl Worker {
             in_flight: Default::default(),
             slots,
             stale_cancelled: Default::default(),
+            finished: Default::default(),
         }
+    }
+
+    /// Resolves when an attempt has ended since the last call (or at once if one ended before).
+    pub async fn attempt_finished(&self) {
+        self.finished.notified().await;
     }
 
     /// One pass: lets organizations take turns (never
@@ -160,14 +169,20 @@ impl Worker {
             };
             let (organization, endpoint_id) = (endpoint.organization_id, endpoint.id);
             self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).start(organization, endpoint_id);
-            let (store, settings, in_flight, agent) =
-                (self.store.clone(), self.settings.clone(), self.in_flight.clone(), self.client_agent);
+            let (store, settings, in_flight, agent, finished) = (
+                self.store.clone(),
+                self.settings.clone(),
+                self.in_flight.clone(),
+                self.client_agent,
+                self.finished.clone(),
+            );
             tokio::spawn(async move {
                 if let Err(error) = attempt(&store, &settings, agent, delivery, &endpoint, now).await {
                     tracing::warn!(%error, "recording a webhook attempt failed; the lease lets it run again");
                 }
                 in_flight.lock().unwrap_or_else(|e| e.into_inner()).finish(organization, endpoint_id);
                 drop(slot);
+                finished.notify_one();
             });
             started += 1;
         }
