@@ -29,7 +29,7 @@ pub async fn mark_overdue(store: Store, events: EventBus, clock: Clock, every: D
 /// Once, at start-up: logs every stored value this version cannot read, naming its row, so that a
 /// read failing on one can be traced to the row to repair.
 pub async fn report_unreadable(store: Store) {
-    match crate::store::codes::unreadable(store.conn()).await {
+    match crate::store::codes::unreadable(store.conn(), crate::store::codes::Scan::Codes).await {
         Ok(found) => {
             for value in found {
                 tracing::error!(table = value.table, id = %value.id, column = value.column, "{value}");

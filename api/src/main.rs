@@ -126,7 +126,9 @@ async fn serve(settings: Settings) -> Result<(), String> {
 
 async fn check_data(settings: &Settings) -> Result<(), String> {
     let store = Store::connect(&settings.database_url, 1).await.map_err(|e| e.to_string())?;
-    let found = handoff_api::store::codes::unreadable(store.conn()).await.map_err(|e| e.to_string())?;
+    let found = handoff_api::store::codes::unreadable(store.conn(), handoff_api::store::codes::Scan::Everything)
+        .await
+        .map_err(|e| e.to_string())?;
     for value in &found {
         println!("{value}");
     }

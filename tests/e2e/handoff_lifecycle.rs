@@ -1,6 +1,6 @@
 //! A handoff from draft to decision, with its derived fields, over HTTP.
 
-use handoff_e2e::{COMPONENTS, Drafted, TestApp, documents, error_code, error_field, expect_error};
+use handoff_e2e::{COMPONENTS, Drafted, TestApp, documents, error_code, error_field, expect_error, expect_error_for};
 use serde_json::{Value, json};
 
 const HANDOFF: &str = "query($id: ID!) { node(id: $id) { ... on Handoff {
@@ -380,7 +380,7 @@ async fn packet_input_is_parsed_with_the_field_named() {
         let mut input = base.clone();
         input.as_object_mut().unwrap().extend(patch.as_object().unwrap().clone());
         let body = app.gql(Some(&team.marketer.token), create, json!({ "i": input })).await;
-        expect_error(&body, "BAD_USER_INPUT", Some(field));
+        expect_error_for(&field, &body, "BAD_USER_INPUT", Some(field));
     }
     let list = app
         .ok(

@@ -1,7 +1,7 @@
 //! Documents built to cost far more than they weigh, and strings built to deceive: each is refused
 //! before it costs anything, with a code a client can act on.
 
-use handoff_e2e::{TestApp, documents, error_code, error_field, expect_error};
+use handoff_e2e::{TestApp, documents, error_code, error_field, expect_error, expect_error_for};
 use serde_json::{Value, json};
 
 const ALL_STRONG: [&str; 9] = ["STRONG"; 9];
@@ -189,7 +189,7 @@ async fn nul_and_invisible_characters_are_bad_input_naming_the_field() {
     let input = |name: &str| json!({ "i": { "organizationId": team.org_id, "name": name } });
     for name in ["Snow\u{0}flake", "Snow\u{202E}ekalf", "Snow\u{200B}flake", "Snow\u{2066}flake"] {
         let body = app.gql(Some(&team.marketer.token), create, input(name)).await;
-        expect_error(&body, "BAD_USER_INPUT", Some("name"));
+        expect_error_for(&name, &body, "BAD_USER_INPUT", Some("name"));
     }
     // A zero-width joiner inside a name is refused by the name rule, still with the field.
     let body = app
@@ -236,7 +236,7 @@ async fn records_cannot_be_dated_to_year_one_or_the_future() {
                 "accountName": "Initech", "askedAt": when } }),
             )
             .await;
-        expect_error(&body, "BAD_USER_INPUT", Some("askedAt"));
+        expect_error_for(&when, &body, "BAD_USER_INPUT", Some("askedAt"));
     }
     let last_year = (chrono::Utc::now() - chrono::Duration::days(365)).to_rfc3339();
     let body = app

@@ -1,4 +1,4 @@
-use handoff_e2e::{TestApp, error_code, expect_error};
+use handoff_e2e::{TestApp, error_code, expect_error, expect_error_for};
 use serde_json::json;
 
 const CREATE: &str = "mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { organization { id slug name viewerRole } } }";
@@ -24,7 +24,7 @@ async fn slugs_must_follow_the_rules_and_be_free() {
     let ana = app.sign_up("ana@example.com").await;
     for bad in ["ab", "Acme", "acme corp", "-acme", "acme_co", &"x".repeat(41)] {
         let body = app.gql(Some(&ana.token), CREATE, json!({ "i": { "name": "Acme", "slug": bad } })).await;
-        expect_error(&body, "BAD_USER_INPUT", Some("slug"));
+        expect_error_for(&bad, &body, "BAD_USER_INPUT", Some("slug"));
     }
     app.create_org(&ana, "acme").await;
     let bob = app.sign_up("bob@example.com").await;

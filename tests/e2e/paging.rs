@@ -1,7 +1,7 @@
 //! Relay paging both ways: `first`/`after` forward, `last`/`before` backward, `pageInfo` telling
 //! the truth in each direction, and `totalCount` where the list stays small.
 
-use handoff_e2e::{TestApp, expect_error};
+use handoff_e2e::{TestApp, expect_error_for};
 use serde_json::{Value, json};
 
 const PARTNERS: &str = "query($s: String!, $first: Int, $after: String, $last: Int, $before: String, $all: Boolean) {
@@ -128,6 +128,6 @@ async fn paging_both_ways_at_once_is_refused_naming_the_argument() {
         (json!({ "s": "acme", "last": 1, "before": "not a cursor" }), "before"),
     ] {
         let body = app.gql(token, PARTNERS, vars.clone()).await;
-        expect_error(&body, "BAD_USER_INPUT", Some(field));
+        expect_error_for(&vars, &body, "BAD_USER_INPUT", Some(field));
     }
 }

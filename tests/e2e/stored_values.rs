@@ -1,7 +1,8 @@
 //! A value in the database this version does not know is an error, never read as some default:
 //! a grade it cannot read must not turn into MISSING and change the score.
 
-use handoff_e2e::{Drafted, TestApp, error_code};
+use handoff_api::store::codes::Scan;
+use handoff_e2e::{Drafted, TestApp, error_code, expect_error, uuid_of};
 use serde_json::json;
 
 #[tokio::test]
@@ -21,7 +22,7 @@ async fn a_stored_code_this_version_does_not_know_is_an_error_not_a_default() {
     let message = body["errors"][0]["message"].as_str().unwrap_or_default();
     assert!(!message.contains("SUPERB"), "internals stay in the log: {message}");
     // The check an operator runs names the row to repair.
-    let found = handoff_api::store::codes::unreadable(app.store().conn()).await.unwrap();
+    let found = handoff_api::store::codes::unreadable(app.store().conn(), Scan::Everything).await.unwrap();
     let grade = app
         .in_tenant_transaction(&team.admin, &team.org_id, "SELECT id FROM handoff_grades WHERE grade = 'SUPERB'")
         .await;
@@ -44,7 +45,7 @@ async fn a_stored_code_this_version_does_not_know_is_an_error_not_a_default() {
     // Put right, everything reads again.
     app.execute_sql("UPDATE handoffs SET status = 'DRAFT'").await;
     let after = app.ok(Some(&team.marketer.token), read, json!({ "id": id })).await;
-    assert_eq!(handoff_api::store::codes::unreadable(app.store().conn()).await.unwrap(), vec![]);
+    assert_eq!(handoff_api::store::codes::unreadable(app.store().conn(), Scan::Everything).await.unwrap(), vec![]);
     assert_eq!(after["node"]["score"], 18);
     assert_eq!(after["node"]["status"], "DRAFT");
 }
@@ -69,4 +70,28 @@ async fn a_webhook_endpoint_passes_over_new_event_kinds_but_not_an_unreadable_li
     app.execute_sql(r#"UPDATE webhook_endpoints SET event_types = '"LANDED"'"#).await;
     let body = app.gql(Some(&team.admin.token), read, json!({})).await;
     assert_eq!(error_code(&body), Some("INTERNAL_SERVER_ERROR"), "{body:#}");
+    // The endpoint is named for repair, and gets nothing meanwhile; the changes that cause events
+    // go on for everyone else.
+    let found = handoff_api::store::codes::unreadable(app.store().conn(), Scan::Everything).await.unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].table, found[0].column), ("webhook_endpoints", "event_types"));
+    app.landed_handoff(&team, "still sent").await;
+}
+
+#[tokio::test]
+async fn a_stored_number_out_of_its_range_is_an_error_naming_the_row() {
+    let app = TestApp::spawn_without_sweeps().await;
+    let team = app.team("acme").await;
+    let Drafted { id, .. } = app.handoff_scoring(&team, "negative window", 18).await;
+    app.execute_sql("UPDATE handoffs SET response_window_days = -3").await;
+    // Read as "no response window", this would refuse the send for the wrong reason.
+    let refused = app.send(&team.marketer, &id).await;
+    expect_error(&refused, "INTERNAL_SERVER_ERROR", None);
+    let found = handoff_api::store::codes::unreadable(app.store().conn(), Scan::Everything).await.unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].table, found[0].column, found[0].value.as_str()), ("handoffs", "response_window_days", "-3"));
+    assert_eq!(found[0].id, uuid_of(&id));
+    app.execute_sql("UPDATE handoffs SET response_window_days = 3").await;
+    let sent = app.send(&team.marketer, &id).await;
+    assert_eq!(sent["data"]["sendHandoff"]["handoff"]["status"], "SENT", "{sent:#}");
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use handoff_e2e::{TestApp, error_code, expect_error};
+use handoff_e2e::{TestApp, error_code, expect_error_for};
 use serde_json::json;
 
 use super::webhooks::{Receiver, deliveries, endpoint, fast, holding_deliveries, land_one};
@@ -47,7 +47,7 @@ async fn destinations_inside_the_network_are_refused_at_registration() {
                 "eventTypes": ["LANDED"] } }),
             )
             .await;
-        expect_error(&body, "BAD_USER_INPUT", Some("url"));
+        expect_error_for(&url, &body, "BAD_USER_INPUT", Some("url"));
     }
     let list = app
         .ok(Some(&team.admin.token), "{ organization(slug: \"acme\") { webhookEndpoints { id } } }", json!({}))

@@ -534,6 +534,12 @@ pub fn expect_error(body: &Value, code: &str, field: Option<&str>) {
     assert_eq!((error_code(body), error_field(body)), (Some(code), field), "{body:#}");
 }
 
+/// `expect_error` for one of several cases, naming the case when it fails.
+#[track_caller]
+pub fn expect_error_for(case: &impl std::fmt::Debug, body: &Value, code: &str, field: Option<&str>) {
+    assert_eq!((error_code(body), error_field(body)), (Some(code), field), "{case:?}: {body:#}");
+}
+
 async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => (fresh_postgres_database(&admin_url).await, None),

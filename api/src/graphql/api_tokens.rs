@@ -134,7 +134,7 @@ impl ApiTokenMutation {
     ) -> AppResult<RevokeApiTokenPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::ApiToken, "id", &Role::ALL).await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let token = api_tokens::find(&tx, id).await?.ok_or(AppError::NotFound(None))?;
+        let token = api_tokens::find(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
         if scope.role() != Role::Admin && token.user_id != scope.user_id() {
             return Err(AppError::Forbidden("only an ADMIN or the token's own member may revoke it".into()));
         }

@@ -172,8 +172,9 @@ impl WorkingAgreementMutation {
         let tx = store(ctx).tenant(&scope).await?;
         let latest = working_agreements::lock_latest(&tx).await?;
         let organization = organizations::get(&tx).await?;
-        let before = latest.as_ref().map(working_agreements::terms_of);
-        let terms = next_version(before.as_ref(), working_agreements::score(organization.min_score_to_send), changes)
+        let before = latest.as_ref().map(working_agreements::terms_of).transpose()?;
+        let minimum = working_agreements::organization_minimum(organization.id, organization.min_score_to_send)?;
+        let terms = next_version(before.as_ref(), minimum, changes)
             .map_err(|(term, invalid)| AppError::bad_input(term_field(term), invalid.0))?;
         let confirmed = accounts::confirmed_ids(&tx).await?;
         let row = working_agreements::draft(&tx, latest.as_ref(), terms, confirmed, now(ctx)).await?;

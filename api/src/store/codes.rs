@@ -2,7 +2,7 @@
 //! its codes in `entity::codes`, the API in the domain; a test below keeps the two spellings equal.
 
 use entity::codes as stored;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, Iterable, QueryFilter, QuerySelect};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -61,6 +61,27 @@ pub fn stored_components(components: &[Component]) -> stored::Components {
     stored::Components(components.iter().map(|c| (*c).into()).collect())
 }
 
+/// A stored number as the type the rules read; a value that does not fit is an error naming the
+/// row, never a default.
+pub fn number<T: TryFrom<i16>>(
+    table: &'static str,
+    id: Uuid,
+    column: &'static str,
+    stored: i16,
+) -> Result<T, StoreError> {
+    T::try_from(stored).map_err(|_| StoreError::corrupt(table, id, column, stored))
+}
+
+/// `number`, for a column that may be empty.
+pub fn optional_number<T: TryFrom<i16>>(
+    table: &'static str,
+    id: Uuid,
+    column: &'static str,
+    stored: Option<i16>,
+) -> Result<Option<T>, StoreError> {
+    stored.map(|value| number(table, id, column, value)).transpose()
+}
+
 /// A stored value this version cannot read, and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unreadable {
@@ -80,13 +101,22 @@ impl std::fmt::Display for Unreadable {
     }
 }
 
-/// Every stored code and JSON list this version cannot read, naming its row. A read that meets
-/// one fails rather than guessing; this says which rows to repair (`handoff-api check-data`, and
-/// the log at start-up).
-pub async fn unreadable(conn: &impl ConnectionTrait) -> Result<Vec<Unreadable>, StoreError> {
+/// How far `unreadable` looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// Coded and numeric columns, filtered by the database: cheap enough for every start-up.
+    Codes,
+    /// Also every JSON list, each read and parsed: for `handoff-api check-data`.
+    Everything,
+}
+
+/// Every stored value this version cannot read, naming its row. A read that meets one fails
+/// rather than guessing; this says which rows to repair (`handoff-api check-data`, and the log at
+/// start-up).
+pub async fn unreadable(conn: &impl ConnectionTrait, scan: Scan) -> Result<Vec<Unreadable>, StoreError> {
     use entity::{
         audit_event, escalation, handoff, handoff_grade, handoff_response, pipeline_mention, score_review,
-        webhook_delivery, working_agreement,
+        webhook_delivery, webhook_endpoint, working_agreement,
     };
     let mut found = Vec::new();
     found.extend(codes::<handoff::Entity, stored::HandoffStatus>(conn, handoff::Column::Status).await?);
@@ -102,6 +132,18 @@ pub async fn unreadable(conn: &impl ConnectionTrait) -> Result<Vec<Unreadable>, 
         codes::<webhook_delivery::Entity, stored::DeliveryStatus>(conn, webhook_delivery::Column::Status).await?,
     );
     found.extend(codes::<audit_event::Entity, stored::AuditAction>(conn, audit_event::Column::Action).await?);
+    found.extend(negative::<handoff::Entity>(conn, handoff::Column::Score).await?);
+    found.extend(negative::<handoff::Entity>(conn, handoff::Column::ResponseWindowDays).await?);
+    for column in [
+        working_agreement::Column::MinScoreToSend,
+        working_agreement::Column::ResponseWindowDays,
+        working_agreement::Column::ScoreReviewCadenceDays,
+    ] {
+        found.extend(negative::<working_agreement::Entity>(conn, column).await?);
+    }
+    if scan == Scan::Codes {
+        return Ok(found);
+    }
     found.extend(json::<handoff::Entity, stored::ProofLinks>(conn, handoff::Column::Proof).await?);
     found.extend(
         json::<handoff_response::Entity, stored::Components>(conn, handoff_response::Column::FailedComponents).await?,
@@ -114,7 +156,24 @@ pub async fn unreadable(conn: &impl ConnectionTrait) -> Result<Vec<Unreadable>, 
         json::<working_agreement::Entity, stored::Ids>(conn, working_agreement::Column::ConfirmedAccountIds).await?,
     );
     found.extend(json::<score_review::Entity, stored::Ids>(conn, score_review::Column::Attendees).await?);
+    found.extend(json::<webhook_endpoint::Entity, Vec<String>>(conn, webhook_endpoint::Column::EventTypes).await?);
     Ok(found)
+}
+
+/// Rows of `T` whose count or score `column` is below zero, which no rule reads.
+async fn negative<T: TenantTable>(
+    conn: &impl ConnectionTrait,
+    column: T::Column,
+) -> Result<Vec<Unreadable>, StoreError> {
+    let rows: Vec<(Uuid, i16)> = T::find()
+        .select_only()
+        .column(T::ID)
+        .column_as(Expr::col(column), "value")
+        .filter(column.lt(0))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|(id, value)| found::<T>(column, id, value.to_string())).collect())
 }
 
 /// Rows of `T` whose `column` holds a code `A` does not know.
@@ -134,17 +193,23 @@ async fn codes<T: TenantTable, A: ActiveEnum<Value = String> + Iterable>(
     Ok(rows.into_iter().map(|(id, value)| found::<T>(column, id, value)).collect())
 }
 
-/// Rows of `T` whose JSON `column` does not read as `J`.
+/// Rows of `T` whose JSON `column` does not read as `J` (read as text, so that text that is not
+/// JSON at all is named too).
 async fn json<T: TenantTable, J: DeserializeOwned>(
     conn: &impl ConnectionTrait,
     column: T::Column,
 ) -> Result<Vec<Unreadable>, StoreError> {
-    let rows: Vec<(Uuid, serde_json::Value)> =
-        T::find().select_only().column(T::ID).column_as(Expr::col(column), "value").into_tuple().all(conn).await?;
+    let rows: Vec<(Uuid, String)> = T::find()
+        .select_only()
+        .column(T::ID)
+        .column_as(Expr::col(column).cast_as("text"), "value")
+        .into_tuple()
+        .all(conn)
+        .await?;
     Ok(rows
         .into_iter()
-        .filter(|(_, value)| serde_json::from_value::<J>(value.clone()).is_err())
-        .map(|(id, value)| found::<T>(column, id, value.to_string()))
+        .filter(|(_, value)| serde_json::from_str::<J>(value).is_err())
+        .map(|(id, value)| found::<T>(column, id, value))
         .collect())
 }
 

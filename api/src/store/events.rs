@@ -11,7 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::tenant_table::TenantTable;
-use super::{StoreError, TenantTx, handoffs, webhooks};
+use super::{StoreError, TenantTx, webhooks};
 use crate::domain::events::{HandoffEvent, HandoffEventKind, StoredEvent};
 
 /// The PostgreSQL advisory lock every event writer takes before its event gets a `seq`, held until
@@ -79,7 +79,6 @@ pub async fn page(
     let rows = Entity::visible(tx)
         .filter(Column::Seq.gt(after))
         .filter(Column::Kind.is_in(codes))
-        .filter(Column::HandoffId.in_subquery(handoffs::visible_ids(tx)))
         .order_by_asc(Column::Seq)
         .limit(limit + 1)
         .all(tx.conn())

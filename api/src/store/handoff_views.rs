@@ -65,7 +65,7 @@ impl HandoffView {
             })
             .await?;
         let seller_is_seller = self.row.seller_id.and_then(|s| roles.get(&s)).is_some_and(|r| *r == Role::Seller);
-        Ok(rules.check(&self.grade_set(), packet_of(&self.row, seller_is_seller)))
+        Ok(rules.check(&self.grade_set(), packet_of(&self.row, seller_is_seller)?))
     }
 
     /// The organization the handoff belongs to.
@@ -88,7 +88,7 @@ pub async fn for_send(tx: &TenantTx, id: Uuid) -> Result<Option<(HandoffView, Se
         archived: view.row.archived_at.is_some(),
         grades: view.grade_set(),
         rules: facts_rules,
-        packet: handoffs::packet_of(&view.row, seller_is_seller),
+        packet: handoffs::packet_of(&view.row, seller_is_seller)?,
     };
     Ok(Some((view, facts)))
 }

@@ -6,7 +6,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, PaginatorTrait, Qu
 use uuid::Uuid;
 
 use super::page::{Order, split_page};
-use super::tenant_table::{Archivable, TenantTable};
+use super::tenant_table::{Archivable, TenantTable, WholeOrganization};
 use super::{Page, StoreError, TenantTx};
 
 pub use partner::Model as Partner;
@@ -18,6 +18,8 @@ impl TenantTable for partner::Entity {
         (row.organization_id, row.id)
     }
 }
+
+impl WholeOrganization for partner::Entity {}
 
 /// Archived rows leave lists but keep their handoffs' history; archiving twice keeps the first time.
 impl Archivable for partner::Entity {

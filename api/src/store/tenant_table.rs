@@ -39,33 +39,48 @@ pub fn update_in<T: TenantTable>(tx: &TenantTx) -> UpdateMany<T> {
     T::update_many().filter(T::ORGANIZATION.eq(tx.organization_id()))
 }
 
-/// Tables every member sees whole (what a role may do with them is checked before reading).
-macro_rules! organization_wide {
-    ($($entity:ident),+ $(,)?) => {
-        $(
-            impl TenantTable for entity::$entity::Entity {
-                const ID: entity::$entity::Column = entity::$entity::Column::Id;
-                const ORGANIZATION: entity::$entity::Column = entity::$entity::Column::OrganizationId;
-                fn key(row: &Self::Model) -> (Uuid, Uuid) {
-                    (row.organization_id, row.id)
-                }
+/// A table every member sees whole (what a role may do with it is checked before reading): its
+/// `visible` is the organization's rows, so rows of it may be loaded by key outside a transaction.
+pub trait WholeOrganization: TenantTable {}
+
+/// `TenantTable` for a table with `id` and `organization_id` columns; with `of_handoff`, the
+/// caller sees the rows about the handoffs they may see (grades, answers, events).
+macro_rules! tenant_table {
+    ($entity:ident $(, of_handoff $handoff:ident)?) => {
+        impl TenantTable for entity::$entity::Entity {
+            const ID: entity::$entity::Column = entity::$entity::Column::Id;
+            const ORGANIZATION: entity::$entity::Column = entity::$entity::Column::OrganizationId;
+            fn key(row: &Self::Model) -> (Uuid, Uuid) {
+                (row.organization_id, row.id)
             }
-        )+
+            $(
+                fn visible(tx: &TenantTx) -> Select<Self> {
+                    let rows = of_organization::<Self>(tx);
+                    super::handoffs::of_visible_handoffs(rows, entity::$entity::Column::$handoff, tx)
+                }
+            )?
+        }
     };
 }
 
-organization_wide!(
-    membership,
-    api_token,
-    audit_event,
-    invitation,
-    webhook_endpoint,
-    webhook_delivery,
-    working_agreement,
-    handoff_grade,
-    handoff_response,
-    handoff_event,
-);
+tenant_table!(membership);
+tenant_table!(api_token);
+tenant_table!(audit_event);
+tenant_table!(invitation);
+tenant_table!(webhook_endpoint);
+tenant_table!(webhook_delivery);
+tenant_table!(working_agreement);
+tenant_table!(handoff_grade, of_handoff HandoffId);
+tenant_table!(handoff_response, of_handoff HandoffId);
+tenant_table!(handoff_event, of_handoff HandoffId);
+
+impl WholeOrganization for entity::membership::Entity {}
+impl WholeOrganization for entity::api_token::Entity {}
+impl WholeOrganization for entity::audit_event::Entity {}
+impl WholeOrganization for entity::invitation::Entity {}
+impl WholeOrganization for entity::webhook_endpoint::Entity {}
+impl WholeOrganization for entity::webhook_delivery::Entity {}
+impl WholeOrganization for entity::working_agreement::Entity {}
 
 /// A tenant table whose rows are archived, never deleted.
 pub trait Archivable: TenantTable {
@@ -120,7 +135,7 @@ where
 
 /// Rows by (organization, id), for batch loading outside a tenant transaction; a key whose row
 /// belongs to another organization finds nothing.
-pub async fn find_keyed<T: TenantTable>(
+pub async fn find_keyed<T: WholeOrganization>(
     conn: &impl ConnectionTrait,
     keys: &[(Uuid, Uuid)],
 ) -> Result<Vec<T::Model>, StoreError> {

@@ -42,7 +42,12 @@ pub async fn load(
             })
         })
         .collect();
-    let scores = sent.iter().filter_map(|h| Some((h.sent_at?, u8::try_from(h.score).ok()?))).collect();
+    let mut scores = Vec::new();
+    for handoff in &sent {
+        if let Some(sent_at) = handoff.sent_at {
+            scores.push((sent_at, super::codes::number::<u8>("handoffs", handoff.id, "score", handoff.score)?));
+        }
+    }
 
     let asks = between::<partner_ask::Entity>(tx, from, to)
         .await?
@@ -78,11 +83,7 @@ pub async fn load(
             let partner = e.partner_id.or_else(|| e.handoff_id.and_then(|h| handoff_partners.get(&h).copied()));
             keeps(scope.partner_id, partner) && keeps(scope.seller_id, Some(e.logged_by))
         })
-        .map(|e| EscalationFact {
-            raised_at: e.raised_at,
-            // An unreadable topic counts as the bad kind rather than flattering the signal.
-            topic: e.topic.into(),
-        })
+        .map(|e| EscalationFact { raised_at: e.raised_at, topic: e.topic.into() })
         .collect();
     Ok(TrustFacts { decisions, asks, mentions, meetings, escalations, scores })
 }

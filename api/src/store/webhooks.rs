@@ -132,8 +132,15 @@ pub(super) async fn enqueue(
         .await?;
     let mut queued = 0;
     for target in &endpoints {
-        if !event_types(target)?.contains(&event.kind) {
-            continue;
+        // An endpoint whose list cannot be read gets nothing, and says so in the log (and in
+        // `check-data`), rather than failing the change that caused the event.
+        match event_types(target) {
+            Ok(kinds) if kinds.contains(&event.kind) => {}
+            Ok(_) => continue,
+            Err(error) => {
+                tracing::error!(%error, endpoint = %target.id, "no delivery queued for an endpoint whose event list cannot be read");
+                continue;
+            }
         }
         // An endpoint that has been failing for long keeps a bounded backlog: past it, new events
         // are recorded FAILED at once (and can be redelivered), not queued without end.

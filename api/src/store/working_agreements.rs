@@ -1,7 +1,7 @@
 //! The working agreement: versions, signatures, and the facts plays read from it.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::codes::Ids;
+use entity::codes::{Components, Ids};
 use entity::organization;
 use entity::working_agreement::{self, ActiveModel, Column, Entity};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -14,16 +14,23 @@ use crate::domain::working_agreement::{Terms, review_cadence_days};
 
 pub use working_agreement::Model as AgreementRow;
 
+const TABLE: &str = "working_agreements";
+
 /// What a stored version says.
-pub fn terms_of(row: &AgreementRow) -> Terms {
-    Terms {
+pub fn terms_of(row: &AgreementRow) -> Result<Terms, StoreError> {
+    Ok(Terms {
         required_components: required_components(row),
         acceptance_definition: row.acceptance_definition.clone(),
-        response_window_days: row.response_window_days.and_then(|d| u16::try_from(d).ok()),
-        min_score_to_send: score(row.min_score_to_send),
+        response_window_days: codes::optional_number(TABLE, row.id, "response_window_days", row.response_window_days)?,
+        min_score_to_send: codes::number(TABLE, row.id, "min_score_to_send", row.min_score_to_send)?,
         influence_language: row.influence_language.clone(),
-        score_review_cadence_days: row.score_review_cadence_days.and_then(|d| u16::try_from(d).ok()),
-    }
+        score_review_cadence_days: codes::optional_number(
+            TABLE,
+            row.id,
+            "score_review_cadence_days",
+            row.score_review_cadence_days,
+        )?,
+    })
 }
 
 /// The latest version, agreed or not.
@@ -128,14 +135,21 @@ pub async fn send_rules(conn: &impl ConnectionTrait, organization_id: Uuid) -> R
         .one(conn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let agreed = agreed
-        .map(|row| SendRules { minimum_score: score(row.min_score_to_send), required: required_components(&row) });
-    Ok(SendRules::in_force(score(minimum), agreed))
+    let agreed = agreed.map(|row| agreed_rules(row.id, row.min_score_to_send, &row.required_components)).transpose()?;
+    Ok(SendRules::in_force(organization_minimum(organization_id, minimum)?, agreed))
 }
 
-/// A stored score as the rules read it.
-pub fn score(stored: i16) -> u8 {
-    u8::try_from(stored).unwrap_or(u8::MAX)
+/// The send rules an agreed version sets.
+pub(super) fn agreed_rules(id: Uuid, minimum: i16, required: &Components) -> Result<SendRules, StoreError> {
+    Ok(SendRules {
+        minimum_score: codes::number(TABLE, id, "min_score_to_send", minimum)?,
+        required: codes::components(required),
+    })
+}
+
+/// An organization's own minimum score to send, as stored.
+pub fn organization_minimum(organization_id: Uuid, stored: i16) -> Result<u8, StoreError> {
+    codes::number("organizations", organization_id, "min_score_to_send", stored)
 }
 
 pub fn required_components(row: &AgreementRow) -> Vec<Component> {
@@ -145,7 +159,7 @@ pub fn required_components(row: &AgreementRow) -> Vec<Component> {
 /// The organization-level facts two plays read: an agreed working agreement, and a score review
 /// within the agreed cadence (30 days when none is agreed).
 pub async fn play_context(tx: &TenantTx, now: DateTime<Utc>) -> Result<PlayContext, StoreError> {
-    let agreed = agreed(tx).await?.map(|row| terms_of(&row));
+    let agreed = agreed(tx).await?.map(|row| terms_of(&row)).transpose()?;
     let cadence = i64::from(review_cadence_days(agreed.as_ref()));
     let last_review = trust_records::last_score_review(tx).await?;
     Ok(PlayContext {

@@ -99,11 +99,14 @@ impl HandoffMutation {
         };
         // Acceptance criteria default to the agreed working agreement's.
         let defaults = match working_agreements::agreed(&tx).await? {
-            Some(a) => HandoffContent {
-                acceptance_definition: a.acceptance_definition.clone(),
-                response_window_days: a.response_window_days.and_then(|d| u16::try_from(d).ok()),
-                ..HandoffContent::default()
-            },
+            Some(a) => {
+                let terms = working_agreements::terms_of(&a)?;
+                HandoffContent {
+                    acceptance_definition: terms.acceptance_definition,
+                    response_window_days: terms.response_window_days,
+                    ..HandoffContent::default()
+                }
+            }
             None => HandoffContent::default(),
         };
         let defaults = HandoffContent { offer_agreed_with_partner: input.offer_agreed_with_partner, ..defaults };
@@ -140,7 +143,7 @@ impl HandoffMutation {
             (None, None) => row.seller_id,
         };
         let account_id = account.map_or(row.account_id, |a| a.id);
-        let stored = HandoffContent::of(&row);
+        let stored = HandoffContent::of(&row)?;
         let agreed = input.offer_agreed_with_partner.unwrap_or(stored.offer_agreed_with_partner);
         let content = input.packet.apply(&tx, HandoffContent { offer_agreed_with_partner: agreed, ..stored }).await?;
         let addressing = Addressing { title, account_id, partner_id, seller_id };

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::HandoffRow;
 use crate::domain::text::ProofLink;
+use crate::store::{StoreError, codes};
 
 /// The packet: the content of the nine components.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -31,8 +32,8 @@ pub struct HandoffContent {
 }
 
 impl HandoffContent {
-    pub fn of(row: &HandoffRow) -> Self {
-        Self {
+    pub fn of(row: &HandoffRow) -> Result<Self, StoreError> {
+        Ok(Self {
             why_this_account: row.why_this_account.clone(),
             why_now: row.why_now.clone(),
             partner_context: row.partner_context.clone(),
@@ -47,9 +48,14 @@ impl HandoffContent {
             next_action_due_by: row.next_action_due_by,
             owner_id: row.owner_id,
             acceptance_definition: row.acceptance_definition.clone(),
-            response_window_days: row.response_window_days.and_then(|d| u16::try_from(d).ok()),
+            response_window_days: codes::optional_number(
+                "handoffs",
+                row.id,
+                "response_window_days",
+                row.response_window_days,
+            )?,
             proof: proof_of(row),
-        }
+        })
     }
 
     pub(super) fn apply(self, active: &mut handoff::ActiveModel) {

@@ -86,24 +86,42 @@ pub async fn mark_overdue(
         .await?;
     let mut marked = 0;
     for (organization_id, id) in due {
-        // The mark and its OVERDUE event commit together, or neither does.
-        let tx = db.begin().await?;
-        // Re-checked here: an answer may have come in since the SELECT.
-        let result = handoff::Entity::update_many()
-            .col_expr(handoff::Column::OverdueAt, Expr::value(now))
-            .filter(handoff::Column::Id.eq(id))
-            .filter(handoff::Column::OverdueAt.is_null())
-            .filter(handoff::Column::Status.eq(StoredStatus::Sent))
-            .filter(handoff::Column::RespondBy.lt(now))
-            .exec(&tx)
-            .await?;
-        if result.rows_affected == 1 {
-            let event = HandoffEvent::new(organization_id, id, HandoffEventKind::Overdue, now);
-            let event_id = Uuid::now_v7();
-            crate::store::events::record_in(&tx, event_id, &event, &payload(event_id, &event)).await?;
-            marked += 1;
+        // One handoff that cannot be marked holds up none of the others, in any organization.
+        match mark_one_overdue(db, organization_id, id, now, &payload).await {
+            Ok(true) => marked += 1,
+            Ok(false) => {}
+            Err(error) => {
+                tracing::error!(%error, handoff = %id, "marking a handoff overdue failed; it is tried again at the next tick");
+            }
         }
-        tx.commit().await?;
     }
     Ok(marked)
+}
+
+/// Marks one handoff overdue with its OVERDUE event, together or not at all; false when it no
+/// longer needs marking (answered, or marked by another process, since it was listed).
+async fn mark_one_overdue(
+    db: &DatabaseConnection,
+    organization_id: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+    payload: &impl Fn(Uuid, &HandoffEvent) -> String,
+) -> Result<bool, StoreError> {
+    let tx = db.begin().await?;
+    let result = handoff::Entity::update_many()
+        .col_expr(handoff::Column::OverdueAt, Expr::value(now))
+        .filter(handoff::Column::Id.eq(id))
+        .filter(handoff::Column::OverdueAt.is_null())
+        .filter(handoff::Column::Status.eq(StoredStatus::Sent))
+        .filter(handoff::Column::RespondBy.lt(now))
+        .exec(&tx)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    let event = HandoffEvent::new(organization_id, id, HandoffEventKind::Overdue, now);
+    let event_id = Uuid::now_v7();
+    crate::store::events::record_in(&tx, event_id, &event, &payload(event_id, &event)).await?;
+    tx.commit().await?;
+    Ok(true)
 }

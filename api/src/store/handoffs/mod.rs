@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::handoff;
-use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QuerySelect, Select, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Select, Set};
 use uuid::Uuid;
 
 use super::tenant_table::{Archivable, TenantTable};
@@ -26,13 +26,18 @@ pub use send::{SendBundle, lock_for_send};
 
 /// Which of the people and terms the send gate asks for the handoff names; `seller_is_seller` says
 /// whether its seller still holds the SELLER role.
-pub fn packet_of(row: &HandoffRow, seller_is_seller: bool) -> Packet {
-    Packet {
+pub fn packet_of(row: &HandoffRow, seller_is_seller: bool) -> Result<Packet, StoreError> {
+    Ok(Packet {
         has_seller: row.seller_id.is_some() && seller_is_seller,
         has_owner: row.owner_id.is_some(),
         has_next_action: row.next_action.is_some(),
-        response_window_days: row.response_window_days.and_then(|d| u16::try_from(d).ok()),
-    }
+        response_window_days: super::codes::optional_number(
+            "handoffs",
+            row.id,
+            "response_window_days",
+            row.response_window_days,
+        )?,
+    })
 }
 
 pub fn status_of(row: &HandoffRow) -> HandoffStatus {
@@ -107,6 +112,14 @@ pub async fn create(
     };
     content.apply(&mut active);
     Ok(active.insert(tx.conn()).await?)
+}
+
+/// `query` narrowed to rows whose `handoff` column names a handoff the caller may see.
+pub(crate) fn of_visible_handoffs<E: EntityTrait>(query: Select<E>, handoff: E::Column, tx: &TenantTx) -> Select<E> {
+    match handoff_visibility(tx.role(), tx.user_id()) {
+        HandoffVisibility::All => query,
+        _ => query.filter(handoff.in_subquery(visible_ids(tx))),
+    }
 }
 
 /// The ids of the handoffs the caller may see, as a subquery.

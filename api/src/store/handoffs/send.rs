@@ -9,8 +9,7 @@ use uuid::Uuid;
 use super::{HandoffRow, visible};
 use crate::domain::Role;
 use crate::domain::scorecard::SendRules;
-use crate::store::codes;
-use crate::store::working_agreements::score;
+use crate::store::working_agreements;
 use crate::store::{StoreError, TenantTx};
 
 /// The locked handoff with the rules in force for it and its seller's current role.
@@ -25,6 +24,10 @@ pub struct SendBundle {
 /// The handoff `id` as the caller sees it, locked until the transaction ends (on PostgreSQL), with
 /// the organization's minimum score, the latest agreed working agreement's minimum and required
 /// components, and the seller's role, all in one statement.
+///
+/// On PostgreSQL the rules and the role come from the statement's snapshot, taken before it may
+/// wait for another send's lock on the row: a rule or role changed during that wait applies from
+/// the next send on, as if this send had come first.
 pub async fn lock_for_send(tx: &TenantTx, id: Uuid) -> Result<Option<SendBundle>, StoreError> {
     use entity::handoff::Column as H;
     let organization_id = tx.organization_id();
@@ -54,6 +57,7 @@ pub async fn lock_for_send(tx: &TenantTx, id: Uuid) -> Result<Option<SendBundle>
     let query = visible(tx)
         .filter(H::Id.eq(id))
         .expr_as(scalar(own_minimum), "own_minimum")
+        .expr_as(scalar(agreed(working_agreement::Column::Id)), "agreed_id")
         .expr_as(scalar(agreed(working_agreement::Column::MinScoreToSend)), "agreed_minimum")
         .expr_as(scalar(agreed(working_agreement::Column::RequiredComponents)), "agreed_required")
         .expr_as(scalar(seller_role), "seller_role");
@@ -62,18 +66,19 @@ pub async fn lock_for_send(tx: &TenantTx, id: Uuid) -> Result<Option<SendBundle>
     let Some(found) = tx.conn().query_one_raw(statement).await? else { return Ok(None) };
     let row = HandoffRow::from_query_result(&found, "")?;
     let own_minimum: i16 = found.try_get("", "own_minimum")?;
-    let agreed_minimum: Option<i16> = found.try_get("", "agreed_minimum")?;
-    let agreed = match agreed_minimum {
-        Some(minimum) => {
+    let agreed_id: Option<Uuid> = found.try_get("", "agreed_id")?;
+    let agreed = match agreed_id {
+        Some(id) => {
+            let minimum: i16 = found.try_get("", "agreed_minimum")?;
             let required: Components = found.try_get("", "agreed_required")?;
-            Some(SendRules { minimum_score: score(minimum), required: codes::components(&required) })
+            Some(working_agreements::agreed_rules(id, minimum, &required)?)
         }
         None => None,
     };
     let seller_role: Option<entity::Role> = found.try_get("", "seller_role")?;
     Ok(Some(SendBundle {
         row,
-        rules: SendRules::in_force(score(own_minimum), agreed),
+        rules: SendRules::in_force(working_agreements::organization_minimum(organization_id, own_minimum)?, agreed),
         seller_role: seller_role.map(Role::from),
     }))
 }
