@@ -1,4 +1,4 @@
-//! The `handoff-api` command: `serve` (default), `migrate`, `schema`, `check-data`.
+//! The `handoff-api` command: `serve` (default), `migrate`, `schema`, `check-data`, `seed`.
 
 use std::process::ExitCode;
 
@@ -29,6 +29,19 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL) that `schema.graphql` must equal.
     Schema,
+    /// Write realistic data for benchmarks, straight to the tables (development mode only): the
+    /// same numbers write the same rows. Every seeded person's password is `seed-password-not-secret`.
+    Seed {
+        /// Organizations to write (`seed-000`, `seed-001`, …).
+        #[arg(long, default_value_t = 10)]
+        organizations: u32,
+        /// Handoffs per organization, created over the year before now.
+        #[arg(long, default_value_t = 1_000)]
+        handoffs: u32,
+        /// The seed number.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// List stored values this version cannot read (each with its table, row and column); exits
     /// with failure when there is one.
     CheckData,
@@ -59,6 +72,10 @@ async fn main() -> ExitCode {
             Ok(())
         }
         Command::CheckData => check_data(&cli.settings).await,
+        Command::Seed { organizations, handoffs, seed } => {
+            let plan = handoff_api::seed::Plan { organizations, handoffs_per_organization: handoffs, seed };
+            seed_data(&cli.settings, plan).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -122,6 +139,28 @@ async fn serve(settings: Settings) -> Result<(), String> {
     server::shutdown_signal().await;
     tracing::info!("shutting down: draining in-flight requests");
     running.stop().await.map_err(|e| e.to_string())
+}
+
+async fn seed_data(settings: &Settings, plan: handoff_api::seed::Plan) -> Result<(), String> {
+    let connections = handoff_api::seed::PARALLEL_WRITES as u32;
+    let store = Store::connect(&settings.database_url, connections).await.map_err(|e| e.to_string())?;
+    store.migrate_up().await.map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let now = chrono::Utc::now();
+    let seeded =
+        handoff_api::seed::run(&store, plan, now, settings.is_production()).await.map_err(|e| e.to_string())?;
+    println!(
+        "seeded {} organizations in {:.1} s: {} people, {} handoffs, {} grades, {} answers, {} trust records",
+        seeded.organizations,
+        started.elapsed().as_secs_f64(),
+        seeded.people,
+        seeded.handoffs,
+        seeded.grades,
+        seeded.responses,
+        seeded.records
+    );
+    println!("log in as {} with password {}", seeded.first_admin, handoff_api::seed::PASSWORD);
+    Ok(())
 }
 
 async fn check_data(settings: &Settings) -> Result<(), String> {

@@ -18,6 +18,7 @@ mod paging;
 mod record_visibility;
 mod row_level_security;
 mod scorecards;
+mod seed;
 mod sessions;
 mod stored_values;
 mod subscriptions;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod bulk;
 pub mod codes;
 mod error;
 pub mod events;

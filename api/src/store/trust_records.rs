@@ -97,10 +97,23 @@ pub async fn between<T: Record>(
 /// A new row of the organization with the columns every record shares set; the caller sets its
 /// own columns and inserts it.
 fn new_row<T: Record>(tx: &TenantTx, logged: Logged, now: DateTime<Utc>) -> T::ActiveModel {
+    let by = Logger { id: Uuid::now_v7(), organization_id: tx.organization_id(), user_id: tx.user_id() };
+    record_row::<T>(by, logged, now)
+}
+
+/// Who logs a record, and the id it gets.
+pub struct Logger {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub user_id: Uuid,
+}
+
+/// A row of record table `T` with the columns every record shares set (also for seeding).
+pub fn record_row<T: Record>(by: Logger, logged: Logged, now: DateTime<Utc>) -> T::ActiveModel {
     let mut row = T::ActiveModel::new();
-    row.set(T::ID, Uuid::now_v7().into());
-    row.set(T::ORGANIZATION, tx.organization_id().into());
-    row.set(T::LOGGED_BY, tx.user_id().into());
+    row.set(T::ID, by.id.into());
+    row.set(T::ORGANIZATION, by.organization_id.into());
+    row.set(T::LOGGED_BY, by.user_id.into());
     row.set(T::NOTE, logged.note.into());
     row.set(T::CREATED_AT, now.into());
     row.set(T::ARCHIVED_AT, Option::<DateTime<Utc>>::None.into());
