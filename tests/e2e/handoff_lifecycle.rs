@@ -597,6 +597,47 @@ async fn sending_reads_the_handoff_once_and_answers_from_what_it_wrote() {
     assert!(cost <= bound, "a send took {cost} statements");
 }
 
+#[tokio::test]
+async fn grading_reads_the_grades_once_and_answers_from_what_it_wrote() {
+    let app = TestApp::spawn_without_sweeps().await;
+    let team = app.team("acme").await;
+    let Drafted { id, .. } = app.handoff_scoring(&team, "counted", 10).await;
+    app.settle().await;
+    let grade = "mutation($i: GradeHandoffInput!) { gradeHandoff(input: $i) { handoff { score band
+        grades { component grade gradedBy { email } } account { name } } } }";
+    let input = json!({ "i": { "handoffId": id, "grades": [{ "component": "PROOF", "grade": "STRONG" }] } });
+    let before = app.statements();
+    let refused = app.gql(Some(&team.seller.token), grade, input.clone()).await;
+    expect_error(&refused, "FORBIDDEN", None);
+    let scoping = app.statements() - before;
+    let before = app.statements();
+    let graded = app.ok(Some(&team.marketer.token), grade, input).await;
+    app.settle().await;
+    let cost = app.statements() - before - scoping;
+    let handoff = &graded["gradeHandoff"]["handoff"];
+    // grades_for(10): five STRONG then MISSING; PROOF (the ninth) now STRONG adds two points.
+    assert_eq!((handoff["score"].as_i64(), handoff["band"].as_str()), (Some(12), Some("FIX_BEFORE_VOLUME")));
+    let proof = handoff["grades"].as_array().unwrap().iter().find(|g| g["component"] == "PROOF").unwrap();
+    assert_eq!(proof["grade"], "STRONG");
+    assert_eq!(proof["gradedBy"]["email"], team.marketer.email.as_str());
+    let node = app.ok(Some(&team.marketer.token), documents::HANDOFF_NODE, json!({ "id": id })).await;
+    assert_eq!(node["node"]["score"], 12, "the stored score is the answer's");
+    eprintln!("statements: {scoping} to authenticate and scope, {cost} for the grading and the dispatcher's read");
+    let bound = if app.on_postgres() {
+        GRADE_STATEMENTS_POSTGRES + DISPATCHER_READS_POSTGRES
+    } else {
+        GRADE_STATEMENTS + DISPATCHER_READS
+    };
+    assert!(cost <= bound, "a grading took {cost} statements");
+}
+
+/// Statements one grading costs on SQLite: the row locked, the new grades inserted, the view's
+/// grades, account, partner and people, the score stored, the webhook endpoints, the event.
+/// (Reading the grades and then the handoff again for the answer cost two more.)
+const GRADE_STATEMENTS: u64 = 9;
+/// On PostgreSQL also the transaction's settings, the ordering lock and the NOTIFY.
+const GRADE_STATEMENTS_POSTGRES: u64 = 12;
+
 /// Statements the send itself costs on SQLite: the handoff locked with the rules in force and its
 /// seller's role (one read), its grades, account, partner and people, the update, the webhook
 /// endpoints, the event. (Before the facts were gathered in one read it cost eleven.)

@@ -195,10 +195,12 @@ impl HandoffMutation {
         }
         let now = now(ctx);
         grades::add(&tx, &row, new, now).await?;
-        let history = grades::of_handoffs(&tx, &[&row]).await?;
-        let set = grades::grade_set(grades::current(&history).get(&row.id).into_iter().flatten().map(|(c, r)| (c, *r)));
-        handoffs::set_score(&tx, row, set.score(), set.band(), now).await?;
-        let handoff = view(&tx, id).await?;
+        // The view of the locked row reads the grades once, the new ones included; the score is
+        // stored from them and the answer built without reading the handoff again.
+        let mut current = handoff_views::load(&tx, vec![row]).await?.remove(0);
+        let set = current.grade_set();
+        current.row = handoffs::set_score(&tx, current.row.clone(), set.score(), set.band(), now).await?;
+        let handoff = Handoff::new(current);
         let event = HandoffEvent::new(scope.organization_id(), id, HandoffEventKind::Graded, now);
         record_event(&tx, &event, None).await?;
         tx.commit().await?;
