@@ -27,6 +27,11 @@ pub trait Record: Archivable {
     const NOTE: Self::Column;
     const CREATED_AT: Self::Column;
     const OWNERS: &'static [Self::Column];
+
+    /// Who logged the row.
+    fn logged_by(row: &Self::Model) -> Uuid;
+    /// When the row was archived, if it was.
+    fn archived_at(row: &Self::Model) -> Option<DateTime<Utc>>;
 }
 
 /// The organization's rows of a record table, only the caller's own for a SELLER.
@@ -59,6 +64,12 @@ macro_rules! record {
             const NOTE: $entity::Column = $entity::Column::Note;
             const CREATED_AT: $entity::Column = $entity::Column::CreatedAt;
             const OWNERS: &'static [$entity::Column] = &[$($entity::Column::$owner),+];
+            fn logged_by(row: &Self::Model) -> Uuid {
+                row.logged_by
+            }
+            fn archived_at(row: &Self::Model) -> Option<DateTime<Utc>> {
+                row.archived_at
+            }
         }
     };
 }

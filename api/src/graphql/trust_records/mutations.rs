@@ -195,49 +195,35 @@ impl TrustRecordMutation {
         let (kind, _) = super::super::ids::decode_any(&input.id, "id")?;
         let (scope, id) = owner_of(ctx, &input.id, kind, "id", &Role::ALL).await?;
         let tx = store(ctx).tenant(&scope).await?;
-        let missing = || AppError::NotFound(Some("id"));
-        let may = |logged_by: Uuid| scope.role() == Role::Admin || logged_by == scope.user_id();
-        let refuse = || AppError::Forbidden("only the member who logged it or an ADMIN may archive it".into());
         let at = now(ctx);
         let archived_at = match kind {
-            Kind::PartnerAsk => {
-                let row = records::find::<entity::partner_ask::Entity>(&tx, id).await?.ok_or_else(missing)?;
-                if !may(row.logged_by) {
-                    return Err(refuse());
-                }
-                records::archive::<entity::partner_ask::Entity>(&tx, row, at).await?.archived_at
-            }
-            Kind::PartnerMeeting => {
-                let row = records::find::<entity::partner_meeting::Entity>(&tx, id).await?.ok_or_else(missing)?;
-                if !may(row.logged_by) {
-                    return Err(refuse());
-                }
-                records::archive::<entity::partner_meeting::Entity>(&tx, row, at).await?.archived_at
-            }
-            Kind::PipelineMention => {
-                let row = records::find::<entity::pipeline_mention::Entity>(&tx, id).await?.ok_or_else(missing)?;
-                if !may(row.logged_by) {
-                    return Err(refuse());
-                }
-                records::archive::<entity::pipeline_mention::Entity>(&tx, row, at).await?.archived_at
-            }
-            Kind::Escalation => {
-                let row = records::find::<entity::escalation::Entity>(&tx, id).await?.ok_or_else(missing)?;
-                if !may(row.logged_by) {
-                    return Err(refuse());
-                }
-                records::archive::<entity::escalation::Entity>(&tx, row, at).await?.archived_at
-            }
-            Kind::ScoreReview => {
-                let row = records::find::<entity::score_review::Entity>(&tx, id).await?.ok_or_else(missing)?;
-                if !may(row.logged_by) {
-                    return Err(refuse());
-                }
-                records::archive::<entity::score_review::Entity>(&tx, row, at).await?.archived_at
-            }
+            Kind::PartnerAsk => archive_record::<entity::partner_ask::Entity>(&tx, &scope, id, at).await?,
+            Kind::PartnerMeeting => archive_record::<entity::partner_meeting::Entity>(&tx, &scope, id, at).await?,
+            Kind::PipelineMention => archive_record::<entity::pipeline_mention::Entity>(&tx, &scope, id, at).await?,
+            Kind::Escalation => archive_record::<entity::escalation::Entity>(&tx, &scope, id, at).await?,
+            Kind::ScoreReview => archive_record::<entity::score_review::Entity>(&tx, &scope, id, at).await?,
             _ => return Err(AppError::bad_input("id", "is not the ID of a trust record")),
         };
         tx.commit().await?;
         Ok(ArchiveTrustRecordPayload { id: input.id, archived_at: archived_at.unwrap_or(at) })
     }
+}
+
+/// Archives record `id` of table `T` for the member who logged it or an ADMIN; returns when it
+/// was archived (the first time, if it was archived already).
+async fn archive_record<T: records::Record>(
+    tx: &TenantTx,
+    scope: &OrgScope,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> AppResult<Option<DateTime<Utc>>>
+where
+    T::Model: sea_orm::IntoActiveModel<T::ActiveModel>,
+    T::ActiveModel: sea_orm::ActiveModelTrait<Entity = T> + Send,
+{
+    let row = records::find::<T>(tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
+    if scope.role() != Role::Admin && T::logged_by(&row) != scope.user_id() {
+        return Err(AppError::Forbidden("only the member who logged it or an ADMIN may archive it".into()));
+    }
+    Ok(T::archived_at(&records::archive::<T>(tx, row, at).await?))
 }
