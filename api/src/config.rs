@@ -111,6 +111,11 @@ pub struct Settings {
     #[arg(long, env = "MAX_ROOT_FIELDS", default_value_t = 20, global = true)]
     pub max_root_fields: u64,
 
+    /// Seconds a cached session, membership list or API token is trusted without a change notice
+    /// (PostgreSQL; changes clear the cache on every replica at once). 0 turns the cache off.
+    #[arg(long, env = "CREDENTIAL_CACHE_SECONDS", default_value_t = 30, global = true)]
+    pub credential_cache_seconds: u64,
+
     /// Seconds between sweeps that mark overdue handoffs.
     #[arg(long, env = "OVERDUE_SWEEP_SECONDS", default_value_t = 60, global = true)]
     pub overdue_sweep_seconds: u64,
@@ -246,12 +251,16 @@ pub struct Config {
     pub clock: crate::clock::Clock,
     /// How often the overdue sweep runs.
     pub overdue_interval: std::time::Duration,
+    /// How long a credential cache entry is trusted without a notice (zero: no cache).
+    pub credential_cache: std::time::Duration,
     /// Webhook retry schedule.
     pub webhooks: crate::webhooks::DeliverySettings,
     /// How often due webhook deliveries are looked for.
     pub webhook_poll: std::time::Duration,
     /// How often each process looks for stored events nobody woke it for.
     pub event_poll: std::time::Duration,
+    /// How often each process sends a heartbeat notice to prove its listening connection alive.
+    pub notice_heartbeat: std::time::Duration,
     /// Events one process buffers for its subscribers; one further behind must resubscribe.
     pub event_buffer: usize,
     /// How often an open WebSocket gets a ping frame.
@@ -372,6 +381,7 @@ impl Settings {
             demo: self.demo,
             clock: crate::clock::Clock::system(),
             overdue_interval: std::time::Duration::from_secs(self.overdue_sweep_seconds.max(1)),
+            credential_cache: std::time::Duration::from_secs(self.credential_cache_seconds),
             webhooks: crate::webhooks::DeliverySettings {
                 retry_base: std::time::Duration::from_secs(self.webhook_retry_base_seconds.max(1)),
                 max_attempts: self.webhook_max_attempts.max(1),
@@ -386,6 +396,7 @@ impl Settings {
             },
             webhook_poll: std::time::Duration::from_millis(500),
             event_poll: std::time::Duration::from_secs(1),
+            notice_heartbeat: crate::events::HEARTBEAT,
             event_buffer: crate::events::BUFFER,
             ws_keepalive: std::time::Duration::from_secs(20),
             trusted_proxies: self.trusted_proxies.clone(),
@@ -458,9 +469,11 @@ impl Config {
             demo: false,
             clock: crate::clock::Clock::system(),
             overdue_interval: std::time::Duration::from_secs(60),
+            credential_cache: crate::store::credential_cache::DEFAULT_MAX_AGE,
             webhooks: crate::webhooks::DeliverySettings::default(),
             webhook_poll: std::time::Duration::from_millis(500),
             event_poll: std::time::Duration::from_secs(1),
+            notice_heartbeat: crate::events::HEARTBEAT,
             event_buffer: crate::events::BUFFER,
             ws_keepalive: std::time::Duration::from_secs(20),
             trusted_proxies: Vec::new(),

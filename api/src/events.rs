@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use sea_orm::sqlx::postgres::PgListener;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use tokio::sync::{Notify, broadcast};
 use tokio::task::JoinHandle;
@@ -32,33 +33,23 @@ pub struct EventBus {
 
 impl EventBus {
     /// Starts the bus for `store`: its dispatcher, which also looks every `poll` for events nobody
-    /// woke it for, and on PostgreSQL a task that LISTENs on `database_url` and wakes it.
+    /// woke it for, and on PostgreSQL a task that LISTENs on `database_url`, wakes it, and clears
+    /// the credential cache on every credential change (turning the cache on while it listens).
     pub async fn start(
         store: &Store,
         database_url: &str,
         poll: Duration,
         buffer: usize,
+        heartbeat: Duration,
     ) -> Result<(Self, Vec<JoinHandle<()>>), StartError> {
         let (local, _) = broadcast::channel(buffer.max(1));
         let wake = Arc::new(Notify::new());
         let notify = store.backend() == DatabaseBackend::Postgres;
         let mut tasks = Vec::new();
         if notify {
-            let mut listener = sea_orm::sqlx::postgres::PgListener::connect(database_url).await?;
-            listener.listen(CHANNEL).await?;
-            let wake = wake.clone();
-            tasks.push(tokio::spawn(async move {
-                loop {
-                    match listener.recv().await {
-                        Ok(_) => wake.notify_one(),
-                        Err(error) => {
-                            // recv reconnects on the next call; the dispatcher's poll covers the gap.
-                            tracing::warn!(%error, "listening for handoff events failed; reconnecting");
-                            tokio::time::sleep(Duration::from_secs(1)).await;
-                        }
-                    }
-                }
-            }));
+            let listener = listen(database_url).await?;
+            let url = database_url.to_owned();
+            tasks.push(tokio::spawn(relay(listener, url, wake.clone(), store.clone(), heartbeat)));
         }
         // Subscribers hear what is committed from now on; older events are in the table.
         let seen = crate::store::events::last_seq(store.conn()).await?;
@@ -97,6 +88,120 @@ pub enum StartError {
     Listen(#[from] sea_orm::sqlx::Error),
     #[error("reading the last event: {0}")]
     Read(#[from] crate::store::StoreError),
+}
+
+/// A connection listening for event wake-ups and credential changes.
+async fn listen(database_url: &str) -> Result<PgListener, sea_orm::sqlx::Error> {
+    let mut listener = PgListener::connect(database_url).await?;
+    // A lost connection is reported at once (the relay reconnects itself and knows when it did).
+    listener.eager_reconnect(false);
+    listener.listen_all([CHANNEL, migration::CREDENTIALS_CHANNEL]).await?;
+    Ok(listener)
+}
+
+/// How often each replica sends a heartbeat notice on the credentials channel, by default.
+pub const HEARTBEAT: Duration = Duration::from_secs(5);
+/// The heartbeat's payload; any other notice on that channel is a credential change.
+const HEARTBEAT_PAYLOAD: &str = "heartbeat";
+/// Heartbeats missed after which the listening connection is taken for dead (a connection can die
+/// without closing, and would then wait forever).
+const MISSED_HEARTBEATS: u32 = 3;
+
+/// When the listening connection last heard anything.
+struct Heard(std::sync::Mutex<std::time::Instant>);
+
+impl Heard {
+    fn now(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = std::time::Instant::now();
+    }
+
+    fn silent_for(&self) -> Duration {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).elapsed()
+    }
+}
+
+/// Passes notices on: new events wake the dispatcher, a credential change clears the credential
+/// cache. When the connection drops or falls silent, notices sent meanwhile are lost: the cache is
+/// off until a new connection listens (then starts empty), and the dispatcher is woken to read
+/// what it missed.
+async fn relay(mut listener: PgListener, database_url: String, wake: Arc<Notify>, store: Store, every: Duration) {
+    let heard = Arc::new(Heard(std::sync::Mutex::new(std::time::Instant::now())));
+    let silence = Arc::new(Notify::new());
+    let heartbeat = tokio::spawn(send_heartbeats(store.clone(), heard.clone(), silence.clone(), every));
+    // The cache goes on only once this connection has heard a notice (the heartbeats come at
+    // once): a connection that cannot hear (a pooler in transaction mode) never turns it on.
+    let mut hearing = false;
+    loop {
+        let lost = tokio::select! {
+            received = listener.try_recv() => match received {
+                Ok(Some(notice)) => {
+                    heard.now();
+                    if !hearing && !heartbeat.is_finished() {
+                        hearing = true;
+                        store.credentials().resume();
+                    }
+                    if notice.channel() != migration::CREDENTIALS_CHANNEL {
+                        wake.notify_one();
+                    } else if notice.payload() != HEARTBEAT_PAYLOAD {
+                        store.credentials().clear();
+                    }
+                    false
+                }
+                Ok(None) => {
+                    tracing::warn!("the connection listening for notices closed; reconnecting");
+                    true
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "listening for notices failed; reconnecting");
+                    true
+                }
+            },
+            // The connection is abandoned, so an interrupted read does not matter.
+            () = silence.notified() => {
+                let silent = heard.silent_for() >= every * MISSED_HEARTBEATS;
+                if silent {
+                    tracing::warn!("no notice heard for {MISSED_HEARTBEATS} heartbeats; reconnecting");
+                }
+                silent
+            }
+        };
+        if !lost {
+            continue;
+        }
+        store.credentials().suspend();
+        listener = loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            match listen(&database_url).await {
+                Ok(listener) => break listener,
+                Err(error) => tracing::warn!(%error, "listening for notices again failed"),
+            }
+        };
+        heard.now();
+        hearing = false;
+        wake.notify_one();
+    }
+}
+
+/// Sends a heartbeat notice `every` so often and tells the relay when the connection fell silent.
+async fn send_heartbeats(store: Store, heard: Arc<Heard>, silence: Arc<Notify>, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        ticks.tick().await;
+        let sent = store
+            .conn()
+            .execute_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [migration::CREDENTIALS_CHANNEL.into(), HEARTBEAT_PAYLOAD.into()],
+            ))
+            .await;
+        if let Err(error) = sent {
+            tracing::warn!(%error, "could not send the notice heartbeat");
+        }
+        if heard.silent_for() >= every * MISSED_HEARTBEATS {
+            silence.notify_one();
+        }
+    }
 }
 
 /// Reads the events after `seen` whenever woken (or every `poll`) and broadcasts them in order.

@@ -71,26 +71,32 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     keys.self_check()?;
     let store = Store::connect(&config.database_url, config.database_max_connections)
         .await
-        .map_err(|source| StartError::Database { url: redact_url(&config.database_url), source })?;
+        .map_err(|source| StartError::Database { url: redact_url(&config.database_url), source })?
+        .with_credential_max_age(config.credential_cache);
     store.migrate_up().await.map_err(StartError::Migrate)?;
     seal_webhook_secrets(&store, &config.webhooks.secret_box).await;
     // The dummy hash makes unknown-email logins as slow as wrong-password ones; build it now.
     let _ = tokio::task::spawn_blocking(password::warm_up).await;
 
-    let (events, event_tasks) =
-        crate::events::EventBus::start(&store, &config.database_url, config.event_poll, config.event_buffer)
-            .await
-            .map_err(StartError::Events)?;
+    let (events, event_tasks) = crate::events::EventBus::start(
+        &store,
+        &config.database_url,
+        config.event_poll,
+        config.event_buffer,
+        config.notice_heartbeat,
+    )
+    .await
+    .map_err(StartError::Events)?;
     let throttle = crate::auth::throttle::Throttle::new(config.throttle);
-    let schema = graphql::build(store.clone(), keys.clone(), events.clone(), throttle, &config);
+    let api = graphql::build(store.clone(), keys.clone(), events.clone(), throttle, &config);
     let demo = match config.demo {
-        true => Some(crate::demo::load(&schema, &store, &keys).await?),
+        true => Some(crate::demo::load(&api, &store, &keys).await?),
         false => None,
     };
     let (stop, shutting_down) = tokio::sync::watch::channel(false);
     let trusted_proxies = std::sync::Arc::new(config.trusted_proxies.clone());
     let app = router(AppState {
-        schema,
+        api,
         store: store.clone(),
         keys,
         graphiql: config.graphiql,

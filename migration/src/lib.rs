@@ -12,8 +12,10 @@ mod m20261125_000007_create_invitations_sessions_audit;
 mod m20261125_000008_seal_webhook_secrets;
 mod m20261125_000009_row_level_security;
 mod m20261125_000010_create_handoff_events;
+mod m20261126_000011_credential_notifications;
 
 pub use m20261125_000009_row_level_security::{TENANT_ROLE, protect as protect_tenant_table};
+pub use m20261126_000011_credential_notifications::CREDENTIALS_CHANNEL;
 
 pub struct Migrator;
 
@@ -31,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000008_seal_webhook_secrets::Migration),
             Box::new(m20261125_000009_row_level_security::Migration),
             Box::new(m20261125_000010_create_handoff_events::Migration),
+            Box::new(m20261126_000011_credential_notifications::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 mod access_tokens;
 mod accounts;
 mod api_tokens;
+mod credential_cache;
 mod demo;
 mod event_outbox;
 mod handoff_lifecycle;

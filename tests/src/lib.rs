@@ -54,6 +54,7 @@ impl TestApp {
             c.webhook_poll = std::time::Duration::from_secs(3600);
             c.overdue_interval = std::time::Duration::from_secs(3600);
             c.event_poll = std::time::Duration::from_secs(3600);
+            c.notice_heartbeat = std::time::Duration::from_secs(3600);
         })
         .await
     }

@@ -1,5 +1,7 @@
 //! The caller of one request, resolved once from its bearer token.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
@@ -20,12 +22,13 @@ pub enum Principal {
     ApiToken { token_id: Uuid, user_id: Uuid, organization_id: Uuid, role: Role },
 }
 
-/// The authenticated caller plus this request's view of their memberships, read from the database
-/// once per request so that removals and revocations apply on the very next request.
+/// The authenticated caller plus this request's view of their memberships, read once per request
+/// (from the credential cache, which every change to them clears) so that removals and revocations
+/// apply on the next request.
 pub struct Viewer {
     principal: Principal,
     store: Store,
-    memberships: OnceCell<Vec<(Uuid, Role)>>,
+    memberships: OnceCell<Arc<[(Uuid, Role)]>>,
     /// When the access token stops being valid (API tokens have no expiry).
     expires_at: Option<chrono::DateTime<Utc>>,
     /// The access token's claims, checked again for long-lived connections.
@@ -46,13 +49,65 @@ fn refused(reason: CredentialReason, why: &'static str) -> AppError {
     AppError::CredentialRefused(reason, why)
 }
 
-/// Checks an access token's session now.
+/// Checks an access token's session now, from the credential cache when it holds the session.
 async fn check_session(store: &Store, claims: &AccessClaims) -> AppResult<()> {
-    match sessions::access(store.conn(), claims, Utc::now()).await? {
+    let cache = store.credentials();
+    let now = Utc::now();
+    // Only a live answer is taken from the cache: a refresh moves the expiry later without a
+    // notice, so a cached session that looks lapsed is read again.
+    let cached = cache.session(claims.session_id).filter(|f| f.access(claims, now) == sessions::Access::Live);
+    let facts = match cached {
+        Some(facts) => facts,
+        None => {
+            let generation = cache.generation();
+            match sessions::of_token(store.conn(), claims).await? {
+                sessions::TokenSession::Open(facts, user) => {
+                    cache.store_session(generation, claims.session_id, facts.clone());
+                    // The person came with the session: `me` answers from it.
+                    cache.store_user(generation, Arc::new(user));
+                    facts
+                }
+                sessions::TokenSession::Ended => return Err(refused(CredentialReason::Revoked, SESSION_ENDED)),
+                sessions::TokenSession::Unknown => return Err(refused(CredentialReason::UnknownUser, UNKNOWN_USER)),
+            }
+        }
+    };
+    match facts.access(claims, now) {
         sessions::Access::Live => Ok(()),
         sessions::Access::Ended => Err(refused(CredentialReason::Revoked, SESSION_ENDED)),
         sessions::Access::Unknown => Err(refused(CredentialReason::UnknownUser, UNKNOWN_USER)),
     }
+}
+
+/// A usable API token by its digest (a bearer credential) or by id (a connection's re-check),
+/// from the credential cache when it holds the token.
+async fn usable_token(store: &Store, by: TokenKey<'_>) -> AppResult<api_tokens::UsableToken> {
+    let cache = store.credentials();
+    let cached = match by {
+        TokenKey::Digest(digest) => cache.token_by_digest(digest),
+        TokenKey::Id(id) => cache.token(id),
+    };
+    if let Some(token) = cached {
+        return Ok(token);
+    }
+    let generation = cache.generation();
+    let found = match by {
+        TokenKey::Digest(digest) => api_tokens::find_usable_by_digest(store.conn(), digest, Utc::now()).await?,
+        TokenKey::Id(id) => api_tokens::find_usable_by_id(store.conn(), id).await?,
+    };
+    let token = found.ok_or_else(|| refused(CredentialReason::Revoked, API_TOKEN_REFUSED))?;
+    let digest = match by {
+        TokenKey::Digest(digest) => Some(digest),
+        TokenKey::Id(_) => None,
+    };
+    cache.store_token(generation, digest, token.clone());
+    Ok(token)
+}
+
+#[derive(Clone, Copy)]
+enum TokenKey<'a> {
+    Digest(&'a str),
+    Id(Uuid),
 }
 
 fn token_principal(token: api_tokens::UsableToken) -> Principal {
@@ -78,9 +133,7 @@ impl Viewer {
     pub async fn authenticate(store: Store, keys: &JwtKeys, bearer: &str) -> AppResult<Self> {
         if opaque_token::looks_like_api_token(bearer) {
             let digest = opaque_token::digest(bearer);
-            let token = api_tokens::find_usable_by_digest(store.conn(), &digest, Utc::now())
-                .await?
-                .ok_or_else(|| refused(CredentialReason::Revoked, API_TOKEN_REFUSED))?;
+            let token = usable_token(&store, TokenKey::Digest(&digest)).await?;
             return Ok(Self::with_principal(store, token_principal(token)));
         }
         let claims = keys.verify(bearer).map_err(|e| match e {
@@ -108,10 +161,7 @@ impl Viewer {
                 self.principal.clone()
             }
             Principal::ApiToken { token_id, .. } => {
-                let token = api_tokens::find_usable_by_id(self.store.conn(), *token_id)
-                    .await?
-                    .ok_or_else(|| refused(CredentialReason::Revoked, API_TOKEN_REFUSED))?;
-                token_principal(token)
+                token_principal(usable_token(&self.store, TokenKey::Id(*token_id)).await?)
             }
         };
         Ok(Self {
@@ -171,15 +221,23 @@ impl Viewer {
             .memberships
             .get_or_try_init(|| async {
                 match self.principal {
-                    Principal::Anonymous => Ok(Vec::new()),
+                    Principal::Anonymous => Ok(Arc::from(Vec::new())),
                     Principal::User { user_id, .. } => {
-                        memberships::roles_of_user(self.store.conn(), user_id).await.map_err(AppError::from)
+                        let cache = self.store.credentials();
+                        if let Some(list) = cache.memberships(user_id) {
+                            return Ok(list);
+                        }
+                        let generation = cache.generation();
+                        let list: Arc<[(Uuid, Role)]> =
+                            memberships::roles_of_user(self.store.conn(), user_id).await?.into();
+                        cache.store_memberships(generation, user_id, list.clone());
+                        Ok::<_, AppError>(list)
                     }
-                    Principal::ApiToken { organization_id, role, .. } => Ok(vec![(organization_id, role)]),
+                    Principal::ApiToken { organization_id, role, .. } => Ok(Arc::from(vec![(organization_id, role)])),
                 }
             })
             .await?;
-        Ok(list.as_slice())
+        Ok(list)
     }
 
     /// The scope of a member of `organization_id`, if the caller is one.

@@ -20,7 +20,9 @@ use crate::auth::Viewer;
 use crate::auth::jwt::JwtKeys;
 use crate::clock::Clock;
 use crate::domain::Role;
-use crate::graphql::{AppSchema, prepare};
+use async_graphql::Executor;
+
+use crate::graphql::{Api, prepare};
 use crate::store::{Store, organizations};
 use script::{Ago, OrgPlan};
 
@@ -53,7 +55,7 @@ fn person(key: &str) -> Option<&'static script::Person> {
 }
 
 /// Loads the demo organizations unless the main one exists; returns who to log in as.
-pub async fn load(schema: &AppSchema, store: &Store, keys: &JwtKeys) -> Result<DemoLogins, DemoError> {
+pub async fn load(schema: &Api, store: &Store, keys: &JwtKeys) -> Result<DemoLogins, DemoError> {
     let logins = DemoLogins { people: logins(), password: PASSWORD, loaded_now: false };
     let exists = organizations::id_by_slug(store.conn(), SLUG).await.map_err(|e| DemoError(e.to_string()))?;
     if exists.is_some() {
@@ -70,7 +72,7 @@ pub async fn load(schema: &AppSchema, store: &Store, keys: &JwtKeys) -> Result<D
 }
 
 struct Session<'a> {
-    schema: &'a AppSchema,
+    schema: &'a Api,
     store: &'a Store,
     keys: &'a JwtKeys,
 }

@@ -16,10 +16,9 @@
 //! 5. refuses enum values written as strings (`enum_literals`).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::registry::Registry;
 use async_graphql::{ErrorExtensions, Request, ServerError, ServerResult, Value, Variables};
 
 use crate::domain::text::forbidden_anywhere;
@@ -59,37 +58,21 @@ pub const MAX_ARGUMENTS: usize = 32;
 pub const MAX_OPERATIONS: usize = 50;
 pub const MAX_FRAGMENTS: usize = 200;
 
-pub struct DocumentGuard(pub DocumentLimits);
-
-impl ExtensionFactory for DocumentGuard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(DocumentGuardExtension(self.0))
-    }
-}
-
-struct DocumentGuardExtension(DocumentLimits);
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for DocumentGuardExtension {
-    /// Runs before async-graphql's own parse step, whose recursion-depth check already walks
-    /// every fragment spread. The document parsed here is kept, so it is parsed once.
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        check_text(&request.query).map_err(too_large)?;
-        let variables = std::mem::take(&mut request.variables);
-        // A document that does not parse is left to the parse step, which reports it.
-        if let Ok(document) = request.parsed_query() {
-            measure(document, &self.0).map_err(too_large)?;
-            check_strings(document, &variables)?;
-            super::enum_literals::check(document, &ctx.schema_env.registry)?;
-        }
-        request.variables = variables;
-        next.run(ctx, request).await
-    }
+/// Runs before async-graphql's own parse step, whose recursion-depth check already walks every
+/// fragment spread. The document parsed here is kept in the request, so it is parsed once; a
+/// document that does not parse is left to the caller, which reports it.
+pub fn check(request: &mut Request, limits: &DocumentLimits, registry: &Registry) -> ServerResult<()> {
+    check_text(&request.query).map_err(too_large)?;
+    let variables = std::mem::take(&mut request.variables);
+    let checked = match request.parsed_query() {
+        Ok(document) => measure(document, limits)
+            .map_err(too_large)
+            .and_then(|_| check_strings(document, &variables))
+            .and_then(|()| super::enum_literals::check(document, registry)),
+        Err(_) => Ok(()),
+    };
+    request.variables = variables;
+    checked
 }
 
 fn too_large(message: String) -> ServerError {

@@ -1,62 +1,30 @@
 //! Gives every error a string `extensions.code`, including the ones async-graphql raises itself,
 //! and makes sure no error without a code (an unexpected cause) reaches a client verbatim.
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
-};
-use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
-
-pub struct ErrorCodes;
-
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodesExtension)
-    }
-}
-
-struct ErrorCodesExtension;
+use async_graphql::ServerError;
 
 fn has_code(err: &ServerError) -> bool {
     err.extensions.as_ref().is_some_and(|e| e.get("code").is_some())
 }
 
-fn with_code(mut err: ServerError, code: &str) -> ServerError {
+/// `err` with `code`, unless it has one.
+pub fn with_code(mut err: ServerError, code: &str) -> ServerError {
     if !has_code(&err) {
         err.extensions.get_or_insert_with(Default::default).set("code", code);
     }
     err
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for ErrorCodesExtension {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        response.errors = response.errors.into_iter().map(classify_uncoded).collect();
-        response
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables).await.map_err(|e| with_code(e, "GRAPHQL_PARSE_FAILED"))
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx)
-            .await
-            .map_err(|errs| errs.into_iter().map(|e| with_code(e, "GRAPHQL_VALIDATION_FAILED")).collect())
-    }
+/// Every error of an answer with a code. An error without a path was raised before execution
+/// (validation, limits, choosing the operation): the request itself is invalid. One with a path
+/// and no code is classified below.
+pub fn classify(errors: Vec<ServerError>) -> Vec<ServerError> {
+    errors
+        .into_iter()
+        .map(
+            |err| if err.path.is_empty() { with_code(err, "GRAPHQL_VALIDATION_FAILED") } else { classify_uncoded(err) },
+        )
+        .collect()
 }
 
 /// Errors still without a code come from async-graphql's argument coercion (the client sent a value

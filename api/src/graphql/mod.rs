@@ -5,10 +5,12 @@ mod api_tokens;
 mod audit;
 mod connection_auth;
 mod context;
+mod credential_changes;
 mod date;
 pub mod document_guard;
 mod enum_literals;
 mod error_codes;
+mod executor;
 mod handoff_events;
 pub(crate) mod handoffs;
 pub mod ids;
@@ -60,6 +62,7 @@ pub struct MutationRoot(
 );
 
 pub use connection_auth::ConnectionCredential;
+pub use executor::Api;
 pub use subscriptions::SubscriptionCount;
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, subscriptions::SubscriptionRoot>;
@@ -92,11 +95,11 @@ pub fn build(
     events: crate::events::EventBus,
     throttle: crate::auth::throttle::Throttle,
     config: &crate::config::Config,
-) -> AppSchema {
+) -> Api {
     let limits = config.limits;
     let mut builder = schema_builder(limits)
-        .data(store)
-        .data(keys)
+        .data(store.clone())
+        .data(keys.clone())
         .data(config.clock.clone())
         .data(events)
         .data(throttle)
@@ -108,7 +111,22 @@ pub fn build(
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
-    builder.finish()
+    Api::new(builder.finish(), limits.document, store, keys)
+}
+
+/// The schema's types as async-graphql registers them, for checks that run before validation.
+pub fn registry() -> async_graphql::registry::Registry {
+    use async_graphql::{OutputType, SubscriptionType};
+    let mut registry = async_graphql::registry::Registry {
+        query_type: QueryRoot::type_name().into_owned(),
+        mutation_type: Some(MutationRoot::type_name().into_owned()),
+        subscription_type: Some(subscriptions::SubscriptionRoot::type_name().into_owned()),
+        ..Default::default()
+    };
+    QueryRoot::create_type_info(&mut registry);
+    MutationRoot::create_type_info(&mut registry);
+    subscriptions::SubscriptionRoot::create_type_info(&mut registry);
+    registry
 }
 
 /// Adds what one request's resolvers need: the caller and the per-request batch loaders.
@@ -135,9 +153,6 @@ fn schema_builder(
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)
         .limit_directives(16)
-        .extension(document_guard::DocumentGuard(limits.document))
-        .extension(error_codes::ErrorCodes)
-        .extension(connection_auth::Reauthenticate)
 }
 
 #[cfg(test)]

@@ -361,11 +361,11 @@ pub struct OrganizationQuery;
 impl OrganizationQuery {
     /// The organization with this slug, or null unless the caller is a member.
     async fn organization(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Organization>> {
-        let Some(id) = organizations::id_by_slug(store(ctx).conn(), &slug).await? else { return Ok(None) };
-        let Some(scope) = viewer(ctx).scope_in(id).await? else { return Ok(None) };
-        let tx = store(ctx).tenant(&scope).await?;
-        let org = organizations::get(&tx).await?;
-        tx.commit().await?;
+        // The row is read with its slug and shown only to a member: one statement, no transaction.
+        let Some(org) = organizations::by_slug(store(ctx).conn(), &slug).await? else { return Ok(None) };
+        if viewer(ctx).scope_in(org.id).await?.is_none() {
+            return Ok(None);
+        }
         Ok(Some(Organization(org)))
     }
 }

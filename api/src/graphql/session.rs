@@ -1,5 +1,7 @@
 //! Signing up, logging in, sessions (refresh, logout, password change), and `me`.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
@@ -21,7 +23,15 @@ impl SessionQuery {
     /// The caller, or null when the request carries no token.
     async fn me(&self, ctx: &Context<'_>) -> AppResult<Option<Viewer>> {
         let Some(user_id) = viewer(ctx).user_id() else { return Ok(None) };
-        Ok(users::find(store(ctx).conn(), user_id).await?.map(|u| Viewer(u, Seen::ByCaller)))
+        // Usually read with the caller's session and still in the credential cache.
+        let cache = store(ctx).credentials();
+        if let Some(user) = cache.user(user_id) {
+            return Ok(Some(Viewer(users::User::clone(&user), Seen::ByCaller)));
+        }
+        let generation = cache.generation();
+        let Some(user) = users::find(store(ctx).conn(), user_id).await? else { return Ok(None) };
+        cache.store_user(generation, Arc::new(user.clone()));
+        Ok(Some(Viewer(user, Seen::ByCaller)))
     }
 }
 

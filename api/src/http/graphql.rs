@@ -2,6 +2,7 @@
 //! The body is read here, not by an extractor, so that size, JSON and credential failures answer
 //! with a JSON body and a code like every other error.
 
+use async_graphql::Executor;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
@@ -33,26 +34,9 @@ pub async fn post(
             return refuse(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", &message);
         }
     };
-    let value: serde_json::Value = match serde_json::from_slice(&bytes) {
-        Ok(value) => value,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", &format!("the body is not valid JSON: {e}")),
-    };
-    if value.is_array() {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
-            "batched requests are not supported; send one operation per request",
-        );
-    }
-    if value["query"].as_str().is_none_or(|q| q.trim().is_empty()) {
-        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the body needs a `query` string");
-    }
-    let mut request: async_graphql::Request = match serde_json::from_value(value) {
+    let mut request = match read_request(&bytes) {
         Ok(request) => request,
-        Err(e) => {
-            let message = format!("the body is not a GraphQL request (`query`, `variables`, `operationName`): {e}");
-            return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message);
-        }
+        Err(response) => return *response,
     };
     if selected_operation(&mut request) == Some(OperationType::Subscription) {
         return subscriptions_need_a_socket();
@@ -103,6 +87,37 @@ pub async fn get(
     execute(&state, gql.data(client), viewer, media).await
 }
 
+/// The body as a GraphQL request: parsed once, straight into the request, when it is one; a body
+/// that is not is parsed again as plain JSON only to say what is wrong with it.
+fn read_request(bytes: &[u8]) -> Result<async_graphql::Request, Box<Response>> {
+    let batched = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+    if !batched && let Ok(request) = serde_json::from_slice::<async_graphql::Request>(bytes) {
+        if request.query.trim().is_empty() {
+            return Err(Box::new(refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the body needs a `query` string")));
+        }
+        return Ok(request);
+    }
+    let value: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(value) => value,
+        Err(e) => {
+            let message = format!("the body is not valid JSON: {e}");
+            return Err(Box::new(refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message)));
+        }
+    };
+    if value.is_array() {
+        let message = "batched requests are not supported; send one operation per request";
+        return Err(Box::new(refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)));
+    }
+    if value["query"].as_str().is_none_or(|q| q.trim().is_empty()) {
+        return Err(Box::new(refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the body needs a `query` string")));
+    }
+    let message = match serde_json::from_value::<async_graphql::Request>(value) {
+        Err(e) => format!("the body is not a GraphQL request (`query`, `variables`, `operationName`): {e}"),
+        Ok(_) => "the body is not a GraphQL request (`query`, `variables`, `operationName`)".to_owned(),
+    };
+    Err(Box::new(refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message)))
+}
+
 fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -144,26 +159,32 @@ fn selected_operation(request: &mut async_graphql::Request) -> Option<OperationT
 }
 
 async fn execute(state: &AppState, request: async_graphql::Request, viewer: Viewer, media: ResponseMedia) -> Response {
-    let response = state.schema.execute(crate::graphql::prepare(request, viewer, &state.store)).await;
+    let response = state.api.execute(crate::graphql::prepare(request, viewer, &state.store)).await;
     let unavailable = response.errors.iter().any(|e| error_code(e) == Some("SERVICE_UNAVAILABLE"));
     // A request that failed before execution (parse, validation, variables) has no data and no
     // error with a path; under the specification's media type it answers 400 without `data`.
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
-    let mut body = serde_json::to_value(&response).unwrap_or_default();
-    let status = match (unavailable, media, request_error) {
-        (true, _, _) => StatusCode::SERVICE_UNAVAILABLE,
+    let (status, body) = match (unavailable, media, request_error) {
+        (true, _, _) => (StatusCode::SERVICE_UNAVAILABLE, serde_json::to_vec(&response)),
+        // Under the specification's media type a request error answers without `data`.
         (false, ResponseMedia::GraphqlResponse, true) => {
-            if let Some(map) = body.as_object_mut() {
+            let mut value = serde_json::to_value(&response).unwrap_or_default();
+            if let Some(map) = value.as_object_mut() {
                 map.remove("data");
             }
-            StatusCode::BAD_REQUEST
+            (StatusCode::BAD_REQUEST, serde_json::to_vec(&value))
         }
-        _ => StatusCode::OK,
+        // Serialized once, straight to bytes.
+        _ => (StatusCode::OK, serde_json::to_vec(&response)),
     };
+    let body = body.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "a response could not be serialized");
+        br#"{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}"#.to_vec()
+    });
     let retry_after = whole_request_wait(&response);
-    let mut http = (status, axum::Json(body)).into_response();
+    let mut http = (status, body).into_response();
     let headers = http.headers_mut();
     if let Some(seconds) = retry_after {
         headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));

@@ -24,13 +24,14 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::auth::jwt::JwtKeys;
-use crate::graphql::AppSchema;
+use crate::graphql::Api;
 use crate::store::Store;
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    pub schema: AppSchema,
+    /// The schema with the rules every operation gets.
+    pub api: Api,
     pub store: Store,
     pub keys: JwtKeys,
     pub graphiql: bool,

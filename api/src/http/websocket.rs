@@ -176,7 +176,7 @@ async fn serve(
     let channel_sink = futures_util::sink::unfold(outgoing, |outgoing, message: Message| async move {
         outgoing.send(message).await.map(|_| outgoing)
     });
-    let session = GraphQLWebSocket::new_with_pair(Box::pin(channel_sink), replayed, state.schema.clone(), protocol)
+    let session = GraphQLWebSocket::new_with_pair(Box::pin(channel_sink), replayed, state.api.clone(), protocol)
         .on_connection_init(move |_| async move {
             let mut data = Data::default();
             data.insert(crate::graphql::SubscriptionCount::default());

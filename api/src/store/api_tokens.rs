@@ -15,6 +15,7 @@ use crate::domain::{Role, TokenName, token_role};
 pub use api_token::Model as ApiToken;
 
 /// What a request needs from a usable token.
+#[derive(Debug, Clone)]
 pub struct UsableToken {
     pub id: Uuid,
     pub organization_id: Uuid,

@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod bulk;
 pub mod codes;
+pub mod credential_cache;
 mod error;
 pub mod events;
 pub mod grades;
@@ -41,6 +42,8 @@ pub use error::{StoreError, is_unavailable};
 pub use page::Page;
 pub use tenant::TenantTx;
 
+use credential_cache::CredentialCache;
+
 use crate::auth::OrgScope;
 
 /// A handle on the database pool; cheap to clone.
@@ -48,6 +51,7 @@ use crate::auth::OrgScope;
 pub struct Store {
     db: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    credentials: CredentialCache,
 }
 
 impl Store {
@@ -76,10 +80,22 @@ impl Store {
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
         db.set_metric_callback(move |info| {
-            tracing::trace!(target: "handoff_api::sql", elapsed = ?info.elapsed, "{}", info.statement.sql);
+            // With its values inlined, so a trace can be replayed (the bench feeds it to pgbench).
+            tracing::trace!(target: "handoff_api::sql", elapsed = ?info.elapsed, "{}", info.statement);
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        Ok(Self { db, statements })
+        Ok(Self { db, statements, credentials: CredentialCache::new(credential_cache::DEFAULT_MAX_AGE) })
+    }
+
+    /// The same pool with credential cache entries lapsing after `max_age` (zero: no cache).
+    pub fn with_credential_max_age(mut self, max_age: Duration) -> Self {
+        self.credentials = CredentialCache::new(max_age);
+        self
+    }
+
+    /// What authentication reads, kept in memory while changes to it can be heard (PostgreSQL).
+    pub fn credentials(&self) -> &CredentialCache {
+        &self.credentials
     }
 
     pub fn conn(&self) -> &DatabaseConnection {

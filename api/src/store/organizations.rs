@@ -53,6 +53,11 @@ pub async fn id_by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<Optio
         .await?)
 }
 
+/// The organization with this slug; the caller shows it only to its members.
+pub async fn by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<Option<Organization>, StoreError> {
+    Ok(organization::Entity::find().filter(organization::Column::Slug.eq(slug)).one(conn).await?)
+}
+
 /// An organization by id, for a caller that already holds a row of it.
 pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Organization, StoreError> {
     organization::Entity::find_by_id(id).one(conn).await?.ok_or(StoreError::NotFound)

@@ -91,24 +91,51 @@ pub enum Access {
     Unknown,
 }
 
-/// Whether an access token still counts: its session is open and belongs to its subject, and it
-/// was issued after the person's validity time (whole seconds, as tokens carry them).
-pub async fn access(
-    conn: &impl ConnectionTrait,
-    claims: &AccessClaims,
-    now: DateTime<Utc>,
-) -> Result<Access, StoreError> {
+/// What decides whether an open session's access tokens still count; kept by the credential cache.
+#[derive(Debug, Clone)]
+pub struct SessionFacts {
+    pub user_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+    /// The person's validity time (whole seconds): tokens issued before it are refused.
+    pub valid_after: Option<i64>,
+}
+
+impl SessionFacts {
+    /// Whether an access token of this session still counts: it belongs to the session's person,
+    /// the session has not lapsed, and the token was issued after the person's validity time.
+    pub fn access(&self, claims: &AccessClaims, now: DateTime<Utc>) -> Access {
+        if self.user_id != claims.user_id {
+            return Access::Unknown;
+        }
+        let live = now < self.expires_at && self.valid_after.is_none_or(|after| claims.issued_at.timestamp() >= after);
+        if live { Access::Live } else { Access::Ended }
+    }
+}
+
+/// An access token's session: its facts and its person while it is open, or why it is not.
+pub enum TokenSession {
+    Open(SessionFacts, user::Model),
+    Ended,
+    Unknown,
+}
+
+/// Reads an access token's session and its person in one statement.
+pub async fn of_token(conn: &impl ConnectionTrait, claims: &AccessClaims) -> Result<TokenSession, StoreError> {
     let row = session::Entity::find_by_id(claims.session_id)
         .filter(session::Column::UserId.eq(claims.user_id))
         .find_also_related(user::Entity)
         .one(conn)
         .await?;
-    let Some((session, Some(user))) = row else { return Ok(Access::Unknown) };
-    let valid_after = user.sessions_valid_after.map(|t| t.timestamp());
-    let live = session.ended_at.is_none()
-        && now < session.expires_at
-        && valid_after.is_none_or(|after| claims.issued_at.timestamp() >= after);
-    Ok(if live { Access::Live } else { Access::Ended })
+    let Some((session, Some(user))) = row else { return Ok(TokenSession::Unknown) };
+    if session.ended_at.is_some() {
+        return Ok(TokenSession::Ended);
+    }
+    let facts = SessionFacts {
+        user_id: session.user_id,
+        expires_at: session.expires_at,
+        valid_after: user.sessions_valid_after.map(|t| t.timestamp()),
+    };
+    Ok(TokenSession::Open(facts, user))
 }
 
 /// What presenting a refresh token came to.

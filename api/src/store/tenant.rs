@@ -20,12 +20,19 @@ pub struct TenantTx {
 impl TenantTx {
     pub(super) async fn begin(db: &DatabaseConnection, scope: &OrgScope) -> Result<Self, StoreError> {
         let tx = db.begin().await?;
+        // Transaction control is not a counted statement; traced so a statement trace replays whole.
+        tracing::trace!(target: "handoff_api::sql", control = true, "BEGIN");
         if tx.get_database_backend() == DatabaseBackend::Postgres {
-            tx.execute_unprepared(&format!("SET LOCAL ROLE {}", migration::TENANT_ROLE)).await?;
+            // `set_config('role', …, true)` is `SET LOCAL ROLE`: one round trip sets all three.
             tx.execute_raw(Statement::from_sql_and_values(
                 DatabaseBackend::Postgres,
-                "SELECT set_config('app.organization_id', $1, true), set_config('app.user_id', $2, true)",
-                [scope.organization_id().to_string().into(), scope.user_id().to_string().into()],
+                "SELECT set_config('role', $1, true), set_config('app.organization_id', $2, true), \
+                 set_config('app.user_id', $3, true)",
+                [
+                    migration::TENANT_ROLE.into(),
+                    scope.organization_id().to_string().into(),
+                    scope.user_id().to_string().into(),
+                ],
             ))
             .await?;
         }
@@ -70,7 +77,9 @@ impl TenantTx {
     }
 
     pub async fn commit(self) -> Result<(), StoreError> {
-        Ok(self.tx.commit().await?)
+        self.tx.commit().await?;
+        tracing::trace!(target: "handoff_api::sql", control = true, "COMMIT");
+        Ok(())
     }
 }
 

@@ -1,0 +1,131 @@
+//! The schema as clients reach it, over HTTP and WebSocket alike: every operation's document is
+//! bounded before validation, a WebSocket operation re-checks its connection's credential, every
+//! error leaves with a code, and a mutation that may change credentials clears this replica's
+//! credential cache once answered.
+//!
+//! These rules wrap the schema instead of being schema extensions: with any extension installed,
+//! async-graphql sends every field of every answer through the extension chain (a boxed future
+//! and a type lookup per field per extension), which cost a page of 50 handoffs about a third of
+//! its CPU time (docs/performance.md).
+
+use std::any::TypeId;
+use std::sync::Arc;
+
+use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
+use async_graphql::registry::Registry;
+use async_graphql::{Data, Executor, Request, Response, ServerError};
+
+use super::connection_auth::ConnectionCredential;
+use super::document_guard::{self, DocumentLimits};
+use super::{AppSchema, error_codes};
+use crate::auth::Viewer;
+use crate::auth::jwt::JwtKeys;
+use crate::store::Store;
+
+/// The schema with the rules every operation gets; cheap to clone.
+#[derive(Clone)]
+pub struct Api {
+    schema: AppSchema,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    limits: DocumentLimits,
+    /// The schema's types, for the document guard's enum-literal check.
+    registry: Registry,
+    store: Store,
+    keys: JwtKeys,
+}
+
+impl Api {
+    pub fn new(schema: AppSchema, limits: DocumentLimits, store: Store, keys: JwtKeys) -> Self {
+        let inner = Inner { limits, registry: super::registry(), store, keys };
+        Self { schema, inner: Arc::new(inner) }
+    }
+
+    pub fn schema(&self) -> &AppSchema {
+        &self.schema
+    }
+
+    /// Checks the document and parses it once (the schema reuses the parsed document). A refusal
+    /// is the whole answer.
+    fn admit(&self, request: &mut Request) -> Result<Admitted, ServerError> {
+        document_guard::check(request, &self.inner.limits, &self.inner.registry)?;
+        let document = request.parsed_query().map_err(|error| error_codes::with_code(error, "GRAPHQL_PARSE_FAILED"))?;
+        Ok(Admitted { may_change_credentials: super::credential_changes::may_change_credentials(document) })
+    }
+
+    /// What follows an answer: codes on every error, and the credential cache cleared after a
+    /// mutation that may have changed credentials.
+    fn answer(&self, admitted: &Admitted, mut response: Response) -> Response {
+        response.errors = error_codes::classify(std::mem::take(&mut response.errors));
+        // Only a mutation that did something: a refused one (anonymous, invalid) changed nothing,
+        // and must not let anyone empty the cache at will.
+        if admitted.may_change_credentials && did_something(&response) {
+            self.inner.store.credentials().clear();
+        }
+        response
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Admitted {
+    may_change_credentials: bool,
+}
+
+impl Executor for Api {
+    async fn execute(&self, mut request: Request) -> Response {
+        let admitted = match self.admit(&mut request) {
+            Ok(admitted) => admitted,
+            Err(refusal) => return Response::from_errors(vec![refusal]),
+        };
+        let response = self.schema.execute(request).await;
+        self.answer(&admitted, response)
+    }
+
+    /// A WebSocket operation: authenticated again with its connection's credential, so a revoked
+    /// token, an expired access token or a removed member is refused on the next operation.
+    fn execute_stream(&self, mut request: Request, session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
+        let admitted = match self.admit(&mut request) {
+            Ok(admitted) => admitted,
+            Err(refusal) => return stream::once(async move { Response::from_errors(vec![refusal]) }).boxed(),
+        };
+        let api = self.clone();
+        let credential = session_data
+            .as_ref()
+            .and_then(|data| data.get(&TypeId::of::<ConnectionCredential>()))
+            .and_then(|c| c.downcast_ref::<ConnectionCredential>())
+            .map(|c| c.0.clone());
+        let has_viewer = request.data.contains_key(&TypeId::of::<Viewer>());
+        stream::once(async move {
+            let request = match (credential, has_viewer) {
+                (Some(credential), false) => {
+                    let store = api.inner.store.clone();
+                    match Viewer::authenticate(store.clone(), &api.inner.keys, &credential).await {
+                        Ok(viewer) => super::prepare(request, viewer, &store),
+                        Err(error) => {
+                            let error = async_graphql::Error::from(error).into_server_error(Default::default());
+                            return stream::once(async move { Response::from_errors(vec![error]) }).boxed();
+                        }
+                    }
+                }
+                _ => request,
+            };
+            let answers = api.clone();
+            api.schema
+                .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+                .map(move |response| answers.answer(&admitted, response))
+                .boxed()
+        })
+        .flatten()
+        .boxed()
+    }
+}
+
+/// Whether any root field of the answer has a value.
+fn did_something(response: &Response) -> bool {
+    match &response.data {
+        async_graphql::Value::Object(fields) => fields.values().any(|v| *v != async_graphql::Value::Null),
+        _ => false,
+    }
+}
