@@ -60,13 +60,6 @@ enum MigrateAction {
     Status,
 }
 
-/// A request allocates and frees many small values (rows, strings, response values); mimalloc's
-/// per-thread free lists cost far less than the system allocator's (measured in
-/// docs/performance.md).
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
