@@ -55,24 +55,24 @@ async fn check_session(store: &Store, claims: &AccessClaims) -> AppResult<()> {
     let now = Utc::now();
     // Only a live answer is taken from the cache: a refresh moves the expiry later without a
     // notice, so a cached session that looks lapsed is read again.
-    let cached = cache.session(claims.session_id).filter(|f| f.access(claims, now) == sessions::Access::Live);
-    let facts = match cached {
-        Some(facts) => facts,
-        None => {
+    let access = match cache.session(claims.session_id).map(|f| f.access(claims, now)) {
+        Some(sessions::Access::Live) => sessions::Access::Live,
+        _ => {
             let generation = cache.generation();
             match sessions::of_token(store.conn(), claims).await? {
                 sessions::TokenSession::Open(facts, user) => {
-                    cache.store_session(generation, claims.session_id, facts.clone());
+                    let access = facts.access(claims, now);
+                    cache.store_session(generation, claims.session_id, facts);
                     // The person came with the session: `me` answers from it.
                     cache.store_user(generation, Arc::new(user));
-                    facts
+                    access
                 }
-                sessions::TokenSession::Ended => return Err(refused(CredentialReason::Revoked, SESSION_ENDED)),
-                sessions::TokenSession::Unknown => return Err(refused(CredentialReason::UnknownUser, UNKNOWN_USER)),
+                sessions::TokenSession::Ended => sessions::Access::Ended,
+                sessions::TokenSession::Unknown => sessions::Access::Unknown,
             }
         }
     };
-    match facts.access(claims, now) {
+    match access {
         sessions::Access::Live => Ok(()),
         sessions::Access::Ended => Err(refused(CredentialReason::Revoked, SESSION_ENDED)),
         sessions::Access::Unknown => Err(refused(CredentialReason::UnknownUser, UNKNOWN_USER)),
