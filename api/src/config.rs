@@ -172,6 +172,10 @@ pub struct Settings {
     #[arg(long, env = "WS_CONNECTIONS_PER_ADDRESS", default_value_t = 64, global = true)]
     pub ws_connections_per_address: usize,
 
+    /// Most WebSocket connections one person (or one API token's member) may hold open.
+    #[arg(long, env = "WS_CONNECTIONS_PER_USER", default_value_t = 10, global = true)]
+    pub ws_connections_per_user: usize,
+
     /// Seconds one webhook attempt may take, connecting included.
     #[arg(long, env = "WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10, global = true)]
     pub webhook_timeout_seconds: u64,
@@ -275,6 +279,8 @@ pub struct Config {
     pub request_timeout: std::time::Duration,
     /// Most WebSocket connections one client address may hold open.
     pub ws_connections_per_address: usize,
+    /// Most WebSocket connections one person may hold open.
+    pub ws_connections_per_user: usize,
 }
 
 /// How long the things the server hands out stay valid.
@@ -415,6 +421,7 @@ impl Settings {
             },
             request_timeout: std::time::Duration::from_secs(self.request_timeout_seconds.max(1)),
             ws_connections_per_address: self.ws_connections_per_address.max(1),
+            ws_connections_per_user: self.ws_connections_per_user.max(1),
         })
     }
 
@@ -481,6 +488,7 @@ impl Config {
             timeouts: crate::http::serve::ConnectionTimeouts::default(),
             request_timeout: std::time::Duration::from_secs(30),
             ws_connections_per_address: 64,
+            ws_connections_per_user: crate::http::WS_CONNECTIONS_PER_USER,
         }
     }
 }

@@ -38,6 +38,9 @@ enum Command {
         /// Handoffs per organization, created over the year before now.
         #[arg(long, default_value_t = 1_000)]
         handoffs: u32,
+        /// Also write one more organization, numbered after the others, with this many handoffs.
+        #[arg(long)]
+        large_organization: Option<u32>,
         /// The seed number.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -72,8 +75,13 @@ async fn main() -> ExitCode {
             Ok(())
         }
         Command::CheckData => check_data(&cli.settings).await,
-        Command::Seed { organizations, handoffs, seed } => {
-            let plan = handoff_api::seed::Plan { organizations, handoffs_per_organization: handoffs, seed };
+        Command::Seed { organizations, handoffs, large_organization, seed } => {
+            let plan = handoff_api::seed::Plan {
+                organizations,
+                handoffs_per_organization: handoffs,
+                large_organization,
+                seed,
+            };
             seed_data(&cli.settings, plan).await
         }
     };

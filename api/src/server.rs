@@ -104,6 +104,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         connections: Default::default(),
         connections_by_address: Default::default(),
         ws_connections_per_address: config.ws_connections_per_address,
+        ws_connections_per_user: config.ws_connections_per_user,
         ws_keepalive: config.ws_keepalive,
         trusted_proxies: trusted_proxies.clone(),
         request_timeout: config.request_timeout,

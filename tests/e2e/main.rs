@@ -16,6 +16,7 @@ mod login_throttle;
 mod members;
 mod organizations;
 mod paging;
+mod query_plans;
 mod record_visibility;
 mod row_level_security;
 mod scorecards;

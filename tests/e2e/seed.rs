@@ -6,7 +6,7 @@ use handoff_api::seed::{self, PASSWORD, Plan, SeedError};
 use handoff_e2e::{TestApp, at};
 use serde_json::{Value, json};
 
-const PLAN: Plan = Plan { organizations: 2, handoffs_per_organization: 60, seed: 42 };
+const PLAN: Plan = Plan { organizations: 2, handoffs_per_organization: 60, large_organization: None, seed: 42 };
 
 const PAGE: &str = "query($s: String!) { organization(slug: $s) {
     handoffs(first: 100) { nodes { id status score band grades { points } sentAt respondBy } }
@@ -72,4 +72,16 @@ async fn seeding_writes_consistent_data_once_and_the_same_for_the_same_seed() {
     let third = TestApp::spawn_without_sweeps().await;
     seed::run(third.store(), Plan { seed: 43, ..PLAN }, now(), false).await.unwrap();
     assert_ne!(page_as_admin(&third, "seed-000").await["organization"]["handoffs"], page["organization"]["handoffs"]);
+}
+
+#[tokio::test]
+async fn one_more_organization_may_be_larger_than_the_others() {
+    let app = TestApp::spawn_without_sweeps().await;
+    let plan = Plan { organizations: 1, handoffs_per_organization: 20, large_organization: Some(150), seed: 7 };
+    let seeded = seed::run(app.store(), plan, now(), false).await.unwrap();
+    assert_eq!((seeded.organizations, seeded.handoffs, seeded.grades), (2, 170, 170 * 9));
+    let large = page_as_admin(&app, "seed-001").await;
+    assert_eq!(large["organization"]["handoffs"]["nodes"].as_array().unwrap().len(), 100, "a full page of 150");
+    let small = page_as_admin(&app, "seed-000").await;
+    assert_eq!(small["organization"]["handoffs"]["nodes"].as_array().unwrap().len(), 20);
 }

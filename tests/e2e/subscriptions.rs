@@ -170,16 +170,7 @@ async fn one_person_holds_at_most_ten_connections() {
     for _ in 0..10 {
         open.push(subscribe(&app, &team.seller.token, LANDED, json!({ "org": team.org_id })).await);
     }
-    let mut request = format!("ws://{}/graphql", app.addr).into_client_request().unwrap();
-    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
-    let (mut eleventh, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let init =
-        json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {}", team.seller.token) } });
-    eleventh.send(Message::text(init.to_string())).await.unwrap();
-    match tokio::time::timeout(Duration::from_secs(2), eleventh.next()).await.unwrap() {
-        Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 4429),
-        other => panic!("expected a 4429 close, got {other:?}"),
-    }
+    assert_eq!(close_code_of_one_more(&app, &team.seller.token).await, 4429);
     // Closing one frees a place.
     drop(open.pop());
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -202,4 +193,73 @@ async fn the_server_pings_an_idle_connection() {
     })
     .await;
     assert_eq!(ping, Ok(true));
+}
+
+/// Thousands of subscribers must not mean thousands of reads per event: the event is read once,
+/// and each subscriber is judged against it (a colleague's handoff still reaches no other seller).
+#[tokio::test]
+async fn one_event_is_read_once_for_all_its_subscribers() {
+    // Background sweeps would add reads at random; the wake-up after each send suffices here.
+    let app = TestApp::spawn_without_sweeps().await;
+    let team = app.team("acme").await;
+    let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
+    let account = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
+    let first = ready_handoff(&app, &team, &account, &partner, "first").await;
+    let second = ready_handoff(&app, &team, &account, &partner, "second").await;
+    let org = json!({ "org": team.org_id });
+    let mut watching = vec![subscribe(&app, &team.marketer.token, LANDED, org.clone()).await];
+
+    // What one send and its delivery cost with one subscriber...
+    app.settle().await;
+    let before = app.statements();
+    app.send(&team.marketer, &first).await;
+    let received = next_json(&mut watching[0], Duration::from_secs(2)).await.unwrap();
+    assert_eq!(received["payload"]["data"]["handoffLanded"]["title"], "first");
+    app.settle().await;
+    let alone = app.statements() - before;
+
+    // ...and with six, of every role, one of whom may not see it.
+    for person in [&team.marketer, &team.admin, &team.leader, &team.seller] {
+        watching.push(subscribe(&app, &person.token, LANDED, org.clone()).await);
+    }
+    let mut colleague = subscribe(&app, &team.seller2.token, LANDED, org.clone()).await;
+    app.settle().await;
+    let before = app.statements();
+    app.send(&team.marketer, &second).await;
+    for socket in &mut watching {
+        let received = next_json(socket, Duration::from_secs(2)).await.expect("every reader receives it");
+        assert_eq!(received["payload"]["data"]["handoffLanded"]["title"], "second");
+    }
+    assert!(next_json(&mut colleague, Duration::from_millis(300)).await.is_none(), "not the other seller");
+    app.settle().await;
+    let together = app.statements() - before;
+
+    // On PostgreSQL credentials and memberships come from the credential cache; SQLite has none,
+    // so each subscriber's re-check reads its session and memberships.
+    let per_extra_subscriber = if app.on_postgres() { 0 } else { 2 };
+    assert!(together <= alone + 5 * per_extra_subscriber, "one subscriber: {alone} statements; six: {together}");
+}
+
+#[tokio::test]
+async fn the_cap_on_one_persons_connections_is_a_setting() {
+    let app = TestApp::spawn_with(|c| c.ws_connections_per_user = 2).await;
+    let team = app.team("acme").await;
+    let _open = [
+        subscribe(&app, &team.seller.token, LANDED, json!({ "org": team.org_id })).await,
+        subscribe(&app, &team.seller.token, LANDED, json!({ "org": team.org_id })).await,
+    ];
+    assert_eq!(close_code_of_one_more(&app, &team.seller.token).await, 4429);
+}
+
+/// Opens one more connection with `token` and returns the code the server closes it with.
+async fn close_code_of_one_more(app: &TestApp, token: &str) -> u16 {
+    let mut request = format!("ws://{}/graphql", app.addr).into_client_request().unwrap();
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } });
+    socket.send(Message::text(init.to_string())).await.unwrap();
+    match tokio::time::timeout(Duration::from_secs(2), socket.next()).await.unwrap() {
+        Some(Ok(Message::Close(Some(frame)))) => u16::from(frame.code),
+        other => panic!("expected a close, got {other:?}"),
+    }
 }

@@ -43,6 +43,18 @@ pub struct Person {
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+impl Person {
+    /// The person an `AuthPayload` (of `signUp` or `login`) describes.
+    fn from_auth(email: &str, payload: &Value) -> Self {
+        Person {
+            email: email.to_owned(),
+            token: payload["token"].as_str().unwrap().to_owned(),
+            user_id: payload["viewer"]["id"].as_str().unwrap().to_owned(),
+            refresh_token: payload["refreshToken"].as_str().unwrap().to_owned(),
+        }
+    }
+}
+
 impl TestApp {
     pub async fn spawn() -> Self {
         Self::spawn_with(|_| {}).await
@@ -211,12 +223,19 @@ impl TestApp {
                 json!({ "i": { "email": email, "password": PASSWORD, "name": email.split('@').next().unwrap() } }),
             )
             .await;
-        Person {
-            email: email.to_owned(),
-            token: data["signUp"]["token"].as_str().unwrap().to_owned(),
-            user_id: data["signUp"]["viewer"]["id"].as_str().unwrap().to_owned(),
-            refresh_token: data["signUp"]["refreshToken"].as_str().unwrap().to_owned(),
-        }
+        Person::from_auth(email, &data["signUp"])
+    }
+
+    /// Logs in an existing person (a seeded one, say) with `password`.
+    pub async fn log_in(&self, email: &str, password: &str) -> Person {
+        let data = self
+            .ok(
+                None,
+                "mutation($i: LoginInput!) { login(input: $i) { token refreshToken viewer { id } } }",
+                json!({ "i": { "email": email, "password": password } }),
+            )
+            .await;
+        Person::from_auth(email, &data["login"])
     }
 
     /// Creates an organization as `admin`; returns its ID.

@@ -101,7 +101,9 @@ impl Executor for Api {
             let request = match (credential, has_viewer) {
                 (Some(credential), false) => {
                     let store = api.inner.store.clone();
-                    match Viewer::authenticate(store.clone(), &api.inner.keys, &credential).await {
+                    // Boxed: this stream lives as long as the subscription, and would otherwise keep
+                    // room for the authentication's reads all that time.
+                    match Box::pin(Viewer::authenticate(store.clone(), &api.inner.keys, &credential)).await {
                         Ok(viewer) => super::prepare(request, viewer, &store),
                         Err(error) => {
                             let error = async_graphql::Error::from(error).into_server_error(Default::default());

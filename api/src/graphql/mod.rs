@@ -10,6 +10,7 @@ mod date;
 pub mod document_guard;
 mod enum_literals;
 mod error_codes;
+mod event_snapshots;
 mod executor;
 mod handoff_events;
 pub(crate) mod handoffs;
@@ -102,6 +103,7 @@ pub fn build(
         .data(keys.clone())
         .data(config.clock.clone())
         .data(events)
+        .data(std::sync::Arc::new(event_snapshots::EventSnapshots::default()))
         .data(throttle)
         .data(crate::auth::password::Hasher::default())
         .data(config.webhooks.destinations.clone())

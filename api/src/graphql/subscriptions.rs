@@ -10,7 +10,8 @@ use futures_util::stream::{self, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::context::{store, viewer};
-use super::handoff_events::{HandoffEventGql, HandoffEventType, as_seen, kinds, resume_after};
+use super::event_snapshots::EventSnapshots;
+use super::handoff_events::{HandoffEventGql, HandoffEventType, kinds, resume_after};
 use super::handoffs::Handoff;
 use super::ids::{Kind, decode};
 use crate::auth::Viewer;
@@ -33,7 +34,7 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         organization_id: ID,
     ) -> Result<impl Stream<Item = AppResult<Handoff>> + use<>, AppError> {
-        let events = subscribe(ctx, &organization_id, vec![HandoffEventKind::Landed], None).await?;
+        let events = Box::pin(subscribe(ctx, &organization_id, vec![HandoffEventKind::Landed], None)).await?;
         Ok(events.map(|e| e.map(|e| e.handoff)))
     }
 
@@ -48,11 +49,12 @@ impl SubscriptionRoot {
         types: Option<Vec<HandoffEventType>>,
         after: Option<String>,
     ) -> Result<impl Stream<Item = AppResult<HandoffEventGql>> + use<>, AppError> {
+        // Boxed reads: the stream these futures live in stays for the whole subscription.
         let after = match after.as_deref() {
-            Some(raw) => Some(resume_after(ctx, raw, "after").await?),
+            Some(raw) => Some(Box::pin(resume_after(ctx, raw, "after")).await?),
             None => None,
         };
-        subscribe(ctx, &organization_id, kinds(types), after).await
+        Box::pin(subscribe(ctx, &organization_id, kinds(types), after)).await
     }
 }
 
@@ -86,6 +88,7 @@ struct Subscriber {
     _slot: Option<CountedSlot>,
     viewer: Viewer,
     store: Store,
+    snapshots: std::sync::Arc<EventSnapshots>,
     organization_id: uuid::Uuid,
     kinds: Vec<HandoffEventKind>,
     receiver: tokio::sync::broadcast::Receiver<StoredEvent>,
@@ -118,6 +121,7 @@ async fn subscribe(
         _slot: slot,
         viewer: caller.renewed(),
         store: store(ctx).clone(),
+        snapshots: ctx.data_unchecked::<std::sync::Arc<EventSnapshots>>().clone(),
         organization_id,
         kinds,
         receiver: ctx.data_unchecked::<EventBus>().subscribe(),
@@ -135,7 +139,9 @@ async fn subscribe(
                 Some(stored) => stored,
                 None => match s.replay_after {
                     Some(after) => {
-                        match replay(&s, after).await {
+                        // Boxed, like `deliverable` below: an idle subscription's state then
+                        // holds a pointer rather than room for the largest read it may await.
+                        match Box::pin(replay(&s, after)).await {
                             Ok((page, more)) => {
                                 s.replay_after = if more { page.last().map(|e| e.seq) } else { None };
                                 s.backlog.extend(page);
@@ -165,7 +171,7 @@ async fn subscribe(
             if stored.event.organization_id != s.organization_id || !s.kinds.contains(&stored.event.kind) {
                 continue;
             }
-            match deliverable(&s, stored).await {
+            match Box::pin(deliverable(&s, stored)).await {
                 Ok(Some(delivered)) => return Some((Ok(delivered), s)),
                 Ok(None) => continue,
                 Err(error) => {
@@ -217,12 +223,11 @@ async fn replay(s: &Subscriber, after: i64) -> AppResult<(Vec<StoredEvent>, bool
 }
 
 /// `stored` as the subscriber may see it now; `None` when it may not (another seller's handoff);
-/// an error when the subscriber lost access to the organization.
+/// an error when the subscriber lost access to the organization. The credential and membership
+/// are checked for each subscriber (from the credential cache where it runs); the event itself is
+/// read once for all of them.
 async fn deliverable(s: &Subscriber, stored: StoredEvent) -> AppResult<Option<HandoffEventGql>> {
     let viewer = s.viewer.refreshed().await?;
     let scope = viewer.scope_in(s.organization_id).await?.ok_or(AppError::NotFound(None))?;
-    let tx = s.store.tenant(&scope).await?;
-    let seen = as_seen(&tx, vec![stored]).await?;
-    tx.commit().await?;
-    Ok(seen.into_iter().next())
+    s.snapshots.deliverable(&s.store, &scope, stored).await
 }

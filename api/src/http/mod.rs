@@ -11,6 +11,8 @@ mod request_id;
 pub mod serve;
 mod websocket;
 
+pub use websocket::WS_CONNECTIONS_PER_USER;
+
 use std::time::Duration;
 
 use axum::Router;
@@ -42,6 +44,8 @@ pub struct AppState {
     pub connections_by_address: std::sync::Arc<connection_counts::ConnectionCounts<String>>,
     /// Most WebSocket connections one client address may hold open.
     pub ws_connections_per_address: usize,
+    /// Most WebSocket connections one person may hold open.
+    pub ws_connections_per_user: usize,
     /// How often an open WebSocket gets a ping frame.
     pub ws_keepalive: Duration,
     /// Proxies whose `X-Forwarded-For` names the client.

@@ -34,10 +34,11 @@ const CLOSE_GRACE: Duration = Duration::from_secs(1);
 /// user): a minute at the default interval.
 const RECHECK_EVERY_PINGS: u32 = 3;
 const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+const READ_BUFFER_BYTES: usize = 2 * 1024;
 /// The wait suggested to a client refused for holding too many connections.
 const RETRY_CONNECTION_AFTER: Duration = Duration::from_secs(5);
-/// Open connections one person (or one API token's member) may hold at once.
-pub const MAX_CONNECTIONS_PER_USER: usize = 10;
+/// Open connections one person (or one API token's member) may hold at once, by default.
+pub const WS_CONNECTIONS_PER_USER: usize = 10;
 
 pub async fn upgrade(state: AppState, client: ClientAddress, request: Request) -> Response {
     let address = crate::auth::throttle::address_key(client.0);
@@ -58,6 +59,9 @@ pub async fn upgrade(state: AppState, client: ClientAddress, request: Request) -
     };
     upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
+        // Messages are small: a 2 KiB read buffer (instead of 128 KiB) per idle socket; a larger
+        // message (up to MAX_MESSAGE_BYTES) is read in several steps.
+        .read_buffer_size(READ_BUFFER_BYTES)
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| serve(state, client, address_slot, protocol, socket))
 }
@@ -92,8 +96,11 @@ async fn serve(
     let Some(token) = credential else {
         return close(&mut sink, 4403, &format!("Forbidden: {INIT_SHAPES}")).await;
     };
-    let (_user_slot, time_left) = match Viewer::authenticate(state.store.clone(), &state.keys, &token).await {
-        Ok(viewer) => match state.connections.take(viewer.user_id().unwrap_or_default(), MAX_CONNECTIONS_PER_USER) {
+    // Boxed: the connection's task lives as long as the socket, and should not keep room for the
+    // authentication's reads in its state.
+    let (_user_slot, time_left) = match Box::pin(Viewer::authenticate(state.store.clone(), &state.keys, &token)).await {
+        Ok(viewer) => match state.connections.take(viewer.user_id().unwrap_or_default(), state.ws_connections_per_user)
+        {
             Some(slot) => (slot, viewer.time_left()),
             None => return close(&mut sink, 4429, "Too many open connections for this user").await,
         },
@@ -156,7 +163,7 @@ async fn serve(
                     ticks += 1;
                     if ticks.is_multiple_of(RECHECK_EVERY_PINGS)
                         && let Err(AppError::Unauthenticated(why) | AppError::CredentialRefused(_, why)) =
-                            Viewer::authenticate(store.clone(), &keys, &credential).await
+                            Box::pin(Viewer::authenticate(store.clone(), &keys, &credential)).await
                     {
                         break Some((4403, format!("Forbidden: {why}")));
                     }

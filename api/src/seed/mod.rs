@@ -30,6 +30,9 @@ pub const PASSWORD: &str = "seed-password-not-secret";
 pub struct Plan {
     pub organizations: u32,
     pub handoffs_per_organization: u32,
+    /// Handoffs of one more organization after the others, larger or smaller than they are
+    /// (a benchmark's report over one big organization).
+    pub large_organization: Option<u32>,
     /// The same number writes the same data.
     pub seed: u64,
 }
@@ -59,6 +62,16 @@ pub enum SeedError {
     Store(#[from] StoreError),
 }
 
+impl Plan {
+    /// Handoffs of the `n`th organization.
+    pub fn handoffs_of(&self, n: u32) -> u32 {
+        match self.large_organization {
+            Some(handoffs) if n == self.organizations => handoffs,
+            _ => self.handoffs_per_organization,
+        }
+    }
+}
+
 /// The slug of the `n`th seeded organization.
 pub fn slug(n: u32) -> String {
     format!("seed-{n:03}")
@@ -82,7 +95,7 @@ pub async fn run(store: &Store, plan: Plan, now: DateTime<Utc>, production: bool
     // Organizations are independent: on PostgreSQL several are written at once. SQLite has one
     // writer, and a transaction waiting for it would time out.
     let parallel = if store.backend() == sea_orm::DatabaseBackend::Sqlite { 1 } else { PARALLEL_WRITES };
-    let writes = futures_util::stream::iter(0..plan.organizations)
+    let writes = futures_util::stream::iter(0..plan.organizations + u32::from(plan.large_organization.is_some()))
         .map(|n| {
             let hash = hash.clone();
             async move { Organization::generate(plan, n, now, &hash).write(store).await }

@@ -117,7 +117,8 @@ impl Organization {
             })
             .collect();
         let partner_ids: Vec<Uuid> = partners.iter().map(|p| *p.id.as_ref()).collect();
-        let account_count = (plan.handoffs_per_organization / HANDOFFS_PER_ACCOUNT).max(10) as usize;
+        let handoffs = plan.handoffs_of(n);
+        let account_count = (handoffs / HANDOFFS_PER_ACCOUNT).max(10) as usize;
         let accounts: Vec<account::ActiveModel> = (0..account_count)
             .map(|i| account::ActiveModel {
                 id: Set(random.id(founded)),
@@ -151,8 +152,8 @@ impl Organization {
             reviews: Vec::new(),
         };
         // Created in time order over the year, so ids (UUIDv7) follow creation.
-        let step = Duration::seconds(365 * 86_400 / i64::from(plan.handoffs_per_organization.max(1)));
-        for h in 0..plan.handoffs_per_organization {
+        let step = Duration::seconds(365 * 86_400 / i64::from(handoffs.max(1)));
+        for h in 0..handoffs {
             let created = random.within(year_ago + step * h as i32, step);
             let (account_id, seller) = *random.pick(&account_sellers);
             let marketer = *random.pick(&marketers);

@@ -52,6 +52,9 @@ pub struct Store {
     db: DatabaseConnection,
     statements: Arc<AtomicU64>,
     credentials: CredentialCache,
+    /// Statements as executed, values inlined, while a test records them.
+    #[cfg(feature = "test-support")]
+    recorded: Arc<std::sync::Mutex<Option<Vec<String>>>>,
 }
 
 impl Store {
@@ -79,12 +82,26 @@ impl Store {
         let mut db = Database::connect(options).await?;
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
+        #[cfg(feature = "test-support")]
+        let recorded: Arc<std::sync::Mutex<Option<Vec<String>>>> = Default::default();
+        #[cfg(feature = "test-support")]
+        let recorder = recorded.clone();
         db.set_metric_callback(move |info| {
             // With its values inlined, so a trace can be replayed (the bench feeds it to pgbench).
             tracing::trace!(target: "handoff_api::sql", elapsed = ?info.elapsed, "{}", info.statement);
             counter.fetch_add(1, Ordering::Relaxed);
+            #[cfg(feature = "test-support")]
+            if let Some(list) = recorder.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+                list.push(info.statement.to_string());
+            }
         });
-        Ok(Self { db, statements, credentials: CredentialCache::new(credential_cache::DEFAULT_MAX_AGE) })
+        Ok(Self {
+            db,
+            statements,
+            credentials: CredentialCache::new(credential_cache::DEFAULT_MAX_AGE),
+            #[cfg(feature = "test-support")]
+            recorded,
+        })
     }
 
     /// The same pool with credential cache entries lapsing after `max_age` (zero: no cache).
@@ -106,6 +123,18 @@ impl Store {
     /// to prove that a page costs a fixed number of statements.
     pub fn statements_executed(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Starts recording every statement, values inlined (tests explain the plans of what a
+    /// request sent); `recorded_statements` hands them over and stops.
+    #[cfg(feature = "test-support")]
+    pub fn record_statements(&self) {
+        *self.recorded.lock().unwrap_or_else(|e| e.into_inner()) = Some(Vec::new());
+    }
+
+    #[cfg(feature = "test-support")]
+    pub fn recorded_statements(&self) -> Vec<String> {
+        self.recorded.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_default()
     }
 
     pub fn backend(&self) -> DatabaseBackend {

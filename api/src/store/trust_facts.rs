@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::handoffs::{self, status_of};
+use super::handoffs;
 use super::trust_records::between;
 use super::{StoreError, TenantTx};
 use crate::domain::scorecard::HandoffStatus;
@@ -38,7 +38,7 @@ pub async fn load(
                 sent_at: h.sent_at?,
                 respond_by: h.respond_by?,
                 decided_at: h.decided_at,
-                accepted: status_of(h) == HandoffStatus::Accepted,
+                accepted: HandoffStatus::from(h.status) == HandoffStatus::Accepted,
             })
         })
         .collect();

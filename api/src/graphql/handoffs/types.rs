@@ -1,5 +1,7 @@
 //! The `Handoff` type and the small types around it. Derived fields come from the domain rules.
 
+use std::sync::Arc;
+
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -25,13 +27,15 @@ use crate::store::handoffs::{self, proof_of, status_of};
 use crate::store::responses::{self, ResponseRow};
 
 /// A handoff from partner marketing to a seller, graded on nine components.
+/// The view is shared: an event's handoff is read once and shown to every subscriber.
+#[derive(Clone)]
 pub struct Handoff {
-    pub view: HandoffView,
+    pub view: Arc<HandoffView>,
 }
 
 impl Handoff {
     pub fn new(view: HandoffView) -> Self {
-        Self { view }
+        Self { view: Arc::new(view) }
     }
 
     fn row(&self) -> &handoffs::HandoffRow {
@@ -349,6 +353,7 @@ pub struct ProofLink {
 }
 
 /// A seller's answer to a handoff.
+#[derive(Clone)]
 pub struct HandoffResponse(pub ResponseRow);
 
 /// A seller's answer to a handoff.

@@ -43,6 +43,18 @@ pub async fn sent_on_account_before(tx: &TenantTx, account_id: Uuid, at: DateTim
     Ok(found.is_some())
 }
 
+/// What the trust signals need of a sent handoff: a report over a large organization reads tens
+/// of thousands, so not their packets.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct SentHandoff {
+    pub id: Uuid,
+    pub status: entity::codes::HandoffStatus,
+    pub score: i16,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub respond_by: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
 /// Handoffs sent in `[from, to)`, organization-wide (every sent handoff, whoever asks: trust
 /// signals describe the organization), optionally of one partner or addressed to one seller.
 pub async fn sent_between(
@@ -51,8 +63,17 @@ pub async fn sent_between(
     to: DateTime<Utc>,
     partner_id: Option<Uuid>,
     seller_id: Option<Uuid>,
-) -> Result<Vec<HandoffRow>, StoreError> {
+) -> Result<Vec<SentHandoff>, StoreError> {
     let mut query = super::super::tenant_table::of_organization::<handoff::Entity>(tx)
+        .select_only()
+        .columns([
+            handoff::Column::Id,
+            handoff::Column::Status,
+            handoff::Column::Score,
+            handoff::Column::SentAt,
+            handoff::Column::RespondBy,
+            handoff::Column::DecidedAt,
+        ])
         .filter(handoff::Column::SentAt.gte(from))
         .filter(handoff::Column::SentAt.lt(to));
     if let Some(partner) = partner_id {
@@ -61,7 +82,7 @@ pub async fn sent_between(
     if let Some(seller) = seller_id {
         query = query.filter(handoff::Column::SellerId.eq(seller));
     }
-    Ok(query.all(tx.conn()).await?)
+    Ok(query.into_model::<SentHandoff>().all(tx.conn()).await?)
 }
 
 /// The partner of each of these handoffs, organization-wide.

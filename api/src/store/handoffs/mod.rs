@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::tenant_table::{Archivable, TenantTable};
 use super::{StoreError, TenantTx};
+use crate::domain::Role;
 use crate::domain::access::{HandoffVisibility, handoff_visibility};
 use crate::domain::scorecard::{Band, HandoffStatus, Packet};
 
@@ -19,7 +20,7 @@ mod send;
 
 pub use content::{HandoffContent, proof_of};
 pub use handoff::Model as HandoffRow;
-pub use history::{last_sent, partners_of, sent_between, sent_on_account_before};
+pub use history::{SentHandoff, last_sent, partners_of, sent_between, sent_on_account_before};
 pub use lifecycle::{mark_decided, mark_overdue, mark_sent};
 pub use list::{HandoffFilter, HandoffKey, HandoffPage, HandoffSort, list};
 pub use send::{SendBundle, lock_for_send};
@@ -83,6 +84,26 @@ impl Archivable for handoff::Entity {
 /// The caller's view of the organization's handoffs.
 fn visible(tx: &TenantTx) -> Select<handoff::Entity> {
     handoff::Entity::visible(tx)
+}
+
+/// Whether `role` as `user_id` may see `row`: the rule `visible` applies in SQL, for a row read
+/// once on behalf of several readers.
+pub fn visible_to(row: &HandoffRow, role: Role, user_id: Uuid) -> bool {
+    let sent = row.status != entity::codes::HandoffStatus::Draft;
+    match handoff_visibility(role, user_id) {
+        HandoffVisibility::All => true,
+        HandoffVisibility::SentOnly => sent,
+        HandoffVisibility::SentAddressedTo(seller) => sent && row.seller_id == Some(seller),
+    }
+}
+
+/// The organization's handoff `id`, whatever the caller may see of it: for an event read once and
+/// delivered to several subscribers, each of whom must then pass `visible_to`.
+pub async fn find_for_every_reader(tx: &TenantTx, id: Uuid) -> Result<Option<HandoffRow>, StoreError> {
+    Ok(super::tenant_table::of_organization::<handoff::Entity>(tx)
+        .filter(handoff::Column::Id.eq(id))
+        .one(tx.conn())
+        .await?)
 }
 
 pub async fn create(
