@@ -2,31 +2,37 @@
 //! scorecard and the trust report send is explained in the caller's tenant transaction: none may
 //! read a tenant table without narrowing it by an index (on PostgreSQL with sequential scans
 //! priced out, so the test asks whether an index can serve each read, whatever the size of the
-//! test's data).
+//! test's data). It asks whether an index narrows each read, not whether the best one does: a
+//! read narrowed by organization alone passes; the scale mode of `bench/run` measures the rest.
 
 use chrono::{DateTime, Utc};
 use handoff_api::seed::{self, PASSWORD, Plan};
 use handoff_e2e::{TestApp, at};
 use serde_json::{Value, json};
 
-const READS: &[(&str, &str)] = &[
+/// What is read, by whom (a seeded person of `seed-000`), with which document.
+const READS: &[(&str, &str, &str)] = &[
     (
         "the handoff page",
+        "admin",
         "query($s: String!) { organization(slug: $s) { handoffs(first: 50) { nodes {
             id title status score band grades { component grade points }
             owner { name } account { name } partner { name } } } } }",
     ),
     (
         "a seller's filtered page",
+        "seller1",
         "query($s: String!) { organization(slug: $s) { handoffs(first: 20, status: SENT) { nodes { id sentAt } } } }",
     ),
     (
         "the scorecard",
+        "admin",
         "query($s: String!) { organization(slug: $s) { scorecard { handoffCount averageScore band
             componentAverages { component averagePoints } weakestComponents plays } } }",
     ),
     (
         "the trust report",
+        "admin",
         "query($s: String!) { organization(slug: $s) { trustReport(days: 90) {
             signals { signal value previousValue trend sampleSize } medianResponseHours silentShare
             averageHandoffScore handoffScoreTrend trustImproving bothImproving } } }",
@@ -61,15 +67,21 @@ async fn the_page_the_scorecard_and_the_trust_report_scan_no_whole_table() {
     assert!(tenant_tables.len() >= 10, "{tenant_tables:?}");
     let mut explained = 0;
     let mut scans = Vec::new();
-    for (read, document) in READS {
+    for (read, who, document) in READS {
+        let reader = app.log_in(&format!("{who}@seed-000.example"), PASSWORD).await;
         app.store().record_statements();
-        app.ok(Some(&admin.token), document, json!({ "s": "seed-000" })).await;
+        app.ok(Some(&reader.token), document, json!({ "s": "seed-000" })).await;
         let statements = app.store().recorded_statements();
-        let selects: Vec<&String> =
-            statements.iter().filter(|s| s.trim_start().to_ascii_uppercase().starts_with("SELECT")).collect();
+        // The reads of tenant tables; a session or person read by its key (when the credential
+        // cache is cold) is neither, and the tenant role may not even read sessions.
+        let reads_tenant_table = |sql: &str| tenant_tables.iter().any(|t| sql.contains(&format!("\"{t}\"")));
+        let selects: Vec<&String> = statements
+            .iter()
+            .filter(|s| s.trim_start().to_ascii_uppercase().starts_with("SELECT") && reads_tenant_table(s))
+            .collect();
         assert!(!selects.is_empty(), "{read} read nothing: {statements:?}");
         for sql in selects {
-            let tx = app.tenant_transaction(&admin, &org_id).await;
+            let tx = app.tenant_transaction(&reader, &org_id).await;
             let plan = tx.plan_of(sql).await.unwrap_or_else(|e| panic!("{read}: {sql} cannot be explained: {e}"));
             let unindexed = unindexed_scans(&plan, &tenant_tables);
             if !unindexed.is_empty() {
@@ -91,11 +103,17 @@ async fn the_page_the_scorecard_and_the_trust_report_scan_no_whole_table() {
 fn unindexed_scans(plan: &[String], tenant_tables: &[String]) -> Vec<String> {
     let tenant = |name: &str| tenant_tables.iter().any(|t| t == name);
     let mut found = Vec::new();
-    match plan.first().map(|p| serde_json::from_str::<Value>(p)) {
-        Some(Ok(json)) => walk(&json[0]["Plan"], &tenant, &mut found),
-        _ => {
+    assert!(!plan.is_empty(), "an empty plan");
+    match serde_json::from_str::<Value>(&plan[0]) {
+        Ok(json) => {
+            assert!(json[0]["Plan"].is_object(), "not a PostgreSQL plan: {json}");
+            walk(&json[0]["Plan"], &tenant, &mut found);
+        }
+        Err(_) => {
             for step in plan {
-                if let Some(rest) = step.trim_start().strip_prefix("SCAN ") {
+                // `SCAN TABLE t` before SQLite 3.36, `SCAN t` since.
+                let step = step.trim_start().replacen("SCAN TABLE ", "SCAN ", 1);
+                if let Some(rest) = step.strip_prefix("SCAN ") {
                     let name = rest.split_whitespace().next().unwrap_or_default();
                     if tenant(name) {
                         found.push(name.to_owned());

@@ -4,8 +4,11 @@
 //! Every read still runs in a subscriber's own tenant transaction. The handoff's row is read first
 //! whatever that subscriber's role may see of it; each subscriber is then judged against it with
 //! `handoffs::visible_to`, the rule reads apply in SQL. The whole view (grades, people, account,
-//! partner, the answer) is read by the first subscriber who may see the handoff, so nothing in it
-//! was narrowed by another reader's role.
+//! partner, the answer) is read by the first subscriber who may see the handoff: its grades come
+//! through that reader's role, which sees all of them, since a handoff no one but partner marketing
+//! sees (a draft) never becomes one again, and its seller changes only while it is a draft.
+//!
+//! Only live events go through here: a replayed event is read fresh for its one subscriber.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

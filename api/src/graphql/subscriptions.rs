@@ -11,7 +11,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::context::{store, viewer};
 use super::event_snapshots::EventSnapshots;
-use super::handoff_events::{HandoffEventGql, HandoffEventType, kinds, resume_after};
+use super::handoff_events::{HandoffEventGql, HandoffEventType, as_seen, kinds, resume_after};
 use super::handoffs::Handoff;
 use super::ids::{Kind, decode};
 use crate::auth::Viewer;
@@ -135,8 +135,8 @@ async fn subscribe(
             if s.done {
                 return None;
             }
-            let stored = match s.backlog.pop_front() {
-                Some(stored) => stored,
+            let (stored, live) = match s.backlog.pop_front() {
+                Some(stored) => (stored, false),
                 None => match s.replay_after {
                     Some(after) => {
                         // Boxed, like `deliverable` below: an idle subscription's state then
@@ -154,7 +154,7 @@ async fn subscribe(
                         continue;
                     }
                     None => match next_live(&mut s).await {
-                        Ok(Some(stored)) => stored,
+                        Ok(Some(stored)) => (stored, true),
                         Ok(None) => return None,
                         Err(error) => {
                             s.done = true;
@@ -171,7 +171,7 @@ async fn subscribe(
             if stored.event.organization_id != s.organization_id || !s.kinds.contains(&stored.event.kind) {
                 continue;
             }
-            match Box::pin(deliverable(&s, stored)).await {
+            match Box::pin(deliverable(&s, stored, live)).await {
                 Ok(Some(delivered)) => return Some((Ok(delivered), s)),
                 Ok(None) => continue,
                 Err(error) => {
@@ -224,10 +224,17 @@ async fn replay(s: &Subscriber, after: i64) -> AppResult<(Vec<StoredEvent>, bool
 
 /// `stored` as the subscriber may see it now; `None` when it may not (another seller's handoff);
 /// an error when the subscriber lost access to the organization. The credential and membership
-/// are checked for each subscriber (from the credential cache where it runs); the event itself is
-/// read once for all of them.
-async fn deliverable(s: &Subscriber, stored: StoredEvent) -> AppResult<Option<HandoffEventGql>> {
+/// are checked for each subscriber (from the credential cache where it runs). A live event is read
+/// once for all its subscribers; a replayed one, which only this subscriber asked for, is read in
+/// its own transaction, as `Organization.events` reads it.
+async fn deliverable(s: &Subscriber, stored: StoredEvent, live: bool) -> AppResult<Option<HandoffEventGql>> {
     let viewer = s.viewer.refreshed().await?;
     let scope = viewer.scope_in(s.organization_id).await?.ok_or(AppError::NotFound(None))?;
-    s.snapshots.deliverable(&s.store, &scope, stored).await
+    if live {
+        return s.snapshots.deliverable(&s.store, &scope, stored).await;
+    }
+    let tx = s.store.tenant(&scope).await?;
+    let seen = as_seen(&tx, vec![stored]).await?;
+    tx.commit().await?;
+    Ok(seen.into_iter().next())
 }

@@ -59,8 +59,11 @@ pub async fn upgrade(state: AppState, client: ClientAddress, request: Request) -
     };
     upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
-        // Messages are small: a 2 KiB read buffer (instead of 128 KiB) per idle socket; a larger
-        // message (up to MAX_MESSAGE_BYTES) is read in several steps.
+        // Frames too: tungstenite makes room for a whole frame as its header announces it, so an
+        // unbounded frame size would let a client make the server hold 16 MiB per socket.
+        .max_frame_size(MAX_MESSAGE_BYTES)
+        // Messages are small: a 2 KiB read buffer (instead of 128 KiB) per idle socket; the buffer
+        // grows for a larger frame.
         .read_buffer_size(READ_BUFFER_BYTES)
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| serve(state, client, address_slot, protocol, socket))

@@ -54,8 +54,12 @@ pub struct Store {
     credentials: CredentialCache,
     /// Statements as executed, values inlined, while a test records them.
     #[cfg(feature = "test-support")]
-    recorded: Arc<std::sync::Mutex<Option<Vec<String>>>>,
+    recorded: Arc<Recorder>,
 }
+
+/// Whether a test records statements, and what it recorded.
+#[cfg(feature = "test-support")]
+type Recorder = (std::sync::atomic::AtomicBool, std::sync::Mutex<Option<Vec<String>>>);
 
 impl Store {
     /// Connects to `url` (`sqlite://…` or `postgres://…`). An SQLite file is created when missing.
@@ -83,15 +87,19 @@ impl Store {
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
         #[cfg(feature = "test-support")]
-        let recorded: Arc<std::sync::Mutex<Option<Vec<String>>>> = Default::default();
+        let recorded: Arc<Recorder> = Default::default();
         #[cfg(feature = "test-support")]
         let recorder = recorded.clone();
         db.set_metric_callback(move |info| {
             // With its values inlined, so a trace can be replayed (the bench feeds it to pgbench).
             tracing::trace!(target: "handoff_api::sql", elapsed = ?info.elapsed, "{}", info.statement);
             counter.fetch_add(1, Ordering::Relaxed);
+            // A build with test support (the workspace's default build) takes no lock unless a
+            // test is recording.
             #[cfg(feature = "test-support")]
-            if let Some(list) = recorder.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            if recorder.0.load(Ordering::Relaxed)
+                && let Some(list) = recorder.1.lock().unwrap_or_else(|e| e.into_inner()).as_mut()
+            {
                 list.push(info.statement.to_string());
             }
         });
@@ -129,12 +137,14 @@ impl Store {
     /// request sent); `recorded_statements` hands them over and stops.
     #[cfg(feature = "test-support")]
     pub fn record_statements(&self) {
-        *self.recorded.lock().unwrap_or_else(|e| e.into_inner()) = Some(Vec::new());
+        *self.recorded.1.lock().unwrap_or_else(|e| e.into_inner()) = Some(Vec::new());
+        self.recorded.0.store(true, Ordering::Relaxed);
     }
 
     #[cfg(feature = "test-support")]
     pub fn recorded_statements(&self) -> Vec<String> {
-        self.recorded.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_default()
+        self.recorded.0.store(false, Ordering::Relaxed);
+        self.recorded.1.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_default()
     }
 
     pub fn backend(&self) -> DatabaseBackend {

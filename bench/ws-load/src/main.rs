@@ -54,11 +54,20 @@ struct Args {
     round_timeout_seconds: u64,
 }
 
-/// What a subscriber task reports.
+/// What subscriber `n` reports.
 enum Heard {
+    Subscribed(usize),
+    Delivered(usize, Instant),
+    Failed(usize, String),
+}
+
+/// Where each subscriber stands. A subscription is not acknowledged by the protocol, so one the
+/// server refuses reports `Subscribed` and then `Failed`.
+#[derive(Clone, Copy, PartialEq)]
+enum Standing {
+    Opening,
     Subscribed,
-    Delivered(Instant),
-    Failed(String),
+    Failed,
 }
 
 #[tokio::main]
@@ -89,21 +98,33 @@ async fn run(args: Args) -> Result<(), String> {
         let (url, heard, opening) = (ws_url.clone(), heard.clone(), opening.clone());
         let subscription = (!args.connect_only).then(|| subscription.clone());
         tokio::spawn(async move {
-            if let Err(error) = subscriber(&url, &token, subscription.as_ref(), &heard, &opening).await {
-                let _ = heard.send(Heard::Failed(error));
+            if let Err(error) = subscriber(n, &url, &token, subscription.as_ref(), &heard, &opening).await {
+                let _ = heard.send(Heard::Failed(n, error));
             }
         });
     }
     drop(heard);
-    let (mut subscribed, mut failures) = (0usize, Vec::new());
-    while subscribed + failures.len() < args.subscribers {
+    let mut standing = vec![Standing::Opening; args.subscribers];
+    let mut failures = Vec::new();
+    let mut opening_left = args.subscribers;
+    while opening_left > 0 {
         match hearing.recv().await {
-            Some(Heard::Subscribed) => subscribed += 1,
-            Some(Heard::Failed(error)) => failures.push(error),
-            Some(Heard::Delivered(_)) => return Err("an event arrived before any was caused".into()),
+            Some(Heard::Subscribed(n)) => {
+                standing[n] = Standing::Subscribed;
+                opening_left -= 1;
+            }
+            Some(Heard::Failed(n, error)) => {
+                if standing[n] == Standing::Opening {
+                    opening_left -= 1;
+                }
+                standing[n] = Standing::Failed;
+                failures.push(error);
+            }
+            Some(Heard::Delivered(..)) => return Err("an event arrived before any was caused".into()),
             None => break,
         }
     }
+    let subscribed = standing.iter().filter(|s| **s == Standing::Subscribed).count();
     let connect_seconds = started.elapsed().as_secs_f64();
     eprintln!("ws-load: {subscribed} subscribed in {connect_seconds:.1} s, {} failed", failures.len());
     if let Some(first) = failures.first() {
@@ -119,13 +140,26 @@ async fn run(args: Args) -> Result<(), String> {
         let cpu_before = args.server_pid.map(cpu_seconds).transpose()?;
         let sent = Instant::now();
         cause(&http, &args.url, trigger).await?;
-        let mut latencies = Vec::with_capacity(subscribed);
+        // Each live subscriber counts once; anything heard before this round's request (a late
+        // delivery of the last one) or twice is counted apart, never as this round's.
+        let mut received = vec![false; args.subscribers];
+        let (mut latencies, mut stray) = (Vec::with_capacity(subscribed), 0usize);
         let deadline = tokio::time::Instant::now() + Duration::from_secs(args.round_timeout_seconds);
-        while latencies.len() < subscribed {
+        let waiting = |standing: &[Standing], received: &[bool]| {
+            standing.iter().zip(received).filter(|(s, r)| **s == Standing::Subscribed && !**r).count()
+        };
+        while waiting(&standing, &received) > 0 {
             match tokio::time::timeout_at(deadline, hearing.recv()).await {
-                Ok(Some(Heard::Delivered(at))) => latencies.push(at.duration_since(sent).as_secs_f64() * 1000.0),
-                Ok(Some(Heard::Failed(error))) => failures.push(error),
-                Ok(Some(Heard::Subscribed)) => {}
+                Ok(Some(Heard::Delivered(n, at))) if at >= sent && !received[n] => {
+                    received[n] = true;
+                    latencies.push(at.duration_since(sent).as_secs_f64() * 1000.0);
+                }
+                Ok(Some(Heard::Delivered(..))) => stray += 1,
+                Ok(Some(Heard::Failed(n, error))) => {
+                    standing[n] = Standing::Failed;
+                    failures.push(error);
+                }
+                Ok(Some(Heard::Subscribed(_))) => {}
                 Ok(None) | Err(_) => break,
             }
         }
@@ -134,6 +168,7 @@ async fn run(args: Args) -> Result<(), String> {
         let figures = json!({
             "delivered": latencies.len(),
             "missed": subscribed - latencies.len(),
+            "stray": stray,
             "p50_ms": percentile(&latencies, 0.50),
             "p99_ms": percentile(&latencies, 0.99),
             "max_ms": latencies.last(),
@@ -165,6 +200,7 @@ async fn run(args: Args) -> Result<(), String> {
 /// One subscriber: connects, authenticates, subscribes (unless `subscription` is `None`), then
 /// reports each event it receives.
 async fn subscriber(
+    n: usize,
     url: &str,
     token: &str,
     subscription: Option<&Value>,
@@ -193,7 +229,7 @@ async fn subscriber(
         socket.send(Message::text(subscribe.to_string())).await.map_err(|e| e.to_string())?;
     }
     drop(permit);
-    let _ = heard.send(Heard::Subscribed);
+    let _ = heard.send(Heard::Subscribed(n));
     while let Some(message) = socket.next().await {
         match message.map_err(|e| e.to_string())? {
             Message::Text(text) => {
@@ -202,7 +238,7 @@ async fn subscriber(
                 // and its own work would show as the server's latency.
                 let is = |kind: &str| text.contains(&format!("\"type\":\"{kind}\""));
                 if is("next") && !text.contains("\"errors\"") {
-                    let _ = heard.send(Heard::Delivered(at));
+                    let _ = heard.send(Heard::Delivered(n, at));
                 } else if is("ping") {
                     let pong = json!({ "type": "pong" }).to_string();
                     socket.send(Message::text(pong)).await.map_err(|e| e.to_string())?;
