@@ -44,6 +44,26 @@ async fn a_connection_without_a_token_is_refused() {
     }
 }
 
+/// A frame's header announces its length. A client announcing a megabyte is refused at the header,
+/// rather than the server making room for the frame and waiting for its bytes.
+#[tokio::test]
+async fn a_frame_announced_larger_than_a_message_may_be_is_refused_at_its_header() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn().await;
+    let mut socket = try_connect(&app).await.unwrap();
+    // A masked text frame of 1 MiB (64-bit length), its mask key, and the first few bytes.
+    let mut frame = vec![0x81, 0x80 | 127];
+    frame.extend_from_slice(&(1u64 << 20).to_be_bytes());
+    frame.extend_from_slice(&[1, 2, 3, 4]);
+    frame.extend_from_slice(b"{\"type\"");
+    let tokio_tungstenite::MaybeTlsStream::Plain(tcp) = socket.get_mut() else { panic!("a plain TCP socket") };
+    tcp.write_all(&frame).await.unwrap();
+    match tokio::time::timeout(Duration::from_secs(2), socket.next()).await {
+        Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => {}
+        other => panic!("the server kept waiting for the frame: {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn one_address_may_hold_only_so_many_sockets_even_before_authenticating() {
     let app = TestApp::spawn_with(|c| c.ws_connections_per_address = 3).await;
