@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use handoff_api::seed::{self, PASSWORD, Plan};
+use handoff_api::store::handoffs;
 use handoff_e2e::{TestApp, at};
 use serde_json::{Value, json};
 
@@ -95,6 +96,28 @@ async fn the_page_the_scorecard_and_the_trust_report_scan_no_whole_table() {
     }
     assert!(explained >= 8, "only {explained} statements were explained");
     assert!(scans.is_empty(), "whole tenant tables scanned:\n\n{}", scans.join("\n\n"));
+}
+
+/// Every replica sweeps for overdue handoffs every minute, across organizations: the sweep must
+/// find them in an index of handoffs awaiting an answer, not by reading every handoff.
+#[tokio::test]
+async fn the_overdue_sweep_reads_only_handoffs_awaiting_an_answer() {
+    let app = TestApp::spawn_without_sweeps().await;
+    let plan = Plan { organizations: 1, handoffs_per_organization: 40, large_organization: None, seed: 12 };
+    seed::run(app.store(), plan, now(), false).await.unwrap();
+    app.store().record_statements();
+    let marked = handoffs::mark_overdue(app.store().conn(), now(), |_, _| String::new()).await.unwrap();
+    let statements = app.store().recorded_statements();
+    let sweep = statements
+        .iter()
+        .find(|s| s.trim_start().starts_with("SELECT") && s.contains("\"overdue_at\" IS NULL"))
+        .unwrap_or_else(|| panic!("the sweep's read was not recorded ({marked} marked): {statements:?}"));
+    let plan = app.store().plan_of(sweep).await.unwrap();
+    let handoffs_table = ["handoffs".to_owned()];
+    let unindexed = unindexed_scans(&plan, &handoffs_table);
+    assert!(unindexed.is_empty(), "the sweep reads every handoff:\n{sweep}\n{}", plan.join("\n"));
+    let plan_text = plan.join("\n");
+    assert!(plan_text.contains("ix_handoffs_awaiting_answer"), "the sweep's plan: {plan_text}");
 }
 
 /// The tenant tables `plan` reads without narrowing them by an index: a sequential scan, or an

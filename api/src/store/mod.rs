@@ -17,6 +17,7 @@ pub mod memberships;
 pub mod organizations;
 mod page;
 pub mod partners;
+mod pg_arrays;
 pub mod rate_limits;
 pub mod responses;
 pub mod sessions;
@@ -145,6 +146,17 @@ impl Store {
     pub fn recorded_statements(&self) -> Vec<String> {
         self.recorded.0.store(false, Ordering::Relaxed);
         self.recorded.1.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_default()
+    }
+
+    /// The plan of `sql` as the server's own role runs it, outside any tenant transaction (the
+    /// background sweeps), explained as `TenantTx::plan_of` does.
+    #[cfg(feature = "test-support")]
+    pub async fn plan_of(&self, sql: &str) -> Result<Vec<String>, StoreError> {
+        use sea_orm::TransactionTrait;
+        let tx = self.db.begin().await?;
+        let plan = tenant::plan_in(&tx, sql).await;
+        tx.rollback().await?;
+        plan
     }
 
     pub fn backend(&self) -> DatabaseBackend {

@@ -92,24 +92,30 @@ impl TenantTx {
         Ok(rows.iter().filter_map(|row| row.try_get_by_index::<Uuid>(0).ok()).collect())
     }
 
-    /// The plan of `sql` in this transaction, with whole-table scans priced out on PostgreSQL
-    /// (`enable_seqscan = off`), so that a scan still planned means no index can serve it:
-    /// PostgreSQL's as one JSON document (`EXPLAIN (FORMAT JSON)`), SQLite's as one line per step
-    /// (`EXPLAIN QUERY PLAN`).
+    /// The plan of `sql` in this transaction (`plan_in`).
     pub async fn plan_of(&self, sql: &str) -> Result<Vec<String>, StoreError> {
-        let backend = self.tx.get_database_backend();
-        let (explain, column) = match backend {
-            DatabaseBackend::Postgres => {
-                self.tx.execute_unprepared("SET LOCAL enable_seqscan = off").await?;
-                ("EXPLAIN (FORMAT JSON)", "QUERY PLAN")
-            }
-            _ => ("EXPLAIN QUERY PLAN", "detail"),
-        };
-        let rows = self.tx.query_all_raw(Statement::from_string(backend, format!("{explain} {sql}"))).await?;
-        let text = |row: &sea_orm::QueryResult| {
-            row.try_get::<String>("", column)
-                .or_else(|_| row.try_get::<serde_json::Value>("", column).map(|v| v.to_string()))
-        };
-        Ok(rows.iter().filter_map(|row| text(row).ok()).collect())
+        plan_in(&self.tx, sql).await
     }
+}
+
+/// The plan of `sql` in transaction `tx`, with whole-table scans priced out on PostgreSQL
+/// (`enable_seqscan = off`), so that a scan still planned means no index can serve it:
+/// PostgreSQL's as one JSON document (`EXPLAIN (FORMAT JSON)`), SQLite's as one line per step
+/// (`EXPLAIN QUERY PLAN`).
+#[cfg(feature = "test-support")]
+pub(super) async fn plan_in(tx: &DatabaseTransaction, sql: &str) -> Result<Vec<String>, StoreError> {
+    let backend = tx.get_database_backend();
+    let (explain, column) = match backend {
+        DatabaseBackend::Postgres => {
+            tx.execute_unprepared("SET LOCAL enable_seqscan = off").await?;
+            ("EXPLAIN (FORMAT JSON)", "QUERY PLAN")
+        }
+        _ => ("EXPLAIN QUERY PLAN", "detail"),
+    };
+    let rows = tx.query_all_raw(Statement::from_string(backend, format!("{explain} {sql}"))).await?;
+    let text = |row: &sea_orm::QueryResult| {
+        row.try_get::<String>("", column)
+            .or_else(|_| row.try_get::<serde_json::Value>("", column).map(|v| v.to_string()))
+    };
+    Ok(rows.iter().filter_map(|row| text(row).ok()).collect())
 }
