@@ -95,3 +95,25 @@ async fn a_stored_number_out_of_its_range_is_an_error_naming_the_row() {
     let sent = app.send(&team.marketer, &id).await;
     assert_eq!(sent["data"]["sendHandoff"]["handoff"]["status"], "SENT", "{sent:#}");
 }
+
+/// The trust report reads sent handoffs in bulk (on PostgreSQL as arrays): an unknown status or a
+/// score out of range is an error there too, not a handoff counted as undecided or as scoring 0.
+#[tokio::test]
+async fn the_trust_report_refuses_a_sent_handoff_it_cannot_read() {
+    let app = TestApp::spawn_without_sweeps().await;
+    let team = app.team("acme").await;
+    let Drafted { id, .. } = app.handoff_scoring(&team, "sent", 18).await;
+    let sent = app.send(&team.marketer, &id).await;
+    assert_eq!(sent["data"]["sendHandoff"]["handoff"]["status"], "SENT", "{sent:#}");
+    let report = "{ organization(slug: \"acme\") { trustReport(days: 90) { averageHandoffScore } } }";
+    let average = |body: &serde_json::Value| body["organization"]["trustReport"]["averageHandoffScore"].as_f64();
+    assert_eq!(average(&app.ok(Some(&team.admin.token), report, json!({})).await), Some(18.0));
+
+    for (broken, what) in [("status = 'LOST'", "an unknown status"), ("score = -1", "a negative score")] {
+        app.execute_sql(&format!("UPDATE handoffs SET {broken}")).await;
+        let body = app.gql(Some(&team.admin.token), report, json!({})).await;
+        assert_eq!(error_code(&body), Some("INTERNAL_SERVER_ERROR"), "{what}: {body:#}");
+        app.execute_sql("UPDATE handoffs SET status = 'SENT', score = 18").await;
+    }
+    assert_eq!(average(&app.ok(Some(&team.admin.token), report, json!({})).await), Some(18.0));
+}

@@ -43,12 +43,7 @@ pub async fn load(
             })
         })
         .collect();
-    let mut scores = Vec::new();
-    for handoff in &sent {
-        if let Some(sent_at) = handoff.sent_at {
-            scores.push((sent_at, super::codes::number::<u8>("handoffs", handoff.id, "score", handoff.score)?));
-        }
-    }
+    let scores = sent.iter().filter_map(|h| Some((h.sent_at?, h.score))).collect();
 
     let asks = between::<partner_ask::Entity, AskRow>(tx, from, to, &ASK_COLUMNS)
         .await?

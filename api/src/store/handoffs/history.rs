@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use entity::handoff;
-use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DbBackend, DbErr, IdenStatic, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Select,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DbBackend, DbErr, IdenStatic, Iterable, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select,
 };
 use uuid::Uuid;
 
@@ -50,11 +50,10 @@ pub async fn sent_on_account_before(tx: &TenantTx, account_id: Uuid, at: DateTim
 
 /// What the trust signals need of a sent handoff: a report over a large organization reads tens
 /// of thousands, so not their packets.
-#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+#[derive(Debug, Clone)]
 pub struct SentHandoff {
-    pub id: Uuid,
     pub status: entity::codes::HandoffStatus,
-    pub score: i16,
+    pub score: u8,
     pub sent_at: Option<DateTime<Utc>>,
     pub respond_by: Option<DateTime<Utc>>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -79,10 +78,35 @@ pub async fn sent_between(
     if let Some(seller) = seller_id {
         query = query.filter(handoff::Column::SellerId.eq(seller));
     }
-    if tx.conn().get_database_backend() == DbBackend::Postgres {
-        return sent_as_arrays(tx, query).await;
+    if tx.conn().get_database_backend() == DbBackend::Postgres
+        && let Some(handoffs) = sent_as_arrays(tx, query.clone()).await?
+    {
+        return Ok(handoffs);
     }
-    Ok(query.columns(SENT_COLUMNS).into_model::<SentHandoff>().all(tx.conn()).await?)
+    // SQLite; or a stored value the arrays could not read, which the rows name by their id.
+    let rows = query.columns(SENT_COLUMNS).into_model::<SentRow>().all(tx.conn()).await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(SentHandoff {
+                status: r.status,
+                score: crate::store::codes::number("handoffs", r.id, "score", r.score)?,
+                sent_at: r.sent_at,
+                respond_by: r.respond_by,
+                decided_at: r.decided_at,
+            })
+        })
+        .collect()
+}
+
+/// A sent handoff as its row stores it.
+#[derive(sea_orm::FromQueryResult)]
+struct SentRow {
+    id: Uuid,
+    status: entity::codes::HandoffStatus,
+    score: i16,
+    sent_at: Option<DateTime<Utc>>,
+    respond_by: Option<DateTime<Utc>>,
+    decided_at: Option<DateTime<Utc>>,
 }
 
 const SENT_COLUMNS: [handoff::Column; 6] = [
@@ -94,42 +118,54 @@ const SENT_COLUMNS: [handoff::Column; 6] = [
     handoff::Column::DecidedAt,
 ];
 
-/// PostgreSQL: the same handoffs as one row of six arrays (`array_agg` keeps one order across
+/// PostgreSQL: the same handoffs as one row of five arrays (`array_agg` keeps one order across
 /// them). A large organization's report reads tens of thousands of handoffs, and a row each
-/// costs the server several times more to receive and decode than their values in arrays.
-async fn sent_as_arrays(tx: &TenantTx, query: Select<handoff::Entity>) -> Result<Vec<SentHandoff>, StoreError> {
+/// costs the server several times more to receive and decode than their values in arrays. The
+/// status comes as its position among the known codes (NULL for another), so no text is sent.
+/// `None` when a value cannot be read: the caller reads the rows instead, to name the row.
+async fn sent_as_arrays(tx: &TenantTx, query: Select<handoff::Entity>) -> Result<Option<Vec<SentHandoff>>, StoreError> {
+    use entity::codes::HandoffStatus;
+    let statuses: Vec<HandoffStatus> = HandoffStatus::iter().collect();
+    let position = statuses.iter().zip(0i32..).fold(CaseStatement::new(), |case, (status, i)| {
+        case.case(Expr::col(handoff::Column::Status).eq(status.to_value()), i)
+    });
+    let array_agg = |e: Expr| Func::cust("array_agg").arg(e);
     let query =
-        SENT_COLUMNS.into_iter().fold(query, |q, c| q.expr_as(Func::cust("array_agg").arg(Expr::col(c)), c.as_str()));
-    let Some(result) = tx.conn().query_one_raw(query.build(DbBackend::Postgres)).await? else { return Ok(Vec::new()) };
+        [handoff::Column::Score, handoff::Column::SentAt, handoff::Column::RespondBy, handoff::Column::DecidedAt]
+            .into_iter()
+            .fold(query.expr_as(array_agg(position.into()), "status"), |q, c| {
+                q.expr_as(array_agg(Expr::col(c)), c.as_str())
+            });
+    let Some(result) = tx.conn().query_one_raw(query.build(DbBackend::Postgres)).await? else {
+        return Ok(Some(Vec::new()));
+    };
     let row =
         result.try_as_pg_row().ok_or_else(|| DbErr::Custom("a PostgreSQL read returned another row type".into()))?;
     type Column<T> = Option<Vec<T>>;
-    let ids: Column<Uuid> = column(row, 0)?;
-    let statuses: Column<String> = column(row, 1)?;
-    let scores: Column<i16> = column(row, 2)?;
-    let sent: Column<Option<Timestamp>> = column(row, 3)?;
-    let respond_by: Column<Option<Timestamp>> = column(row, 4)?;
-    let decided: Column<Option<Timestamp>> = column(row, 5)?;
+    let positions: Column<Option<i32>> = column(row, 0)?;
+    let scores: Column<i16> = column(row, 1)?;
+    let sent: Column<Option<Timestamp>> = column(row, 2)?;
+    let respond_by: Column<Option<Timestamp>> = column(row, 3)?;
+    let decided: Column<Option<Timestamp>> = column(row, 4)?;
     // No handoff sent in the span: every aggregate is NULL.
-    let (Some(ids), Some(statuses), Some(scores), Some(sent), Some(respond_by), Some(decided)) =
-        (ids, statuses, scores, sent, respond_by, decided)
+    let (Some(positions), Some(scores), Some(sent), Some(respond_by), Some(decided)) =
+        (positions, scores, sent, respond_by, decided)
     else {
-        return Ok(Vec::new());
+        return Ok(Some(Vec::new()));
     };
-    let mut handoffs = Vec::with_capacity(ids.len());
-    for (i, id) in ids.into_iter().enumerate() {
-        let status = entity::codes::HandoffStatus::try_from_value(&statuses[i])
-            .map_err(|e| StoreError::corrupt("handoffs", id, "status", e))?;
+    let mut handoffs = Vec::with_capacity(positions.len());
+    for (i, position) in positions.into_iter().enumerate() {
+        let status = position.and_then(|p| usize::try_from(p).ok()).and_then(|p| statuses.get(p).copied());
+        let (Some(status), Ok(score)) = (status, u8::try_from(scores[i])) else { return Ok(None) };
         handoffs.push(SentHandoff {
-            id,
             status,
-            score: scores[i],
+            score,
             sent_at: sent[i].map(|t| t.0),
             respond_by: respond_by[i].map(|t| t.0),
             decided_at: decided[i].map(|t| t.0),
         });
     }
-    Ok(handoffs)
+    Ok(Some(handoffs))
 }
 
 /// The partner of each of these handoffs, organization-wide.
