@@ -45,11 +45,14 @@ pub async fn of_handoffs(tx: &TenantTx, handoffs: &[&HandoffRow]) -> Result<Vec<
     if handoffs.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(handoff_grade::Entity::visible(tx)
+    let mut rows = handoff_grade::Entity::visible(tx)
         .filter(handoff_grade::Column::HandoffId.is_in(handoffs.iter().map(|h| h.id)))
-        .order_by_asc(handoff_grade::Column::Id)
         .all(tx.conn())
-        .await?)
+        .await?;
+    // Oldest first (ids are time-ordered), sorted here rather than in SQL: asked for that order,
+    // PostgreSQL may walk the whole primary key to avoid a sort instead of looking the handoffs up.
+    rows.sort_unstable_by_key(|row| row.id);
+    Ok(rows)
 }
 
 /// Every grading of the handoffs keyed by (organization, handoff), oldest first, in one statement
