@@ -117,3 +117,49 @@ async fn the_trust_report_refuses_a_sent_handoff_it_cannot_read() {
     }
     assert_eq!(average(&app.ok(Some(&team.admin.token), report, json!({})).await), Some(18.0));
 }
+
+/// The handoff page reads handoffs and grades by column position; each row must equal the one
+/// sea-orm reads by column name, every column in its place.
+#[tokio::test]
+async fn rows_read_by_position_equal_rows_read_by_name() {
+    use handoff_api::store::{grades, handoffs};
+    use sea_orm::{EntityTrait, QueryOrder};
+
+    let app = TestApp::spawn_without_sweeps().await;
+    let team = app.team("acme").await;
+    app.landed_handoff(&team, "sent").await;
+    app.handoff_scoring(&team, "drafted", 11).await;
+    // Every column holds a value of its own, so that two columns read in each other's place show.
+    app.execute_sql(
+        "UPDATE handoffs SET why_this_account = 'a', why_now = 'b', partner_context = 'c', partner_person = 'd', \
+         our_person = 'e', connecting_thread = 'f', buyer_problem = 'g', offer_description = 'h', \
+         next_action = 'i', acceptance_definition = 'j', offer_available_by = '2026-12-01', \
+         next_action_due_by = '2026-12-02', overdue_at = '2026-12-03T00:00:00Z', archived_at = '2026-12-04T00:00:00Z'",
+    )
+    .await;
+    let tx = app.tenant_transaction(&team.admin, &team.org_id).await;
+
+    let page = handoffs::HandoffPage {
+        sort: handoffs::HandoffSort::CreatedAt,
+        descending: true,
+        cursor: None,
+        limit: 10,
+        backward: false,
+    };
+    let everything = handoffs::HandoffFilter { include_archived: true, ..Default::default() };
+    let (by_position, _) = handoffs::list(&tx, &everything, page).await.unwrap();
+    let by_name =
+        entity::handoff::Entity::find().order_by_desc(entity::handoff::Column::Id).all(tx.connection()).await.unwrap();
+    assert_eq!(by_position.len(), 2);
+    assert_eq!(by_position, by_name);
+
+    let rows: Vec<&handoffs::HandoffRow> = by_position.iter().collect();
+    let grades_by_position = grades::of_handoffs(&tx, &rows).await.unwrap();
+    let grades_by_name = entity::handoff_grade::Entity::find()
+        .order_by_asc(entity::handoff_grade::Column::Id)
+        .all(tx.connection())
+        .await
+        .unwrap();
+    assert_eq!(grades_by_position.len(), 18);
+    assert_eq!(grades_by_position, grades_by_name);
+}

@@ -1,5 +1,7 @@
 //! Accounts: the companies handoffs are about, each owned by one seller.
 
+use std::sync::Arc;
+
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -25,8 +27,15 @@ use crate::store::tenant_table;
 use crate::store::{TenantTx, memberships};
 
 /// A company a seller owns; handoffs are about accounts.
+/// The row is shared: a page names the same accounts many times.
 #[derive(Clone)]
-pub struct Account(pub accounts::Account);
+pub struct Account(pub Arc<accounts::Account>);
+
+impl From<accounts::Account> for Account {
+    fn from(row: accounts::Account) -> Self {
+        Self(Arc::new(row))
+    }
+}
 
 /// A company a seller owns; handoffs are about accounts.
 #[Object]
@@ -41,7 +50,7 @@ impl Account {
     }
     /// The seller who owns the account today.
     async fn seller(&self, ctx: &Context<'_>) -> AppResult<Option<User>> {
-        Ok(ctx.data_unchecked::<DataLoader<UserLoader>>().load_one(self.0.seller_id).await?.map(User))
+        Ok(ctx.data_unchecked::<DataLoader<UserLoader>>().load_one(self.0.seller_id).await?.map(User::from))
     }
     /// Whether the account is on that seller's priority list, by name.
     async fn on_priority_list(&self) -> bool {
@@ -164,7 +173,7 @@ impl AccountMutation {
         let fields = AccountFields { name, seller_id, on_priority_list: input.on_priority_list };
         let row = accounts::create(&tx, fields, now(ctx)).await?;
         tx.commit().await?;
-        Ok(CreateAccountPayload { account: Account(row) })
+        Ok(CreateAccountPayload { account: Account::from(row) })
     }
 
     /// PARTNER_MARKETER or ADMIN.
@@ -185,7 +194,7 @@ impl AccountMutation {
             AccountFields { name, seller_id, on_priority_list: input.on_priority_list.unwrap_or(row.on_priority_list) };
         let row = accounts::update(&tx, row, fields, now(ctx)).await?;
         tx.commit().await?;
-        Ok(UpdateAccountPayload { account: Account(row) })
+        Ok(UpdateAccountPayload { account: Account::from(row) })
     }
 
     /// PARTNER_MARKETER or ADMIN. Handoffs about the account keep it.
@@ -196,7 +205,7 @@ impl AccountMutation {
             tenant_table::find::<entity::account::Entity>(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
         let row = tenant_table::archive::<entity::account::Entity>(&tx, row, now(ctx)).await?;
         tx.commit().await?;
-        Ok(ArchiveAccountPayload { account: Account(row) })
+        Ok(ArchiveAccountPayload { account: Account::from(row) })
     }
 
     /// SALES_LEADER or ADMIN: sales confirms the target accounts.
@@ -207,7 +216,7 @@ impl AccountMutation {
             tenant_table::find::<entity::account::Entity>(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
         let row = accounts::set_confirmed(&tx, row, input.confirmed, now(ctx)).await?;
         tx.commit().await?;
-        Ok(ConfirmAccountPayload { account: Account(row) })
+        Ok(ConfirmAccountPayload { account: Account::from(row) })
     }
 }
 
@@ -223,7 +232,7 @@ pub async fn list(
     let filter = accounts::AccountFilter { include_archived, seller_id };
     read_in(ctx, organization_id, &Role::ALL, async |tx| {
         let (rows, has_next) = accounts::list(tx, filter, page).await?;
-        let listed = connection(rows, has_next, page, |a| a.id, Account);
+        let listed = connection(rows, has_next, page, |a| a.id, Account::from);
         Ok(counted(listed, tx.scope().clone(), CountOf::Accounts(filter)))
     })
     .await

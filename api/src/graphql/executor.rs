@@ -12,10 +12,12 @@ use std::any::TypeId;
 use std::sync::Arc;
 
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::registry::Registry;
 use async_graphql::{Data, Executor, Request, Response, ServerError};
 
 use super::connection_auth::ConnectionCredential;
+use super::document_cache::DocumentCache;
 use super::document_guard::{self, DocumentLimits};
 use super::{AppSchema, error_codes};
 use crate::auth::Viewer;
@@ -31,6 +33,7 @@ pub struct Api {
 
 struct Inner {
     limits: DocumentLimits,
+    documents: DocumentCache,
     /// The schema's types, for the document guard's enum-literal check.
     registry: Registry,
     store: Store,
@@ -39,7 +42,7 @@ struct Inner {
 
 impl Api {
     pub fn new(schema: AppSchema, limits: DocumentLimits, store: Store, keys: JwtKeys) -> Self {
-        let inner = Inner { limits, registry: super::registry(), store, keys };
+        let inner = Inner { limits, documents: DocumentCache::default(), registry: super::registry(), store, keys };
         Self { schema, inner: Arc::new(inner) }
     }
 
@@ -47,9 +50,32 @@ impl Api {
         &self.schema
     }
 
-    /// Checks the document and parses it once (the schema reuses the parsed document). A refusal
-    /// is the whole answer.
-    fn admit(&self, request: &mut Request) -> Result<Admitted, ServerError> {
+    /// The request's document, parsed once (the schema reuses it): a copy of the parsed form of
+    /// the same text when it was parsed before, else parsed now unless the guard's text check
+    /// refuses it (the guard then answers). Call it once per request, before anything else parses
+    /// the document; `None` when it does not parse.
+    pub fn parse<'r>(&self, request: &'r mut Request) -> Option<&'r ExecutableDocument> {
+        if let Some(document) = self.inner.documents.get(&request.query) {
+            request.set_parsed_query(ExecutableDocument::clone(&document));
+        } else {
+            document_guard::check_text(&request.query).ok()?;
+            request.parsed_query().ok()?;
+            // The text is lent out while the parsed document (kept in the request) is borrowed.
+            let text = std::mem::take(&mut request.query);
+            if let Ok(document) = request.parsed_query() {
+                self.inner.documents.insert(&text, document);
+            }
+            request.query = text;
+        }
+        request.parsed_query().ok()
+    }
+
+    /// Checks the document (parsed by `parse`, over HTTP already by the handler). A refusal is
+    /// the whole answer.
+    fn admit(&self, request: &mut Request, parsed: Parsed) -> Result<Admitted, ServerError> {
+        if parsed == Parsed::NotYet {
+            self.parse(request);
+        }
         document_guard::check(request, &self.inner.limits, &self.inner.registry)?;
         let document = request.parsed_query().map_err(|error| error_codes::with_code(error, "GRAPHQL_PARSE_FAILED"))?;
         Ok(Admitted { may_change_credentials: super::credential_changes::may_change_credentials(document) })
@@ -68,14 +94,23 @@ impl Api {
     }
 }
 
+/// Whether the request's document went through `Api::parse` already.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Parsed {
+    /// HTTP requests: the handler parsed it to see which operation it runs.
+    Already,
+    NotYet,
+}
+
 #[derive(Clone, Copy)]
 struct Admitted {
     may_change_credentials: bool,
 }
 
 impl Executor for Api {
+    /// An HTTP request, whose handler parsed its document.
     async fn execute(&self, mut request: Request) -> Response {
-        let admitted = match self.admit(&mut request) {
+        let admitted = match self.admit(&mut request, Parsed::Already) {
             Ok(admitted) => admitted,
             Err(refusal) => return Response::from_errors(vec![refusal]),
         };
@@ -86,7 +121,7 @@ impl Executor for Api {
     /// A WebSocket operation: authenticated again with its connection's credential, so a revoked
     /// token, an expired access token or a removed member is refused on the next operation.
     fn execute_stream(&self, mut request: Request, session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
-        let admitted = match self.admit(&mut request) {
+        let admitted = match self.admit(&mut request, Parsed::NotYet) {
             Ok(admitted) => admitted,
             Err(refusal) => return stream::once(async move { Response::from_errors(vec![refusal]) }).boxed(),
         };

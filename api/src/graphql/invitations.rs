@@ -91,7 +91,7 @@ impl Invitation {
     }
     /// The ADMIN who sent it.
     async fn invited_by(&self, ctx: &Context<'_>) -> AppResult<Option<User>> {
-        Ok(ctx.data_unchecked::<DataLoader<UserLoader>>().load_one(self.0.invited_by).await?.map(User))
+        Ok(ctx.data_unchecked::<DataLoader<UserLoader>>().load_one(self.0.invited_by).await?.map(User::from))
     }
 }
 

@@ -53,7 +53,7 @@ impl Membership {
     }
     /// The member.
     async fn user(&self) -> User {
-        User(self.user.clone())
+        User::from(self.user.clone())
     }
     /// The member's role, which sets what they may do here. In `Viewer.memberships` with an API
     /// token: the token's role.

@@ -77,10 +77,10 @@ impl NodeQuery {
                 }
                 Node::ApiToken(ApiToken(token))
             }
-            Kind::Partner => Node::Partner(Partner(
+            Kind::Partner => Node::Partner(Partner::from(
                 tenant_table::find::<entity::partner::Entity>(&tx, id).await?.ok_or_else(missing)?,
             )),
-            Kind::Account => Node::Account(Account(
+            Kind::Account => Node::Account(Account::from(
                 tenant_table::find::<entity::account::Entity>(&tx, id).await?.ok_or_else(missing)?,
             )),
             Kind::Handoff => {
@@ -135,5 +135,5 @@ async fn visible_user(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<User> {
     if !shared {
         return Err(AppError::NotFound(None));
     }
-    Ok(User(users::find(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?))
+    Ok(User::from(users::find(store(ctx).conn(), id).await?.ok_or(AppError::NotFound(None))?))
 }

@@ -1,5 +1,6 @@
 //! Organizations: the tenants, and the entry point to everything inside one.
 
+use super::inline::Inline;
 use super::total_count::TotalCount;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
@@ -126,7 +127,7 @@ impl Organization {
         sent_before: Option<DateTime<Utc>>,
         order_by: Option<list::HandoffOrder>,
         #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
-    ) -> AppResult<Connection<String, Handoff>> {
+    ) -> AppResult<Connection<list::Cursor, Inline<Handoff>>> {
         let filters = list::Filters {
             status,
             band,

@@ -1,5 +1,7 @@
 //! Partners: who the organization brings to sales. PARTNER_MARKETER and ADMIN write; members read.
 
+use std::sync::Arc;
+
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -19,8 +21,15 @@ use crate::store::partners::{self, PartnerFields};
 use crate::store::tenant_table;
 
 /// A partner company partner marketing brings to sales.
+/// The row is shared: a page names the same partners many times.
 #[derive(Clone)]
-pub struct Partner(pub partners::Partner);
+pub struct Partner(pub Arc<partners::Partner>);
+
+impl From<partners::Partner> for Partner {
+    fn from(row: partners::Partner) -> Self {
+        Self(Arc::new(row))
+    }
+}
 
 /// A partner company partner marketing brings to sales.
 #[Object]
@@ -125,7 +134,7 @@ impl PartnerMutation {
         let tx = store(ctx).tenant(&scope).await?;
         let row = partners::create(&tx, fields, now(ctx)).await?;
         tx.commit().await?;
-        Ok(CreatePartnerPayload { partner: Partner(row) })
+        Ok(CreatePartnerPayload { partner: Partner::from(row) })
     }
 
     /// PARTNER_MARKETER or ADMIN.
@@ -141,7 +150,7 @@ impl PartnerMutation {
         )?;
         let row = partners::update(&tx, row, fields, now(ctx)).await?;
         tx.commit().await?;
-        Ok(UpdatePartnerPayload { partner: Partner(row) })
+        Ok(UpdatePartnerPayload { partner: Partner::from(row) })
     }
 
     /// PARTNER_MARKETER or ADMIN. Handoffs with this partner keep it.
@@ -152,7 +161,7 @@ impl PartnerMutation {
             tenant_table::find::<entity::partner::Entity>(&tx, id).await?.ok_or(AppError::NotFound(Some("id")))?;
         let row = tenant_table::archive::<entity::partner::Entity>(&tx, row, now(ctx)).await?;
         tx.commit().await?;
-        Ok(ArchivePartnerPayload { partner: Partner(row) })
+        Ok(ArchivePartnerPayload { partner: Partner::from(row) })
     }
 }
 
@@ -165,7 +174,7 @@ pub async fn list(
 ) -> AppResult<Connection<String, Partner, TotalCount>> {
     read_in(ctx, organization_id, &Role::ALL, async |tx| {
         let (rows, has_next) = partners::list(tx, include_archived, page).await?;
-        let listed = connection(rows, has_next, page, |p| p.id, Partner);
+        let listed = connection(rows, has_next, page, |p| p.id, Partner::from);
         Ok(counted(listed, tx.scope().clone(), CountOf::Partners { include_archived }))
     })
     .await

@@ -137,8 +137,15 @@ impl PortfolioEntry {
 }
 
 /// A person who shares an organization with the viewer.
+/// The row is shared: a page names the same people many times.
 #[derive(Clone)]
-pub struct User(pub users::User);
+pub struct User(pub Arc<users::User>);
+
+impl From<users::User> for User {
+    fn from(row: users::User) -> Self {
+        Self(Arc::new(row))
+    }
+}
 
 /// A person who shares an organization with the viewer.
 #[Object]

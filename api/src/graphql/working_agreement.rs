@@ -51,7 +51,7 @@ impl WorkingAgreement {
         let tx = store(ctx).tenant(&scope).await?;
         let rows = tenant_table::find_many::<entity::account::Entity>(&tx, ids).await?;
         tx.commit().await?;
-        Ok(rows.into_iter().map(Account).collect())
+        Ok(rows.into_iter().map(Account::from).collect())
     }
     /// Components a handoff must not be missing to be sent.
     async fn required_components(&self) -> Vec<ComponentGql> {

@@ -38,7 +38,7 @@ pub async fn post(
         Ok(request) => request,
         Err(response) => return *response,
     };
-    if selected_operation(&mut request) == Some(OperationType::Subscription) {
+    if selected_operation(&state, &mut request) == Some(OperationType::Subscription) {
         return subscriptions_need_a_socket();
     }
     let viewer = match authenticate(&state, &headers).await {
@@ -71,7 +71,7 @@ pub async fn get(
         }
     };
     // GET must not change anything (it can be cached, prefetched and replayed by intermediaries).
-    match selected_operation(&mut gql) {
+    match selected_operation(&state, &mut gql) {
         Some(OperationType::Mutation) => {
             let mut response = refuse(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "mutations need POST");
             response.headers_mut().insert(header::ALLOW, "POST".parse().expect("static header"));
@@ -135,11 +135,10 @@ fn subscriptions_need_a_socket() -> Response {
 /// The type of the operation the request would run, when the document parses and names one; its
 /// name goes on the request's log line. The parsed document is kept in the request, so it is
 /// parsed once.
-fn selected_operation(request: &mut async_graphql::Request) -> Option<OperationType> {
-    // Text too deep or too long for the parser is refused later by the document guard, unparsed.
-    crate::graphql::document_guard::check_text(&request.query).ok()?;
+/// The operation the request runs. Its document is parsed here, once (`Api::parse`).
+fn selected_operation(state: &AppState, request: &mut async_graphql::Request) -> Option<OperationType> {
     let name = request.operation_name.clone();
-    let document = request.parsed_query().ok()?;
+    let document = state.api.parse(request)?;
     let (operation_name, operation) = match (&document.operations, name) {
         // The parser keeps only an anonymous operation as `Single`.
         (DocumentOperations::Single(op), _) => (None, op),

@@ -1,18 +1,39 @@
 //! Grade history. Reads start from handoff rows the caller could see, so they inherit its visibility.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use entity::handoff_grade;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
+use super::by_position::{self, ByPosition, Reader};
 use super::handoffs::HandoffRow;
 use super::tenant_table::TenantTable;
 use super::{StoreError, TenantTx};
-use crate::domain::scorecard::{Component, Grade, GradeSet};
+use crate::domain::scorecard::{Component, Grade};
 
 pub use handoff_grade::Model as GradeRow;
+
+impl ByPosition for GradeRow {
+    type Entity = handoff_grade::Entity;
+
+    fn columns() -> Vec<handoff_grade::Column> {
+        use handoff_grade::Column as C;
+        vec![C::Id, C::OrganizationId, C::HandoffId, C::Component, C::Grade, C::Note, C::GradedBy, C::GradedAt]
+    }
+
+    fn decode(row: &mut Reader<'_>) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            id: row.next()?,
+            organization_id: row.next()?,
+            handoff_id: row.next()?,
+            component: row.code()?,
+            grade: row.code()?,
+            note: row.next()?,
+            graded_by: row.next()?,
+            graded_at: row.time()?,
+        })
+    }
+}
 
 pub struct NewGrade {
     pub component: Component,
@@ -45,10 +66,9 @@ pub async fn of_handoffs(tx: &TenantTx, handoffs: &[&HandoffRow]) -> Result<Vec<
     if handoffs.is_empty() {
         return Ok(Vec::new());
     }
-    let mut rows = handoff_grade::Entity::visible(tx)
-        .filter(handoff_grade::Column::HandoffId.is_in(handoffs.iter().map(|h| h.id)))
-        .all(tx.conn())
-        .await?;
+    let visible = handoff_grade::Entity::visible(tx)
+        .filter(handoff_grade::Column::HandoffId.is_in(handoffs.iter().map(|h| h.id)));
+    let mut rows: Vec<GradeRow> = by_position::all(tx.conn(), visible).await?;
     // Oldest first (ids are time-ordered), sorted here rather than in SQL: asked for that order,
     // PostgreSQL may walk the whole primary key to avoid a sort instead of looking the handoffs up.
     rows.sort_unstable_by_key(|row| row.id);
@@ -71,18 +91,4 @@ pub async fn history_keyed(
         .all(conn)
         .await?;
     Ok(rows.into_iter().filter(|r| keys.contains(&(r.organization_id, r.handoff_id))).collect())
-}
-
-/// The current (latest) grading of each component, per handoff. Rows must be oldest first.
-pub fn current(rows: &[GradeRow]) -> HashMap<Uuid, HashMap<Component, &GradeRow>> {
-    let mut out: HashMap<Uuid, HashMap<Component, &GradeRow>> = HashMap::new();
-    for row in rows {
-        out.entry(row.handoff_id).or_default().insert(row.component.into(), row);
-    }
-    out
-}
-
-/// The grade set of one handoff from its current gradings; ungraded components are MISSING.
-pub fn grade_set<'a>(current: impl IntoIterator<Item = (&'a Component, &'a GradeRow)>) -> GradeSet {
-    GradeSet::from_pairs(current.into_iter().map(|(c, row)| (*c, Grade::from(row.grade))))
 }

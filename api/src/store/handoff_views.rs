@@ -17,26 +17,31 @@ use super::partners::Partner;
 use super::users::{self, User};
 use super::{StoreError, TenantTx, memberships, working_agreements};
 use crate::domain::Role;
-use crate::domain::scorecard::{Component, GradeSet, SendCheck, SendFacts, SendRules};
+use crate::domain::scorecard::{Component, Grade, GradeSet, SendCheck, SendFacts, SendRules};
 
+/// The rows a handoff's fields show. What several handoffs of a page name (people, accounts,
+/// partners) is read once and shared between their views, not copied into each.
 #[derive(Debug, Clone)]
 pub struct HandoffView {
     pub row: HandoffRow,
-    /// The current grading of each graded component.
-    pub current_grades: HashMap<Component, GradeRow>,
-    pub account: Option<Account>,
-    pub partner: Option<Partner>,
-    /// The people its fields name: seller, owner, creator and current graders.
-    pub people: HashMap<Uuid, User>,
-    /// What the views loaded together share: their organization and its send rules.
+    /// The current grading of each graded component, at `Component::index()`.
+    current_grades: CurrentGrades,
+    pub account: Option<Arc<Account>>,
+    pub partner: Option<Arc<Partner>>,
+    /// What the views loaded together share: the people they name, their organization and its
+    /// send rules.
     page: Arc<PageFacts>,
 }
+
+type CurrentGrades = [Option<Arc<GradeRow>>; Component::ALL.len()];
 
 /// Facts about a page's organization, read once for the whole page and only when a field asks,
 /// so a page's cost does not grow with its size.
 #[derive(Debug)]
 struct PageFacts {
     organization_id: Uuid,
+    /// The people the page's fields name: sellers, owners, creators and current graders.
+    people: HashMap<Uuid, Arc<User>>,
     seller_ids: Vec<Uuid>,
     organization: OnceCell<Organization>,
     /// The send rules and the page's sellers' roles.
@@ -45,11 +50,18 @@ struct PageFacts {
 
 impl HandoffView {
     pub fn grade_set(&self) -> GradeSet {
-        grades::grade_set(&self.current_grades)
+        GradeSet::from_pairs(
+            Component::ALL.into_iter().filter_map(|c| self.current_grade(c).map(|row| (c, Grade::from(row.grade)))),
+        )
     }
 
-    pub fn person(&self, id: Option<Uuid>) -> Option<&User> {
-        id.and_then(|id| self.people.get(&id))
+    /// The current grading of `component`; `None` when it was never graded.
+    pub fn current_grade(&self, component: Component) -> Option<&Arc<GradeRow>> {
+        self.current_grades[component.index()].as_ref()
+    }
+
+    pub fn person(&self, id: Option<Uuid>) -> Option<&Arc<User>> {
+        id.and_then(|id| self.page.people.get(&id))
     }
 
     /// The send gate's check of this handoff: its organization's rules, its grades, and the people
@@ -113,42 +125,41 @@ async fn load_with(
             .flatten()
             .chain(grade_rows.iter().map(|g| g.graded_by)),
     );
-    let accounts: HashMap<Uuid, Account> = super::tenant_table::find_many::<entity::account::Entity>(tx, &account_ids)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
-    let partners: HashMap<Uuid, Partner> = super::tenant_table::find_many::<entity::partner::Entity>(tx, &partner_ids)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let people: HashMap<Uuid, User> =
-        users::find_many(tx.untenanted(), &person_ids).await?.into_iter().map(|u| (u.id, u)).collect();
-    let current = grades::current(&grade_rows);
+    let accounts: HashMap<Uuid, Arc<Account>> =
+        super::tenant_table::find_many::<entity::account::Entity>(tx, &account_ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, Arc::new(a)))
+            .collect();
+    let partners: HashMap<Uuid, Arc<Partner>> =
+        super::tenant_table::find_many::<entity::partner::Entity>(tx, &partner_ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, Arc::new(p)))
+            .collect();
+    let people: HashMap<Uuid, Arc<User>> =
+        users::find_many(tx.untenanted(), &person_ids).await?.into_iter().map(|u| (u.id, Arc::new(u))).collect();
+    // Oldest first, so a later grading of a component replaces an earlier one.
+    let mut current: HashMap<Uuid, CurrentGrades> = HashMap::with_capacity(rows.len());
+    for grade in grade_rows {
+        let (handoff, slot) = (grade.handoff_id, Component::from(grade.component).index());
+        current.entry(handoff).or_default()[slot] = Some(Arc::new(grade));
+    }
     let page = Arc::new(PageFacts {
         organization_id: tx.organization_id(),
+        people,
         seller_ids: unique(rows.iter().filter_map(|r| r.seller_id)),
         organization: OnceCell::new(),
         gate: OnceCell::new_with(gate),
     });
     Ok(rows
         .into_iter()
-        .map(|row| {
-            let current_grades: HashMap<Component, GradeRow> =
-                current.get(&row.id).map(|m| m.iter().map(|(c, g)| (*c, (*g).clone())).collect()).unwrap_or_default();
-            let named = [row.seller_id, row.owner_id, Some(row.created_by)]
-                .into_iter()
-                .flatten()
-                .chain(current_grades.values().map(|g| g.graded_by));
-            HandoffView {
-                people: named.filter_map(|id| people.get(&id).map(|u| (id, u.clone()))).collect(),
-                account: accounts.get(&row.account_id).cloned(),
-                partner: partners.get(&row.partner_id).cloned(),
-                current_grades,
-                row,
-                page: page.clone(),
-            }
+        .map(|row| HandoffView {
+            current_grades: current.remove(&row.id).unwrap_or_default(),
+            account: accounts.get(&row.account_id).cloned(),
+            partner: partners.get(&row.partner_id).cloned(),
+            row,
+            page: page.clone(),
         })
         .collect())
 }

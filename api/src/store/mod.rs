@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 pub mod bulk;
+mod by_position;
 pub mod codes;
 pub mod credential_cache;
 mod error;

@@ -92,6 +92,11 @@ impl TenantTx {
         Ok(rows.iter().filter_map(|row| row.try_get_by_index::<Uuid>(0).ok()).collect())
     }
 
+    /// The transaction itself, for tests that compare the store's reads with sea-orm's own.
+    pub fn connection(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
     /// The plan of `sql` in this transaction (`plan_in`).
     pub async fn plan_of(&self, sql: &str) -> Result<Vec<String>, StoreError> {
         plan_in(&self.tx, sql).await

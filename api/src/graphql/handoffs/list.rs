@@ -1,6 +1,6 @@
 //! `Organization.handoffs`: filters, order, and keyset cursors that carry the sort key.
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::{Connection, CursorType, Edge};
 use async_graphql::{Context, Enum, ID, InputObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::super::ids::{Kind, decode};
+use super::super::inline::Inline;
 use super::super::paging::{page_info, reading};
 use super::super::scoping::read_in;
 use super::super::scorecard_enums::{BandGql, HandoffStatusGql};
@@ -15,7 +16,7 @@ use super::types::Handoff;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::store::handoff_views;
-use crate::store::handoffs::{self, HandoffFilter, HandoffKey, HandoffPage, HandoffRow, HandoffSort};
+use crate::store::handoffs::{self, HandoffFilter, HandoffKey, HandoffPage, HandoffSort};
 
 /// What to order handoffs by.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -75,15 +76,32 @@ pub fn page(
     Ok(HandoffPage { sort, descending, cursor, limit: reading.limit, backward: reading.backward })
 }
 
-pub fn connection(handoffs: Vec<Handoff>, more: bool, page: HandoffPage) -> Connection<String, Handoff> {
+/// A page of handoffs; each resolves its fields in turn (`Inline`): most are reads of its view.
+pub fn connection(handoffs: Vec<Handoff>, more: bool, page: HandoffPage) -> Connection<Cursor, Inline<Handoff>> {
     let (has_previous, has_next) = page_info(page.cursor.is_some(), more, page.backward);
     let mut conn = Connection::new(has_previous, has_next);
-    conn.edges.extend(handoffs.into_iter().map(|h| Edge::new(encode_cursor(&h.view.row, page.sort), h)));
+    conn.edges
+        .extend(handoffs.into_iter().map(|h| Edge::new(Cursor(HandoffKey::of(&h.view.row, page.sort)), Inline(h))));
     conn
 }
 
-fn encode_cursor(row: &HandoffRow, sort: HandoffSort) -> String {
-    let text = match HandoffKey::of(row, sort) {
+/// A handoff's place in its list, written out only when a client asks for a cursor.
+pub struct Cursor(HandoffKey);
+
+impl CursorType for Cursor {
+    type Error = &'static str;
+
+    fn decode_cursor(raw: &str) -> Result<Self, Self::Error> {
+        decode_cursor(raw, "cursor").map(Cursor).map_err(|_| "is not a cursor from this list")
+    }
+
+    fn encode_cursor(&self) -> String {
+        encode_cursor(self.0)
+    }
+}
+
+fn encode_cursor(key: HandoffKey) -> String {
+    let text = match key {
         HandoffKey::CreatedAt(id) => format!("h:c:{id}"),
         HandoffKey::SentAt(at, id) => format!("h:t:{}:{id}", at.timestamp_micros()),
         HandoffKey::Score(score, id) => format!("h:s:{score}:{id}"),
@@ -133,7 +151,7 @@ pub async fn resolve(
     before: Option<String>,
     order_by: Option<HandoffOrder>,
     filters: Filters,
-) -> AppResult<Connection<String, Handoff>> {
+) -> AppResult<Connection<Cursor, Inline<Handoff>>> {
     let page = page(first, after.as_deref(), last, before.as_deref(), order_by)?;
     let id = |raw: Option<ID>, kind, name| raw.map(|r| decode(&r, kind, name)).transpose();
     let filter = HandoffFilter {

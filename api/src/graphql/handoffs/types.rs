@@ -11,6 +11,7 @@ use super::super::accounts::Account;
 use super::super::context::{now, store};
 use super::super::date::Date;
 use super::super::ids::{Kind, encode};
+use super::super::inline::Inline;
 use super::super::loaders::{GradeHistoryLoader, ResponseLoader, UserLoader};
 use super::super::organizations::Organization;
 use super::super::partners::Partner;
@@ -42,6 +43,11 @@ impl Handoff {
         &self.view.row
     }
 
+    /// A person the handoff names, loaded with it.
+    fn person(&self, id: Option<Uuid>) -> Option<Inline<User>> {
+        self.view.person(id).map(|p| Inline(User(p.clone())))
+    }
+
     /// The key per-handoff lists are batched by.
     fn key(&self) -> (Uuid, Uuid) {
         (self.row().organization_id, self.row().id)
@@ -50,7 +56,7 @@ impl Handoff {
 
 pub async fn load_user(ctx: &Context<'_>, id: Option<Uuid>) -> AppResult<Option<User>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(ctx.data_unchecked::<DataLoader<UserLoader>>().load_one(id).await?.map(User))
+    Ok(ctx.data_unchecked::<DataLoader<UserLoader>>().load_one(id).await?.map(User::from))
 }
 
 /// A handoff from partner marketing to a seller, graded on nine components.
@@ -140,12 +146,14 @@ impl Handoff {
         Ok(check_send(check).into_iter().map(SendBlocker).collect())
     }
     /// Always nine, in the table's order; a component never graded is MISSING.
-    async fn grades(&self) -> Vec<ComponentGrade> {
+    async fn grades(&self) -> Vec<Inline<ComponentGrade>> {
         Component::ALL
             .into_iter()
-            .map(|c| match self.view.current_grades.get(&c) {
-                Some(row) => ComponentGrade::from_row(row).with_grader(self.view.person(Some(row.graded_by))),
-                None => ComponentGrade::ungraded(c),
+            .map(|c| {
+                Inline(match self.view.current_grade(c) {
+                    Some(row) => ComponentGrade::graded(row.clone(), self.view.person(Some(row.graded_by)).cloned()),
+                    None => ComponentGrade::ungraded(c),
+                })
             })
             .collect()
     }
@@ -162,7 +170,7 @@ impl Handoff {
             .unwrap_or_default()
             .iter()
             .filter(|row| component.is_none_or(|c| Component::from(row.component) == c))
-            .map(ComponentGrade::from_row)
+            .map(|row| ComponentGrade::graded(Arc::new(row.clone()), None))
             .collect())
     }
     /// The seller's answers, oldest first.
@@ -177,20 +185,20 @@ impl Handoff {
         Ok(Organization(self.view.organization(store(ctx).conn()).await?.clone()))
     }
     /// The account the handoff is about.
-    async fn account(&self) -> AppResult<Account> {
-        self.view.account.clone().map(Account).ok_or_else(|| AppError::internal(MissingRow("account")))
+    async fn account(&self) -> AppResult<Inline<Account>> {
+        self.view.account.clone().map(|a| Inline(Account(a))).ok_or_else(|| AppError::internal(MissingRow("account")))
     }
     /// The partner the handoff brings.
-    async fn partner(&self) -> AppResult<Partner> {
-        self.view.partner.clone().map(Partner).ok_or_else(|| AppError::internal(MissingRow("partner")))
+    async fn partner(&self) -> AppResult<Inline<Partner>> {
+        self.view.partner.clone().map(|p| Inline(Partner(p))).ok_or_else(|| AppError::internal(MissingRow("partner")))
     }
     /// The addressed seller.
-    async fn seller(&self) -> Option<User> {
-        self.view.person(self.row().seller_id).cloned().map(User)
+    async fn seller(&self) -> Option<Inline<User>> {
+        self.person(self.row().seller_id)
     }
     /// The partner marketer who created it.
-    async fn created_by(&self) -> Option<User> {
-        self.view.person(Some(self.row().created_by)).cloned().map(User)
+    async fn created_by(&self) -> Option<Inline<User>> {
+        self.person(Some(self.row().created_by))
     }
 
     /// Target account logic: why this account.
@@ -242,8 +250,8 @@ impl Handoff {
         self.row().next_action_due_by.map(Date)
     }
     /// The one named person who runs the next move.
-    async fn owner(&self) -> Option<User> {
-        self.view.person(self.row().owner_id).cloned().map(User)
+    async fn owner(&self) -> Option<Inline<User>> {
+        self.person(self.row().owner_id)
     }
     /// Acceptance criteria: what counts as accepted.
     async fn acceptance_definition(&self) -> Option<&str> {
@@ -266,33 +274,23 @@ struct MissingRow(&'static str);
 /// One component's grade.
 pub struct ComponentGrade {
     component: Component,
-    grade: Grade,
-    note: Option<String>,
-    graded_by: Option<Uuid>,
+    /// The grading; `None` for a component never graded.
+    graded: Option<Arc<GradeRow>>,
     /// The grader when already loaded with the handoff; otherwise loaded on demand.
-    grader: Option<User>,
-    graded_at: Option<DateTime<Utc>>,
+    grader: Option<Arc<crate::store::users::User>>,
 }
 
 impl ComponentGrade {
-    fn from_row(row: &GradeRow) -> Self {
-        Self {
-            component: row.component.into(),
-            grade: row.grade.into(),
-            note: row.note.clone(),
-            graded_by: Some(row.graded_by),
-            grader: None,
-            graded_at: Some(row.graded_at),
-        }
-    }
-
-    fn with_grader(mut self, grader: Option<&crate::store::users::User>) -> Self {
-        self.grader = grader.cloned().map(User);
-        self
+    fn graded(row: Arc<GradeRow>, grader: Option<Arc<crate::store::users::User>>) -> Self {
+        Self { component: row.component.into(), graded: Some(row), grader }
     }
 
     fn ungraded(component: Component) -> Self {
-        Self { component, grade: Grade::Missing, note: None, graded_by: None, grader: None, graded_at: None }
+        Self { component, graded: None, grader: None }
+    }
+
+    fn current(&self) -> Grade {
+        self.graded.as_ref().map_or(Grade::Missing, |row| row.grade.into())
     }
 }
 
@@ -305,26 +303,27 @@ impl ComponentGrade {
     }
     /// The grade; MISSING for a component never graded.
     async fn grade(&self) -> GradeGql {
-        self.grade.into()
+        self.current().into()
     }
     /// 2, 1 or 0.
     async fn points(&self) -> i32 {
-        i32::from(self.grade.points())
+        i32::from(self.current().points())
     }
     /// Why the grader chose this grade.
     async fn note(&self) -> Option<&str> {
-        self.note.as_deref()
+        self.graded.as_ref().and_then(|row| row.note.as_deref())
     }
     /// Who graded it; null for a component never graded.
-    async fn graded_by(&self, ctx: &Context<'_>) -> AppResult<Option<User>> {
-        match &self.grader {
-            Some(user) => Ok(Some(user.clone())),
-            None => load_user(ctx, self.graded_by).await,
+    async fn graded_by(&self, ctx: &Context<'_>) -> AppResult<Option<Inline<User>>> {
+        match (&self.grader, &self.graded) {
+            (Some(user), _) => Ok(Some(Inline(User(user.clone())))),
+            (None, Some(row)) => Ok(load_user(ctx, Some(row.graded_by)).await?.map(Inline)),
+            (None, None) => Ok(None),
         }
     }
     /// When it was graded; null for a component never graded.
     async fn graded_at(&self) -> Option<DateTime<Utc>> {
-        self.graded_at
+        self.graded.as_ref().map(|row| row.graded_at)
     }
 }
 

@@ -16,12 +16,12 @@ use entity::codes::ReviewKind as StoredReviewKind;
 
 async fn load_account(ctx: &Context<'_>, organization: Uuid, id: Option<Uuid>) -> AppResult<Option<Account>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(ctx.data_unchecked::<DataLoader<AccountLoader>>().load_one((organization, id)).await?.map(Account))
+    Ok(ctx.data_unchecked::<DataLoader<AccountLoader>>().load_one((organization, id)).await?.map(Account::from))
 }
 
 async fn load_partner(ctx: &Context<'_>, organization: Uuid, id: Option<Uuid>) -> AppResult<Option<Partner>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(ctx.data_unchecked::<DataLoader<PartnerLoader>>().load_one((organization, id)).await?.map(Partner))
+    Ok(ctx.data_unchecked::<DataLoader<PartnerLoader>>().load_one((organization, id)).await?.map(Partner::from))
 }
 
 /// A seller asked for partner help on an account.
@@ -269,7 +269,7 @@ impl ScoreReview {
         let ids = &self.0.attendees.0;
         let loader = ctx.data_unchecked::<DataLoader<super::super::loaders::UserLoader>>();
         let found = loader.load_many(ids.iter().copied()).await?;
-        Ok(ids.iter().filter_map(|id| found.get(id).cloned().map(User)).collect())
+        Ok(ids.iter().filter_map(|id| found.get(id).cloned().map(User::from)).collect())
     }
     /// Free text.
     async fn note(&self) -> Option<&str> {

@@ -127,6 +127,6 @@ pub async fn list(
                 .add(Condition::all().add(C::Score.eq(score)).add(beyond(C::Id, id.into()))),
         ),
     };
-    let rows = query.limit(page.limit + 1).all(tx.conn()).await?;
+    let rows: Vec<HandoffRow> = crate::store::by_position::all(tx.conn(), query.limit(page.limit + 1)).await?;
     Ok(crate::store::page::split_rows(rows, page.limit, page.backward))
 }

@@ -12,6 +12,7 @@ use crate::domain::Role;
 use crate::domain::access::{HandoffVisibility, handoff_visibility};
 use crate::domain::scorecard::{Band, HandoffStatus, Packet};
 
+mod by_position;
 mod content;
 mod history;
 mod lifecycle;
