@@ -249,3 +249,79 @@ async fn records_cannot_be_dated_to_year_one_or_the_future() {
         .await;
     assert!(body.get("errors").is_none(), "{body:#}");
 }
+
+/// Parsed documents are kept by their text: a kept document is checked again with each request's
+/// own variables, and a flood of distinct documents, sent at once, churns the cache without one
+/// request ever answered from another's document.
+#[tokio::test]
+async fn kept_documents_are_checked_again_and_a_flood_of_new_ones_mixes_nothing() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    let create = documents::CREATE_PARTNER;
+    let input = |name: &str| json!({ "i": { "organizationId": team.org_id, "name": name } });
+    let body = app.gql(Some(&team.marketer.token), create, input("Snowflake")).await;
+    assert!(body.get("errors").is_none(), "{body:#}");
+    // The same text, now kept, with a variable the guard refuses.
+    let body = app.gql(Some(&team.marketer.token), create, input("Snow\u{0}flake")).await;
+    expect_error(&body, "BAD_USER_INPUT", Some("name"));
+
+    // Twice the cache's capacity in distinct documents, 25 at a time.
+    let token = team.admin.token.clone();
+    for batch in 0..12 {
+        let answers = futures_util::future::join_all((0..25).map(|i| {
+            let n = batch * 25 + i;
+            let (app, token) = (&app, &token);
+            async move {
+                let query = format!("{{ a{n}: me {{ id }} }}");
+                (n, app.gql(Some(token), &query, json!({})).await)
+            }
+        }))
+        .await;
+        for (n, body) in answers {
+            assert!(body["data"][format!("a{n}")]["id"].is_string(), "document {n}: {body:#}");
+            assert_eq!(body["data"].as_object().map(|d| d.len()), Some(1), "document {n}: {body:#}");
+        }
+    }
+    // A document refused on its text is never parsed, so never kept: refused every time.
+    let deep = "{".repeat(2_000);
+    for _ in 0..2 {
+        let body = app.gql(Some(&token), &deep, json!({})).await;
+        assert_eq!(error_code(&body), Some("GRAPHQL_VALIDATION_FAILED"), "{body:#}");
+    }
+}
+
+/// The page's objects resolve their fields in turn; aliases, a field selected twice, fragments,
+/// `@include` and `__typename` answer as the GraphQL specification says.
+#[tokio::test]
+async fn fields_resolved_in_turn_keep_aliases_fragments_and_merged_selections() {
+    let app = TestApp::spawn().await;
+    let team = app.team("acme").await;
+    app.handoff_scoring(&team, "merged", 11).await;
+    let query = r#"query($no: Boolean!) { organization(slug: "acme") { handoffs(first: 5) { nodes {
+        __typename t: title
+        grades { component } grades { grade points }
+        ... on Handoff { score }
+        ...Band
+        owner { __typename n: name @include(if: $no) }
+        account { ... on Account { name } }
+        title @skip(if: true)
+    } } } }
+    fragment Band on Handoff { band }"#;
+    let data = app.ok(Some(&team.admin.token), query, json!({ "no": false })).await;
+    let node = &data["organization"]["handoffs"]["nodes"][0];
+    assert_eq!(node["__typename"], "Handoff");
+    assert_eq!(node["t"], "merged");
+    assert!(node.get("title").is_none(), "{node:#}");
+    assert_eq!(node["score"], 11);
+    assert!(node["band"].is_string(), "{node:#}");
+    let grades = node["grades"].as_array().unwrap();
+    assert_eq!(grades.len(), 9);
+    for grade in grades {
+        let keys: Vec<&str> = grade.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["component", "grade", "points"], "both selections, in document order");
+    }
+    let points: i64 = grades.iter().map(|g| g["points"].as_i64().unwrap()).sum();
+    assert_eq!(points, 11);
+    assert_eq!(node["owner"], json!({ "__typename": "User" }));
+    assert_eq!(node["account"]["name"], "Globex");
+}
