@@ -10,11 +10,9 @@
 
 use sea_orm::sqlx::postgres::{PgRow, Postgres};
 use sea_orm::sqlx::{Decode, Row, Type};
-use sea_orm::{
-    ActiveEnum, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QuerySelect, QueryTrait, RuntimeErr, Select,
-};
+use sea_orm::{ActiveEnum, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QuerySelect, QueryTrait, Select};
 
-use super::pg_arrays::Timestamp;
+use super::pg_arrays::{Timestamp, sqlx_error};
 
 /// A model that can be read by position.
 pub trait ByPosition: FromQueryResult + Sized {
@@ -57,7 +55,7 @@ impl<'r> Reader<'r> {
         let index = self.next;
         self.next += 1;
         let value = if self.checked { self.row.try_get_unchecked(index) } else { self.row.try_get(index) };
-        value.map_err(|e| DbErr::Query(RuntimeErr::SqlxError(std::sync::Arc::new(e))))
+        value.map_err(sqlx_error)
     }
 
     /// The next column, a `timestamptz`.

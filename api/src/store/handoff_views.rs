@@ -14,6 +14,7 @@ use super::grades::{self, GradeRow};
 use super::handoffs::{self, HandoffRow, packet_of};
 use super::organizations::{self, Organization};
 use super::partners::Partner;
+use super::tenant_table::TenantTable;
 use super::users::{self, User};
 use super::{StoreError, TenantTx, memberships, working_agreements};
 use crate::domain::Role;
@@ -125,18 +126,8 @@ async fn load_with(
             .flatten()
             .chain(grade_rows.iter().map(|g| g.graded_by)),
     );
-    let accounts: HashMap<Uuid, Arc<Account>> =
-        super::tenant_table::find_many::<entity::account::Entity>(tx, &account_ids)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, Arc::new(a)))
-            .collect();
-    let partners: HashMap<Uuid, Arc<Partner>> =
-        super::tenant_table::find_many::<entity::partner::Entity>(tx, &partner_ids)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, Arc::new(p)))
-            .collect();
+    let accounts: HashMap<Uuid, Arc<Account>> = shared::<entity::account::Entity>(tx, &account_ids).await?;
+    let partners: HashMap<Uuid, Arc<Partner>> = shared::<entity::partner::Entity>(tx, &partner_ids).await?;
     let people: HashMap<Uuid, Arc<User>> =
         users::find_many(tx.untenanted(), &person_ids).await?.into_iter().map(|u| (u.id, Arc::new(u))).collect();
     // Oldest first, so a later grading of a component replaces an earlier one.
@@ -162,6 +153,13 @@ async fn load_with(
             page: page.clone(),
         })
         .collect())
+}
+
+/// The organization's rows of table `T` with these ids, by id, each read once for the views that
+/// share it.
+async fn shared<T: TenantTable>(tx: &TenantTx, ids: &[Uuid]) -> Result<HashMap<Uuid, Arc<T::Model>>, StoreError> {
+    let rows = super::tenant_table::find_many::<T>(tx, ids).await?;
+    Ok(rows.into_iter().map(|row| (T::key(&row).1, Arc::new(row))).collect())
 }
 
 fn unique(ids: impl Iterator<Item = Uuid>) -> Vec<Uuid> {

@@ -13,7 +13,12 @@ pub fn column<'r, T>(row: &'r PgRow, index: usize) -> Result<T, DbErr>
 where
     T: Decode<'r, Postgres> + Type<Postgres>,
 {
-    row.try_get(index).map_err(|e| DbErr::Query(RuntimeErr::SqlxError(std::sync::Arc::new(e))))
+    row.try_get(index).map_err(sqlx_error)
+}
+
+/// An error of sqlx's, as sea-orm reports one.
+pub fn sqlx_error(error: sea_orm::sqlx::Error) -> DbErr {
+    DbErr::Query(RuntimeErr::SqlxError(std::sync::Arc::new(error)))
 }
 
 /// A `timestamptz`, decoded from PostgreSQL's binary form: microseconds since 2000-01-01 UTC.

@@ -10,7 +10,7 @@ use super::{StoreError, TenantTx};
 use crate::domain::scorecard::HandoffStatus;
 use crate::domain::trust::{AskFact, DecisionFact, EscalationFact, MeetingFact, MentionFact, TrustFacts};
 use entity::{escalation, partner_ask, partner_meeting, pipeline_mention};
-use sea_orm::FromQueryResult;
+use sea_orm::DerivePartialModel;
 
 /// Whose behaviour a report covers.
 #[derive(Debug, Clone, Copy, Default)]
@@ -45,26 +45,26 @@ pub async fn load(
         .collect();
     let scores = sent.iter().filter_map(|h| Some((h.sent_at?, h.score))).collect();
 
-    let asks = between::<partner_ask::Entity, AskRow>(tx, from, to, &ASK_COLUMNS)
+    let asks = between::<partner_ask::Entity, AskRow>(tx, from, to)
         .await?
         .into_iter()
         .filter(|a| keeps(scope.partner_id, a.partner_id) && keeps(scope.seller_id, Some(a.seller_id)))
         .map(|a| AskFact { asked_at: a.asked_at, brought: a.brought_by_partner_marketing })
         .collect();
-    let meetings = between::<partner_meeting::Entity, MeetingRow>(tx, from, to, &MEETING_COLUMNS)
+    let meetings = between::<partner_meeting::Entity, MeetingRow>(tx, from, to)
         .await?
         .into_iter()
         .filter(|m| keeps(scope.partner_id, Some(m.partner_id)) && keeps(scope.seller_id, Some(m.seller_id)))
         .map(|m| MeetingFact { seller_id: m.seller_id, met_at: m.met_at })
         .collect();
-    let mentions = between::<pipeline_mention::Entity, MentionRow>(tx, from, to, &MENTION_COLUMNS)
+    let mentions = between::<pipeline_mention::Entity, MentionRow>(tx, from, to)
         .await?
         .into_iter()
         .filter(|m| keeps(scope.partner_id, m.partner_id) && keeps(scope.seller_id, Some(m.logged_by)))
         .map(|m| MentionFact { mentioned_at: m.mentioned_at, partner_marketing_present: m.partner_marketing_present })
         .collect();
 
-    let raised: Vec<EscalationRow> = between::<escalation::Entity, _>(tx, from, to, &ESCALATION_COLUMNS).await?;
+    let raised: Vec<EscalationRow> = between::<escalation::Entity, _>(tx, from, to).await?;
     // An escalation about a handoff is about that handoff's partner too.
     let handoff_partners = match scope.partner_id {
         Some(_) => {
@@ -84,46 +84,37 @@ pub async fn load(
     Ok(TrustFacts { decisions, asks, mentions, meetings, escalations, scores })
 }
 
-// What the signals and the narrowing read of each record: a few columns, not the whole row.
+// What the signals and the narrowing read of each record: a few columns, not the whole row (a
+// partial model selects exactly its fields).
 
-#[derive(FromQueryResult)]
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "partner_ask::Entity")]
 struct AskRow {
     asked_at: DateTime<Utc>,
     brought_by_partner_marketing: bool,
     partner_id: Option<Uuid>,
     seller_id: Uuid,
 }
-const ASK_COLUMNS: [partner_ask::Column; 4] = [
-    partner_ask::Column::AskedAt,
-    partner_ask::Column::BroughtByPartnerMarketing,
-    partner_ask::Column::PartnerId,
-    partner_ask::Column::SellerId,
-];
 
-#[derive(FromQueryResult)]
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "partner_meeting::Entity")]
 struct MeetingRow {
     met_at: DateTime<Utc>,
     partner_id: Uuid,
     seller_id: Uuid,
 }
-const MEETING_COLUMNS: [partner_meeting::Column; 3] =
-    [partner_meeting::Column::MetAt, partner_meeting::Column::PartnerId, partner_meeting::Column::SellerId];
 
-#[derive(FromQueryResult)]
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "pipeline_mention::Entity")]
 struct MentionRow {
     mentioned_at: DateTime<Utc>,
     partner_marketing_present: bool,
     partner_id: Option<Uuid>,
     logged_by: Uuid,
 }
-const MENTION_COLUMNS: [pipeline_mention::Column; 4] = [
-    pipeline_mention::Column::MentionedAt,
-    pipeline_mention::Column::PartnerMarketingPresent,
-    pipeline_mention::Column::PartnerId,
-    pipeline_mention::Column::LoggedBy,
-];
 
-#[derive(FromQueryResult)]
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "escalation::Entity")]
 struct EscalationRow {
     raised_at: DateTime<Utc>,
     topic: entity::codes::EscalationTopic,
@@ -131,10 +122,3 @@ struct EscalationRow {
     handoff_id: Option<Uuid>,
     logged_by: Uuid,
 }
-const ESCALATION_COLUMNS: [escalation::Column; 5] = [
-    escalation::Column::RaisedAt,
-    escalation::Column::Topic,
-    escalation::Column::PartnerId,
-    escalation::Column::HandoffId,
-    escalation::Column::LoggedBy,
-];

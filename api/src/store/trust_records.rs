@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use entity::{escalation, partner_ask, partner_meeting, pipeline_mention, score_review};
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, FromQueryResult, QueryFilter, QueryOrder,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, PartialModelTrait, QueryFilter, QueryOrder,
     QuerySelect, Select, Set,
 };
 use uuid::Uuid;
@@ -92,21 +92,19 @@ pub async fn list<T: Record>(
     tenant_table::page(tx, query, page, Order::NewestFirst).await
 }
 
-/// Live rows that happened in `[from, to)`, only `columns` of them, read into `M`: a report over
-/// a large organization reads thousands of rows and needs a few columns of each, not its note.
-pub async fn between<T: Record, M: FromQueryResult>(
+/// Live rows that happened in `[from, to)`, read into the partial model `M` (only its columns): a
+/// report over a large organization reads thousands of rows and needs a few columns of each, not
+/// its note.
+pub async fn between<T: Record, M: PartialModelTrait>(
     tx: &TenantTx,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-    columns: &[T::Column],
 ) -> Result<Vec<M>, StoreError> {
     Ok(T::visible(tx)
-        .select_only()
-        .columns(columns.iter().copied())
         .filter(T::ARCHIVED_AT.is_null())
         .filter(T::AT.gte(from))
         .filter(T::AT.lt(to))
-        .into_model::<M>()
+        .into_partial_model::<M>()
         .all(tx.conn())
         .await?)
 }

@@ -84,7 +84,7 @@ pub async fn sent_between(
         return Ok(handoffs);
     }
     // SQLite; or a stored value the arrays could not read, which the rows name by their id.
-    let rows = query.columns(SENT_COLUMNS).into_model::<SentRow>().all(tx.conn()).await?;
+    let rows = query.into_partial_model::<SentRow>().all(tx.conn()).await?;
     rows.into_iter()
         .map(|r| {
             Ok(SentHandoff {
@@ -99,7 +99,8 @@ pub async fn sent_between(
 }
 
 /// A sent handoff as its row stores it.
-#[derive(sea_orm::FromQueryResult)]
+#[derive(sea_orm::DerivePartialModel)]
+#[sea_orm(entity = "handoff::Entity")]
 struct SentRow {
     id: Uuid,
     status: entity::codes::HandoffStatus,
@@ -108,15 +109,6 @@ struct SentRow {
     respond_by: Option<DateTime<Utc>>,
     decided_at: Option<DateTime<Utc>>,
 }
-
-const SENT_COLUMNS: [handoff::Column; 6] = [
-    handoff::Column::Id,
-    handoff::Column::Status,
-    handoff::Column::Score,
-    handoff::Column::SentAt,
-    handoff::Column::RespondBy,
-    handoff::Column::DecidedAt,
-];
 
 /// PostgreSQL: the same handoffs as one row of five arrays (`array_agg` keeps one order across
 /// them). A large organization's report reads tens of thousands of handoffs, and a row each
