@@ -36,6 +36,11 @@ pub struct Settings {
     #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8080", global = true)]
     pub listen_addr: SocketAddr,
 
+    /// Apply pending migrations when `serve` starts. Replicas deployed with a migration job set it
+    /// to `false`: they then only check, and refuse to start on a database lacking a migration.
+    #[arg(long, env = "MIGRATE_ON_START", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub migrate_on_start: bool,
+
     /// Secret that signs access tokens; at least 32 bytes. Required in production.
     #[arg(long, env = "JWT_SECRET", hide_env_values = true, global = true)]
     pub jwt_secret: Option<String>,
@@ -238,6 +243,8 @@ pub enum ConfigError {
 pub struct Config {
     pub database_url: String,
     pub database_max_connections: u32,
+    /// Whether `serve` applies pending migrations itself.
+    pub migrate_on_start: bool,
     pub listen_addr: SocketAddr,
     pub jwt_secret: String,
     pub token_ttl: chrono::Duration,
@@ -368,6 +375,7 @@ impl Settings {
             mailer,
             database_url: self.database_url.clone(),
             database_max_connections: self.database_max_connections,
+            migrate_on_start: self.migrate_on_start,
             listen_addr: self.listen_addr,
             jwt_secret,
             token_ttl: chrono::Duration::minutes(i64::from(self.token_ttl_minutes.max(1))),
@@ -464,6 +472,7 @@ impl Config {
         Self {
             database_url: database_url.into(),
             database_max_connections: 5,
+            migrate_on_start: true,
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             jwt_secret: secret::generate(),
             token_ttl: chrono::Duration::minutes(15),

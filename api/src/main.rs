@@ -1,4 +1,5 @@
-//! The `handoff-api` command: `serve` (default), `migrate`, `schema`, `check-data`, `seed`.
+//! The `handoff-api` command: `serve` (default), `migrate`, `schema`, `check-data`, `seed`,
+//! `healthcheck`.
 
 use std::process::ExitCode;
 
@@ -54,6 +55,9 @@ enum Command {
     /// List stored values this version cannot read (each with its table, row and column); exits
     /// with failure when there is one.
     CheckData,
+    /// Exit with success when the server on LISTEN_ADDR answers `/healthz` (for a container's
+    /// HEALTHCHECK, where no shell or HTTP client is installed).
+    Healthcheck,
 }
 
 #[derive(Subcommand)]
@@ -81,6 +85,7 @@ async fn main() -> ExitCode {
             Ok(())
         }
         Command::CheckData => check_data(&cli.settings).await,
+        Command::Healthcheck => healthcheck(cli.settings.listen_addr).await,
         Command::Seed { organizations, handoffs, large_organization, seed } => {
             let plan = handoff_api::seed::Plan {
                 organizations,
@@ -155,6 +160,26 @@ async fn serve(settings: Settings) -> Result<(), String> {
     running.stop().await.map_err(|e| e.to_string())
 }
 
+async fn healthcheck(listen_addr: std::net::SocketAddr) -> Result<(), String> {
+    // A server listening on every address is reached on loopback.
+    let host = match listen_addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => std::net::Ipv4Addr::LOCALHOST.into(),
+        ip if ip.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    let url = format!("http://{}/healthz", std::net::SocketAddr::new(host, listen_addr.port()));
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(3))
+        .no_proxy()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let response = client.get(&url).send().await.map_err(|e| format!("{url}: {e}"))?;
+    match response.status().is_success() {
+        true => Ok(()),
+        false => Err(format!("{url} answered {}", response.status())),
+    }
+}
+
 async fn seed_data(settings: &Settings, plan: handoff_api::seed::Plan) -> Result<(), String> {
     let connections = handoff_api::seed::PARALLEL_WRITES as u32;
     let store = Store::connect(&settings.database_url, connections).await.map_err(|e| e.to_string())?;
@@ -192,10 +217,11 @@ async fn check_data(settings: &Settings) -> Result<(), String> {
 }
 
 async fn migrate(settings: &Settings, action: MigrateAction) -> Result<(), String> {
-    let store = Store::connect(&settings.database_url, 1).await.map_err(|e| e.to_string())?;
+    // Two connections: on PostgreSQL one holds the migration lock while the other migrates.
+    let store = Store::connect(&settings.database_url, 2).await.map_err(|e| e.to_string())?;
     let db = store.conn();
     match action {
-        MigrateAction::Up => Migrator::up(db, None).await.map_err(|e| e.to_string())?,
+        MigrateAction::Up => store.migrate_up().await.map_err(|e| e.to_string())?,
         MigrateAction::Down { steps } => Migrator::down(db, Some(steps)).await.map_err(|e| e.to_string())?,
         MigrateAction::Status => {
             for m in Migrator::get_migration_with_status(db).await.map_err(|e| e.to_string())? {

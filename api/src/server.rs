@@ -16,6 +16,10 @@ use crate::store::Store;
 pub enum StartError {
     #[error("cannot open the database {url}: {source}")]
     Database { url: String, source: sea_orm::DbErr },
+    #[error(
+        "the database lacks migrations this version needs ({0}); run `handoff-api migrate up` (MIGRATE_ON_START is false)"
+    )]
+    NotMigrated(String),
     #[error("cannot apply migrations: {0}")]
     Migrate(sea_orm::DbErr),
     #[error("cannot listen on {addr}: {source}")]
@@ -65,7 +69,8 @@ impl Server {
     }
 }
 
-/// Connects to the database, applies pending migrations and starts serving.
+/// Connects to the database, applies pending migrations (or, with `migrate_on_start` off, refuses a
+/// database that lacks one) and starts serving.
 pub async fn start(config: Config) -> Result<Server, StartError> {
     let keys = JwtKeys::new(config.jwt_secret.as_bytes(), config.token_ttl);
     keys.self_check()?;
@@ -73,7 +78,14 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         .await
         .map_err(|source| StartError::Database { url: redact_url(&config.database_url), source })?
         .with_credential_max_age(config.credential_cache);
-    store.migrate_up().await.map_err(StartError::Migrate)?;
+    // Only what this version lacks: a database already carrying a newer version's migrations
+    // (a rolling upgrade, or a rollback) is served as it is.
+    let pending = store.pending_migrations().await.map_err(StartError::Migrate)?;
+    match (pending.is_empty(), config.migrate_on_start) {
+        (true, _) => {}
+        (false, true) => store.migrate_up().await.map_err(StartError::Migrate)?,
+        (false, false) => return Err(StartError::NotMigrated(pending.join(", "))),
+    }
     seal_webhook_secrets(&store, &config.webhooks.secret_box).await;
     // The dummy hash makes unknown-email logins as slow as wrong-password ones; build it now.
     let _ = tokio::task::spawn_blocking(password::warm_up).await;

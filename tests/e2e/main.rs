@@ -5,6 +5,7 @@ mod accounts;
 mod api_tokens;
 mod credential_cache;
 mod demo;
+mod deployment;
 mod event_outbox;
 mod handoff_lifecycle;
 mod hostile_documents;

@@ -560,7 +560,8 @@ pub fn expect_error_for(case: &impl std::fmt::Debug, body: &Value, code: &str, f
     assert_eq!((error_code(body), error_field(body)), (Some(code), field), "{case:?}: {body:#}");
 }
 
-async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
+/// A new, empty database (never migrated) and the directory holding it on SQLite.
+pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => (fresh_postgres_database(&admin_url).await, None),
         _ => {

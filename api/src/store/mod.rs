@@ -46,6 +46,9 @@ pub use tenant::TenantTx;
 
 use credential_cache::CredentialCache;
 
+/// The PostgreSQL advisory lock key that serializes migrations (the bytes of "handoff").
+const MIGRATION_LOCK: i64 = 0x68_61_6e_64_6f_66_66;
+
 use crate::auth::OrgScope;
 
 /// A handle on the database pool; cheap to clone.
@@ -164,8 +167,48 @@ impl Store {
         self.db.get_database_backend()
     }
 
+    /// Applies pending migrations. On PostgreSQL one process migrates at a time (an advisory lock
+    /// held by a transaction beside the migration's own connections): replicas or jobs started
+    /// together would otherwise race to create the same tables, and the later ones now find
+    /// nothing pending.
     pub async fn migrate_up(&self) -> Result<(), DbErr> {
-        Migrator::up(&self.db, None).await
+        use sea_orm::{ConnectionTrait, TransactionTrait};
+        if self.backend() != DatabaseBackend::Postgres {
+            return Migrator::up(&self.db, None).await;
+        }
+        let lock = self.db.begin().await?;
+        lock.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")).await?;
+        let migrated = Migrator::up(&self.db, None).await;
+        lock.commit().await?;
+        migrated
+    }
+
+    /// The migrations this binary knows that the database has not applied, by name.
+    pub async fn pending_migrations(&self) -> Result<Vec<String>, DbErr> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let statement = Statement::from_string(self.backend(), "SELECT version FROM seaql_migrations");
+        let rows = match self.db.query_all_raw(statement).await {
+            Ok(rows) => rows,
+            Err(e) => match self.has_migration_table().await? {
+                true => return Err(e),
+                // A database never migrated has no bookkeeping table: everything is pending.
+                false => Vec::new(),
+            },
+        };
+        let applied: std::collections::HashSet<String> =
+            rows.iter().filter_map(|row| row.try_get::<String>("", "version").ok()).collect();
+        Ok(Migrator::migrations().iter().map(|m| m.name().to_owned()).filter(|name| !applied.contains(name)).collect())
+    }
+
+    async fn has_migration_table(&self) -> Result<bool, DbErr> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let sql = match self.backend() {
+            DatabaseBackend::Postgres => {
+                "SELECT 1 FROM pg_tables WHERE tablename = 'seaql_migrations' AND schemaname = current_schema()"
+            }
+            _ => "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'seaql_migrations'",
+        };
+        Ok(!self.db.query_all_raw(Statement::from_string(self.backend(), sql)).await?.is_empty())
     }
 
     /// Whether the database answers (for `/readyz`).
@@ -176,12 +219,7 @@ impl Store {
     /// Whether every migration this binary knows is applied (for `/readyz`). Migrations of a newer
     /// binary are tolerated, so old replicas stay ready while a rolling upgrade migrates forward.
     pub async fn is_migrated(&self) -> bool {
-        use sea_orm::{ConnectionTrait, Statement};
-        let statement = Statement::from_string(self.backend(), "SELECT version FROM seaql_migrations");
-        let Ok(rows) = self.db.query_all_raw(statement).await else { return false };
-        let applied: std::collections::HashSet<String> =
-            rows.iter().filter_map(|row| row.try_get::<String>("", "version").ok()).collect();
-        Migrator::migrations().iter().all(|m| applied.contains(m.name()))
+        self.pending_migrations().await.is_ok_and(|pending| pending.is_empty())
     }
 
     /// A transaction for work that belongs to no organization yet (sign-up, creating one).
