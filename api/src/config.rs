@@ -160,6 +160,11 @@ pub struct Settings {
     #[arg(long, env = "HEADER_READ_TIMEOUT_SECONDS", default_value_t = 10, global = true)]
     pub header_read_timeout_seconds: u64,
 
+    /// Once shutdown begins, seconds an idle kept-alive connection stays open for one more request
+    /// (answered with `Connection: close`); keep it above a proxy's keep-alive towards the server.
+    #[arg(long, env = "SHUTDOWN_IDLE_GRACE_SECONDS", default_value_t = 6, global = true)]
+    pub shutdown_idle_grace_seconds: u64,
+
     /// Open connections at once, WebSockets included; more wait until one closes.
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000, global = true)]
     pub max_connections: usize,
@@ -425,6 +430,7 @@ impl Settings {
                 max_connections: self.max_connections.max(1),
                 max_connections_per_address: self.max_connections_per_address.max(1),
                 header_read: std::time::Duration::from_secs(self.header_read_timeout_seconds.max(1)),
+                idle_grace: std::time::Duration::from_secs(self.shutdown_idle_grace_seconds),
                 ..Default::default()
             },
             request_timeout: std::time::Duration::from_secs(self.request_timeout_seconds.max(1)),
@@ -494,7 +500,11 @@ impl Config {
             ws_keepalive: std::time::Duration::from_secs(20),
             trusted_proxies: Vec::new(),
             throttle: crate::auth::throttle::ThrottleSettings::default(),
-            timeouts: crate::http::serve::ConnectionTimeouts::default(),
+            // Tests stop servers often, with no proxy in front: idle connections close at once.
+            timeouts: crate::http::serve::ConnectionTimeouts {
+                idle_grace: std::time::Duration::ZERO,
+                ..Default::default()
+            },
             request_timeout: std::time::Duration::from_secs(30),
             ws_connections_per_address: 64,
             ws_connections_per_user: crate::http::WS_CONNECTIONS_PER_USER,

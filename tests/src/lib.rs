@@ -164,6 +164,12 @@ impl TestApp {
         }
     }
 
+    /// Begins stopping this server and returns at once; the task ends when it has stopped.
+    pub fn stop_in_background(&mut self) -> tokio::task::JoinHandle<()> {
+        let server = self.server.take().expect("the server is running");
+        tokio::spawn(async move { server.stop().await.expect("the server stops cleanly") })
+    }
+
     /// Whether the tests run on PostgreSQL (`TEST_DATABASE_URL`).
     pub fn on_postgres(&self) -> bool {
         self.database_url.starts_with("postgres")

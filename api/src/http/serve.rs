@@ -1,7 +1,8 @@
 //! The accept loop: one HTTP/1.1 connection per socket, with a deadline for each request's header
 //! (counted from the connection's first moment, and again after each response, so it also closes
 //! idle kept-alive connections), at most so many connections at once and per client address, the
-//! peer's address handed to handlers, and a graceful shutdown that lets in-flight requests finish.
+//! peer's address handed to handlers, and a graceful shutdown that lets in-flight requests finish
+//! and never cuts a request a proxy has sent.
 //!
 //! `axum::serve` offers no header-read timeout, and hyper-util's protocol-sniffing builder reads the
 //! first bytes without one; hyper's HTTP/1 connection is used directly so every byte is on a clock.
@@ -13,6 +14,9 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
+use axum::http::header::CONNECTION;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
@@ -35,6 +39,10 @@ pub struct ConnectionTimeouts {
     pub header_read: Duration,
     /// How long shutdown waits for open connections before closing them.
     pub drain: Duration,
+    /// Once shutdown begins, how long an idle kept-alive connection stays open for one more
+    /// request before it is closed. Longer than a proxy's keep-alive towards the server (5 s in
+    /// deploy/nginx.conf), the proxy closes such connections itself.
+    pub idle_grace: Duration,
 }
 
 impl Default for ConnectionTimeouts {
@@ -44,6 +52,7 @@ impl Default for ConnectionTimeouts {
             max_connections_per_address: 256,
             header_read: Duration::from_secs(10),
             drain: Duration::from_secs(30),
+            idle_grace: Duration::from_secs(6),
         }
     }
 }
@@ -105,6 +114,14 @@ impl tokio::io::AsyncWrite for CountedSocket {
 
 /// Serves `app` until `stopping` turns true (open WebSockets watch the same signal and close),
 /// then lets open connections finish, waiting for them up to the drain time.
+///
+/// A client behind a proxy must never see a request fail because its replica stopped: the proxy
+/// resends a request only when it knows the replica never took it. So once stopping, the server
+/// - accepts what the kernel already queued (closing the listener would reset those connections
+///   after the proxy may have written a request on them);
+/// - answers every further request on a kept-alive connection with `Connection: close`, and
+///   leaves idle ones open for `idle_grace`, so the proxy closes them rather than sending a
+///   request down a connection being closed; then closes those still idle.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
@@ -112,11 +129,9 @@ pub async fn serve(
     trusted_proxies: Arc<Vec<IpNet>>,
     stopping: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
-    let mut builder = hyper::server::conn::http1::Builder::new();
-    builder.timer(TokioTimer::new()).header_read_timeout(timeouts.header_read);
     let max = timeouts.max_connections.max(1);
     let open = Arc::new(Semaphore::new(max));
-    let per_address = Arc::new(ConnectionCounts::<String>::default());
+    let connections = Connections::new(app, timeouts, trusted_proxies, stopping.clone());
     let mut shutdown = stopping.clone();
     loop {
         // At the cap, stop accepting until a connection closes.
@@ -136,41 +151,16 @@ pub async fn serve(
             },
             () = stopped(&mut shutdown) => break,
         };
-        let peer_ip: IpAddr = peer.ip().to_canonical();
-        let limited = !trusted_proxies.iter().any(|net| net.contains(&peer_ip));
-        let address_slot = match limited {
-            false => None,
-            true => {
-                let address = crate::auth::throttle::address_key(peer_ip);
-                match per_address.take(address, timeouts.max_connections_per_address) {
-                    Some(slot) => Some(slot),
-                    // Closed at once: one address may not hold the server's connections.
-                    None => continue,
-                }
-            }
-        };
-        let _ = stream.set_nodelay(true);
-        let socket = CountedSocket { stream, _permit: permit, _address: address_slot };
-        let service = app.clone().map_request(move |mut request: hyper::Request<Incoming>| {
-            request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
-            request.map(Body::new)
-        });
-        let connection =
-            builder.serve_connection(TokioIo::new(socket), TowerToHyperService::new(service)).with_upgrades();
-        let mut stopping = stopping.clone();
-        tokio::spawn(async move {
-            tokio::pin!(connection);
-            let result = tokio::select! {
-                result = connection.as_mut() => result,
-                () = stopped(&mut stopping) => {
-                    connection.as_mut().graceful_shutdown();
-                    connection.await
-                }
-            };
-            if let Err(error) = result {
-                tracing::debug!(%error, %peer, "a connection ended with an error");
-            }
-        });
+        connections.serve(stream, peer, permit);
+    }
+    // Asked of the kernel directly (the reactor may not have seen the newest arrivals yet).
+    let listener = listener.into_std()?;
+    while let Ok(permit) = open.clone().try_acquire_owned() {
+        let Ok((stream, peer)) = listener.accept() else { break };
+        match stream.set_nonblocking(true).and_then(|()| tokio::net::TcpStream::from_std(stream)) {
+            Ok(stream) => connections.serve(stream, peer, permit),
+            Err(error) => tracing::debug!(%error, %peer, "a queued connection could not be served"),
+        }
     }
     drop(listener);
     // Every connection holds a permit until it ends: all of them back means all are closed.
@@ -179,6 +169,83 @@ pub async fn serve(
         tracing::warn!("some connections were still open when the drain time ran out");
     }
     Ok(())
+}
+
+/// What every accepted connection is served with.
+struct Connections {
+    builder: hyper::server::conn::http1::Builder,
+    app: Router,
+    timeouts: ConnectionTimeouts,
+    trusted_proxies: Arc<Vec<IpNet>>,
+    per_address: Arc<ConnectionCounts<String>>,
+    stopping: watch::Receiver<bool>,
+}
+
+impl Connections {
+    fn new(
+        app: Router,
+        timeouts: ConnectionTimeouts,
+        trusted_proxies: Arc<Vec<IpNet>>,
+        stopping: watch::Receiver<bool>,
+    ) -> Self {
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        builder.timer(TokioTimer::new()).header_read_timeout(timeouts.header_read);
+        Self { builder, app, timeouts, trusted_proxies, per_address: Default::default(), stopping }
+    }
+
+    /// Serves one accepted socket on its own task.
+    fn serve(&self, stream: tokio::net::TcpStream, peer: SocketAddr, permit: tokio::sync::OwnedSemaphorePermit) {
+        let peer_ip: IpAddr = peer.ip().to_canonical();
+        let limited = !self.trusted_proxies.iter().any(|net| net.contains(&peer_ip));
+        let address_slot = match limited {
+            false => None,
+            true => {
+                let address = crate::auth::throttle::address_key(peer_ip);
+                match self.per_address.take(address, self.timeouts.max_connections_per_address) {
+                    Some(slot) => Some(slot),
+                    // Closed at once: one address may not hold the server's connections.
+                    None => return,
+                }
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let socket = CountedSocket { stream, _permit: permit, _address: address_slot };
+        let closing = self.stopping.clone();
+        let service = self
+            .app
+            .clone()
+            .map_request(move |mut request: hyper::Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+                request.map(Body::new)
+            })
+            .map_response(move |mut response: Response| {
+                // Stopping: this answer is the connection's last (an upgrade keeps its own header).
+                if *closing.borrow() && response.status() != StatusCode::SWITCHING_PROTOCOLS {
+                    response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+                }
+                response
+            });
+        let connection =
+            self.builder.serve_connection(TokioIo::new(socket), TowerToHyperService::new(service)).with_upgrades();
+        let mut stopping = self.stopping.clone();
+        let idle_grace = self.timeouts.idle_grace;
+        tokio::spawn(async move {
+            tokio::pin!(connection);
+            let result = tokio::select! {
+                result = connection.as_mut() => result,
+                () = stopped(&mut stopping) => match tokio::time::timeout(idle_grace, connection.as_mut()).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        connection.as_mut().graceful_shutdown();
+                        connection.await
+                    }
+                },
+            };
+            if let Err(error) = result {
+                tracing::debug!(%error, %peer, "a connection ended with an error");
+            }
+        });
+    }
 }
 
 /// Resolves once shutdown has begun.
