@@ -36,6 +36,11 @@ pub struct Settings {
     #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8080", global = true)]
     pub listen_addr: SocketAddr,
 
+    /// Where to serve Prometheus metrics (`GET /metrics`), apart from the API; unset, none are
+    /// recorded. Bind it to an address only the scraper reaches.
+    #[arg(long, env = "METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<SocketAddr>,
+
     /// Apply pending migrations when `serve` starts. Replicas deployed with a migration job set it
     /// to `false`: they then only check, and refuse to start on a database lacking a migration.
     #[arg(long, env = "MIGRATE_ON_START", default_value_t = true, action = clap::ArgAction::Set, global = true)]
@@ -250,6 +255,8 @@ pub struct Config {
     pub database_max_connections: u32,
     /// Whether `serve` applies pending migrations itself.
     pub migrate_on_start: bool,
+    /// Where Prometheus metrics are served, if anywhere.
+    pub metrics_addr: Option<SocketAddr>,
     pub listen_addr: SocketAddr,
     pub jwt_secret: String,
     pub token_ttl: chrono::Duration,
@@ -381,6 +388,7 @@ impl Settings {
             database_url: self.database_url.clone(),
             database_max_connections: self.database_max_connections,
             migrate_on_start: self.migrate_on_start,
+            metrics_addr: self.metrics_addr,
             listen_addr: self.listen_addr,
             jwt_secret,
             token_ttl: chrono::Duration::minutes(i64::from(self.token_ttl_minutes.max(1))),
@@ -479,6 +487,7 @@ impl Config {
             database_url: database_url.into(),
             database_max_connections: 5,
             migrate_on_start: true,
+            metrics_addr: None,
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             jwt_secret: secret::generate(),
             token_ttl: chrono::Duration::minutes(15),

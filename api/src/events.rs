@@ -226,6 +226,7 @@ async fn dispatch(
                 }
             };
             for event in batch {
+                metrics::counter!("handoff_events_dispatched_total").increment(1);
                 let _ = local.send(event);
             }
             seen = last;

@@ -142,6 +142,9 @@ async fn serve(settings: Settings) -> Result<(), String> {
     if config.graphiql {
         banner += &format!("  Query console:    {url}/\n");
     }
+    if let Some(metrics) = running.metrics_addr() {
+        banner += &format!("  Metrics:          http://{metrics}/metrics\n");
+    }
     if let Some(demo) = running.demo_logins() {
         let state = if demo.loaded_now { "loaded" } else { "already loaded" };
         banner += &format!(

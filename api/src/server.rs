@@ -22,6 +22,8 @@ pub enum StartError {
     NotMigrated(String),
     #[error("cannot apply migrations: {0}")]
     Migrate(sea_orm::DbErr),
+    #[error("cannot serve metrics on {addr}: {source}")]
+    Metrics { addr: SocketAddr, source: std::io::Error },
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error("token signing does not work: {0}")]
@@ -41,6 +43,10 @@ pub struct Server {
     task: JoinHandle<std::io::Result<()>>,
     jobs: Vec<JoinHandle<()>>,
     demo: Option<crate::demo::DemoLogins>,
+    metrics_addr: Option<SocketAddr>,
+    /// Serves metrics until the API has drained, so the drain can be watched; stopped with its
+    /// own signal.
+    metrics: Option<(tokio::sync::watch::Sender<bool>, JoinHandle<()>)>,
 }
 
 impl Server {
@@ -50,6 +56,11 @@ impl Server {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Where Prometheus metrics are served, when they are.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
     }
 
     /// Who to log in as, when started with demo data.
@@ -64,6 +75,10 @@ impl Server {
             job.abort();
         }
         let result = self.task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        if let Some((stop, task)) = self.metrics {
+            let _ = stop.send(true);
+            let _ = task.await;
+        }
         let _ = self.store.close().await;
         result
     }
@@ -72,6 +87,12 @@ impl Server {
 /// Connects to the database, applies pending migrations (or, with `migrate_on_start` off, refuses a
 /// database that lacks one) and starts serving.
 pub async fn start(config: Config) -> Result<Server, StartError> {
+    // Metrics first: nothing may be counted before the recorder is installed. Installed only when
+    // served, so that otherwise recording costs nothing.
+    let metrics_listener = match config.metrics_addr {
+        Some(addr) => Some(crate::metrics::bind(addr).await.map_err(|source| StartError::Metrics { addr, source })?),
+        None => None,
+    };
     let keys = JwtKeys::new(config.jwt_secret.as_bytes(), config.token_ttl);
     keys.self_check()?;
     let store = Store::connect(&config.database_url, config.database_max_connections)
@@ -126,6 +147,8 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         .await
         .map_err(|source| StartError::Listen { addr: config.listen_addr, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen_addr, source })?;
+    let store_for_metrics = store.clone();
+    let (metrics_stopper, metrics_stop) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(crate::http::serve::serve(listener, app, config.timeouts, trusted_proxies, shutting_down));
     let mut jobs = vec![tokio::spawn(crate::jobs::mark_overdue(
         store.clone(),
@@ -141,8 +164,18 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     )));
     jobs.push(tokio::spawn(crate::jobs::sweep_expired(store.clone(), config.clock.clone(), config.lifetimes.events)));
     jobs.push(tokio::spawn(crate::jobs::report_unreadable(store.clone())));
+    let metrics_addr = metrics_listener.as_ref().and_then(|listener| listener.local_addr().ok());
+    let metrics_task = metrics_listener.map(|listener| {
+        jobs.push(tokio::spawn(crate::metrics::upkeep()));
+        tokio::spawn(async move {
+            if let Err(error) = crate::metrics::serve(listener, store_for_metrics, metrics_stop).await {
+                tracing::error!(%error, "serving metrics failed");
+            }
+        })
+    });
     jobs.extend(event_tasks);
-    Ok(Server { addr, store, stop, task, jobs, demo })
+    let metrics = metrics_task.map(|task| (metrics_stopper, task));
+    Ok(Server { addr, store, stop, task, jobs, demo, metrics_addr, metrics })
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

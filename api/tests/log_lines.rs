@@ -1,5 +1,9 @@
 //! The binary's own log, as an operator's collector reads it: plain text when stderr is not a
-//! terminal, and one `info` line per answered request that a client's `x-request-id` finds.
+//! terminal, and one `info` line per answered request that a client's `x-request-id` finds; in
+//! JSON, that line names the user and the organization too.
+
+#[allow(dead_code)] // the shared helpers this test does not need
+mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -53,4 +57,50 @@ fn each_request_gets_one_plain_info_line_with_its_id_operation_status_and_latenc
     for part in [" INFO ", "operation=Probe", "status=200", "latency=", "method=POST", "path=/graphql"] {
         assert!(line.contains(part), "`{part}` missing from: {line}");
     }
+}
+
+/// The opaque ID's UUID (`base64url("Kind:uuid")`).
+fn uuid_of(global_id: &str) -> String {
+    use base64::Engine;
+    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(global_id).unwrap();
+    String::from_utf8(text).unwrap().split_once(':').unwrap().1.to_owned()
+}
+
+#[tokio::test]
+async fn json_lines_name_the_request_the_user_and_the_organization() {
+    let dir = common::scratch("json-log");
+    let (mut server, url, _) = common::start_with(&dir, "json", &[("LOG_FORMAT", "json")]);
+    let api = common::Client::new(&url);
+    let (token, user) = api.sign_up("admin@json-log.example").await;
+    let (org, _, _, _) = api.organization(&token, "json-log").await;
+    let answer: serde_json::Value = api
+        .http
+        .post(format!("{url}/graphql"))
+        .bearer_auth(&token)
+        .header("x-request-id", "json-probe-1")
+        .json(&serde_json::json!({ "query": "query Scores { organization(slug: \"json-log\") { scorecard { handoffCount } } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(answer.get("errors").is_none(), "{answer}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let log = std::fs::read_to_string(dir.join("server-json.log")).unwrap();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .filter(|line: &serde_json::Value| line["span"]["request_id"] == "json-probe-1")
+        .collect();
+    let answered: Vec<&serde_json::Value> =
+        lines.iter().filter(|line| line["fields"]["message"] == "finished processing request").collect();
+    assert_eq!(answered.len(), 1, "one line for the answered request:\n{log}");
+    let span = &answered[0]["span"];
+    assert_eq!(span["operation"], "Scores", "{span}");
+    assert_eq!(span["user_id"].as_str(), Some(uuid_of(&user).as_str()), "{span}");
+    assert_eq!(span["organization_id"].as_str(), Some(uuid_of(&org).as_str()), "{span}");
+    assert_eq!(answered[0]["fields"]["status"], 200);
 }

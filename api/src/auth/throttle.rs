@@ -58,7 +58,8 @@ impl Default for ThrottleSettings {
 }
 
 /// A refusal, logged as a security event (the client's address key, never the email).
-fn throttled(rule: &str, host: &str, wait: Duration) -> AppError {
+fn throttled(rule: &'static str, host: &str, wait: Duration) -> AppError {
+    metrics::counter!("handoff_throttled_total", "rule" => rule.replace(' ', "_")).increment(1);
     tracing::warn!(security = "throttled", rule, client = host, wait_seconds = wait.num_seconds(), "request throttled");
     AppError::rate_limited(wait)
 }

@@ -66,7 +66,7 @@ pub const MAX_SUBSCRIPTIONS_PER_CONNECTION: usize = 20;
 pub struct SubscriptionCount(std::sync::Arc<std::sync::atomic::AtomicUsize>);
 
 /// Frees its place in the count when the subscription's stream is dropped.
-struct CountedSlot(SubscriptionCount);
+struct CountedSlot(SubscriptionCount, #[allow(dead_code)] crate::metrics::Open);
 
 impl Drop for CountedSlot {
     fn drop(&mut self) {
@@ -80,7 +80,7 @@ impl SubscriptionCount {
         let taken = self.0.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
             (n < MAX_SUBSCRIPTIONS_PER_CONNECTION).then_some(n + 1)
         });
-        taken.ok().map(|_| CountedSlot(self.clone()))
+        taken.ok().map(|_| CountedSlot(self.clone(), crate::metrics::Open::new(crate::metrics::OPEN_SUBSCRIPTIONS)))
     }
 }
 
@@ -172,7 +172,10 @@ async fn subscribe(
                 continue;
             }
             match Box::pin(deliverable(&s, stored, live)).await {
-                Ok(Some(delivered)) => return Some((Ok(delivered), s)),
+                Ok(Some(delivered)) => {
+                    metrics::counter!("handoff_events_delivered_total").increment(1);
+                    return Some((Ok(delivered), s));
+                }
                 Ok(None) => continue,
                 Err(error) => {
                     // The subscriber lost access: tell it once and stop.

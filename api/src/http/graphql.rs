@@ -5,7 +5,7 @@
 use async_graphql::Executor;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Extension, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -15,10 +15,12 @@ use super::problem::refuse;
 use super::websocket;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::metrics::OperationSlot;
 
 pub async fn post(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    slot: Option<Extension<OperationSlot>>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -38,7 +40,8 @@ pub async fn post(
         Ok(request) => request,
         Err(response) => return *response,
     };
-    if selected_operation(&state, &mut request) == Some(OperationType::Subscription) {
+    let slot = slot.map(|Extension(slot)| slot);
+    if selected_operation(&state, &mut request, slot.as_ref()) == Some(OperationType::Subscription) {
         return subscriptions_need_a_socket();
     }
     let viewer = match authenticate(&state, &headers).await {
@@ -71,7 +74,8 @@ pub async fn get(
         }
     };
     // GET must not change anything (it can be cached, prefetched and replayed by intermediaries).
-    match selected_operation(&state, &mut gql) {
+    let slot = request.extensions().get::<OperationSlot>().cloned();
+    match selected_operation(&state, &mut gql, slot.as_ref()) {
         Some(OperationType::Mutation) => {
             let mut response = refuse(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "mutations need POST");
             response.headers_mut().insert(header::ALLOW, "POST".parse().expect("static header"));
@@ -136,7 +140,11 @@ fn subscriptions_need_a_socket() -> Response {
 /// name goes on the request's log line. The parsed document is kept in the request, so it is
 /// parsed once.
 /// The operation the request runs. Its document is parsed here, once (`Api::parse`).
-fn selected_operation(state: &AppState, request: &mut async_graphql::Request) -> Option<OperationType> {
+fn selected_operation(
+    state: &AppState,
+    request: &mut async_graphql::Request,
+    slot: Option<&OperationSlot>,
+) -> Option<OperationType> {
     let name = request.operation_name.clone();
     let document = state.api.parse(request)?;
     let (operation_name, operation) = match (&document.operations, name) {
@@ -150,15 +158,21 @@ fn selected_operation(state: &AppState, request: &mut async_graphql::Request) ->
         }
         (DocumentOperations::Multiple(_), None) => return None,
     };
-    // The name as the document spells it (a GraphQL name, so safe to log), on the request's line.
+    // The name as the document spells it (a GraphQL name, so safe to log), on the request's line
+    // and in its metrics.
     if let Some(name) = operation_name {
         tracing::Span::current().record("operation", tracing::field::display(name));
+    }
+    if let Some(slot) = slot {
+        slot.select(operation_name);
     }
     Some(operation.node.ty)
 }
 
 async fn execute(state: &AppState, request: async_graphql::Request, viewer: Viewer, media: ResponseMedia) -> Response {
+    let authenticated = viewer.user_id().is_some();
     let response = state.api.execute(crate::graphql::prepare(request, viewer, &state.store)).await;
+    let answered = crate::metrics::Answered { errors: !response.errors.is_empty(), authenticated };
     let unavailable = response.errors.iter().any(|e| error_code(e) == Some("SERVICE_UNAVAILABLE"));
     // A request that failed before execution (parse, validation, variables) has no data and no
     // error with a path; under the specification's media type it answers 400 without `data`.
@@ -190,6 +204,7 @@ async fn execute(state: &AppState, request: async_graphql::Request, viewer: View
     }
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media.content_type()));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    http.extensions_mut().insert(answered);
     http
 }
 
@@ -232,7 +247,7 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, R
         .map(|(_, token)| token.trim())
         .filter(|token| !token.is_empty())
         .ok_or_else(|| unauthenticated("send the token as `Authorization: Bearer <token>`"))?;
-    Viewer::authenticate(state.store.clone(), &state.keys, bearer).await.map_err(|e| match e {
+    let viewer = Viewer::authenticate(state.store.clone(), &state.keys, bearer).await.map_err(|e| match e {
         AppError::Unauthenticated(why) => unauthenticated(&format!("not authenticated: {why}")),
         // The whole request is refused, so a login riding along with a stale token would fail
         // too: the message says to drop the header for those.
@@ -248,5 +263,10 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, R
             let _ = async_graphql::Error::from(other); // logs the cause
             refuse(StatusCode::INTERNAL_SERVER_ERROR, code, "internal server error")
         }
-    })
+    })?;
+    // The request's log line names who made it.
+    if let Some(user) = viewer.user_id() {
+        tracing::Span::current().record("user_id", tracing::field::display(user));
+    }
+    Ok(viewer)
 }

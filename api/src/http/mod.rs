@@ -85,8 +85,10 @@ pub fn router(state: AppState) -> Router {
         ServiceBuilder::new()
             .map_request(request_id::drop_unsafe)
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(axum::middleware::from_fn(crate::metrics::record_request))
             // One line per request at `info` when it is answered: its id, method, path, GraphQL
-            // operation name (recorded once the document is parsed), status and latency.
+            // operation name (recorded once the document is parsed), the user and organization
+            // (once known), status and latency.
             .layer(
                 TraceLayer::new_for_http()
                     .make_span_with(|req: &Request<_>| {
@@ -96,7 +98,9 @@ pub fn router(state: AppState) -> Router {
                             method = %req.method(),
                             path = %req.uri().path(),
                             request_id = %id,
-                            operation = tracing::field::Empty
+                            operation = tracing::field::Empty,
+                            user_id = tracing::field::Empty,
+                            organization_id = tracing::field::Empty
                         )
                     })
                     .on_response(

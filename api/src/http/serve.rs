@@ -64,6 +64,7 @@ struct CountedSocket {
     stream: tokio::net::TcpStream,
     _permit: tokio::sync::OwnedSemaphorePermit,
     _address: Option<ConnectionSlot<String>>,
+    _open: crate::metrics::Open,
 }
 
 impl tokio::io::AsyncRead for CountedSocket {
@@ -209,7 +210,12 @@ impl Connections {
             }
         };
         let _ = stream.set_nodelay(true);
-        let socket = CountedSocket { stream, _permit: permit, _address: address_slot };
+        let socket = CountedSocket {
+            stream,
+            _permit: permit,
+            _address: address_slot,
+            _open: crate::metrics::Open::new(crate::metrics::OPEN_CONNECTIONS),
+        };
         let closing = self.stopping.clone();
         let service = self
             .app

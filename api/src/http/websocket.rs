@@ -76,6 +76,7 @@ async fn serve(
     protocol: GraphQLProtocol,
     socket: WebSocket,
 ) {
+    let _open = crate::metrics::Open::new(crate::metrics::OPEN_WEBSOCKETS);
     let (mut sink, mut stream) = socket.split();
     let first = match tokio::time::timeout(INIT_TIMEOUT, first_data_message(&mut stream)).await {
         Err(_) => return close(&mut sink, 4408, "Connection initialisation timeout").await,

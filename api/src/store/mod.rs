@@ -132,6 +132,22 @@ impl Store {
         &self.db
     }
 
+    /// The pool's open connections, idle ones and most allowed (for the metrics).
+    pub fn pool_figures(&self) -> Option<(u32, u32, u32)> {
+        let idle = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        match self.backend() {
+            DatabaseBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                Some((pool.size(), idle(pool.num_idle()), pool.options().get_max_connections()))
+            }
+            DatabaseBackend::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                Some((pool.size(), idle(pool.num_idle()), pool.options().get_max_connections()))
+            }
+            _ => None,
+        }
+    }
+
     /// SQL statements executed since the pool opened (transaction control excluded); tests use it
     /// to prove that a page costs a fixed number of statements.
     pub fn statements_executed(&self) -> u64 {
@@ -224,11 +240,14 @@ impl Store {
 
     /// A transaction for work that belongs to no organization yet (sign-up, creating one).
     pub async fn begin(&self) -> Result<DatabaseTransaction, StoreError> {
+        let _waiting = crate::metrics::Open::new(crate::metrics::TRANSACTIONS_STARTING);
         Ok(self.db.begin().await?)
     }
 
     /// A transaction for one organization's data, carrying the caller's identity.
     pub async fn tenant(&self, scope: &OrgScope) -> Result<TenantTx, StoreError> {
+        // The request's log line names the organization it worked in.
+        tracing::Span::current().record("organization_id", tracing::field::display(scope.organization_id()));
         TenantTx::begin(&self.db, scope).await
     }
 

@@ -19,7 +19,9 @@ pub struct TenantTx {
 
 impl TenantTx {
     pub(super) async fn begin(db: &DatabaseConnection, scope: &OrgScope) -> Result<Self, StoreError> {
+        let waiting = crate::metrics::Open::new(crate::metrics::TRANSACTIONS_STARTING);
         let tx = db.begin().await?;
+        drop(waiting);
         // Transaction control is not a counted statement; traced so a statement trace replays whole.
         tracing::trace!(target: "handoff_api::sql", control = true, "BEGIN");
         if tx.get_database_backend() == DatabaseBackend::Postgres {

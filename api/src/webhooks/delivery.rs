@@ -203,6 +203,17 @@ async fn attempt(
     // the attempt ends well inside its lease, so no other process takes it over while it runs.
     let sent = tokio::time::timeout(settings.timeout, send(settings, agent, &delivery, endpoint, now)).await;
     let sent = sent.unwrap_or_else(|_| Err(format!("no answer within {} s", settings.timeout.as_secs_f64())));
+    // By class: a receiver chooses its status codes, and one label per code would let it grow
+    // the series without bound.
+    let label = match &sent {
+        Ok(200..=299) => "2xx",
+        Ok(300..=399) => "3xx",
+        Ok(400..=499) => "4xx",
+        Ok(500..=599) => "5xx",
+        Ok(_) => "other",
+        Err(_) => "no_answer",
+    };
+    metrics::counter!("handoff_webhook_deliveries_total", "status" => label).increment(1);
     let (status, error) = match sent {
         Ok(status) if (200..300).contains(&status) => (Some(status), None),
         Ok(status) => (Some(status), Some(format!("the receiver answered {status}"))),

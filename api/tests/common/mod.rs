@@ -13,11 +13,20 @@ pub const PASSWORD: &str = "a long passphrase here";
 /// Starts the binary on `dir`'s SQLite database, logging to `server-<run>.log` there; returns it
 /// and its URL (the caller kills and reaps it). Webhooks may go to loopback; a delivery a kill
 /// interrupted mid-attempt is taken over once its lease (3 s) ends.
-#[allow(clippy::zombie_processes)]
 pub fn start(dir: &std::path::Path, run: &str) -> (Child, String) {
+    let (child, url, _) = start_with(dir, run, &[]);
+    (child, url)
+}
+
+/// `start` with more environment; also returns the rest of the start-up banner (the lines after
+/// the URL, written with it at once).
+#[allow(clippy::zombie_processes)]
+pub fn start_with(dir: &std::path::Path, run: &str, env: &[(&str, &str)]) -> (Child, String, String) {
     let database = format!("sqlite://{}", dir.join("handoff.db").display());
     let mut child = Command::new(env!("CARGO_BIN_EXE_handoff-api"))
         .args(["--database-url", &database, "--listen-addr", "127.0.0.1:0"])
+        .env_remove("LOG_LEVEL")
+        .envs(env.iter().copied())
         .env("WEBHOOK_ALLOWED_NETWORKS", "127.0.0.1/32")
         .env("WEBHOOK_RETRY_BASE_SECONDS", "1")
         .env("WEBHOOK_TIMEOUT_SECONDS", "1")
@@ -35,7 +44,8 @@ pub fn start(dir: &std::path::Path, run: &str) -> (Child, String) {
             panic!("the server exited before serving");
         }
         if let Some(url) = line.trim().strip_prefix("handoff-api is serving on ") {
-            return (child, url.to_owned());
+            let rest = String::from_utf8_lossy(stdout.buffer()).into_owned();
+            return (child, url.to_owned(), rest);
         }
     }
 }
