@@ -126,8 +126,10 @@ async fn serve(
     let incoming =
         stream.inspect(move |_| *heard.lock().unwrap_or_else(|e| e.into_inner()) = tokio::time::Instant::now());
     let replayed = stream::once(async move { Ok(first) }).chain(incoming);
-    // Outgoing messages pass through a channel so that ping frames can be interleaved.
-    let (outgoing, mut queued) = tokio::sync::mpsc::channel::<Message>(64);
+    // Outgoing messages pass through a channel so that ping frames can be interleaved. This one
+    // allocates per queued message, so an idle connection holds almost nothing (tokio's allocates
+    // a block of 32 slots up front), and its sender is the sink itself.
+    let (outgoing, mut queued) = futures_channel::mpsc::channel::<Message>(64);
     let keepalive_every = state.ws_keepalive;
     let (store, keys, credential) = (state.store.clone(), state.keys.clone(), token.clone());
     let mut shutting_down = state.shutting_down.clone();
@@ -149,7 +151,7 @@ async fn serve(
         let mut ticks = 0u32;
         let closing = loop {
             let message = tokio::select! {
-                message = queued.recv() => match message {
+                message = queued.next() => match message {
                     Some(message) => message,
                     None => break None,
                 },
@@ -184,10 +186,7 @@ async fn serve(
             tokio::time::sleep(CLOSE_GRACE).await;
         }
     };
-    let channel_sink = futures_util::sink::unfold(outgoing, |outgoing, message: Message| async move {
-        outgoing.send(message).await.map(|_| outgoing)
-    });
-    let session = GraphQLWebSocket::new_with_pair(Box::pin(channel_sink), replayed, state.api.clone(), protocol)
+    let session = GraphQLWebSocket::new_with_pair(outgoing, replayed, state.api.clone(), protocol)
         .on_connection_init(move |_| async move {
             let mut data = Data::default();
             data.insert(crate::graphql::SubscriptionCount::default());
