@@ -5,6 +5,7 @@
 //! `domain` holds the rules as pure functions and is used by all of them.
 
 pub mod auth;
+pub mod backup;
 pub mod clock;
 pub mod config;
 pub mod demo;
@@ -19,4 +20,5 @@ pub mod metrics;
 pub mod seed;
 pub mod server;
 pub mod store;
+pub mod telemetry;
 pub mod webhooks;

@@ -1,14 +1,13 @@
 //! The `handoff-api` command: `serve` (default), `migrate`, `schema`, `check-data`, `seed`,
-//! `healthcheck`.
+//! `healthcheck`, `backup`, `restore`.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use handoff_api::config::{LogFormat, Settings, redact_url};
+use handoff_api::config::{Settings, redact_url};
 use handoff_api::store::Store;
 use handoff_api::{graphql, server};
 use migration::{Migrator, MigratorTrait};
-use tracing_subscriber::EnvFilter;
 
 /// jemalloc: a page of handoffs allocates some ten thousand times; glibc's malloc spent a fifth of
 /// the page's CPU time on that, jemalloc about half as much (docs/performance.md).
@@ -58,6 +57,31 @@ enum Command {
     /// Exit with success when the server on LISTEN_ADDR answers `/healthz` (for a container's
     /// HEALTHCHECK, where no shell or HTTP client is installed).
     Healthcheck,
+    /// Copy the whole database into the new file FILE, while servers keep running (SQLite:
+    /// `VACUUM INTO`; PostgreSQL: `pg_dump`'s custom format). The file appears only when complete.
+    Backup {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        tools: PgTools,
+    },
+    /// Load FILE, made by `backup`, into the database, all or nothing: into an empty database, or
+    /// over an existing one with `--replace`. Stop every server using the database first.
+    Restore {
+        file: std::path::PathBuf,
+        /// Overwrite a database that already holds tables.
+        #[arg(long)]
+        replace: bool,
+        #[command(flatten)]
+        tools: PgTools,
+    },
+}
+
+#[derive(clap::Args)]
+struct PgTools {
+    /// Directory holding `pg_dump` and `pg_restore` (PostgreSQL only); unset, they are looked up
+    /// on PATH.
+    #[arg(long, env = "PG_BIN_DIR")]
+    pg_bin_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -73,29 +97,27 @@ enum MigrateAction {
     Status,
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(&cli.settings);
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(cli.settings).await,
-        Command::Migrate { action } => migrate(&cli.settings, action).await,
-        Command::Schema => {
-            print!("{}", graphql::sdl());
-            Ok(())
-        }
-        Command::CheckData => check_data(&cli.settings).await,
-        Command::Healthcheck => healthcheck(cli.settings.listen_addr).await,
-        Command::Seed { organizations, handoffs, large_organization, seed } => {
-            let plan = handoff_api::seed::Plan {
-                organizations,
-                handoffs_per_organization: handoffs,
-                large_organization,
-                seed,
-            };
-            seed_data(&cli.settings, plan).await
+    // Before the runtime: the trace exporter runs its own thread with a blocking client, and the
+    // last spans are sent after the runtime has stopped.
+    let telemetry = match handoff_api::telemetry::init(&cli.settings) {
+        Ok(telemetry) => telemetry,
+        Err(e) => {
+            eprintln!("handoff-api: {e}");
+            return ExitCode::FAILURE;
         }
     };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("handoff-api: starting the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(run(cli));
+    drop(runtime);
+    drop(telemetry);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -105,14 +127,27 @@ async fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(settings: &Settings) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log_level));
-    // Colour codes only for a terminal: a log file or collector gets plain text.
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
-    match settings.log_format {
-        LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().init(),
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cli.settings).await,
+        Command::Migrate { action } => migrate(&cli.settings, action).await,
+        Command::Schema => {
+            print!("{}", graphql::sdl());
+            Ok(())
+        }
+        Command::CheckData => check_data(&cli.settings).await,
+        Command::Healthcheck => healthcheck(cli.settings.listen_addr).await,
+        Command::Backup { file, tools } => backup(&cli.settings, &file, tools).await,
+        Command::Restore { file, replace, tools } => restore(&cli.settings, &file, replace, tools).await,
+        Command::Seed { organizations, handoffs, large_organization, seed } => {
+            let plan = handoff_api::seed::Plan {
+                organizations,
+                handoffs_per_organization: handoffs,
+                large_organization,
+                seed,
+            };
+            seed_data(&cli.settings, plan).await
+        }
     }
 }
 
@@ -181,6 +216,41 @@ async fn healthcheck(listen_addr: std::net::SocketAddr) -> Result<(), String> {
         true => Ok(()),
         false => Err(format!("{url} answered {}", response.status())),
     }
+}
+
+async fn backup(settings: &Settings, file: &std::path::Path, tools: PgTools) -> Result<(), String> {
+    let tools = handoff_api::backup::Tools { bin_dir: tools.pg_bin_dir };
+    let done = handoff_api::backup::backup(&settings.database_url, file, &tools).await.map_err(|e| e.to_string())?;
+    println!(
+        "backed up {} to {} ({} bytes, {} migrations applied)",
+        redact_url(&settings.database_url),
+        done.file.display(),
+        done.bytes,
+        done.migrations.len()
+    );
+    Ok(())
+}
+
+async fn restore(settings: &Settings, file: &std::path::Path, replace: bool, tools: PgTools) -> Result<(), String> {
+    let tools = handoff_api::backup::Tools { bin_dir: tools.pg_bin_dir };
+    let done =
+        handoff_api::backup::restore(&settings.database_url, file, replace, &tools).await.map_err(|e| e.to_string())?;
+    println!("restored {} ({} bytes) into {}", done.file.display(), done.bytes, redact_url(&settings.database_url));
+    let unknown = done.unknown_migrations();
+    if !unknown.is_empty() {
+        println!(
+            "the backup comes from a newer release (migrations {}): serve it with that release or a later one",
+            unknown.join(", ")
+        );
+    }
+    let pending = done.pending_migrations();
+    if !pending.is_empty() {
+        println!(
+            "{} migrations are pending: `handoff-api migrate up` (or the server's start) applies them",
+            pending.len()
+        );
+    }
+    Ok(())
 }
 
 async fn seed_data(settings: &Settings, plan: handoff_api::seed::Plan) -> Result<(), String> {

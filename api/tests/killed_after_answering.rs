@@ -2,6 +2,7 @@
 //! same database the event is there for pollers and resuming subscribers, and its webhook is
 //! delivered (the kill gave the first process no chance to deliver, or to finish anything).
 
+#[allow(dead_code)] // the shared helpers this test does not need
 mod common;
 
 use common::{Client, receiver, scratch, start};

@@ -4,6 +4,7 @@
 //! event, and the subscriber, resuming from the last cursor it saw, ends with every stored event in
 //! order, none twice and none missing at the seam.
 
+#[allow(dead_code)] // the shared helpers this test does not need
 mod common;
 
 use std::collections::HashSet;

@@ -59,13 +59,6 @@ fn each_request_gets_one_plain_info_line_with_its_id_operation_status_and_latenc
     }
 }
 
-/// The opaque ID's UUID (`base64url("Kind:uuid")`).
-fn uuid_of(global_id: &str) -> String {
-    use base64::Engine;
-    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(global_id).unwrap();
-    String::from_utf8(text).unwrap().split_once(':').unwrap().1.to_owned()
-}
-
 #[tokio::test]
 async fn json_lines_name_the_request_the_user_and_the_organization() {
     let dir = common::scratch("json-log");
@@ -100,7 +93,7 @@ async fn json_lines_name_the_request_the_user_and_the_organization() {
     assert_eq!(answered.len(), 1, "one line for the answered request:\n{log}");
     let span = &answered[0]["span"];
     assert_eq!(span["operation"], "Scores", "{span}");
-    assert_eq!(span["user_id"].as_str(), Some(uuid_of(&user).as_str()), "{span}");
-    assert_eq!(span["organization_id"].as_str(), Some(uuid_of(&org).as_str()), "{span}");
+    assert_eq!(span["user_id"].as_str(), Some(common::uuid_of(&user).as_str()), "{span}");
+    assert_eq!(span["organization_id"].as_str(), Some(common::uuid_of(&org).as_str()), "{span}");
     assert_eq!(answered[0]["fields"]["status"], 200);
 }

@@ -15,7 +15,7 @@ mod m20261125_000010_create_handoff_events;
 mod m20261126_000011_credential_notifications;
 mod m20261126_000012_cheaper_large_reads;
 
-pub use m20261125_000009_row_level_security::{TENANT_ROLE, protect as protect_tenant_table};
+pub use m20261125_000009_row_level_security::{TENANT_ROLE, protect as protect_tenant_table, tenant_role};
 pub use m20261126_000011_credential_notifications::CREDENTIALS_CHANNEL;
 
 pub struct Migrator;

@@ -40,17 +40,14 @@ pub fn policy(column: &str) -> String {
     )
 }
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DatabaseBackend::Postgres {
-            return Ok(());
-        }
-        let db = manager.get_connection();
-        // Roles belong to the cluster: another database may be creating or changing it at this very
-        // moment, so each step runs only when needed and tolerates a concurrent twin.
-        db.execute_unprepared(&format!(
-            "DO $$ BEGIN
+/// The statement that makes sure the tenant role exists, may do nothing more than read and write
+/// through the policies, and is granted to the connection's own role. Roles belong to the cluster:
+/// a database restored into another cluster runs it again before its data arrives.
+pub fn tenant_role() -> String {
+    // Another database may be creating or changing the role at this very moment, so each step
+    // runs only when needed and tolerates a concurrent twin.
+    format!(
+        "DO $$ BEGIN
                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{TENANT_ROLE}') THEN
                  BEGIN
                    CREATE ROLE {TENANT_ROLE} NOLOGIN NOBYPASSRLS;
@@ -70,8 +67,17 @@ impl MigrationTrait for Migration {
                  END;
                END IF;
              END $$"
-        ))
-        .await?;
+    )
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if manager.get_database_backend() != DatabaseBackend::Postgres {
+            return Ok(());
+        }
+        let db = manager.get_connection();
+        db.execute_unprepared(&tenant_role()).await?;
         for statement in [
             format!("GRANT USAGE ON SCHEMA public TO {TENANT_ROLE}"),
             format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {TENANT_ROLE}"),

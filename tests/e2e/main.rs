@@ -3,6 +3,7 @@
 mod access_tokens;
 mod accounts;
 mod api_tokens;
+mod backup_restore;
 mod credential_cache;
 mod demo;
 mod deployment;
@@ -15,6 +16,7 @@ mod invitations;
 mod isolation_matrix;
 mod login_throttle;
 mod members;
+mod migration_compatibility;
 mod organizations;
 mod paging;
 mod query_plans;

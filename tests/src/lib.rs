@@ -136,6 +136,11 @@ impl TestApp {
         }
     }
 
+    /// A server on an existing database (one a test restored, say).
+    pub async fn spawn_on(database_url: String) -> Self {
+        Self::start(database_url, None, |_| {}).await
+    }
+
     /// A second server process on this one's database, as another replica behind a load balancer.
     pub async fn spawn_replica(&self) -> Self {
         self.spawn_replica_with(|_| {}).await

@@ -68,12 +68,9 @@ pub const WEBHOOK_KEY_FILE: &str = "webhook-key";
 /// and sealed webhook secrets survive a restart. `None` for PostgreSQL or an in-memory database (a
 /// fresh secret per process then).
 pub fn development_secret_path(database_url: &str, kind: &str) -> Option<PathBuf> {
-    let path = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"))?;
-    let path = path.split('?').next().unwrap_or_default();
-    if path.is_empty() || path.contains(":memory:") || path.starts_with("file::memory") {
-        return None;
-    }
-    Some(PathBuf::from(format!("{path}.{kind}")))
+    let mut name = crate::store::sqlite_file(database_url)?.into_os_string();
+    name.push(format!(".{kind}"));
+    Some(PathBuf::from(name))
 }
 
 /// Reads the development secret at `path`, generating and storing one (owner-readable only) the

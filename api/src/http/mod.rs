@@ -93,7 +93,7 @@ pub fn router(state: AppState) -> Router {
                 TraceLayer::new_for_http()
                     .make_span_with(|req: &Request<_>| {
                         let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                        tracing::info_span!(
+                        let span = tracing::info_span!(
                             "request",
                             method = %req.method(),
                             path = %req.uri().path(),
@@ -101,7 +101,9 @@ pub fn router(state: AppState) -> Router {
                             operation = tracing::field::Empty,
                             user_id = tracing::field::Empty,
                             organization_id = tracing::field::Empty
-                        )
+                        );
+                        crate::telemetry::adopt_remote_parent(&span, req.headers());
+                        span
                     })
                     .on_response(
                         DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis),

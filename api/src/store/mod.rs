@@ -51,6 +51,16 @@ const MIGRATION_LOCK: i64 = 0x68_61_6e_64_6f_66_66;
 
 use crate::auth::OrgScope;
 
+/// The file an `sqlite:` URL names; `None` for PostgreSQL and for in-memory databases.
+pub fn sqlite_file(database_url: &str) -> Option<std::path::PathBuf> {
+    let path = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"))?;
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.contains(":memory:") || path.starts_with("file::memory") {
+        return None;
+    }
+    Some(std::path::PathBuf::from(path))
+}
+
 /// A handle on the database pool; cheap to clone.
 #[derive(Clone)]
 pub struct Store {

@@ -182,3 +182,10 @@ impl Client {
         (org, seller_id, partner, account)
     }
 }
+
+/// The UUID inside an opaque global ID (`base64url("Kind:uuid")`).
+pub fn uuid_of(global_id: &str) -> String {
+    use base64::Engine;
+    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(global_id).unwrap();
+    String::from_utf8(text).unwrap().split_once(':').unwrap().1.to_owned()
+}

@@ -1,0 +1,245 @@
+//! `handoff-api backup` and `restore`: a copy taken while the server runs and writes comes back
+//! row for row into a new database, which then serves the same answers; a restore never lands on
+//! a database holding data unless told to, and a broken file changes nothing.
+
+use handoff_api::backup::{self, BackupError, Tools};
+use handoff_api::seed::{self, PASSWORD, Plan};
+use handoff_e2e::{TestApp, fresh_database};
+use sea_orm::{ConnectionTrait, Database, DatabaseBackend, Statement};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+const PLAN: Plan = Plan { organizations: 2, handoffs_per_organization: 40, large_organization: None, seed: 7 };
+
+const PAGE: &str = "query($s: String!) { organization(slug: $s) {
+    handoffs(first: 100) { nodes { id title status score band grades { component grade points } owner { name } } }
+    events(first: 50) { nodes { cursor type at } }
+    trustReport(days: 365) { signals { signal sampleSize } } } }";
+
+/// Every row of every table, as text, sorted: two databases with equal contents give equal maps.
+async fn contents(url: &str) -> BTreeMap<String, Vec<String>> {
+    if handoff_api::store::sqlite_file(url).is_some_and(|file| !file.exists()) {
+        return BTreeMap::new();
+    }
+    let db = Database::connect(url).await.unwrap();
+    let backend = db.get_database_backend();
+    let list = match backend {
+        DatabaseBackend::Postgres => {
+            "SELECT table_name::text AS name FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        }
+        _ => "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    };
+    let tables: Vec<String> = db
+        .query_all_raw(Statement::from_string(backend, list))
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get("", "name").unwrap())
+        .collect();
+    let mut all = BTreeMap::new();
+    for table in tables {
+        let rows = match backend {
+            // A whole row as text; the test's role passes the tenant policy like the server's own.
+            DatabaseBackend::Postgres => format!("SELECT t::text AS r FROM \"{table}\" t ORDER BY 1"),
+            _ => {
+                let columns: Vec<String> = db
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        format!("SELECT name FROM pragma_table_info('{table}')"),
+                    ))
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|row| format!("quote(\"{}\")", row.try_get::<String>("", "name").unwrap()))
+                    .collect();
+                format!("SELECT {} AS r FROM \"{table}\" ORDER BY 1", columns.join(" || '|' || "))
+            }
+        };
+        let rows: Vec<String> = db
+            .query_all_raw(Statement::from_string(backend, rows))
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get("", "r").unwrap())
+            .collect();
+        all.insert(table, rows);
+    }
+    db.close().await.unwrap();
+    all
+}
+
+async fn page(app: &TestApp, slug: &str) -> Value {
+    let admin = app.log_in(&format!("admin@{slug}.example"), PASSWORD).await;
+    app.ok(Some(&admin.token), PAGE, json!({ "s": slug })).await
+}
+
+fn tools() -> Tools {
+    Tools { bin_dir: std::env::var_os("PG_BIN_DIR").map(Into::into) }
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_serving_restores_row_for_row_and_serves_the_same() {
+    let app = TestApp::spawn().await;
+    seed::run(app.store(), PLAN, chrono::Utc::now(), false).await.unwrap();
+    let team = app.team("live").await;
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("handoff.backup");
+
+    // The server keeps taking writes while the copy is made.
+    let writer = {
+        let graphql = app.url("/graphql");
+        let (token, org_id, seller) = (team.admin.token.clone(), team.org_id.clone(), team.seller.user_id.clone());
+        tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            for n in 0..40 {
+                let body: Value = client
+                    .post(&graphql)
+                    .bearer_auth(&token)
+                    .json(&json!({
+                        "query": "mutation($i: CreateAccountInput!) { createAccount(input: $i) { account { id } } }",
+                        "variables": { "i": { "organizationId": org_id, "name": format!("Account {n}"), "sellerId": seller } }
+                    }))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                assert!(body.get("errors").is_none(), "{body:#}");
+            }
+        })
+    };
+    let summary = backup::backup(app.database_url(), &file, &tools()).await.expect("the backup is taken while serving");
+    writer.await.unwrap();
+    assert!(summary.bytes > 0 && std::fs::metadata(&file).unwrap().len() == summary.bytes);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "a backup is readable by its owner alone");
+    }
+    assert!(summary.pending_migrations().is_empty() && summary.unknown_migrations().is_empty(), "{summary:?}");
+    assert!(!files.path().read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".partial")));
+
+    // A quiet moment: what the database holds now is what a second backup must hold.
+    let quiet = files.path().join("quiet.backup");
+    backup::backup(app.database_url(), &quiet, &tools()).await.unwrap();
+    let original = contents(app.database_url()).await;
+    assert!(original["handoffs"].len() >= 80 && original["handoff_grades"].len() >= 720, "the seeded data is there");
+
+    let (target, _dir) = fresh_database().await;
+    let restored = backup::restore(&target, &quiet, false, &tools()).await.expect("an empty database takes the backup");
+    assert_eq!(restored.migrations, summary.migrations);
+    assert_eq!(contents(&target).await, original, "every row of every table comes back");
+
+    // The restored database serves the same answers, and new writes continue its sequences.
+    let copy = TestApp::spawn_on(target.clone()).await;
+    for slug in ["seed-000", "seed-001"] {
+        assert_eq!(page(&copy, slug).await, page(&app, slug).await, "{slug} reads the same from the copy");
+    }
+    copy.landed_handoff(&team, "after the restore").await;
+
+    // The first backup, taken under writes, is whole: it restores and reads like any other.
+    let (under_writes, _dir2) = fresh_database().await;
+    backup::restore(&under_writes, &file, false, &tools()).await.unwrap();
+    let copied = contents(&under_writes).await;
+    assert_eq!(copied["handoffs"], original["handoffs"], "handoffs were not written meanwhile");
+    let accounts = copied["accounts"].len();
+    assert!(accounts <= original["accounts"].len(), "the copy holds some of the accounts written meanwhile");
+    copy.stop().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_restore_refuses_a_database_with_data_and_a_broken_file_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let team = app.team("kept").await;
+    app.landed_handoff(&team, "kept as it is").await;
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("kept.backup");
+    backup::backup(app.database_url(), &file, &tools()).await.unwrap();
+
+    // A backup never overwrites a file.
+    let again = backup::backup(app.database_url(), &file, &tools()).await;
+    assert!(matches!(again, Err(BackupError::Exists(_))), "{again:?}");
+
+    let before = contents(app.database_url()).await;
+    let into_itself = backup::restore(app.database_url(), &file, false, &tools()).await;
+    assert!(matches!(into_itself, Err(BackupError::NotEmpty | BackupError::InUse(_))), "{into_itself:?}");
+
+    let whole = std::fs::read(&file).unwrap();
+    for broken in [b"not a backup at all".to_vec(), whole[..whole.len() / 2].to_vec()] {
+        let path = files.path().join("broken.backup");
+        std::fs::write(&path, &broken).unwrap();
+        let (target, _dir) = fresh_database().await;
+        let outcome = backup::restore(&target, &path, false, &tools()).await;
+        assert!(matches!(outcome, Err(BackupError::NotABackup(..) | BackupError::ToolFailed { .. })), "{outcome:?}");
+        assert!(contents(&target).await.is_empty(), "a failed restore leaves no table behind");
+    }
+    assert_eq!(contents(app.database_url()).await, before);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn replace_overwrites_a_stopped_database_with_the_backup() {
+    let mut app = TestApp::spawn().await;
+    let team = app.team("replaced").await;
+    app.landed_handoff(&team, "in the backup").await;
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("replace.backup");
+    backup::backup(app.database_url(), &file, &tools()).await.unwrap();
+    let backed_up = contents(app.database_url()).await;
+    app.landed_handoff(&team, "written after the backup").await;
+    app.stop_server().await;
+
+    backup::restore(app.database_url(), &file, true, &tools()).await.expect("--replace overwrites");
+    assert_eq!(contents(app.database_url()).await, backed_up, "the later handoff is gone");
+}
+
+/// In production the database's owner is no superuser, and every tenant table forces its policy
+/// on its owner too: the owner's backup still holds every row, and its restore writes them all.
+#[tokio::test]
+async fn an_owner_without_superuser_backs_up_and_restores_every_row() {
+    let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else { return };
+    if !admin_url.starts_with("postgres") {
+        return;
+    }
+    let admin = Database::connect(&admin_url).await.unwrap();
+    let suffix = &uuid::Uuid::new_v4().simple().to_string()[..12];
+    let owner = format!("handoff_owner_{suffix}");
+    // CREATEROLE lets the owner's migration make the tenant role a member of it, as in production.
+    admin
+        .execute_unprepared(&format!(
+            "CREATE ROLE {owner} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS PASSWORD 'p@ss:word'"
+        ))
+        .await
+        .unwrap();
+    let base = admin_url.rsplit_once('/').unwrap().0;
+    let (source, target) = (format!("{owner}_a"), format!("{owner}_b"));
+    for database in [&source, &target] {
+        admin.execute_unprepared(&format!("CREATE DATABASE {database} OWNER {owner}")).await.unwrap();
+    }
+    let as_owner = |database: &str| {
+        let host = base.split_once('@').map_or(base, |(_, host)| host);
+        // The password is given as a URL must spell it; the tools get it through the environment.
+        format!("postgres://{owner}:p%40ss%3Aword@{host}/{database}")
+    };
+    let app = TestApp::spawn_on(as_owner(&source)).await;
+    let team = app.team("owned").await;
+    app.landed_handoff(&team, "owned by no superuser").await;
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("owner.backup");
+    backup::backup(&as_owner(&source), &file, &tools()).await.expect("the owner's backup");
+    backup::restore(&as_owner(&target), &file, false, &tools()).await.expect("the owner's restore");
+    let (original, restored) =
+        (contents(&format!("{base}/{source}")).await, contents(&format!("{base}/{target}")).await);
+    assert!(original["handoffs"].len() == 1 && original["memberships"].len() >= 5, "{:?}", original["memberships"]);
+    assert_eq!(restored, original);
+    app.stop().await;
+    for database in [&source, &target] {
+        admin.execute_unprepared(&format!("DROP DATABASE {database} WITH (FORCE)")).await.unwrap();
+    }
+    admin.execute_unprepared(&format!("DROP ROLE {owner}")).await.unwrap();
+    admin.close().await.unwrap();
+}

@@ -1,0 +1,175 @@
+//! Expand/contract: during a rolling upgrade the previous release keeps running against the new
+//! schema, so no migration may take away what that release reads or writes. Every migration is
+//! applied one at a time and the schema before and after compared: a table or column removed, a
+//! type narrowed or changed, a column turned NOT NULL, or a NOT NULL column added without a default
+//! (the previous release's inserts omit it) breaks it. A contract step that removes what two
+//! releases no longer use is acknowledged below, with the release that stopped using it.
+
+use std::collections::BTreeMap;
+
+use handoff_api::store::Store;
+use handoff_e2e::fresh_database;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+
+/// Breaking changes made on purpose: (migration, change). The migrations up to and including
+/// m20261126_000012 were written before the service was first deployed as replicas; their
+/// breaking steps are listed so that the rule holds from there on.
+const ACKNOWLEDGED: &[(&str, &str)] = &[];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Column {
+    kind: String,
+    not_null: bool,
+    has_default: bool,
+}
+
+/// Table → column → its shape.
+type Shape = BTreeMap<String, BTreeMap<String, Column>>;
+
+async fn shape(db: &DatabaseConnection) -> Shape {
+    let backend = db.get_database_backend();
+    let mut shape = Shape::new();
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            "SELECT table_name::text AS t, column_name::text AS c,
+                    data_type || COALESCE('(' || character_maximum_length || ')', '') AS kind,
+                    is_nullable = 'NO' AS not_null, column_default IS NOT NULL AS has_default
+             FROM information_schema.columns c
+             WHERE table_schema = current_schema()
+               AND EXISTS (SELECT 1 FROM information_schema.tables t WHERE t.table_schema = c.table_schema
+                           AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE')"
+        }
+        _ => {
+            "SELECT m.name AS t, p.name AS c, lower(p.type) AS kind, p.\"notnull\" OR p.pk > 0 AS not_null,
+                    p.dflt_value IS NOT NULL AS has_default
+             FROM sqlite_schema m, pragma_table_info(m.name) p
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+        }
+    };
+    for row in db.query_all_raw(Statement::from_string(backend, sql)).await.unwrap() {
+        let table: String = row.try_get("", "t").unwrap();
+        let column: String = row.try_get("", "c").unwrap();
+        let column_shape = Column {
+            kind: row.try_get("", "kind").unwrap(),
+            not_null: row.try_get("", "not_null").unwrap(),
+            has_default: row.try_get("", "has_default").unwrap(),
+        };
+        shape.entry(table).or_default().insert(column, column_shape);
+    }
+    shape
+}
+
+/// The length in `character varying(64)` or `varchar(64)`, and the type without it.
+fn length_of(kind: &str) -> (&str, Option<u64>) {
+    match kind.split_once('(') {
+        Some((base, rest)) => (base, rest.trim_end_matches(')').parse().ok()),
+        None => (kind, None),
+    }
+}
+
+/// What in `after` breaks a release that was written against `before`.
+fn breaking_changes(before: &Shape, after: &Shape) -> Vec<String> {
+    let mut found = Vec::new();
+    for (table, columns) in before {
+        let Some(now) = after.get(table) else {
+            found.push(format!("table {table} removed"));
+            continue;
+        };
+        for (name, was) in columns {
+            let Some(is) = now.get(name) else {
+                found.push(format!("column {table}.{name} removed"));
+                continue;
+            };
+            let ((was_base, was_len), (is_base, is_len)) = (length_of(&was.kind), length_of(&is.kind));
+            // The same type, unbounded now or with room for at least what fitted before.
+            let widened =
+                was_base == is_base && (is_len.is_none() || matches!((was_len, is_len), (Some(a), Some(b)) if b >= a));
+            if was.kind != is.kind && !widened {
+                found.push(format!("column {table}.{name} changed from {} to {}", was.kind, is.kind));
+            }
+            if is.not_null && !was.not_null {
+                found.push(format!("column {table}.{name} became NOT NULL"));
+            }
+        }
+        for (name, is) in now.iter().filter(|(name, _)| !columns.contains_key(*name)) {
+            if is.not_null && !is.has_default {
+                found.push(format!("column {table}.{name} added NOT NULL without a default"));
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn no_migration_breaks_the_release_before_it() {
+    let (url, _dir) = fresh_database().await;
+    let db = Store::connect(&url, 1).await.unwrap().conn().clone();
+    let names: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
+    let mut before = shape(&db).await;
+    let mut unacknowledged = Vec::new();
+    let mut acknowledged_seen = Vec::new();
+    for name in &names {
+        Migrator::up(&db, Some(1)).await.unwrap();
+        let after = shape(&db).await;
+        for change in breaking_changes(&before, &after) {
+            match ACKNOWLEDGED.iter().find(|(m, c)| m == name && *c == change) {
+                Some(known) => acknowledged_seen.push(*known),
+                None => unacknowledged.push(format!("{name}: {change}")),
+            }
+        }
+        before = after;
+    }
+    assert!(
+        unacknowledged.is_empty(),
+        "migrations that would break the previous release during a rolling upgrade (split them into \
+         expand and contract steps, docs/operations.md):\n{}",
+        unacknowledged.join("\n")
+    );
+    // An acknowledgement nothing needs any more is stale.
+    for known in ACKNOWLEDGED {
+        assert!(acknowledged_seen.contains(known), "acknowledged but not found: {known:?}");
+    }
+    db.close().await.unwrap();
+}
+
+/// The comparison itself catches each kind of breaking change, made with real DDL.
+#[tokio::test]
+async fn the_comparison_catches_each_kind_of_breaking_change() {
+    let (url, _dir) = fresh_database().await;
+    let db = Store::connect(&url, 1).await.unwrap().conn().clone();
+    Migrator::up(&db, None).await.unwrap();
+    let before = shape(&db).await;
+    let postgres = db.get_database_backend() == DatabaseBackend::Postgres;
+    let mut statements = vec![
+        "ALTER TABLE partners DROP COLUMN name".to_owned(),
+        "DROP TABLE rate_limits".to_owned(),
+        // Expanding changes pass.
+        "ALTER TABLE accounts ADD COLUMN region VARCHAR(40)".to_owned(),
+        "ALTER TABLE accounts ADD COLUMN tier VARCHAR(10) NOT NULL DEFAULT 'standard'".to_owned(),
+        "CREATE TABLE regions (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL)".to_owned(),
+    ];
+    if postgres {
+        // SQLite cannot express these without rebuilding a table.
+        statements.extend([
+            "ALTER TABLE accounts ADD COLUMN must_have TEXT NOT NULL".to_owned(),
+            "ALTER TABLE handoffs ALTER COLUMN title TYPE VARCHAR(10)".to_owned(),
+            "ALTER TABLE handoffs ALTER COLUMN why_now SET NOT NULL".to_owned(),
+        ]);
+    }
+    for statement in &statements {
+        db.execute_unprepared(statement).await.unwrap_or_else(|e| panic!("{statement}: {e}"));
+    }
+    let found = breaking_changes(&before, &shape(&db).await);
+    let mut expected = vec!["column partners.name removed".to_owned(), "table rate_limits removed".to_owned()];
+    if postgres {
+        expected.push("column accounts.must_have added NOT NULL without a default".into());
+        expected.push("column handoffs.title changed from character varying(200) to character varying(10)".into());
+        expected.push("column handoffs.why_now became NOT NULL".into());
+    }
+    for change in &expected {
+        assert!(found.contains(change), "{change} is not caught: {found:?}");
+    }
+    assert_eq!(found.len(), expected.len(), "only the breaking changes are reported: {found:?}");
+    db.close().await.unwrap();
+}
