@@ -4,6 +4,11 @@
 //! type narrowed or changed, a column turned NOT NULL, or a NOT NULL column added without a default
 //! (the previous release's inserts omit it) breaks it. A contract step that removes what two
 //! releases no longer use is acknowledged below, with the release that stopped using it.
+//!
+//! The previous release's own statements are replayed too: `tests/fixtures/release-statements/`
+//! holds every distinct query the end-to-end suite made that release send (recorded with
+//! `RECORD_SQL_SHAPES`, see docs/operations.md), and each must still compile against the schema
+//! the current migrations make.
 
 use std::collections::BTreeMap;
 
@@ -171,5 +176,74 @@ async fn the_comparison_catches_each_kind_of_breaking_change() {
         assert!(found.contains(change), "{change} is not caught: {found:?}");
     }
     assert_eq!(found.len(), expected.len(), "only the breaking changes are reported: {found:?}");
+    db.close().await.unwrap();
+}
+
+/// A fully migrated database on one connection, so that a statement prepared by name is there for
+/// the next one to deallocate.
+async fn migrated(url: &str) -> DatabaseConnection {
+    // Migrating on PostgreSQL takes a lock on a second connection.
+    let migrating = Store::connect(url, 2).await.unwrap();
+    migrating.migrate_up().await.unwrap();
+    migrating.conn().clone().close().await.unwrap();
+    Store::connect(url, 1).await.unwrap().conn().clone()
+}
+
+/// The recorded statements of the release before this one, for the database the tests run on.
+fn previous_release_statements(backend: DatabaseBackend) -> Vec<String> {
+    let name = if backend == DatabaseBackend::Postgres { "postgres.jsonl" } else { "sqlite.jsonl" };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/release-statements").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{name}: {e}: {line}"))).collect()
+}
+
+/// Each statement that no longer compiles against `db`'s schema, with the database's reason. Only
+/// compiled, never run: PostgreSQL prepares it (resolving every table, column and parameter
+/// type), SQLite explains it.
+async fn statements_that_fail(db: &DatabaseConnection, statements: &[String]) -> Vec<String> {
+    let postgres = db.get_database_backend() == DatabaseBackend::Postgres;
+    let mut failures = Vec::new();
+    for sql in statements {
+        let check = if postgres { format!("PREPARE release_check AS {sql}") } else { format!("EXPLAIN {sql}") };
+        match db.execute_unprepared(&check).await {
+            Ok(_) if postgres => {
+                db.execute_unprepared("DEALLOCATE release_check").await.unwrap();
+            }
+            Ok(_) => {}
+            Err(e) => failures.push(format!("{e}\n    {sql}")),
+        }
+    }
+    failures
+}
+
+#[tokio::test]
+async fn the_previous_releases_statements_compile_against_the_current_schema() {
+    let (url, _dir) = fresh_database().await;
+    let db = migrated(&url).await;
+    let statements = previous_release_statements(db.get_database_backend());
+    assert!(statements.len() > 100, "the recording holds what a release sends: {}", statements.len());
+    let failures = statements_that_fail(&db, &statements).await;
+    assert!(
+        failures.is_empty(),
+        "{} of the previous release's {} statements fail against the new schema:\n{}",
+        failures.len(),
+        statements.len(),
+        failures.join("\n")
+    );
+    db.close().await.unwrap();
+}
+
+/// The replay catches a column the previous release still uses, dropped by real DDL.
+#[tokio::test]
+async fn the_replay_catches_a_column_the_previous_release_uses() {
+    let (url, _dir) = fresh_database().await;
+    let db = migrated(&url).await;
+    db.execute_unprepared("ALTER TABLE partners DROP COLUMN name").await.unwrap();
+    let statements = previous_release_statements(db.get_database_backend());
+    let failures = statements_that_fail(&db, &statements).await;
+    let reading_partners =
+        statements.iter().filter(|sql| sql.contains("\"partners\"") && sql.contains("\"name\"")).count();
+    assert!(reading_partners > 0, "the recording reads partners' names");
+    assert!(!failures.is_empty() && failures.iter().all(|f| f.contains("name")), "{failures:#?}");
     db.close().await.unwrap();
 }

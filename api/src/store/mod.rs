@@ -22,6 +22,8 @@ mod pg_arrays;
 pub mod rate_limits;
 pub mod responses;
 pub mod sessions;
+#[cfg(feature = "test-support")]
+mod statement_corpus;
 mod tenant;
 pub mod tenant_table;
 pub mod trust_facts;
@@ -111,6 +113,8 @@ impl Store {
             counter.fetch_add(1, Ordering::Relaxed);
             // A build with test support (the workspace's default build) takes no lock unless a
             // test is recording.
+            #[cfg(feature = "test-support")]
+            statement_corpus::note(info.statement.db_backend, &info.statement.sql);
             #[cfg(feature = "test-support")]
             if recorder.0.load(Ordering::Relaxed)
                 && let Some(list) = recorder.1.lock().unwrap_or_else(|e| e.into_inner()).as_mut()
