@@ -71,7 +71,7 @@ fn describe() {
     describe_counter!("handoff_events_delivered_total", "Handoff events delivered to subscribers");
     describe_counter!(
         "handoff_webhook_deliveries_total",
-        "Webhook attempts, by the receiver's HTTP status or no_answer"
+        "Webhook attempts, by the class of the receiver's HTTP status (2xx to 5xx, other) or no_answer"
     );
     describe_counter!("handoff_throttled_total", "Refused logins and sign-ups, by rule");
 }
@@ -107,9 +107,14 @@ pub struct Answered {
     pub authenticated: bool,
 }
 
+/// Whether metrics are recorded (`METRICS_ADDR` is set).
+pub fn enabled() -> bool {
+    HANDLE.get().is_some()
+}
+
 /// Counts and times every `/graphql` request by operation and outcome (when metrics are on).
 pub async fn record_request(mut request: Request, next: Next) -> Response {
-    if HANDLE.get().is_none() || request.uri().path() != "/graphql" {
+    if !enabled() || request.uri().path() != "/graphql" {
         return next.run(request).await;
     }
     let slot = OperationSlot::default();

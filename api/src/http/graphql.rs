@@ -4,8 +4,8 @@
 
 use async_graphql::Executor;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, Extension, Request, State};
+use axum::body::to_bytes;
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -20,10 +20,10 @@ use crate::metrics::OperationSlot;
 pub async fn post(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    slot: Option<Extension<OperationSlot>>,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Response {
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
     let Some(media) = negotiate(header_str(&headers, header::ACCEPT)) else { return not_acceptable() };
     if !is_json_body(header_str(&headers, header::CONTENT_TYPE)) {
         let message = "send the request as `Content-Type: application/json` (UTF-8)";
@@ -40,7 +40,8 @@ pub async fn post(
         Ok(request) => request,
         Err(response) => return *response,
     };
-    let slot = slot.map(|Extension(slot)| slot);
+    // The request metrics' slot for the operation's name, when metrics are on.
+    let slot = parts.extensions.get::<OperationSlot>().cloned();
     if selected_operation(&state, &mut request, slot.as_ref()) == Some(OperationType::Subscription) {
         return subscriptions_need_a_socket();
     }
@@ -74,6 +75,7 @@ pub async fn get(
         }
     };
     // GET must not change anything (it can be cached, prefetched and replayed by intermediaries).
+    // The request metrics' slot for the operation's name, when metrics are on.
     let slot = request.extensions().get::<OperationSlot>().cloned();
     match selected_operation(&state, &mut gql, slot.as_ref()) {
         Some(OperationType::Mutation) => {
@@ -204,7 +206,9 @@ async fn execute(state: &AppState, request: async_graphql::Request, viewer: View
     }
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media.content_type()));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    http.extensions_mut().insert(answered);
+    if crate::metrics::enabled() {
+        http.extensions_mut().insert(answered);
+    }
     http
 }
 

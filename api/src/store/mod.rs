@@ -53,6 +53,12 @@ const MIGRATION_LOCK: i64 = 0x68_61_6e_64_6f_66_66;
 
 use crate::auth::OrgScope;
 
+/// `BEGIN` on a pooled connection, counted in the metrics while it waits for one.
+async fn begin_counted(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let _waiting = crate::metrics::Open::new(crate::metrics::TRANSACTIONS_STARTING);
+    db.begin().await
+}
+
 /// The file an `sqlite:` URL names; `None` for PostgreSQL and for in-memory databases.
 pub fn sqlite_file(database_url: &str) -> Option<std::path::PathBuf> {
     let path = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"))?;
@@ -148,16 +154,13 @@ impl Store {
 
     /// The pool's open connections, idle ones and most allowed (for the metrics).
     pub fn pool_figures(&self) -> Option<(u32, u32, u32)> {
-        let idle = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        fn figures<D: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<D>) -> (u32, u32, u32) {
+            let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
+            (pool.size(), idle, pool.options().get_max_connections())
+        }
         match self.backend() {
-            DatabaseBackend::Postgres => {
-                let pool = self.db.get_postgres_connection_pool();
-                Some((pool.size(), idle(pool.num_idle()), pool.options().get_max_connections()))
-            }
-            DatabaseBackend::Sqlite => {
-                let pool = self.db.get_sqlite_connection_pool();
-                Some((pool.size(), idle(pool.num_idle()), pool.options().get_max_connections()))
-            }
+            DatabaseBackend::Postgres => Some(figures(self.db.get_postgres_connection_pool())),
+            DatabaseBackend::Sqlite => Some(figures(self.db.get_sqlite_connection_pool())),
             _ => None,
         }
     }
@@ -254,8 +257,7 @@ impl Store {
 
     /// A transaction for work that belongs to no organization yet (sign-up, creating one).
     pub async fn begin(&self) -> Result<DatabaseTransaction, StoreError> {
-        let _waiting = crate::metrics::Open::new(crate::metrics::TRANSACTIONS_STARTING);
-        Ok(self.db.begin().await?)
+        Ok(begin_counted(&self.db).await?)
     }
 
     /// A transaction for one organization's data, carrying the caller's identity.

@@ -1,4 +1,4 @@
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, Statement};
 use uuid::Uuid;
 
 use super::StoreError;
@@ -19,9 +19,7 @@ pub struct TenantTx {
 
 impl TenantTx {
     pub(super) async fn begin(db: &DatabaseConnection, scope: &OrgScope) -> Result<Self, StoreError> {
-        let waiting = crate::metrics::Open::new(crate::metrics::TRANSACTIONS_STARTING);
-        let tx = db.begin().await?;
-        drop(waiting);
+        let tx = super::begin_counted(db).await?;
         // Transaction control is not a counted statement; traced so a statement trace replays whole.
         tracing::trace!(target: "handoff_api::sql", control = true, "BEGIN");
         if tx.get_database_backend() == DatabaseBackend::Postgres {
