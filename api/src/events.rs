@@ -127,7 +127,13 @@ impl Heard {
 async fn relay(mut listener: PgListener, database_url: String, wake: Arc<Notify>, store: Store, every: Duration) {
     let heard = Arc::new(Heard(std::sync::Mutex::new(std::time::Instant::now())));
     let silence = Arc::new(Notify::new());
-    let heartbeat = tokio::spawn(send_heartbeats(store.clone(), heard.clone(), silence.clone(), every));
+    // Ends with the relay: a stopping server aborts the relay, and must not leave this running.
+    let heartbeat = tokio_util::task::AbortOnDropHandle::new(tokio::spawn(send_heartbeats(
+        store.clone(),
+        heard.clone(),
+        silence.clone(),
+        every,
+    )));
     // The cache goes on only once this connection has heard a notice (the heartbeats come at
     // once): a connection that cannot hear (a pooler in transaction mode) never turns it on.
     let mut hearing = false;

@@ -101,7 +101,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Before the runtime: the trace exporter runs its own thread with a blocking client, and the
     // last spans are sent after the runtime has stopped.
-    let telemetry = match handoff_api::telemetry::init(&cli.settings) {
+    // Traces only from a serving process: a HEALTHCHECK or a migration has no request to trace.
+    let serving = matches!(cli.command, None | Some(Command::Serve));
+    let telemetry = match handoff_api::telemetry::init(&cli.settings, serving) {
         Ok(telemetry) => telemetry,
         Err(e) => {
             eprintln!("handoff-api: {e}");

@@ -79,6 +79,10 @@ impl Server {
             let _ = stop.send(true);
             let _ = task.await;
         }
+        // The background jobs are gone (and their listening connection closed) once stop returns.
+        for job in self.jobs {
+            let _ = job.await;
+        }
         let _ = self.store.close().await;
         result
     }

@@ -8,6 +8,8 @@ use handoff_e2e::{TestApp, fresh_database};
 use sea_orm::{ConnectionTrait, Database, DatabaseBackend, Statement};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 const PLAN: Plan = Plan { organizations: 2, handoffs_per_organization: 40, large_organization: None, seed: 7 };
 
@@ -86,13 +88,20 @@ async fn a_backup_taken_while_serving_restores_row_for_row_and_serves_the_same()
     let files = tempfile::tempdir().unwrap();
     let file = files.path().join("handoff.backup");
 
-    // The server keeps taking writes while the copy is made.
+    // The server keeps taking writes while the copy is made: the backup starts once the writer
+    // is under way, and the writer goes on until the backup has ended.
+    let written = Arc::new(AtomicUsize::new(0));
+    let backup_done = Arc::new(AtomicBool::new(false));
     let writer = {
         let graphql = app.url("/graphql");
         let (token, org_id, seller) = (team.admin.token.clone(), team.org_id.clone(), team.seller.user_id.clone());
+        let (written, backup_done) = (written.clone(), backup_done.clone());
         tokio::spawn(async move {
             let client = reqwest::Client::new();
-            for n in 0..40 {
+            let mut n = 0;
+            // Three more after the backup ended, at least.
+            let mut after = 0;
+            while after < 3 {
                 let body: Value = client
                     .post(&graphql)
                     .bearer_auth(&token)
@@ -107,10 +116,20 @@ async fn a_backup_taken_while_serving_restores_row_for_row_and_serves_the_same()
                     .await
                     .unwrap();
                 assert!(body.get("errors").is_none(), "{body:#}");
+                n += 1;
+                written.store(n, Ordering::SeqCst);
+                if backup_done.load(Ordering::SeqCst) {
+                    after += 1;
+                }
             }
         })
     };
+    while written.load(Ordering::SeqCst) < 5 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let accounts_before = contents(app.database_url()).await["accounts"].clone();
     let summary = backup::backup(app.database_url(), &file, &tools()).await.expect("the backup is taken while serving");
+    backup_done.store(true, Ordering::SeqCst);
     writer.await.unwrap();
     assert!(summary.bytes > 0 && std::fs::metadata(&file).unwrap().len() == summary.bytes);
     #[cfg(unix)]
@@ -145,8 +164,12 @@ async fn a_backup_taken_while_serving_restores_row_for_row_and_serves_the_same()
     backup::restore(&under_writes, &file, false, &tools()).await.unwrap();
     let copied = contents(&under_writes).await;
     assert_eq!(copied["handoffs"], original["handoffs"], "handoffs were not written meanwhile");
-    let accounts = copied["accounts"].len();
-    assert!(accounts <= original["accounts"].len(), "the copy holds some of the accounts written meanwhile");
+    // A consistent moment between the start and the end of the backup: every account that existed
+    // before it, none that does not exist now, each row as it is.
+    let (copied, now) = (&copied["accounts"], &original["accounts"]);
+    assert!(accounts_before.iter().all(|row| copied.contains(row)), "the copy lost accounts written before it");
+    assert!(copied.iter().all(|row| now.contains(row)), "the copy holds rows that never existed");
+    assert!(copied.len() < now.len(), "accounts were written after the backup ended");
     copy.stop().await;
     app.stop().await;
 }
@@ -167,6 +190,9 @@ async fn a_restore_refuses_a_database_with_data_and_a_broken_file_changes_nothin
     let before = contents(app.database_url()).await;
     let into_itself = backup::restore(app.database_url(), &file, false, &tools()).await;
     assert!(matches!(into_itself, Err(BackupError::NotEmpty | BackupError::InUse(_))), "{into_itself:?}");
+    // Not even when told to replace: the running server has it open.
+    let under_the_server = backup::restore(app.database_url(), &file, true, &tools()).await;
+    assert!(matches!(under_the_server, Err(BackupError::InUse(_))), "{under_the_server:?}");
 
     let whole = std::fs::read(&file).unwrap();
     for broken in [b"not a backup at all".to_vec(), whole[..whole.len() / 2].to_vec()] {
@@ -193,6 +219,15 @@ async fn replace_overwrites_a_stopped_database_with_the_backup() {
     app.landed_handoff(&team, "written after the backup").await;
     app.stop_server().await;
 
+    if app.on_postgres() {
+        // A table the backup does not know (a later migration's) would outlive `--clean`.
+        let db = Database::connect(app.database_url()).await.unwrap();
+        db.execute_unprepared("CREATE TABLE later_feature (id INTEGER)").await.unwrap();
+        let drifted = backup::restore(app.database_url(), &file, true, &tools()).await;
+        assert!(matches!(&drifted, Err(BackupError::Drift(tables)) if tables == "later_feature"), "{drifted:?}");
+        db.execute_unprepared("DROP TABLE later_feature").await.unwrap();
+        db.close().await.unwrap();
+    }
     backup::restore(app.database_url(), &file, true, &tools()).await.expect("--replace overwrites");
     assert_eq!(contents(app.database_url()).await, backed_up, "the later handoff is gone");
 }

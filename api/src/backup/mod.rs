@@ -73,10 +73,14 @@ pub enum BackupError {
         "the target database already holds tables; restore into an empty database, or pass --replace to overwrite it"
     )]
     NotEmpty,
+    #[error("the target database is in use ({0}): stop every server using it first")]
+    InUse(String),
     #[error(
-        "{0} is open (its `-shm` file exists): stop every server using it first (a server that crashed leaves it too; `handoff-api migrate status` opens and closes the database cleanly)"
+        "the target database has tables the backup lacks ({0}): restore into an empty database, or drop them first"
     )]
-    InUse(PathBuf),
+    Drift(String),
+    #[error("DATABASE_URL: {0}")]
+    BadUrl(String),
     #[error(
         "{0} was not found: install the PostgreSQL client tools (the server's major version or newer) or pass --pg-bin-dir"
     )]
@@ -98,37 +102,77 @@ pub async fn backup(database_url: &str, file: &Path, tools: &Tools) -> Result<Su
     if std::fs::symlink_metadata(file).is_ok() {
         return Err(BackupError::Exists(file.to_owned()));
     }
-    let partial = partial_name(file);
-    // A leftover from an earlier run that died half-way.
-    let _ = std::fs::remove_file(&partial);
-    let written = match crate::store::sqlite_file(database_url) {
-        Some(database) => sqlite::backup(&database, &partial).await,
-        None if database_url.starts_with("sqlite:") => Err(BackupError::InMemory),
-        None => postgres::backup(database_url, &partial, tools).await,
+    let partial = Partial::create(file)?;
+    let migrations = match crate::store::sqlite_file(database_url) {
+        Some(database) => sqlite::backup(&database, partial.path()).await?,
+        None if database_url.starts_with("sqlite:") => return Err(BackupError::InMemory),
+        None => postgres::backup(database_url, partial.path(), tools).await?,
     };
-    let migrations = match written {
-        Ok(migrations) => migrations,
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(e);
-        }
-    };
-    // Password hashes and every organization's data: readable by its owner alone.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o600)).map_err(io_error(&partial))?;
-    }
-    sync_file(&partial)?;
-    // A hard link refuses to replace a file that appeared meanwhile, which a rename would not.
-    std::fs::hard_link(&partial, file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => BackupError::Exists(file.to_owned()),
-        _ => BackupError::Io { path: file.to_owned(), source: e },
-    })?;
-    std::fs::remove_file(&partial).map_err(io_error(&partial))?;
+    sync_file(partial.path())?;
+    partial.publish(file)?;
     sync_parent(file)?;
     let bytes = std::fs::metadata(file).map_err(io_error(file))?.len();
     Ok(Summary { file: file.to_owned(), bytes, migrations })
+}
+
+/// A file being written under a hidden name of its own beside its destination (so that the final
+/// step stays on one file system), readable by its owner alone from its first byte: it holds
+/// password hashes and every organization's data. Removed unless published.
+struct Partial {
+    path: PathBuf,
+    published: bool,
+}
+
+impl Partial {
+    fn create(destination: &Path) -> Result<Self, BackupError> {
+        let path = partial_name(destination, &format!("{}-{:08x}", std::process::id(), rand::random::<u32>()));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(&path).map_err(io_error(&path))?;
+        Ok(Self { path, published: false })
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Gives the file its name, never replacing a file that took the name meanwhile.
+    fn publish(mut self, destination: &Path) -> Result<(), BackupError> {
+        match std::fs::hard_link(&self.path, destination) {
+            Ok(()) => {
+                self.published = true;
+                // The copy is whole under its name; a partial name left behind is only untidy.
+                let _ = std::fs::remove_file(&self.path);
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(BackupError::Exists(destination.to_owned())),
+            // File systems without hard links (FAT, some network shares): a rename after one last
+            // look that the name is free.
+            Err(_) => {
+                if std::fs::symlink_metadata(destination).is_ok() {
+                    return Err(BackupError::Exists(destination.to_owned()));
+                }
+                self.replace(destination)
+            }
+        }
+    }
+
+    /// Renames the file over `destination`.
+    fn replace(mut self, destination: &Path) -> Result<(), BackupError> {
+        std::fs::rename(&self.path, destination).map_err(io_error(destination))?;
+        self.published = true;
+        Ok(())
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 /// Restores `file`, written by [`backup`], into the database at `database_url`, which must hold no
@@ -144,12 +188,11 @@ pub async fn restore(database_url: &str, file: &Path, replace: bool, tools: &Too
     Ok(Summary { file: file.to_owned(), bytes, migrations })
 }
 
-/// The temporary name a file is written under, beside it so that the final rename stays on one
-/// file system.
-fn partial_name(file: &Path) -> PathBuf {
+/// The hidden name, unique to `run`, that a file is written under beside `file`.
+fn partial_name(file: &Path, run: &str) -> PathBuf {
     let mut name = std::ffi::OsString::from(".");
     name.push(file.file_name().unwrap_or_default());
-    name.push(".partial");
+    name.push(format!(".{run}.partial"));
     file.with_file_name(name)
 }
 
@@ -174,8 +217,32 @@ mod tests {
 
     #[test]
     fn the_partial_file_sits_beside_the_backup_and_is_hidden() {
-        assert_eq!(partial_name(Path::new("/var/backups/h.db")), PathBuf::from("/var/backups/.h.db.partial"));
-        assert_eq!(partial_name(Path::new("h.dump")), PathBuf::from(".h.dump.partial"));
+        assert_eq!(
+            partial_name(Path::new("/var/backups/h.db"), "7-1f"),
+            PathBuf::from("/var/backups/.h.db.7-1f.partial")
+        );
+        assert_eq!(partial_name(Path::new("h.dump"), "7-1f"), PathBuf::from(".h.dump.7-1f.partial"));
+    }
+
+    #[test]
+    fn a_partial_file_is_private_and_gone_unless_published() {
+        let dir = tempfile::tempdir().unwrap();
+        let destination = dir.path().join("b.db");
+        let partial = Partial::create(&destination).unwrap();
+        let path = partial.path().to_owned();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        drop(partial);
+        assert!(!path.exists(), "an unpublished partial file is removed");
+
+        let partial = Partial::create(&destination).unwrap();
+        std::fs::write(&destination, b"taken meanwhile").unwrap();
+        assert!(matches!(partial.publish(&destination), Err(BackupError::Exists(_))));
+        assert_eq!(std::fs::read(&destination).unwrap(), b"taken meanwhile");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "nothing else is left behind");
     }
 
     #[test]

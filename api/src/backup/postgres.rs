@@ -17,6 +17,7 @@ pub async fn backup(database_url: &str, partial: &Path, tools: &Tools) -> Result
     let mut dump = tools.command("pg_dump");
     dump.args(["--format=custom", "--enable-row-security", "--no-password", "--file"]).arg(partial);
     target.run(dump, "pg_dump").await?;
+    read_whole(partial, tools).await?;
     migrations_in(partial, tools).await
 }
 
@@ -26,15 +27,21 @@ pub async fn restore(
     replace: bool,
     tools: &Tools,
 ) -> Result<Vec<String>, BackupError> {
-    // Reading the list of migrations also proves that pg_restore can read the file at all.
+    // Before anything changes: the whole file reads, and it is a database of this service.
+    read_whole(file, tools).await?;
     let migrations = migrations_in(file, tools).await?;
     let target = Target::parse(database_url)?;
-    let db = Database::connect(database_url).await?;
-    let prepared = prepare(&db, replace).await;
+    // One connection: the check for other sessions counts every connection but its own.
+    let mut options = sea_orm::ConnectOptions::new(database_url);
+    options.max_connections(1).min_connections(1).sqlx_logging(false);
+    let db = Database::connect(options).await?;
+    let prepared = prepare(&db, replace, &tables_in(file, tools).await?).await;
     db.close().await?;
     prepared?;
     let mut load = tools.command("pg_restore");
     load.args(["--no-owner", "--single-transaction", "--exit-on-error", "--enable-row-security", "--no-password"]);
+    // A lock someone else holds fails the restore soon instead of stalling it (and them).
+    load.env("PGOPTIONS", "-c lock_timeout=10s");
     if replace {
         load.args(["--clean", "--if-exists"]);
     }
@@ -43,22 +50,84 @@ pub async fn restore(
     Ok(migrations)
 }
 
-/// Refuses a database holding tables (unless `replace`), then makes sure the tenant role exists.
-async fn prepare(db: &sea_orm::DatabaseConnection, replace: bool) -> Result<(), BackupError> {
-    let tables = db
-        .query_one_raw(Statement::from_string(
+/// Refuses a database holding tables (unless `replace`), one other sessions use, or one with
+/// tables the dump lacks (`--clean` would leave them, beside a migration table that no longer
+/// names them); then makes sure the tenant role exists.
+async fn prepare(db: &sea_orm::DatabaseConnection, replace: bool, dumped: &[String]) -> Result<(), BackupError> {
+    let rows = db
+        .query_all_raw(Statement::from_string(
             DbBackend::Postgres,
-            "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema()",
+            "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema()",
         ))
-        .await?
-        .map(|row| row.try_get::<i64>("", "n"))
-        .transpose()?
-        .unwrap_or(0);
-    if tables > 0 && !replace {
+        .await?;
+    let tables: Vec<String> = rows.iter().map(|row| row.try_get("", "name")).collect::<Result<_, _>>()?;
+    if !tables.is_empty() && !replace {
         return Err(BackupError::NotEmpty);
+    }
+    let extra: Vec<&str> = tables.iter().filter(|t| !dumped.contains(t)).map(String::as_str).collect();
+    if !extra.is_empty() {
+        return Err(BackupError::Drift(extra.join(", ")));
+    }
+    if !tables.is_empty() {
+        no_other_sessions(db).await?;
     }
     db.execute_unprepared(&migration::tenant_role()).await?;
     Ok(())
+}
+
+/// Refuses a database other sessions use, after giving sessions that are closing (a server that
+/// has just stopped) a moment to go.
+async fn no_other_sessions(db: &sea_orm::DatabaseConnection) -> Result<(), BackupError> {
+    let started = std::time::Instant::now();
+    loop {
+        let others = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT count(*) AS n, string_agg(DISTINCT COALESCE(NULLIF(application_name, ''), 'a client') || ' from '
+                    || COALESCE(host(client_addr), 'a local socket'), ', ') AS who
+             FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+        ))
+        .await?;
+        let Some(row) = others.filter(|row| row.try_get::<i64>("", "n").is_ok_and(|n| n > 0)) else { return Ok(()) };
+        if started.elapsed() > std::time::Duration::from_secs(3) {
+            let who: Option<String> = row.try_get("", "who")?;
+            return Err(BackupError::InUse(format!("other sessions are connected to it: {}", who.unwrap_or_default())));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Reads every entry of the archive (to nowhere): a file cut short or damaged fails here.
+async fn read_whole(file: &Path, tools: &Tools) -> Result<(), BackupError> {
+    let mut read = tools.command("pg_restore");
+    read.stdout(Stdio::null()).args(["--file=-"]).arg(file);
+    run(read, "pg_restore").await.map(drop).map_err(|e| not_a_backup(file, e))
+}
+
+/// The tables a dump holds, from its table of contents (`… TABLE public accounts owner`).
+async fn tables_in(file: &Path, tools: &Tools) -> Result<Vec<String>, BackupError> {
+    let mut list = tools.command("pg_restore");
+    list.arg("--list").arg(file);
+    let contents = run(list, "pg_restore").await.map_err(|e| not_a_backup(file, e))?;
+    Ok(contents
+        .lines()
+        .filter(|line| !line.starts_with(';'))
+        .filter_map(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            match (words.get(3), words.get(4), words.get(5)) {
+                (Some(&"TABLE"), Some(schema), Some(name)) if *schema != "DATA" => Some(name.to_string()),
+                _ => None,
+            }
+        })
+        .collect())
+}
+
+fn not_a_backup(file: &Path, error: BackupError) -> BackupError {
+    match error {
+        BackupError::ToolFailed { stderr, .. } => BackupError::NotABackup(file.to_owned(), stderr),
+        other => other,
+    }
 }
 
 /// The migrations recorded in a dump's `seaql_migrations` table, read back by `pg_restore` as the
@@ -66,10 +135,7 @@ async fn prepare(db: &sea_orm::DatabaseConnection, replace: bool) -> Result<(), 
 async fn migrations_in(file: &Path, tools: &Tools) -> Result<Vec<String>, BackupError> {
     let mut list = tools.command("pg_restore");
     list.args(["--data-only", "--table=seaql_migrations", "--file=-"]).arg(file);
-    let copy = run(list, "pg_restore").await.map_err(|e| match e {
-        BackupError::ToolFailed { stderr, .. } => BackupError::NotABackup(file.to_owned(), stderr),
-        other => other,
-    })?;
+    let copy = run(list, "pg_restore").await.map_err(|e| not_a_backup(file, e))?;
     let mut lines = copy.lines().skip_while(|line| !line.starts_with("COPY "));
     if lines.next().is_none() {
         return Err(BackupError::NotABackup(file.to_owned(), "it holds no seaql_migrations table".into()));
@@ -108,32 +174,37 @@ const LIBPQ_PARAMETERS: &[&str] = &[
 
 impl Target {
     fn parse(database_url: &str) -> Result<Self, BackupError> {
-        let invalid = |reason: &str| BackupError::Database(sea_orm::DbErr::Custom(format!("DATABASE_URL: {reason}")));
+        use percent_encoding::percent_decode_str;
+        let invalid = |reason: &str| BackupError::BadUrl(reason.to_owned());
+        let decode = |text: &str| {
+            percent_decode_str(text).decode_utf8().map(|t| t.into_owned()).map_err(|_| invalid("not valid UTF-8"))
+        };
         let mut url = url::Url::parse(database_url).map_err(|e| invalid(&e.to_string()))?;
         if !matches!(url.scheme(), "postgres" | "postgresql") {
             return Err(invalid("expected sqlite://… or postgres://…"));
         }
-        let password = url
-            .password()
-            .map(|p| percent_encoding::percent_decode_str(p).decode_utf8().map(|p| p.into_owned()))
-            .transpose()
-            .map_err(|_| invalid("the password is not valid UTF-8"))?;
-        url.set_password(None).map_err(|()| invalid("it cannot hold a password"))?;
-        let kept: Vec<(String, String)> = url
-            .query_pairs()
-            .filter_map(|(k, v)| {
-                let k = match k.as_ref() {
-                    "ssl-mode" => "sslmode".to_owned(),
-                    "ssl-root-cert" => "sslrootcert".to_owned(),
-                    other => other.to_owned(),
-                };
-                LIBPQ_PARAMETERS.contains(&k.as_str()).then(|| (k, v.into_owned()))
-            })
-            .collect();
-        url.set_query(None);
-        if !kept.is_empty() {
-            url.query_pairs_mut().extend_pairs(kept);
+        let mut password = url.password().map(decode).transpose()?;
+        if password.is_some() {
+            url.set_password(None).map_err(|()| invalid("it cannot hold a password"))?;
         }
+        // Kept as written (libpq decodes `%XX` itself); sqlx's spellings become libpq's.
+        let mut kept = Vec::new();
+        for pair in url.query().unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let key = match decode(key)?.as_str() {
+                "ssl-mode" => "sslmode".to_owned(),
+                "ssl-root-cert" | "ssl-ca" => "sslrootcert".to_owned(),
+                "ssl-cert" => "sslcert".to_owned(),
+                "ssl-key" => "sslkey".to_owned(),
+                other => other.to_owned(),
+            };
+            if key == "password" {
+                password = Some(decode(value)?);
+            } else if LIBPQ_PARAMETERS.contains(&key.as_str()) {
+                kept.push(format!("{key}={value}"));
+            }
+        }
+        url.set_query((!kept.is_empty()).then(|| kept.join("&")).as_deref());
         Ok(Self { url: url.into(), password })
     }
 
@@ -182,6 +253,19 @@ mod tests {
         .unwrap();
         assert_eq!(target.url, "postgres://app@db.internal:5433/handoff?sslmode=require");
         assert_eq!(target.password.as_deref(), Some("p@ss:word"));
+    }
+
+    #[test]
+    fn sockets_spaces_and_sqlx_spellings_reach_libpq_intact() {
+        let target = Target::parse(
+            "postgres:///handoff?host=/run/postgresql&options=-c%20search_path%3Dx&ssl-ca=/ca.pem&password=s%20t",
+        )
+        .unwrap();
+        assert_eq!(
+            target.url,
+            "postgres:///handoff?host=/run/postgresql&options=-c%20search_path%3Dx&sslrootcert=/ca.pem"
+        );
+        assert_eq!(target.password.as_deref(), Some("s t"));
     }
 
     #[test]

@@ -13,11 +13,15 @@ pub async fn backup(database: &Path, partial: &Path) -> Result<Vec<String>, Back
         return Err(BackupError::NoDatabase(database.to_owned()));
     }
     let db = open(database, Open::Shared).await?;
-    let into = Statement::from_sql_and_values(
-        DbBackend::Sqlite,
-        "VACUUM INTO ?",
-        [partial.to_string_lossy().into_owned().into()],
-    );
+    // VACUUM INTO writes into the empty file the caller made; a path SQLite cannot be handed as
+    // text is refused rather than changed.
+    let Some(target) = partial.to_str() else {
+        return Err(BackupError::Io {
+            path: partial.to_owned(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path is not valid UTF-8"),
+        });
+    };
+    let into = Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [target.into()]);
     let copied = db.execute_raw(into).await;
     db.close().await?;
     copied?;
@@ -26,37 +30,58 @@ pub async fn backup(database: &Path, partial: &Path) -> Result<Vec<String>, Back
 
 pub async fn restore(file: &Path, database: &Path, replace: bool) -> Result<Vec<String>, BackupError> {
     let migrations = check(file).await?;
-    let shm = sibling(database, "-shm");
-    if shm.exists() {
-        return Err(BackupError::InUse(database.to_owned()));
-    }
-    if database.is_file() && !replace {
-        let db = open(database, Open::Shared).await?;
-        let tables = db
-            .query_one_raw(Statement::from_string(
-                DbBackend::Sqlite,
-                "SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'",
-            ))
-            .await;
+    // The database itself, not a link to it: its side files sit beside the real file.
+    let database = std::fs::canonicalize(database).unwrap_or_else(|_| database.to_owned());
+    if database.is_file() {
+        let db = open(&database, Open::Shared).await?;
+        let ready = take_over(&db, replace).await;
         db.close().await?;
-        if tables?.map(|row| row.try_get::<i64>("", "n")).transpose()?.unwrap_or(0) > 0 {
-            return Err(BackupError::NotEmpty);
-        }
+        ready?;
     }
-    let partial = super::partial_name(database);
-    std::fs::copy(file, &partial).map_err(io_error(&partial))?;
-    sync_file(&partial)?;
-    // The old write-ahead log goes first: left beside the new file, it would be replayed into it.
-    for leftover in [sibling(database, "-wal"), sibling(database, "-journal")] {
+    let partial = super::Partial::create(&database)?;
+    std::fs::copy(file, partial.path()).map_err(io_error(partial.path()))?;
+    sync_file(partial.path())?;
+    // Left beside the new file, an old write-ahead log would be replayed into it. After
+    // `take_over` none is in use; one still there belongs to nobody.
+    for leftover in [sibling(&database, "-wal"), sibling(&database, "-shm"), sibling(&database, "-journal")] {
         match std::fs::remove_file(&leftover) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(BackupError::Io { path: leftover, source: e }),
         }
     }
-    std::fs::rename(&partial, database).map_err(io_error(database))?;
-    sync_parent(database)?;
+    partial.replace(&database)?;
+    sync_parent(&database)?;
     Ok(migrations)
+}
+
+/// Makes sure nobody else has the database open and that it may be replaced. Leaving WAL mode
+/// needs the only connection to the file, so it fails while a server has it open; it also writes
+/// every committed page back into the file, so that a swap that fails later loses nothing.
+async fn take_over(db: &DatabaseConnection, replace: bool) -> Result<(), BackupError> {
+    let mode = db
+        .query_one_raw(Statement::from_string(DbBackend::Sqlite, "PRAGMA journal_mode = DELETE"))
+        .await
+        .map_err(|e| BackupError::InUse(e.to_string()))?
+        .map(|row| row.try_get_by_index::<String>(0))
+        .transpose()?
+        .unwrap_or_default();
+    if !mode.eq_ignore_ascii_case("delete") {
+        return Err(BackupError::InUse(format!("another connection keeps it in {mode} mode")));
+    }
+    let tables = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'",
+        ))
+        .await?
+        .map(|row| row.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    if tables > 0 && !replace {
+        return Err(BackupError::NotEmpty);
+    }
+    Ok(())
 }
 
 /// Checks that `file` is a whole SQLite database made by this service, and lists its migrations.

@@ -44,8 +44,9 @@ pub fn note(backend: DatabaseBackend, sql: &str) {
         (HashSet::new(), file)
     });
     if seen.insert(sql.clone()) {
-        let line = serde_json::to_string(&sql).expect("a string serializes");
-        let _ = writeln!(file, "{line}");
+        // One write per line: appends from several processes then never interleave.
+        let line = serde_json::to_string(&sql).expect("a string serializes") + "\n";
+        let _ = file.write_all(line.as_bytes());
     }
 }
 

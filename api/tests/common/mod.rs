@@ -26,6 +26,11 @@ pub fn start_with(dir: &std::path::Path, run: &str, env: &[(&str, &str)]) -> (Ch
     let mut child = Command::new(env!("CARGO_BIN_EXE_handoff-api"))
         .args(["--database-url", &database, "--listen-addr", "127.0.0.1:0"])
         .env_remove("LOG_LEVEL")
+        // The tests name their own trace collector, if any.
+        .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+        .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        .env_remove("OTEL_SERVICE_NAME")
+        .env_remove("OTEL_RESOURCE_ATTRIBUTES")
         .envs(env.iter().copied())
         .env("WEBHOOK_ALLOWED_NETWORKS", "127.0.0.1/32")
         .env("WEBHOOK_RETRY_BASE_SECONDS", "1")
