@@ -80,6 +80,12 @@ pub struct Settings {
     #[arg(long, env = "PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
+    /// Origins whose pages may call the API from a browser, comma-separated, such as
+    /// `https://app.example.com,http://localhost:5173`; `*` admits any. Unset, only the API's own
+    /// origin. WebSocket handshakes from browsers are checked against the same list.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',', value_parser = crate::http::cors::parse_origin, global = true)]
+    pub cors_allowed_origins: Vec<String>,
+
     /// `development` or `production`.
     #[arg(long, env = "APP_ENV", value_enum, default_value = "development", global = true)]
     pub app_env: AppEnv,
@@ -290,6 +296,8 @@ pub struct Config {
     pub ws_keepalive: std::time::Duration,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Origins whose pages may call the API from a browser.
+    pub allowed_origins: crate::http::cors::AllowedOrigins,
     /// Login and sign-up throttling.
     pub throttle: crate::auth::throttle::ThrottleSettings,
     /// Header-read and shutdown drain times.
@@ -427,6 +435,7 @@ impl Settings {
             event_buffer: crate::events::BUFFER,
             ws_keepalive: std::time::Duration::from_secs(20),
             trusted_proxies: self.trusted_proxies.clone(),
+            allowed_origins: crate::http::cors::AllowedOrigins::from_setting(&self.cors_allowed_origins),
             throttle: crate::auth::throttle::ThrottleSettings {
                 login_free_failures: self.login_free_failures,
                 address_failures: self.login_failures_per_address,
@@ -508,6 +517,7 @@ impl Config {
             event_buffer: crate::events::BUFFER,
             ws_keepalive: std::time::Duration::from_secs(20),
             trusted_proxies: Vec::new(),
+            allowed_origins: Default::default(),
             throttle: crate::auth::throttle::ThrottleSettings::default(),
             // Tests stop servers often, with no proxy in front: idle connections close at once.
             timeouts: crate::http::serve::ConnectionTimeouts {

@@ -144,6 +144,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         ws_connections_per_user: config.ws_connections_per_user,
         ws_keepalive: config.ws_keepalive,
         trusted_proxies: trusted_proxies.clone(),
+        allowed_origins: config.allowed_origins.clone(),
         request_timeout: config.request_timeout,
         shutting_down: shutting_down.clone(),
     });

@@ -3,6 +3,7 @@
 pub mod client_address;
 mod connection_counts;
 mod console;
+pub mod cors;
 mod graphql;
 mod health;
 pub mod media;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub ws_keepalive: Duration,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
+    /// Origins whose pages may call the API from a browser (CORS, and WebSocket handshakes).
+    pub allowed_origins: cors::AllowedOrigins,
     /// Longest time from a request's header to its response (an upgraded WebSocket lives on).
     pub request_timeout: Duration,
     /// Turns true when the server begins to shut down; open WebSockets then close with 1001.
@@ -81,6 +84,8 @@ pub fn router(state: AppState) -> Router {
             .route("/console.css", get(console::style));
     }
     let request_timeout = state.request_timeout;
+    // Outside the routes, so that a preflight (`OPTIONS`) is answered before method routing.
+    let cors = tower::util::option_layer(state.allowed_origins.layer());
     router.with_state(state).layer(
         ServiceBuilder::new()
             .map_request(request_id::drop_unsafe)
@@ -110,6 +115,7 @@ pub fn router(state: AppState) -> Router {
                     ),
             )
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(cors)
             .layer(CatchPanicLayer::custom(problem::panic_response))
             // Bounds a request's time to its response; an upgraded WebSocket lives on past it.
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout)),

@@ -41,6 +41,11 @@ const RETRY_CONNECTION_AFTER: Duration = Duration::from_secs(5);
 pub const WS_CONNECTIONS_PER_USER: usize = 10;
 
 pub async fn upgrade(state: AppState, client: ClientAddress, request: Request) -> Response {
+    // CORS does not cover WebSockets: a page on another origin would otherwise connect freely.
+    if !state.allowed_origins.admits_websocket(request.headers()) {
+        let message = "this page's origin may not open a WebSocket here (CORS_ALLOWED_ORIGINS)";
+        return super::problem::refuse(axum::http::StatusCode::FORBIDDEN, "FORBIDDEN", message);
+    }
     let address = crate::auth::throttle::address_key(client.0);
     let Some(address_slot) = state.connections_by_address.take(address, state.ws_connections_per_address) else {
         // A slot frees when one of the address's connections closes, which cannot be foreseen:
