@@ -132,7 +132,9 @@ impl Executor for Api {
             .and_then(|c| c.downcast_ref::<ConnectionCredential>())
             .map(|c| c.0.clone());
         let has_viewer = request.data.contains_key(&TypeId::of::<Viewer>());
-        stream::once(async move {
+        // Boxed: the flattened stream keeps its first future's room for the subscription's whole
+        // life; boxed, the future is freed once it has made the stream.
+        stream::once(Box::pin(async move {
             let request = match (credential, has_viewer) {
                 (Some(credential), false) => {
                     let store = api.inner.store.clone();
@@ -153,7 +155,7 @@ impl Executor for Api {
                 .execute_stream_with_session_data(request, session_data.unwrap_or_default())
                 .map(move |response| answers.answer(&admitted, response))
                 .boxed()
-        })
+        }))
         .flatten()
         .boxed()
     }
