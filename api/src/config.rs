@@ -86,6 +86,11 @@ pub struct Settings {
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',', value_parser = crate::http::cors::parse_origin, global = true)]
     pub cors_allowed_origins: Vec<String>,
 
+    /// A trusted-documents manifest (JSON: each document's SHA-256 hash to its text, as client
+    /// build tools write it): when set, only those documents run, sent by hash or as text.
+    #[arg(long, env = "TRUSTED_DOCUMENTS", global = true)]
+    pub trusted_documents: Option<std::path::PathBuf>,
+
     /// `development` or `production`.
     #[arg(long, env = "APP_ENV", value_enum, default_value = "development", global = true)]
     pub app_env: AppEnv,
@@ -252,6 +257,8 @@ pub enum ConfigError {
     MissingWebhookKeys,
     #[error("WEBHOOK_SECRET_KEYS: {0}")]
     WebhookKeys(String),
+    #[error("TRUSTED_DOCUMENTS={path}: {reason}")]
+    TrustedDocuments { path: String, reason: String },
 }
 
 /// The resolved configuration the server runs with.
@@ -274,6 +281,9 @@ pub struct Config {
     pub graphiql: bool,
     pub max_body_bytes: usize,
     pub limits: Limits,
+    /// The only documents that run, when a manifest is set; else documents are persisted
+    /// automatically.
+    pub trusted_documents: Option<std::sync::Arc<crate::graphql::persisted::Manifest>>,
     /// Load the demo organization on start.
     pub demo: bool,
     /// Where "now" comes from (the system clock outside tests).
@@ -365,6 +375,16 @@ impl Settings {
         if production && self.demo {
             return Err(ConfigError::DemoInProduction);
         }
+        let trusted_documents = match &self.trusted_documents {
+            None => None,
+            Some(path) => {
+                let refused =
+                    |reason: String| ConfigError::TrustedDocuments { path: path.display().to_string(), reason };
+                let text = std::fs::read_to_string(path).map_err(|e| refused(e.to_string()))?;
+                let manifest = crate::graphql::persisted::Manifest::parse(&text).map_err(refused)?;
+                Some(std::sync::Arc::new(manifest))
+            }
+        };
         let jwt_secret = match (&self.jwt_secret, production) {
             (Some(s), true) => match secret::weakness(s) {
                 Some(why) => return Err(ConfigError::WeakSecret(why)),
@@ -403,6 +423,7 @@ impl Settings {
             production,
             graphiql: self.graphiql.unwrap_or(!production),
             max_body_bytes: self.max_body_bytes,
+            trusted_documents,
             limits: Limits {
                 max_depth: self.max_query_depth,
                 max_complexity: self.max_query_complexity,
@@ -506,6 +527,7 @@ impl Config {
             graphiql: true,
             max_body_bytes: 1024 * 1024,
             limits: Limits::default(),
+            trusted_documents: None,
             demo: false,
             clock: crate::clock::Clock::system(),
             overdue_interval: std::time::Duration::from_secs(60),

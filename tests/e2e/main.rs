@@ -20,6 +20,7 @@ mod members;
 mod migration_compatibility;
 mod organizations;
 mod paging;
+mod persisted_documents;
 mod query_plans;
 mod record_visibility;
 mod row_level_security;

@@ -19,6 +19,7 @@ use async_graphql::{Data, Executor, Request, Response, ServerError};
 use super::connection_auth::ConnectionCredential;
 use super::document_cache::DocumentCache;
 use super::document_guard::{self, DocumentLimits};
+use super::persisted::PersistedDocuments;
 use super::{AppSchema, error_codes};
 use crate::auth::Viewer;
 use crate::auth::jwt::JwtKeys;
@@ -33,6 +34,8 @@ pub struct Api {
 
 struct Inner {
     limits: DocumentLimits,
+    /// Documents sent by hash (automatic persisted queries, or trusted documents only).
+    persisted: PersistedDocuments,
     documents: DocumentCache,
     /// The schema's types, for the document guard's enum-literal check.
     registry: Registry,
@@ -41,8 +44,15 @@ struct Inner {
 }
 
 impl Api {
-    pub fn new(schema: AppSchema, limits: DocumentLimits, store: Store, keys: JwtKeys) -> Self {
-        let inner = Inner { limits, documents: DocumentCache::default(), registry: super::registry(), store, keys };
+    pub fn new(
+        schema: AppSchema,
+        limits: DocumentLimits,
+        store: Store,
+        keys: JwtKeys,
+        persisted: PersistedDocuments,
+    ) -> Self {
+        let inner =
+            Inner { limits, persisted, documents: DocumentCache::default(), registry: super::registry(), store, keys };
         Self { schema, inner: Arc::new(inner) }
     }
 
@@ -55,6 +65,11 @@ impl Api {
     /// refuses it (the guard then answers). Call it once per request, before anything else parses
     /// the document; `None` when it does not parse.
     pub fn parse<'r>(&self, request: &'r mut Request) -> Option<&'r ExecutableDocument> {
+        // A document named by hash is looked up first; a refusal waits in the request for `admit`.
+        if let Err(refusal) = self.inner.persisted.resolve(request) {
+            request.data.insert(PersistedRefusal(refusal));
+            return None;
+        }
         if let Some(document) = self.inner.documents.get(&request.query) {
             request.set_parsed_query(ExecutableDocument::clone(&document));
         } else {
@@ -76,6 +91,11 @@ impl Api {
         if parsed == Parsed::NotYet {
             self.parse(request);
         }
+        if let Some(PersistedRefusal(refusal)) =
+            request.data.get(&TypeId::of::<PersistedRefusal>()).and_then(|r| r.downcast_ref::<PersistedRefusal>())
+        {
+            return Err(refusal.clone());
+        }
         document_guard::check(request, &self.inner.limits, &self.inner.registry)?;
         let document = request.parsed_query().map_err(|error| error_codes::with_code(error, "GRAPHQL_PARSE_FAILED"))?;
         Ok(Admitted { may_change_credentials: super::credential_changes::may_change_credentials(document) })
@@ -93,6 +113,9 @@ impl Api {
         response
     }
 }
+
+/// Why a document named by hash was refused, kept in the request until `admit` answers with it.
+struct PersistedRefusal(ServerError);
 
 /// Whether the request's document went through `Api::parse` already.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -24,6 +24,7 @@ mod node;
 mod organizations;
 mod paging;
 mod partners;
+pub mod persisted;
 mod roles;
 mod scoping;
 mod scorecard;
@@ -115,7 +116,8 @@ pub fn build(
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
-    Api::new(builder.finish(), limits.document, store, keys)
+    let persisted = persisted::PersistedDocuments::new(config.trusted_documents.clone());
+    Api::new(builder.finish(), limits.document, store, keys, persisted)
 }
 
 /// The schema's types as async-graphql registers them, for checks that run before validation.

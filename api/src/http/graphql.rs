@@ -65,12 +65,12 @@ pub async fn get(
     let Some(media) = negotiate(header_str(request.headers(), header::ACCEPT)) else { return not_acceptable() };
     let query = request.uri().query().unwrap_or_default();
     let mut gql = match async_graphql::http::parse_query_string(query) {
-        Ok(gql) if !gql.query.is_empty() => gql,
+        Ok(gql) if !gql.query.is_empty() || crate::graphql::persisted::names_a_document(&gql) => gql,
         _ => {
             return refuse(
                 StatusCode::BAD_REQUEST,
                 "BAD_REQUEST",
-                "pass the query as `?query=`; send mutations with POST",
+                "pass the query as `?query=` (or its hash in `?extensions=`); send mutations with POST",
             );
         }
     };
@@ -98,7 +98,7 @@ pub async fn get(
 fn read_request(bytes: &[u8]) -> Result<async_graphql::Request, Box<Response>> {
     let batched = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
     if !batched && let Ok(request) = serde_json::from_slice::<async_graphql::Request>(bytes) {
-        if request.query.trim().is_empty() {
+        if request.query.trim().is_empty() && !crate::graphql::persisted::names_a_document(&request) {
             return Err(Box::new(refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the body needs a `query` string")));
         }
         return Ok(request);
