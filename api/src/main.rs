@@ -62,7 +62,7 @@ enum Command {
     Backup {
         file: std::path::PathBuf,
         #[command(flatten)]
-        tools: PgTools,
+        tools: handoff_api::backup::Tools,
     },
     /// Load FILE, made by `backup`, into the database, all or nothing: into an empty database, or
     /// over an existing one with `--replace`. Stop every server using the database first.
@@ -72,16 +72,8 @@ enum Command {
         #[arg(long)]
         replace: bool,
         #[command(flatten)]
-        tools: PgTools,
+        tools: handoff_api::backup::Tools,
     },
-}
-
-#[derive(clap::Args)]
-struct PgTools {
-    /// Directory holding `pg_dump` and `pg_restore` (PostgreSQL only); unset, they are looked up
-    /// on PATH.
-    #[arg(long, env = "PG_BIN_DIR")]
-    pg_bin_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -220,8 +212,7 @@ async fn healthcheck(listen_addr: std::net::SocketAddr) -> Result<(), String> {
     }
 }
 
-async fn backup(settings: &Settings, file: &std::path::Path, tools: PgTools) -> Result<(), String> {
-    let tools = handoff_api::backup::Tools { bin_dir: tools.pg_bin_dir };
+async fn backup(settings: &Settings, file: &std::path::Path, tools: handoff_api::backup::Tools) -> Result<(), String> {
     let done = handoff_api::backup::backup(&settings.database_url, file, &tools).await.map_err(|e| e.to_string())?;
     println!(
         "backed up {} to {} ({} bytes, {} migrations applied)",
@@ -233,8 +224,12 @@ async fn backup(settings: &Settings, file: &std::path::Path, tools: PgTools) -> 
     Ok(())
 }
 
-async fn restore(settings: &Settings, file: &std::path::Path, replace: bool, tools: PgTools) -> Result<(), String> {
-    let tools = handoff_api::backup::Tools { bin_dir: tools.pg_bin_dir };
+async fn restore(
+    settings: &Settings,
+    file: &std::path::Path,
+    replace: bool,
+    tools: handoff_api::backup::Tools,
+) -> Result<(), String> {
     let done =
         handoff_api::backup::restore(&settings.database_url, file, replace, &tools).await.map_err(|e| e.to_string())?;
     println!("restored {} ({} bytes) into {}", done.file.display(), done.bytes, redact_url(&settings.database_url));

@@ -66,19 +66,8 @@ async fn json_lines_name_the_request_the_user_and_the_organization() {
     let api = common::Client::new(&url);
     let (token, user) = api.sign_up("admin@json-log.example").await;
     let (org, _, _, _) = api.organization(&token, "json-log").await;
-    let answer: serde_json::Value = api
-        .http
-        .post(format!("{url}/graphql"))
-        .bearer_auth(&token)
-        .header("x-request-id", "json-probe-1")
-        .json(&serde_json::json!({ "query": "query Scores { organization(slug: \"json-log\") { scorecard { handoffCount } } }" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(answer.get("errors").is_none(), "{answer}");
+    let scores = "query Scores { organization(slug: \"json-log\") { scorecard { handoffCount } } }";
+    api.ok_with(Some(&token), scores, serde_json::json!({}), &[("x-request-id", "json-probe-1")]).await;
     server.kill().unwrap();
     server.wait().unwrap();
 

@@ -110,19 +110,9 @@ async fn requests_become_spans_on_an_otlp_collector_joined_to_the_callers_trace(
 
     let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
     let caller_span = "00f067aa0ba902b7";
-    let answer: serde_json::Value = api
-        .http
-        .post(format!("{url}/graphql"))
-        .bearer_auth(&token)
-        .header("traceparent", format!("00-{trace_id}-{caller_span}-01"))
-        .json(&serde_json::json!({ "query": "query Scores { organization(slug: \"traces\") { scorecard { handoffCount } } }" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(answer.get("errors").is_none(), "{answer}");
+    let scores = "query Scores { organization(slug: \"traces\") { scorecard { handoffCount } } }";
+    let traceparent = format!("00-{trace_id}-{caller_span}-01");
+    api.ok_with(Some(&token), scores, serde_json::json!({}), &[("traceparent", &traceparent)]).await;
 
     let started = Instant::now();
     let joined = loop {

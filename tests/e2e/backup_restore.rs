@@ -4,8 +4,8 @@
 
 use handoff_api::backup::{self, BackupError, Tools};
 use handoff_api::seed::{self, PASSWORD, Plan};
-use handoff_e2e::{TestApp, fresh_database};
-use sea_orm::{ConnectionTrait, Database, DatabaseBackend, Statement};
+use handoff_e2e::{TestApp, first_column_text, fresh_database};
+use sea_orm::{ConnectionTrait, Database, DatabaseBackend};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -32,40 +32,19 @@ async fn contents(url: &str) -> BTreeMap<String, Vec<String>> {
         }
         _ => "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
     };
-    let tables: Vec<String> = db
-        .query_all_raw(Statement::from_string(backend, list))
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.try_get("", "name").unwrap())
-        .collect();
+    let tables = first_column_text(&db, list).await;
     let mut all = BTreeMap::new();
     for table in tables {
         let rows = match backend {
             // A whole row as text; the test's role passes the tenant policy like the server's own.
             DatabaseBackend::Postgres => format!("SELECT t::text AS r FROM \"{table}\" t ORDER BY 1"),
             _ => {
-                let columns: Vec<String> = db
-                    .query_all_raw(Statement::from_string(
-                        backend,
-                        format!("SELECT name FROM pragma_table_info('{table}')"),
-                    ))
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|row| format!("quote(\"{}\")", row.try_get::<String>("", "name").unwrap()))
-                    .collect();
-                format!("SELECT {} AS r FROM \"{table}\" ORDER BY 1", columns.join(" || '|' || "))
+                let columns = first_column_text(&db, &format!("SELECT name FROM pragma_table_info('{table}')")).await;
+                let quoted: Vec<String> = columns.iter().map(|column| format!("quote(\"{column}\")")).collect();
+                format!("SELECT {} AS r FROM \"{table}\" ORDER BY 1", quoted.join(" || '|' || "))
             }
         };
-        let rows: Vec<String> = db
-            .query_all_raw(Statement::from_string(backend, rows))
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| row.try_get("", "r").unwrap())
-            .collect();
-        all.insert(table, rows);
+        all.insert(table, first_column_text(&db, &rows).await);
     }
     db.close().await.unwrap();
     all

@@ -302,13 +302,7 @@ impl TestApp {
 
     /// The first column of every row `sql` returns, as text (for tests that check what was stored).
     pub async fn column_text(&self, sql: &str) -> Vec<String> {
-        let store = self.server.as_ref().expect("the server runs").store();
-        let rows = store
-            .conn()
-            .query_all_raw(sea_orm::Statement::from_string(store.backend(), sql.to_owned()))
-            .await
-            .expect("the query runs");
-        rows.iter().map(|row| row.try_get_by_index::<String>(0).expect("a text column")).collect()
+        first_column_text(self.server.as_ref().expect("the server runs").store().conn(), sql).await
     }
 
     /// Runs `sql` unfiltered inside a tenant transaction of `person` in `org_id` (then rolls back),
@@ -582,6 +576,15 @@ pub fn expect_error_for(case: &impl std::fmt::Debug, body: &Value, code: &str, f
 }
 
 /// A new, empty database (never migrated) and the directory holding it on SQLite.
+/// The first column of what `sql` returns on `db`, as text.
+pub async fn first_column_text(db: &sea_orm::DatabaseConnection, sql: &str) -> Vec<String> {
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql.to_owned()))
+        .await
+        .expect("the query runs");
+    rows.iter().map(|row| row.try_get_by_index::<String>(0).expect("a text column")).collect()
+}
+
 pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => (fresh_postgres_database(&admin_url).await, None),

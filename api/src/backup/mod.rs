@@ -14,11 +14,27 @@ mod sqlite;
 
 use std::path::{Path, PathBuf};
 
-/// Where the PostgreSQL tools are found.
-#[derive(Debug, Clone, Default)]
+/// Where the PostgreSQL tools are found (the `backup` and `restore` commands' options).
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct Tools {
-    /// A directory holding `pg_dump` and `pg_restore`; unset, they are looked up on `PATH`.
+    /// Directory holding `pg_dump` and `pg_restore` (PostgreSQL only); unset, they are looked up
+    /// on PATH.
+    #[arg(long = "pg-bin-dir", env = "PG_BIN_DIR", value_name = "DIR")]
     pub bin_dir: Option<PathBuf>,
+}
+
+/// The database a URL names, as these commands handle it.
+enum Database<'u> {
+    Sqlite(PathBuf),
+    Postgres(&'u str),
+}
+
+fn database(url: &str) -> Result<Database<'_>, BackupError> {
+    match crate::store::sqlite_file(url) {
+        Some(file) => Ok(Database::Sqlite(file)),
+        None if url.starts_with("sqlite:") => Err(BackupError::InMemory),
+        None => Ok(Database::Postgres(url)),
+    }
 }
 
 impl Tools {
@@ -102,11 +118,11 @@ pub async fn backup(database_url: &str, file: &Path, tools: &Tools) -> Result<Su
     if std::fs::symlink_metadata(file).is_ok() {
         return Err(BackupError::Exists(file.to_owned()));
     }
+    let source = database(database_url)?;
     let partial = Partial::create(file)?;
-    let migrations = match crate::store::sqlite_file(database_url) {
-        Some(database) => sqlite::backup(&database, partial.path()).await?,
-        None if database_url.starts_with("sqlite:") => return Err(BackupError::InMemory),
-        None => postgres::backup(database_url, partial.path(), tools).await?,
+    let migrations = match source {
+        Database::Sqlite(database) => sqlite::backup(&database, partial.path()).await?,
+        Database::Postgres(url) => postgres::backup(url, partial.path(), tools).await?,
     };
     sync_file(partial.path())?;
     partial.publish(file)?;
@@ -180,10 +196,9 @@ impl Drop for Partial {
 /// was.
 pub async fn restore(database_url: &str, file: &Path, replace: bool, tools: &Tools) -> Result<Summary, BackupError> {
     let bytes = std::fs::metadata(file).map_err(io_error(file))?.len();
-    let migrations = match crate::store::sqlite_file(database_url) {
-        Some(database) => sqlite::restore(file, &database, replace).await?,
-        None if database_url.starts_with("sqlite:") => return Err(BackupError::InMemory),
-        None => postgres::restore(file, database_url, replace, tools).await?,
+    let migrations = match database(database_url)? {
+        Database::Sqlite(database) => sqlite::restore(file, &database, replace).await?,
+        Database::Postgres(url) => postgres::restore(file, url, replace, tools).await?,
     };
     Ok(Summary { file: file.to_owned(), bytes, migrations })
 }

@@ -108,17 +108,36 @@ impl Client {
     }
 
     pub async fn post(&self, token: Option<&str>, query: &str, variables: Value) -> Result<Value, reqwest::Error> {
+        self.post_with(token, query, variables, &[]).await
+    }
+
+    /// `post` with more request headers (a request id, a trace parent).
+    pub async fn post_with(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+        headers: &[(&str, &str)],
+    ) -> Result<Value, reqwest::Error> {
         let mut request =
             self.http.post(format!("{}/graphql", self.url)).json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         request.send().await?.json().await
     }
 
     /// The `data` of an answer that must have no errors.
     pub async fn ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let body = self.post(token, query, variables).await.unwrap();
+        self.ok_with(token, query, variables, &[]).await
+    }
+
+    /// `ok` with more request headers.
+    pub async fn ok_with(&self, token: Option<&str>, query: &str, variables: Value, headers: &[(&str, &str)]) -> Value {
+        let body = self.post_with(token, query, variables, headers).await.unwrap();
         assert!(body.get("errors").is_none(), "{query}: {body:#}");
         body["data"].clone()
     }
