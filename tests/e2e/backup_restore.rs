@@ -211,6 +211,34 @@ async fn replace_overwrites_a_stopped_database_with_the_backup() {
     assert_eq!(contents(app.database_url()).await, backed_up, "the later handoff is gone");
 }
 
+/// Two backups racing to the same name: one writes it whole, the other is told the name is taken,
+/// and neither leaves a partial file behind.
+#[tokio::test]
+async fn backups_racing_to_one_name_leave_one_whole_file() {
+    let app = TestApp::spawn().await;
+    let team = app.team("raced").await;
+    app.landed_handoff(&team, "raced for").await;
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("raced.backup");
+    let url = app.database_url().to_owned();
+    let racers = (0..4).map(|_| {
+        let (url, file) = (url.clone(), file.clone());
+        tokio::spawn(async move { backup::backup(&url, &file, &tools()).await })
+    });
+    let outcomes: Vec<_> = futures_util::future::join_all(racers).await.into_iter().map(Result::unwrap).collect();
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+    assert!(outcomes.iter().all(|o| matches!(o, Ok(_) | Err(BackupError::Exists(_)))), "{outcomes:?}");
+    let left: Vec<String> = std::fs::read_dir(files.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["raced.backup"]);
+    let (target, _dir) = fresh_database().await;
+    backup::restore(&target, &file, false, &tools()).await.expect("the file that won is whole");
+    assert_eq!(contents(&target).await, contents(app.database_url()).await);
+    app.stop().await;
+}
+
 /// In production the database's owner is no superuser, and every tenant table forces its policy
 /// on its owner too: the owner's backup still holds every row, and its restore writes them all.
 #[tokio::test]

@@ -151,10 +151,14 @@ fn remember(remembered: &Mutex<Remembered>, hash: String, text: &str) {
     if remembered.documents.contains_key(&hash) {
         return;
     }
-    if remembered.bytes + text.len() > AUTOMATIC_BYTES {
+    let cost = text.len() + hash.len();
+    if cost > AUTOMATIC_BYTES {
+        return;
+    }
+    if remembered.bytes + cost > AUTOMATIC_BYTES {
         *remembered = Remembered::default();
     }
-    remembered.bytes += text.len() + hash.len();
+    remembered.bytes += cost;
     remembered.documents.insert(hash, Arc::from(text));
 }
 
@@ -216,6 +220,42 @@ mod tests {
         for malformed in ["abc", &"g".repeat(64)] {
             assert_eq!(code(&persisted.resolve(&mut by_hash(malformed)).unwrap_err()), "BAD_REQUEST");
         }
+    }
+
+    /// Clients racing to register ever new, large documents never make the store outgrow its
+    /// budget, and it still answers what was registered since it last started over.
+    #[test]
+    fn a_flood_of_registrations_stays_within_the_budget() {
+        let persisted = Arc::new(PersistedDocuments::new(None));
+        let filler = "#".repeat(16 * 1024);
+        std::thread::scope(|threads| {
+            for thread in 0..8 {
+                let (persisted, filler) = (persisted.clone(), &filler);
+                threads.spawn(move || {
+                    for n in 0..200 {
+                        let text = format!("{{ __typename }} # {thread}-{n} {filler}");
+                        let mut request = by_hash(&sha256_hex(&text));
+                        request.query = text;
+                        persisted.resolve(&mut request).unwrap();
+                    }
+                });
+            }
+        });
+        let PersistedDocuments::Automatic(remembered) = &*persisted else { unreachable!() };
+        let remembered = lock(remembered);
+        let counted: usize = remembered.documents.iter().map(|(hash, text)| hash.len() + text.len()).sum();
+        assert_eq!(remembered.bytes, counted);
+        assert!(remembered.bytes <= AUTOMATIC_BYTES, "{} bytes", remembered.bytes);
+        assert!(!remembered.documents.is_empty());
+        drop(remembered);
+
+        // One document larger than the whole budget is run but not kept.
+        let huge = format!("{{ __typename }} # {}", "#".repeat(AUTOMATIC_BYTES));
+        let hash = sha256_hex(&huge);
+        let mut request = by_hash(&hash);
+        request.query = huge;
+        persisted.resolve(&mut request).unwrap();
+        assert_eq!(code(&persisted.resolve(&mut by_hash(&hash)).unwrap_err()), "PERSISTED_QUERY_NOT_FOUND");
     }
 
     #[test]
