@@ -38,8 +38,12 @@ pub struct AccessClaims {
     pub expires_at: DateTime<Utc>,
 }
 
+/// The signing keys and the checks a token must pass. Cloned for every request and every
+/// WebSocket connection, so the parts (two keys, the validation's claim sets) are shared.
 #[derive(Clone)]
-pub struct JwtKeys {
+pub struct JwtKeys(std::sync::Arc<Keys>);
+
+struct Keys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
@@ -55,7 +59,12 @@ impl JwtKeys {
         // Clocks of one deployment agree closely; a minute of grace would extend every token.
         validation.leeway = 5;
         validation.validate_nbf = true;
-        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation, ttl }
+        Self(std::sync::Arc::new(Keys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            ttl,
+        }))
     }
 
     /// Signs a token for `user_id` in session `session_id`, valid from `now` for the configured
@@ -66,7 +75,7 @@ impl JwtKeys {
         session_id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>), JwtError> {
-        let expires_at = now + self.ttl;
+        let expires_at = now + self.0.ttl;
         let claims = Claims {
             sub: user_id.to_string(),
             sid: session_id.to_string(),
@@ -76,13 +85,13 @@ impl JwtKeys {
             aud: AUDIENCE.to_owned(),
         };
         let token =
-            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(JwtError::Sign)?;
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.0.encoding).map_err(JwtError::Sign)?;
         Ok((token, expires_at))
     }
 
     /// The claims of a token that passes every check.
     pub fn verify(&self, token: &str) -> Result<AccessClaims, JwtError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.0.decoding, &self.0.validation).map_err(|e| {
             // Only a token whose signature checked out is "expired": a client may then refresh.
             match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => JwtError::Expired,

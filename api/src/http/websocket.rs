@@ -74,45 +74,64 @@ pub async fn upgrade(state: AppState, client: ClientAddress, request: Request) -
         .on_upgrade(move |socket| serve(state, client, address_slot, protocol, socket))
 }
 
-async fn serve(
+/// A connection's life: the handshake, then the open connection. The handshake runs in its own
+/// allocation, freed once it is done, so the task that lives as long as the socket keeps room
+/// only for the open connection (2 KiB rather than 5).
+fn serve(
     state: AppState,
     client: ClientAddress,
-    _address_slot: ConnectionSlot<String>,
+    address_slot: ConnectionSlot<String>,
     protocol: GraphQLProtocol,
     socket: WebSocket,
-) {
-    let _open = crate::metrics::Open::new(crate::metrics::OPEN_WEBSOCKETS);
+) -> impl Future<Output = ()> + Send + 'static {
+    let handshake = Box::pin(handshake(state, client, protocol, socket));
+    async move {
+        let _address_slot = address_slot;
+        if let Some(connection) = handshake.await {
+            connection.run().await;
+        }
+    }
+}
+
+/// An authenticated connection, ready to serve GraphQL.
+struct Connection {
+    _open: crate::metrics::Open,
+    _user_slot: ConnectionSlot<uuid::Uuid>,
+    sink: SplitSink<WebSocket, Message>,
+    stream: SplitStream<WebSocket>,
+    /// The `connection_init` message, handed on to the GraphQL session.
+    first: Message,
+    token: String,
+    time_left: Option<Duration>,
+    client: ClientAddress,
+    protocol: GraphQLProtocol,
+    api: crate::graphql::Api,
+    store: crate::store::Store,
+    keys: crate::auth::jwt::JwtKeys,
+    keepalive_every: Duration,
+    shutting_down: tokio::sync::watch::Receiver<bool>,
+}
+
+/// Waits for `connection_init` and checks its credential; `None` once the connection is closed.
+async fn handshake(
+    state: AppState,
+    client: ClientAddress,
+    protocol: GraphQLProtocol,
+    socket: WebSocket,
+) -> Option<Box<Connection>> {
+    let open = crate::metrics::Open::new(crate::metrics::OPEN_WEBSOCKETS);
     let (mut sink, mut stream) = socket.split();
     let first = match tokio::time::timeout(INIT_TIMEOUT, first_data_message(&mut stream)).await {
         Err(_) => return close(&mut sink, 4408, "Connection initialisation timeout").await,
-        Ok(None) => return,
+        Ok(None) => return None,
         Ok(Some(message)) => message,
     };
-    let init: Option<serde_json::Value> = match &first {
-        Message::Text(text) => serde_json::from_str(text.as_str()).ok(),
-        Message::Binary(bytes) => serde_json::from_slice(bytes).ok(),
-        _ => None,
+    let token = match credential_from_init(&first) {
+        Ok(token) => token,
+        Err((code, reason)) => return close(&mut sink, code, &reason).await,
     };
-    let Some(init) = init.filter(|m| m["type"] == "connection_init") else {
-        return close(&mut sink, 4400, "The first message must be connection_init").await;
-    };
-    // Checked now so a bad credential closes the connection; checked again before every operation.
-    let credential = match bearer_from_init(&init["payload"]) {
-        Ok(credential) => credential,
-        Err(AppError::Unauthenticated(why)) => return close(&mut sink, 4403, &format!("Forbidden: {why}")).await,
-        Err(_) => return close(&mut sink, 4400, INIT_SHAPES).await,
-    };
-    let Some(token) = credential else {
-        return close(&mut sink, 4403, &format!("Forbidden: {INIT_SHAPES}")).await;
-    };
-    // Boxed: the connection's task lives as long as the socket, and should not keep room for the
-    // authentication's reads in its state.
-    let (_user_slot, time_left) = match Box::pin(Viewer::authenticate(state.store.clone(), &state.keys, &token)).await {
-        Ok(viewer) => match state.connections.take(viewer.user_id().unwrap_or_default(), state.ws_connections_per_user)
-        {
-            Some(slot) => (slot, viewer.time_left()),
-            None => return close(&mut sink, 4429, "Too many open connections for this user").await,
-        },
+    let viewer = match Viewer::authenticate(state.store.clone(), &state.keys, &token).await {
+        Ok(viewer) => viewer,
         Err(AppError::Unauthenticated(why) | AppError::CredentialRefused(_, why)) => {
             return close(&mut sink, 4403, &format!("Forbidden: {why}")).await;
         }
@@ -124,89 +143,152 @@ async fn serve(
             return close(&mut sink, 4500, "Internal server error").await;
         }
     };
-    // Hand the init message on, so the GraphQL session acknowledges it as usual. Every message from
-    // the client (pongs included) counts as a sign of life.
-    let last_heard = std::sync::Arc::new(std::sync::Mutex::new(tokio::time::Instant::now()));
-    let heard = last_heard.clone();
-    let incoming =
-        stream.inspect(move |_| *heard.lock().unwrap_or_else(|e| e.into_inner()) = tokio::time::Instant::now());
-    let replayed = stream::once(async move { Ok(first) }).chain(incoming);
-    // Outgoing messages pass through a channel so that ping frames can be interleaved. This one
-    // allocates per queued message, so an idle connection holds almost nothing (tokio's allocates
-    // a block of 32 slots up front), and its sender is the sink itself.
-    let (outgoing, mut queued) = futures_channel::mpsc::channel::<Message>(64);
-    let keepalive_every = state.ws_keepalive;
-    let (store, keys, credential) = (state.store.clone(), state.keys.clone(), token.clone());
-    let mut shutting_down = state.shutting_down.clone();
-    let forward = async move {
-        // Ping frames keep idle connections open through proxies and load balancers, and tell a
-        // live client from a vanished one.
-        let mut keepalive = tokio::time::interval(keepalive_every);
-        keepalive.tick().await;
-        // The socket lives no longer than its credential: closed when an access token expires,
-        // and when a re-check (every few pings) finds the credential revoked or its user gone.
-        let expiry = time_left.map(|left| tokio::time::Instant::now() + left + CLOSE_GRACE);
-        let expired = async move {
-            match expiry {
-                Some(at) => tokio::time::sleep_until(at).await,
-                None => std::future::pending().await,
-            }
-        };
-        tokio::pin!(expired);
-        let mut ticks = 0u32;
-        let closing = loop {
-            let message = tokio::select! {
-                message = queued.next() => match message {
-                    Some(message) => message,
-                    None => break None,
-                },
-                // Shutting down: no grace, the drain is waiting.
-                () = super::serve::stopped(&mut shutting_down) => {
-                    close(&mut sink, 1001, "Going away: the server is shutting down").await;
+    let Some(user_slot) = state.connections.take(viewer.user_id().unwrap_or_default(), state.ws_connections_per_user)
+    else {
+        return close(&mut sink, 4429, "Too many open connections for this user").await;
+    };
+    // Boxed: its fields move out when the connection starts, and the box is freed then.
+    Some(Box::new(Connection {
+        _open: open,
+        _user_slot: user_slot,
+        sink,
+        stream,
+        first,
+        token,
+        time_left: viewer.time_left(),
+        client,
+        protocol,
+        api: state.api,
+        store: state.store,
+        keys: state.keys,
+        keepalive_every: state.ws_keepalive,
+        shutting_down: state.shutting_down,
+    }))
+}
+
+impl Connection {
+    /// Takes the connection boxed: an `async fn`'s arguments keep their room in its future for
+    /// as long as it runs, so only a pointer is kept.
+    async fn run(self: Box<Self>) {
+        let Connection {
+            _open,
+            _user_slot,
+            mut sink,
+            stream,
+            first,
+            token,
+            time_left,
+            client,
+            protocol,
+            api,
+            store,
+            keys,
+            keepalive_every,
+            mut shutting_down,
+        } = *self;
+        // Hand the init message on, so the GraphQL session acknowledges it as usual. Every message
+        // from the client (pongs included) counts as a sign of life.
+        let last_heard = std::sync::Arc::new(std::sync::Mutex::new(tokio::time::Instant::now()));
+        let heard = last_heard.clone();
+        let incoming =
+            stream.inspect(move |_| *heard.lock().unwrap_or_else(|e| e.into_inner()) = tokio::time::Instant::now());
+        let replayed = stream::once(async move { Ok(first) }).chain(incoming);
+        // Outgoing messages pass through a channel so that ping frames can be interleaved. This one
+        // allocates per queued message, so an idle connection holds almost nothing (tokio's
+        // allocates a block of 32 slots up front), and its sender is the sink itself.
+        let (outgoing, mut queued) = futures_channel::mpsc::channel::<Message>(64);
+        let credential = token.clone();
+        // Both futures are made in place (`pin!` of the expression): a binding moved into a pinned
+        // copy would keep its own room in this task for the connection's whole life.
+        let mut forward = std::pin::pin!(async move {
+            // Ping frames keep idle connections open through proxies and load balancers, and tell a
+            // live client from a vanished one.
+            let mut keepalive = tokio::time::interval(keepalive_every);
+            keepalive.tick().await;
+            // The socket lives no longer than its credential: closed when an access token expires,
+            // and when a re-check (every few pings) finds the credential revoked or its user gone.
+            let expiry = time_left.map(|left| tokio::time::Instant::now() + left + CLOSE_GRACE);
+            let mut expired = std::pin::pin!(async move {
+                match expiry {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            });
+            let mut ticks = 0u32;
+            let closing = loop {
+                let message = tokio::select! {
+                    message = queued.next() => match message {
+                        Some(message) => message,
+                        None => break None,
+                    },
+                    // Shutting down: no grace, the drain is waiting.
+                    () = super::serve::stopped(&mut shutting_down) => {
+                        close::<()>(&mut sink, 1001, "Going away: the server is shutting down").await;
+                        break None;
+                    }
+                    () = &mut expired => break Some((4403, "Forbidden: the access token expired".to_owned())),
+                    _ = keepalive.tick() => {
+                        let silent = last_heard.lock().unwrap_or_else(|e| e.into_inner()).elapsed();
+                        if silent > keepalive_every * 3 {
+                            break Some((1001, "Idle: nothing received for three ping intervals".to_owned()));
+                        }
+                        ticks += 1;
+                        if ticks.is_multiple_of(RECHECK_EVERY_PINGS)
+                            && let Err(AppError::Unauthenticated(why) | AppError::CredentialRefused(_, why)) =
+                                Box::pin(Viewer::authenticate(store.clone(), &keys, &credential)).await
+                        {
+                            break Some((4403, format!("Forbidden: {why}")));
+                        }
+                        Message::Ping(Default::default())
+                    }
+                };
+                if sink.send(message).await.is_err() {
                     break None;
                 }
-                () = &mut expired => break Some((4403, "Forbidden: the access token expired".to_owned())),
-                _ = keepalive.tick() => {
-                    let silent = last_heard.lock().unwrap_or_else(|e| e.into_inner()).elapsed();
-                    if silent > keepalive_every * 3 {
-                        break Some((1001, "Idle: nothing received for three ping intervals".to_owned()));
-                    }
-                    ticks += 1;
-                    if ticks.is_multiple_of(RECHECK_EVERY_PINGS)
-                        && let Err(AppError::Unauthenticated(why) | AppError::CredentialRefused(_, why)) =
-                            Box::pin(Viewer::authenticate(store.clone(), &keys, &credential)).await
-                    {
-                        break Some((4403, format!("Forbidden: {why}")));
-                    }
-                    Message::Ping(Default::default())
-                }
             };
-            if sink.send(message).await.is_err() {
-                break None;
+            if let Some((code, reason)) = closing {
+                close::<()>(&mut sink, code, &reason).await;
+                // A moment for the close frame to be read before the socket goes.
+                tokio::time::sleep(CLOSE_GRACE).await;
             }
-        };
-        if let Some((code, reason)) = closing {
-            close(&mut sink, code, &reason).await;
-            // A moment for the close frame to be read before the socket goes.
-            tokio::time::sleep(CLOSE_GRACE).await;
+        });
+        let mut session = std::pin::pin!(
+            GraphQLWebSocket::new_with_pair(outgoing, replayed, api, protocol)
+                .on_connection_init(move |_| async move {
+                    let mut data = Data::default();
+                    data.insert(crate::graphql::SubscriptionCount::default());
+                    data.insert(client);
+                    data.insert(ConnectionCredential(token));
+                    Ok(data)
+                })
+                .serve()
+        );
+        // The session ends when the client goes; dropping its channel then lets the forwarder flush
+        // and end. When the forwarder ends first (the client fell silent or its socket broke), the
+        // session is dropped with it, which closes the socket.
+        tokio::select! {
+            () = &mut session => forward.await,
+            () = &mut forward => {}
         }
+    }
+}
+
+/// The bearer token of a `connection_init` message, or the close code and reason that refuse it.
+fn credential_from_init(first: &Message) -> Result<String, (u16, String)> {
+    let init: Option<serde_json::Value> = match first {
+        Message::Text(text) => serde_json::from_str(text.as_str()).ok(),
+        Message::Binary(bytes) => serde_json::from_slice(bytes).ok(),
+        _ => None,
     };
-    let session = GraphQLWebSocket::new_with_pair(outgoing, replayed, state.api.clone(), protocol)
-        .on_connection_init(move |_| async move {
-            let mut data = Data::default();
-            data.insert(crate::graphql::SubscriptionCount::default());
-            data.insert(client);
-            data.insert(ConnectionCredential(token));
-            Ok(data)
-        })
-        .serve();
-    // The session ends when the client goes; dropping its channel then lets the forwarder flush
-    // and end. When the forwarder ends first (the client fell silent or its socket broke), the
-    // session is dropped with it, which closes the socket.
-    tokio::pin!(session, forward);
-    tokio::select! {
-        () = &mut session => forward.await,
-        () = &mut forward => {}
+    let Some(init) = init.filter(|m| m["type"] == "connection_init") else {
+        return Err((4400, "The first message must be connection_init".to_owned()));
+    };
+    // Checked now so a bad credential closes the connection; checked again before every operation.
+    match bearer_from_init(&init["payload"]) {
+        Ok(Some(token)) => Ok(token),
+        Ok(None) => Err((4403, format!("Forbidden: {INIT_SHAPES}"))),
+        Err(AppError::Unauthenticated(why)) => Err((4403, format!("Forbidden: {why}"))),
+        Err(_) => Err((4400, INIT_SHAPES.to_owned())),
     }
 }
 
@@ -221,9 +303,11 @@ async fn first_data_message(stream: &mut SplitStream<WebSocket>) -> Option<Messa
     None
 }
 
-async fn close(sink: &mut SplitSink<WebSocket, Message>, code: u16, reason: &str) {
+/// Sends a close frame; `None`, so a refused handshake can `return close(…).await`.
+async fn close<T>(sink: &mut SplitSink<WebSocket, Message>, code: u16, reason: &str) -> Option<T> {
     let frame = CloseFrame { code, reason: reason.chars().take(120).collect::<String>().into() };
     let _ = sink.send(Message::Close(Some(frame))).await;
+    None
 }
 
 /// The bearer token in a `connection_init` payload; `None` for an anonymous connection.
