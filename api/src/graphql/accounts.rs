@@ -165,7 +165,12 @@ pub struct AccountMutation;
 #[Object]
 impl AccountMutation {
     /// PARTNER_MARKETER or ADMIN.
-    async fn create_account(&self, ctx: &Context<'_>, input: CreateAccountInput) -> AppResult<CreateAccountPayload> {
+    async fn create_account(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization and the new account's name, seller and priority.")]
+        input: CreateAccountInput,
+    ) -> AppResult<CreateAccountPayload> {
         let scope = in_organization(ctx, &input.organization_id, PACKET_WRITERS).await?;
         let name = ShortText::required_string(&input.name).map_err(field("name"))?;
         let tx = store(ctx).tenant(&scope).await?;
@@ -177,7 +182,11 @@ impl AccountMutation {
     }
 
     /// PARTNER_MARKETER or ADMIN.
-    async fn update_account(&self, ctx: &Context<'_>, input: UpdateAccountInput) -> AppResult<UpdateAccountPayload> {
+    async fn update_account(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account and the fields to change.")] input: UpdateAccountInput,
+    ) -> AppResult<UpdateAccountPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Account, "id", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row =
@@ -198,7 +207,11 @@ impl AccountMutation {
     }
 
     /// PARTNER_MARKETER or ADMIN. Handoffs about the account keep it.
-    async fn archive_account(&self, ctx: &Context<'_>, input: ArchiveAccountInput) -> AppResult<ArchiveAccountPayload> {
+    async fn archive_account(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account to archive.")] input: ArchiveAccountInput,
+    ) -> AppResult<ArchiveAccountPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Account, "id", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row =
@@ -209,7 +222,11 @@ impl AccountMutation {
     }
 
     /// SALES_LEADER or ADMIN: sales confirms the target accounts.
-    async fn confirm_account(&self, ctx: &Context<'_>, input: ConfirmAccountInput) -> AppResult<ConfirmAccountPayload> {
+    async fn confirm_account(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account and whether sales confirms it as a target.")] input: ConfirmAccountInput,
+    ) -> AppResult<ConfirmAccountPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Account, "id", RULE_OWNERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row =

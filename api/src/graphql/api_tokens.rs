@@ -103,7 +103,7 @@ impl ApiTokenMutation {
     async fn create_api_token(
         &self,
         ctx: &Context<'_>,
-        input: CreateApiTokenInput,
+        #[graphql(desc = "The organization, the token's label and the role it acts with.")] input: CreateApiTokenInput,
     ) -> AppResult<CreateApiTokenPayload> {
         let org_id = decode(&input.organization_id, Kind::Organization, "organizationId")?;
         let name = TokenName::parse(&input.name).map_err(field("name"))?;
@@ -130,7 +130,7 @@ impl ApiTokenMutation {
     async fn revoke_api_token(
         &self,
         ctx: &Context<'_>,
-        input: RevokeApiTokenInput,
+        #[graphql(desc = "The token to revoke.")] input: RevokeApiTokenInput,
     ) -> AppResult<RevokeApiTokenPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::ApiToken, "id", &Role::ALL).await?;
         let tx = store(ctx).tenant(&scope).await?;

@@ -162,7 +162,11 @@ impl InvitationMutation {
     /// ADMIN only. Sends a single-use secret, valid for 7 days unless configured otherwise, that
     /// makes whoever accepts it a member with `role`. A newer invitation to the same address
     /// replaces the open one. An address that is already a member is a `CONFLICT`.
-    async fn invite_member(&self, ctx: &Context<'_>, input: InviteMemberInput) -> AppResult<InviteMemberPayload> {
+    async fn invite_member(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization, the address to invite and the role to give.")] input: InviteMemberInput,
+    ) -> AppResult<InviteMemberPayload> {
         let email = Email::parse(&input.email).map_err(field("email"))?;
         let scope = in_organization(ctx, &input.organization_id, ADMINS).await?;
         let role: Role = input.role.into();
@@ -221,7 +225,7 @@ impl InvitationMutation {
     async fn accept_invitation(
         &self,
         ctx: &Context<'_>,
-        input: AcceptInvitationInput,
+        #[graphql(desc = "The invitation's secret.")] input: AcceptInvitationInput,
     ) -> AppResult<AcceptInvitationPayload> {
         let user_id = viewer(ctx).require_session()?;
         let refused = |why: &str| {
@@ -255,7 +259,7 @@ impl InvitationMutation {
     async fn revoke_invitation(
         &self,
         ctx: &Context<'_>,
-        input: RevokeInvitationInput,
+        #[graphql(desc = "The invitation to revoke.")] input: RevokeInvitationInput,
     ) -> AppResult<RevokeInvitationPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Invitation, "id", ADMINS).await?;
         let tx = store(ctx).tenant(&scope).await?;

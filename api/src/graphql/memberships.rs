@@ -107,7 +107,11 @@ pub struct MembershipMutation;
 impl MembershipMutation {
     /// ADMIN only. The last ADMIN cannot be demoted (`CONFLICT`). The member's API tokens follow:
     /// each acts with at most the new role (a token whose role the member no longer holds is refused).
-    async fn set_member_role(&self, ctx: &Context<'_>, input: SetMemberRoleInput) -> AppResult<SetMemberRolePayload> {
+    async fn set_member_role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization, the member and their new role.")] input: SetMemberRoleInput,
+    ) -> AppResult<SetMemberRolePayload> {
         let org_id = decode(&input.organization_id, Kind::Organization, "organizationId")?;
         let user_id = decode(&input.user_id, Kind::User, "userId")?;
         let scope = viewer(ctx).require(org_id, ADMINS).await?;
@@ -136,7 +140,11 @@ impl MembershipMutation {
     }
 
     /// ADMIN only, or a member removing themselves. The last ADMIN cannot be removed (`CONFLICT`).
-    async fn remove_member(&self, ctx: &Context<'_>, input: RemoveMemberInput) -> AppResult<RemoveMemberPayload> {
+    async fn remove_member(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization and the member to remove.")] input: RemoveMemberInput,
+    ) -> AppResult<RemoveMemberPayload> {
         let org_id = decode(&input.organization_id, Kind::Organization, "organizationId")?;
         let user_id = decode(&input.user_id, Kind::User, "userId")?;
         // Leaving is a person's own choice: an API token (of any role) cannot remove its maker.

@@ -4,6 +4,7 @@ mod accounts;
 mod api_tokens;
 mod audit;
 mod connection_auth;
+mod connection_descriptions;
 mod context;
 mod credential_changes;
 mod date;
@@ -154,11 +155,12 @@ pub fn sdl() -> String {
 fn schema_builder(
     limits: Limits,
 ) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, subscriptions::SubscriptionRoot> {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), subscriptions::SubscriptionRoot)
+    let builder = Schema::build(QueryRoot::default(), MutationRoot::default(), subscriptions::SubscriptionRoot)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)
-        .limit_directives(16)
+        .limit_directives(16);
+    connection_descriptions::describe_connections(builder)
 }
 
 #[cfg(test)]
@@ -170,22 +172,35 @@ mod tests {
         assert!(sdl.contains("type Mutation {"));
     }
 
-    /// Front-end teams read the schema's descriptions; every type, field and enum value has one
-    /// (connection and edge types come from the library).
+    /// Front-end teams read the schema's descriptions; every type, field, argument and enum value
+    /// has one, the connection and edge types async-graphql generates included.
     #[test]
-    fn every_type_field_and_enum_value_is_documented() {
-        use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    fn every_type_field_argument_and_enum_value_is_documented() {
+        use async_graphql::Positioned;
+        use async_graphql::parser::types::{FieldDefinition, TypeKind, TypeSystemDefinition};
         let doc = async_graphql::parser::parse_schema(super::sdl()).expect("the SDL parses");
         let mut missing = Vec::new();
         for def in doc.definitions {
             let TypeSystemDefinition::Type(ty) = def else { continue };
             let ty = ty.node;
             let name = ty.name.node.to_string();
-            if name.ends_with("Connection") || name.ends_with("Edge") {
-                continue;
-            }
             if ty.description.is_none() {
                 missing.push(name.clone());
+            }
+            let fields: &[Positioned<FieldDefinition>] = match &ty.kind {
+                TypeKind::Object(o) => o.fields.as_slice(),
+                TypeKind::Interface(i) => i.fields.as_slice(),
+                _ => &[],
+            };
+            for field in fields {
+                let field = &field.node;
+                missing.extend(
+                    field
+                        .arguments
+                        .iter()
+                        .filter(|argument| argument.node.description.is_none())
+                        .map(|argument| format!("{name}.{}({})", field.name.node, argument.node.name.node)),
+                );
             }
             let members: Vec<(String, bool)> = match ty.kind {
                 TypeKind::Object(o) => {

@@ -50,7 +50,12 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Fetches any object by its global ID.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Any object's global ID; one the caller may not see is `NOT_FOUND`, as if it did not exist.")]
+        id: ID,
+    ) -> AppResult<Option<Node>> {
         let (kind, id) = decode_any(&id, "id")?;
         let viewer = viewer(ctx);
         viewer.require_user()?;

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::accounts::Account;
 use super::api_tokens::ApiToken;
 use super::context::{now, store, viewer};
+use super::handoff_events::HandoffEventType;
 use super::handoffs::{Handoff, list};
 use super::ids::{Kind, encode};
 use super::memberships::Membership;
@@ -58,10 +59,10 @@ impl Organization {
     async fn members(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Rows to page forward, 0 to 100 (default 50); not with `last`/`before`.")] first: Option<i32>,
+        #[graphql(desc = "The rows just after this cursor; not with `last`/`before`.")] after: Option<String>,
+        #[graphql(desc = "Rows to page backward, 0 to 100 (default 50); not with `first`/`after`.")] last: Option<i32>,
+        #[graphql(desc = "The rows just before this cursor; not with `first`/`after`.")] before: Option<String>,
     ) -> AppResult<Connection<String, Membership, TotalCount>> {
         super::memberships::list(ctx, &self.0, page(first, after, last, before)?).await
     }
@@ -74,11 +75,12 @@ impl Organization {
     async fn partners(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+        #[graphql(desc = "Rows to page forward, 0 to 100 (default 50); not with `last`/`before`.")] first: Option<i32>,
+        #[graphql(desc = "The rows just after this cursor; not with `last`/`before`.")] after: Option<String>,
+        #[graphql(desc = "Rows to page backward, 0 to 100 (default 50); not with `first`/`after`.")] last: Option<i32>,
+        #[graphql(desc = "The rows just before this cursor; not with `first`/`after`.")] before: Option<String>,
+        #[graphql(default_with = "Some(false)", desc = "Also list and count archived partners; left out by default.")]
+        include_archived: Option<bool>,
     ) -> AppResult<Connection<String, Partner, TotalCount>> {
         super::partners::list(ctx, self.0.id, page(first, after, last, before)?, include_archived.unwrap_or(false))
             .await
@@ -89,12 +91,14 @@ impl Organization {
     async fn accounts(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Rows to page forward, 0 to 100 (default 50); not with `last`/`before`.")] first: Option<i32>,
+        #[graphql(desc = "The rows just after this cursor; not with `last`/`before`.")] after: Option<String>,
+        #[graphql(desc = "Rows to page backward, 0 to 100 (default 50); not with `first`/`after`.")] last: Option<i32>,
+        #[graphql(desc = "The rows just before this cursor; not with `first`/`after`.")] before: Option<String>,
+        #[graphql(desc = "Only the accounts of this seller (a user ID); `totalCount` counts the same.")]
         seller_id: Option<ID>,
-        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+        #[graphql(default_with = "Some(false)", desc = "Also list and count archived accounts; left out by default.")]
+        include_archived: Option<bool>,
     ) -> AppResult<Connection<String, Account, TotalCount>> {
         super::accounts::list(
             ctx,
@@ -112,21 +116,27 @@ impl Organization {
     async fn handoffs(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Rows to page forward, 0 to 100 (default 50); not with `last`/`before`.")] first: Option<i32>,
+        #[graphql(desc = "The rows just after this cursor, from a list in the same order; not with `last`/`before`.")]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Rows to page backward, 0 to 100 (default 50); not with `first`/`after`.")] last: Option<i32>,
+        #[graphql(desc = "The rows just before this cursor, from a list in the same order; not with `first`/`after`.")]
         before: Option<String>,
-        status: Option<HandoffStatusGql>,
-        band: Option<BandGql>,
-        partner_id: Option<ID>,
-        account_id: Option<ID>,
-        seller_id: Option<ID>,
-        owner_id: Option<ID>,
-        marketer_id: Option<ID>,
-        sent_after: Option<DateTime<Utc>>,
-        sent_before: Option<DateTime<Utc>>,
+        #[graphql(desc = "Only handoffs in this status.")] status: Option<HandoffStatusGql>,
+        #[graphql(desc = "Only handoffs whose score falls in this band.")] band: Option<BandGql>,
+        #[graphql(desc = "Only handoffs that bring this partner.")] partner_id: Option<ID>,
+        #[graphql(desc = "Only handoffs about this account.")] account_id: Option<ID>,
+        #[graphql(desc = "Only handoffs addressed to this seller (a user ID).")] seller_id: Option<ID>,
+        #[graphql(desc = "Only handoffs whose owner is this member (a user ID).")] owner_id: Option<ID>,
+        #[graphql(desc = "Only handoffs created by this partner marketer (a user ID).")] marketer_id: Option<ID>,
+        #[graphql(desc = "Only handoffs sent at or after this time.")] sent_after: Option<DateTime<Utc>>,
+        #[graphql(desc = "Only handoffs sent before this time.")] sent_before: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "The sort key and direction; newest created first if omitted (`SENT_AT` lists only sent handoffs)."
+        )]
         order_by: Option<list::HandoffOrder>,
-        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+        #[graphql(default_with = "Some(false)", desc = "Also list archived handoffs; left out by default.")]
+        include_archived: Option<bool>,
     ) -> AppResult<Connection<list::Cursor, Inline<Handoff>>> {
         let filters = list::Filters {
             status,
@@ -147,9 +157,13 @@ impl Organization {
     async fn scorecard(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "Some(3)")] last_n: Option<i32>,
-        partner_id: Option<ID>,
-        marketer_id: Option<ID>,
+        #[graphql(
+            default_with = "Some(3)",
+            desc = "How many of the latest sent handoffs to cover, 1 to 50 (default 3); archived ones never count."
+        )]
+        last_n: Option<i32>,
+        #[graphql(desc = "Only handoffs that bring this partner.")] partner_id: Option<ID>,
+        #[graphql(desc = "Only handoffs created by this partner marketer (a user ID).")] marketer_id: Option<ID>,
     ) -> AppResult<Scorecard> {
         let last_n = last_n.unwrap_or(3);
         scorecard::compute(ctx, viewer(ctx), self.0.id, last_n, partner_id, marketer_id).await
@@ -159,11 +173,12 @@ impl Organization {
     async fn partner_asks(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+        #[graphql(desc = "Rows to page forward, 0 to 100 (default 50); not with `last`/`before`.")] first: Option<i32>,
+        #[graphql(desc = "The rows just after this cursor; not with `last`/`before`.")] after: Option<String>,
+        #[graphql(desc = "Rows to page backward, 0 to 100 (default 50); not with `first`/`after`.")] last: Option<i32>,
+        #[graphql(desc = "The rows just before this cursor; not with `first`/`after`.")] before: Option<String>,
+        #[graphql(default_with = "Some(false)", desc = "Also list archived partner asks; left out by default.")]
+        include_archived: Option<bool>,
     ) -> AppResult<Connection<String, PartnerAsk>> {
         trust_records::list::<entity::partner_ask::Entity, _>(
             ctx,
@@ -179,11 +194,12 @@ impl Organization {
     async fn partner_meetings(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+        #[graphql(desc = "Rows to page forward, 0 to 100 (default 50); not with `last`/`before`.")] first: Option<i32>,
+        #[graphql(desc = "The rows just after this cursor; not with `last`/`before`.")] after: Option<String>,
+        #[graphql(desc = "Rows to page backward, 0 to 100 (default 50); not with `first`/`after`.")] last: Option<i32>,
+        #[graphql(desc = "The rows just before this cursor; not with `first`/`after`.")] before: Option<String>,
+        #[graphql(default_with = "Some(false)", desc = "Also list archived partner meetings; left out by default.")]
+        include_archived: Option<bool>,
     ) -> AppResult<Connection<String, PartnerMeeting>> {
         trust_records::list::<entity::partner_meeting::Entity, _>(
             ctx,
@@ -199,11 +215,12 @@ impl Organization {
     async fn pipeline_mentions(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+        #[graphql(desc = "Rows to page forward, 0 to 100 (default 50); not with `last`/`before`.")] first: Option<i32>,
+        #[graphql(desc = "The rows just after this cursor; not with `last`/`before`.")] after: Option<String>,
+        #[graphql(desc = "Rows to page backward, 0 to 100 (default 50); not with `first`/`after`.")] last: Option<i32>,
+        #[graphql(desc = "The rows just before this cursor; not with `first`/`after`.")] before: Option<String>,
+        #[graphql(default_with = "Some(false)", desc = "Also list archived pipeline mentions; left out by default.")]
+        include_archived: Option<bool>,
     ) -> AppResult<Connection<String, PipelineMention>> {
         trust_records::list::<entity::pipeline_mention::Entity, _>(
             ctx,
@@ -219,11 +236,12 @@ impl Organization {
     async fn escalations(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+        #[graphql(desc = "Rows to page forward, 0 to 100 (default 50); not with `last`/`before`.")] first: Option<i32>,
+        #[graphql(desc = "The rows just after this cursor; not with `last`/`before`.")] after: Option<String>,
+        #[graphql(desc = "Rows to page backward, 0 to 100 (default 50); not with `first`/`after`.")] last: Option<i32>,
+        #[graphql(desc = "The rows just before this cursor; not with `first`/`after`.")] before: Option<String>,
+        #[graphql(default_with = "Some(false)", desc = "Also list archived escalations; left out by default.")]
+        include_archived: Option<bool>,
     ) -> AppResult<Connection<String, Escalation>> {
         trust_records::list::<entity::escalation::Entity, _>(
             ctx,
@@ -239,11 +257,12 @@ impl Organization {
     async fn score_reviews(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        #[graphql(default_with = "Some(false)")] include_archived: Option<bool>,
+        #[graphql(desc = "Rows to page forward, 0 to 100 (default 50); not with `last`/`before`.")] first: Option<i32>,
+        #[graphql(desc = "The rows just after this cursor; not with `last`/`before`.")] after: Option<String>,
+        #[graphql(desc = "Rows to page backward, 0 to 100 (default 50); not with `first`/`after`.")] last: Option<i32>,
+        #[graphql(desc = "The rows just before this cursor; not with `first`/`after`.")] before: Option<String>,
+        #[graphql(default_with = "Some(false)", desc = "Also list archived score reviews; left out by default.")]
+        include_archived: Option<bool>,
     ) -> AppResult<Connection<String, ScoreReview>> {
         trust_records::list::<entity::score_review::Entity, _>(
             ctx,
@@ -277,8 +296,16 @@ impl Organization {
     async fn trust_report(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "Some(90)")] days: Option<i32>,
+        #[graphql(
+            default_with = "Some(90)",
+            desc = "Days in the window ending now, 1 to 730 (default 90), compared with the same number of days before."
+        )]
+        days: Option<i32>,
+        #[graphql(
+            desc = "Only handoffs with this partner and records about it, escalations about its handoffs included."
+        )]
         partner_id: Option<ID>,
+        #[graphql(desc = "Only handoffs addressed to this seller (a user ID) and the records of this seller.")]
         seller_id: Option<ID>,
     ) -> AppResult<TrustReport> {
         trust::report(ctx, viewer(ctx), self.0.id, days.unwrap_or(90), partner_id, seller_id).await
@@ -289,11 +316,16 @@ impl Organization {
     async fn trust_series(
         &self,
         ctx: &Context<'_>,
-        signal: SignalGql,
+        #[graphql(desc = "The signal to chart.")] signal: SignalGql,
+        #[graphql(desc = "The width of each point: calendar weeks from Monday or calendar months, in UTC.")]
         bucket: BucketGql,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
+        #[graphql(desc = "Start of the span; the first bucket starts at or before it.")] from: DateTime<Utc>,
+        #[graphql(desc = "End of the span, exclusive: after `from`, and at most 400 buckets away.")] to: DateTime<Utc>,
+        #[graphql(
+            desc = "Only handoffs with this partner and records about it, escalations about its handoffs included."
+        )]
         partner_id: Option<ID>,
+        #[graphql(desc = "Only handoffs addressed to this seller (a user ID) and the records of this seller.")]
         seller_id: Option<ID>,
     ) -> AppResult<Vec<TrustPoint>> {
         trust::series(ctx, self.0.id, signal, bucket, from, to, trust::scope_of(partner_id, seller_id)?).await
@@ -310,9 +342,10 @@ impl Organization {
     async fn events(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many events to return, 0 to 100 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "An event's `cursor`: only later events; one older than the event retention is refused.")]
         after: Option<String>,
-        types: Option<Vec<super::handoff_events::HandoffEventType>>,
+        #[graphql(desc = "Event types to return; all four if omitted or empty.")] types: Option<Vec<HandoffEventType>>,
     ) -> AppResult<Connection<String, super::handoff_events::HandoffEventGql>> {
         super::handoff_events::list(ctx, self.0.id, first, after, types).await
     }
@@ -321,10 +354,10 @@ impl Organization {
     async fn invitations(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Rows to page forward, 0 to 100 (default 50); not with `last`/`before`.")] first: Option<i32>,
+        #[graphql(desc = "The rows just after this cursor; not with `last`/`before`.")] after: Option<String>,
+        #[graphql(desc = "Rows to page backward, 0 to 100 (default 50); not with `first`/`after`.")] last: Option<i32>,
+        #[graphql(desc = "The rows just before this cursor; not with `first`/`after`.")] before: Option<String>,
     ) -> AppResult<Connection<String, super::invitations::Invitation, TotalCount>> {
         super::invitations::list(ctx, self.0.id, page(first, after, last, before)?).await
     }
@@ -334,10 +367,10 @@ impl Organization {
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Rows to page forward, 0 to 100 (default 50); not with `last`/`before`.")] first: Option<i32>,
+        #[graphql(desc = "The rows just after this cursor; not with `last`/`before`.")] after: Option<String>,
+        #[graphql(desc = "Rows to page backward, 0 to 100 (default 50); not with `first`/`after`.")] last: Option<i32>,
+        #[graphql(desc = "The rows just before this cursor; not with `first`/`after`.")] before: Option<String>,
     ) -> AppResult<Connection<String, super::audit::AuditEvent>> {
         super::audit::list(ctx, self.0.id, page(first, after, last, before)?).await
     }
@@ -346,10 +379,10 @@ impl Organization {
     async fn api_tokens(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Rows to page forward, 0 to 100 (default 50); not with `last`/`before`.")] first: Option<i32>,
+        #[graphql(desc = "The rows just after this cursor; not with `last`/`before`.")] after: Option<String>,
+        #[graphql(desc = "Rows to page backward, 0 to 100 (default 50); not with `first`/`after`.")] last: Option<i32>,
+        #[graphql(desc = "The rows just before this cursor; not with `first`/`after`.")] before: Option<String>,
     ) -> AppResult<Connection<String, ApiToken, TotalCount>> {
         super::api_tokens::list(ctx, self.0.id, page(first, after, last, before)?).await
     }
@@ -361,7 +394,11 @@ pub struct OrganizationQuery;
 #[Object]
 impl OrganizationQuery {
     /// The organization with this slug, or null unless the caller is a member.
-    async fn organization(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Organization>> {
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization's slug, its URL name.")] slug: String,
+    ) -> AppResult<Option<Organization>> {
         // The row is read with its slug and shown only to a member: one statement, no transaction.
         let Some(org) = organizations::by_slug(store(ctx).conn(), &slug).await? else { return Ok(None) };
         if viewer(ctx).scope_in(org.id).await?.is_none() {
@@ -412,7 +449,7 @@ impl OrganizationMutation {
     async fn create_organization(
         &self,
         ctx: &Context<'_>,
-        input: CreateOrganizationInput,
+        #[graphql(desc = "The new organization's name and slug.")] input: CreateOrganizationInput,
     ) -> AppResult<CreateOrganizationPayload> {
         let user_id = viewer(ctx).require_session()?;
         let name = DisplayName::parse(&input.name).map_err(field("name"))?;
@@ -427,7 +464,7 @@ impl OrganizationMutation {
     async fn update_organization_settings(
         &self,
         ctx: &Context<'_>,
-        input: UpdateOrganizationSettingsInput,
+        #[graphql(desc = "The organization and the settings to change.")] input: UpdateOrganizationSettingsInput,
     ) -> AppResult<UpdateOrganizationSettingsPayload> {
         let scope = in_organization(ctx, &input.organization_id, RULE_OWNERS).await?;
         let tx = store(ctx).tenant(&scope).await?;

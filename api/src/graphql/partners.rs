@@ -128,7 +128,11 @@ pub struct PartnerMutation;
 #[Object]
 impl PartnerMutation {
     /// PARTNER_MARKETER or ADMIN.
-    async fn create_partner(&self, ctx: &Context<'_>, input: CreatePartnerInput) -> AppResult<CreatePartnerPayload> {
+    async fn create_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization and the new partner's details.")] input: CreatePartnerInput,
+    ) -> AppResult<CreatePartnerPayload> {
         let scope = in_organization(ctx, &input.organization_id, PACKET_WRITERS).await?;
         let fields = fields(&input.name, input.sells.as_deref(), input.why_they_matter.as_deref())?;
         let tx = store(ctx).tenant(&scope).await?;
@@ -138,7 +142,11 @@ impl PartnerMutation {
     }
 
     /// PARTNER_MARKETER or ADMIN.
-    async fn update_partner(&self, ctx: &Context<'_>, input: UpdatePartnerInput) -> AppResult<UpdatePartnerPayload> {
+    async fn update_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The partner and the fields to change.")] input: UpdatePartnerInput,
+    ) -> AppResult<UpdatePartnerPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Partner, "id", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row =
@@ -154,7 +162,11 @@ impl PartnerMutation {
     }
 
     /// PARTNER_MARKETER or ADMIN. Handoffs with this partner keep it.
-    async fn archive_partner(&self, ctx: &Context<'_>, input: ArchivePartnerInput) -> AppResult<ArchivePartnerPayload> {
+    async fn archive_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The partner to archive.")] input: ArchivePartnerInput,
+    ) -> AppResult<ArchivePartnerPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::Partner, "id", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row =

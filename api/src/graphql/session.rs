@@ -111,7 +111,11 @@ pub struct SessionMutation;
 #[Object]
 impl SessionMutation {
     /// Creates an account and logs it in. A taken email is a `CONFLICT`.
-    async fn sign_up(&self, ctx: &Context<'_>, input: SignUpInput) -> AppResult<AuthPayload> {
+    async fn sign_up(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new account's email, password and name.")] input: SignUpInput,
+    ) -> AppResult<AuthPayload> {
         let email = Email::parse(&input.email).map_err(field("email"))?;
         let name = DisplayName::parse(&input.name).map_err(field("name"))?;
         let password = NewPassword::parse(&input.password).map_err(field("password"))?;
@@ -129,7 +133,11 @@ impl SessionMutation {
     /// the same answer, in about the same time. Failed attempts for one account from one address
     /// soon wait (1 s, doubling up to 15 minutes), and one address may fail 30 times per 15 minutes
     /// over all accounts: past either, `RATE_LIMITED` with `extensions.retryAfterSeconds`.
-    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> AppResult<AuthPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The email and password to log in with.")] input: LoginInput,
+    ) -> AppResult<AuthPayload> {
         let refused = AppError::Unauthenticated("wrong email or password");
         // Syntax is public knowledge: a malformed email or an oversized password is refused before
         // it can name a throttle bucket or cost a hash.
@@ -167,7 +175,11 @@ impl SessionMutation {
     /// token works once: presenting a spent one (a copy someone else used first) ends the whole
     /// session, and both holders must log in again. Unknown, ended or lapsed: `UNAUTHENTICATED`.
     /// Needs no access token, so an expired one is no obstacle.
-    async fn refresh_session(&self, ctx: &Context<'_>, input: RefreshSessionInput) -> AppResult<AuthPayload> {
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The refresh token to spend.")] input: RefreshSessionInput,
+    ) -> AppResult<AuthPayload> {
         let lifetime = ctx.data_unchecked::<Lifetimes>().session;
         let tx = store(ctx).begin().await?;
         let outcome = sessions::refresh(&tx, &input.refresh_token, lifetime, Utc::now()).await?;
@@ -192,7 +204,12 @@ impl SessionMutation {
     /// its subscriptions stop), or with `everywhere: true` every session of the person. Needs no
     /// access token. A token whose session ended already ends nothing. A spent refresh token ends
     /// its own session only (someone holds an old copy), never every session.
-    async fn logout(&self, ctx: &Context<'_>, input: LogoutInput) -> AppResult<LogoutPayload> {
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The refresh token of the session to end, and whether to end every session of the person.")]
+        input: LogoutInput,
+    ) -> AppResult<LogoutPayload> {
         let now = Utc::now();
         let found = sessions::find_by_refresh(store(ctx).conn(), &input.refresh_token, now).await?;
         let Some((session, spent)) = found else {
@@ -209,7 +226,11 @@ impl SessionMutation {
     /// Logged-in people only (not API tokens). Ends every session of the person, this one
     /// included, refuses every access token issued before it, and returns the credentials of a
     /// new session. A wrong `currentPassword` is `BAD_USER_INPUT` and counts as a failed login.
-    async fn change_password(&self, ctx: &Context<'_>, input: ChangePasswordInput) -> AppResult<AuthPayload> {
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The current password and the new one.")] input: ChangePasswordInput,
+    ) -> AppResult<AuthPayload> {
         let user_id = viewer(ctx).require_session()?;
         if input.current_password.len() > MAX_PASSWORD_BYTES {
             return Err(AppError::bad_input("currentPassword", "is wrong"));

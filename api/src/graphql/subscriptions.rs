@@ -32,7 +32,7 @@ impl SubscriptionRoot {
     async fn handoff_landed(
         &self,
         ctx: &Context<'_>,
-        organization_id: ID,
+        #[graphql(desc = "The organization to watch; the caller must be a member.")] organization_id: ID,
     ) -> Result<impl Stream<Item = AppResult<Handoff>> + use<>, AppError> {
         let events = Box::pin(subscribe(ctx, &organization_id, vec![HandoffEventKind::Landed], None)).await?;
         Ok(events.map(|e| e.map(|e| e.handoff)))
@@ -45,9 +45,9 @@ impl SubscriptionRoot {
     async fn handoff_events(
         &self,
         ctx: &Context<'_>,
-        organization_id: ID,
-        types: Option<Vec<HandoffEventType>>,
-        after: Option<String>,
+        #[graphql(desc = "The organization to watch; the caller must be a member.")] organization_id: ID,
+        #[graphql(desc = "Event types to receive; all four if omitted or empty.")] types: Option<Vec<HandoffEventType>>,
+        #[graphql(desc = "Replay the stored events after this event `cursor`, then live ones.")] after: Option<String>,
     ) -> Result<impl Stream<Item = AppResult<HandoffEventGql>> + use<>, AppError> {
         // Boxed reads: the stream these futures live in stays for the whole subscription.
         let after = match after.as_deref() {

@@ -49,10 +49,10 @@ impl WebhookEndpoint {
     async fn deliveries(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Rows to page forward, 0 to 100 (default 50); not with `last`/`before`.")] first: Option<i32>,
+        #[graphql(desc = "The rows just after this cursor; not with `last`/`before`.")] after: Option<String>,
+        #[graphql(desc = "Rows to page backward, 0 to 100 (default 50); not with `first`/`after`.")] last: Option<i32>,
+        #[graphql(desc = "The rows just before this cursor; not with `first`/`after`.")] before: Option<String>,
     ) -> AppResult<Connection<String, WebhookDelivery>> {
         let page = page(first, after, last, before)?;
         let scope = viewer(ctx).require(self.0.organization_id, ADMINS).await?;
@@ -179,7 +179,7 @@ impl WebhookMutation {
     async fn create_webhook_endpoint(
         &self,
         ctx: &Context<'_>,
-        input: CreateWebhookEndpointInput,
+        #[graphql(desc = "The organization, the URL and the event types to send.")] input: CreateWebhookEndpointInput,
     ) -> AppResult<CreateWebhookEndpointPayload> {
         let scope = in_organization(ctx, &input.organization_id, ADMINS).await?;
         if input.url.len() > 2000 {
@@ -216,7 +216,7 @@ impl WebhookMutation {
     async fn disable_webhook_endpoint(
         &self,
         ctx: &Context<'_>,
-        input: DisableWebhookEndpointInput,
+        #[graphql(desc = "The endpoint to disable.")] input: DisableWebhookEndpointInput,
     ) -> AppResult<DisableWebhookEndpointPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::WebhookEndpoint, "id", ADMINS).await?;
         let tx = store(ctx).tenant(&scope).await?;
@@ -234,7 +234,7 @@ impl WebhookMutation {
     async fn redeliver_webhook(
         &self,
         ctx: &Context<'_>,
-        input: RedeliverWebhookInput,
+        #[graphql(desc = "The delivery to send again.")] input: RedeliverWebhookInput,
     ) -> AppResult<RedeliverWebhookPayload> {
         let (scope, id) = owner_of(ctx, &input.id, Kind::WebhookDelivery, "id", ADMINS).await?;
         let tx = store(ctx).tenant(&scope).await?;

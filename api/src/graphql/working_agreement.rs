@@ -158,6 +158,9 @@ impl WorkingAgreementMutation {
     async fn draft_working_agreement(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The organization and the terms that change; omitted terms carry over from the latest version."
+        )]
         input: DraftWorkingAgreementInput,
     ) -> AppResult<DraftWorkingAgreementPayload> {
         let scope = in_organization(ctx, &input.organization_id, AGREEMENT_PARTIES).await?;
@@ -191,6 +194,7 @@ impl WorkingAgreementMutation {
     async fn sign_working_agreement(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The organization and the version to sign, which must be the latest.")]
         input: SignWorkingAgreementInput,
     ) -> AppResult<SignWorkingAgreementPayload> {
         let scope = in_organization(ctx, &input.organization_id, AGREEMENT_PARTIES).await?;

@@ -87,7 +87,12 @@ pub struct HandoffMutation;
 impl HandoffMutation {
     /// PARTNER_MARKETER or ADMIN. Creates a DRAFT addressed to the account's seller unless
     /// `sellerId` names another SELLER.
-    async fn create_handoff(&self, ctx: &Context<'_>, input: CreateHandoffInput) -> AppResult<CreateHandoffPayload> {
+    async fn create_handoff(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization, account, partner and title, and any part of the packet known so far.")]
+        input: CreateHandoffInput,
+    ) -> AppResult<CreateHandoffPayload> {
         let scope = in_organization(ctx, &input.organization_id, PACKET_WRITERS).await?;
         let title = ShortText::required_string(&input.title).map_err(field("title"))?;
         let tx = store(ctx).tenant(&scope).await?;
@@ -119,7 +124,11 @@ impl HandoffMutation {
     }
 
     /// PARTNER_MARKETER or ADMIN, drafts only: a sent handoff is immutable apart from its grades.
-    async fn update_handoff(&self, ctx: &Context<'_>, input: UpdateHandoffInput) -> AppResult<UpdateHandoffPayload> {
+    async fn update_handoff(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft and the fields to change.")] input: UpdateHandoffInput,
+    ) -> AppResult<UpdateHandoffPayload> {
         let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row = locked(&tx, id).await?;
@@ -155,7 +164,11 @@ impl HandoffMutation {
 
     /// PARTNER_MARKETER or ADMIN, drafts only: what was sent stays on the record (and in "the last
     /// three"). An archived draft leaves lists; nothing is deleted.
-    async fn archive_handoff(&self, ctx: &Context<'_>, input: ArchiveHandoffInput) -> AppResult<ArchiveHandoffPayload> {
+    async fn archive_handoff(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft to archive.")] input: ArchiveHandoffInput,
+    ) -> AppResult<ArchiveHandoffPayload> {
         let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let row = locked(&tx, id).await?;
@@ -173,7 +186,11 @@ impl HandoffMutation {
 
     /// PARTNER_MARKETER, SALES_LEADER or ADMIN. Grades any subset of the components; every grade
     /// records who and when, and earlier grades stay in the history.
-    async fn grade_handoff(&self, ctx: &Context<'_>, input: GradeHandoffInput) -> AppResult<GradeHandoffPayload> {
+    async fn grade_handoff(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The handoff to grade and the grades to record.")] input: GradeHandoffInput,
+    ) -> AppResult<GradeHandoffPayload> {
         let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", GRADERS).await?;
         if input.grades.is_empty() {
             return Err(AppError::bad_input("grades", "must hold at least one grade"));
@@ -212,7 +229,11 @@ impl HandoffMutation {
     /// (never NOT_A_HANDOFF_YET), missing a component the agreed working agreement requires, or
     /// without a seller, owner, next action or response window: `SEND_BLOCKED`, with every blocker
     /// in `extensions.blockers` as `Handoff.sendBlockers` lists them.
-    async fn send_handoff(&self, ctx: &Context<'_>, input: SendHandoffInput) -> AppResult<SendHandoffPayload> {
+    async fn send_handoff(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft to send.")] input: SendHandoffInput,
+    ) -> AppResult<SendHandoffPayload> {
         let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", PACKET_WRITERS).await?;
         let tx = store(ctx).tenant(&scope).await?;
         let (mut current, facts) =
@@ -236,6 +257,7 @@ impl HandoffMutation {
     async fn respond_to_handoff(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The handoff, the seller's decision and reason, and any components that failed.")]
         input: RespondToHandoffInput,
     ) -> AppResult<RespondToHandoffPayload> {
         let (scope, id) = owner_of(ctx, &input.handoff_id, Kind::Handoff, "handoffId", &Role::ALL).await?;

@@ -162,7 +162,7 @@ impl Handoff {
     async fn grade_history(
         &self,
         ctx: &Context<'_>,
-        component: Option<ComponentGql>,
+        #[graphql(desc = "Only the gradings of this component; all when omitted.")] component: Option<ComponentGql>,
     ) -> AppResult<Vec<ComponentGrade>> {
         let rows = ctx.data_unchecked::<DataLoader<GradeHistoryLoader>>().load_one(self.key()).await?;
         let component: Option<Component> = component.map(Into::into);

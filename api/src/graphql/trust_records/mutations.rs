@@ -72,7 +72,12 @@ pub struct TrustRecordMutation;
 #[Object]
 impl TrustRecordMutation {
     /// A SELLER logs their own ask; a SALES_LEADER or ADMIN logs one for a named seller.
-    async fn log_partner_ask(&self, ctx: &Context<'_>, input: LogPartnerAskInput) -> AppResult<LogPartnerAskPayload> {
+    async fn log_partner_ask(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization and the ask: the seller, the account, the partner, when and a note.")]
+        input: LogPartnerAskInput,
+    ) -> AppResult<LogPartnerAskPayload> {
         let scope = in_organization(ctx, &input.organization_id, SELLER_RECORDERS).await?;
         let at = happened_at(ctx, input.asked_at, "askedAt")?;
         let note = note(&input.note)?;
@@ -97,6 +102,7 @@ impl TrustRecordMutation {
     async fn log_partner_meeting(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The organization and the meeting: the seller, the account, the partner, when and a note.")]
         input: LogPartnerMeetingInput,
     ) -> AppResult<LogPartnerMeetingPayload> {
         let scope = in_organization(ctx, &input.organization_id, &Role::ALL).await?;
@@ -119,6 +125,9 @@ impl TrustRecordMutation {
     async fn log_pipeline_mention(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The organization and the mention: the review, account or partner, who was present, when and a note."
+        )]
         input: LogPipelineMentionInput,
     ) -> AppResult<LogPipelineMentionPayload> {
         let scope = in_organization(ctx, &input.organization_id, SELLER_RECORDERS).await?;
@@ -143,6 +152,7 @@ impl TrustRecordMutation {
     async fn raise_escalation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The organization and the escalation: its topic, what it is about, when and a note.")]
         input: RaiseEscalationInput,
     ) -> AppResult<RaiseEscalationPayload> {
         let scope = in_organization(ctx, &input.organization_id, &Role::ALL).await?;
@@ -167,7 +177,7 @@ impl TrustRecordMutation {
     async fn log_score_review(
         &self,
         ctx: &Context<'_>,
-        input: LogScoreReviewInput,
+        #[graphql(desc = "The organization and the review: who attended, when and a note.")] input: LogScoreReviewInput,
     ) -> AppResult<LogScoreReviewPayload> {
         let scope = in_organization(ctx, &input.organization_id, SCORE_REVIEWERS).await?;
         let at = happened_at(ctx, input.reviewed_at, "reviewedAt")?;
@@ -190,7 +200,7 @@ impl TrustRecordMutation {
     async fn archive_trust_record(
         &self,
         ctx: &Context<'_>,
-        input: ArchiveTrustRecordInput,
+        #[graphql(desc = "The record to archive.")] input: ArchiveTrustRecordInput,
     ) -> AppResult<ArchiveTrustRecordPayload> {
         let (kind, _) = super::super::ids::decode_any(&input.id, "id")?;
         let (scope, id) = owner_of(ctx, &input.id, kind, "id", &Role::ALL).await?;
