@@ -3,7 +3,8 @@
 //
 //   APP_URL=http://127.0.0.1:4173 API_URL=http://127.0.0.1:8080 node e2e.cjs [screenshot.png]
 //
-// The server must run with `--demo` and CORS_ALLOWED_ORIGINS naming APP_URL's origin.
+// The server must run with `--demo` and CORS_ALLOWED_ORIGINS naming APP_URL's origin. Set
+// TOKEN_TTL_MINUTES to the server's (1) to also wait for the access token to expire.
 const { chromium } = require("playwright-core");
 
 const APP_URL = process.env.APP_URL;
@@ -79,6 +80,20 @@ async function sendHandoff(title) {
     const cells = await landed.locator("td").allTextContents();
     if (cells[0] !== title || cells[3] !== "18" || cells[4] !== "SALES_READY") {
       throw new Error(`the landed row reads ${JSON.stringify(cells)}`);
+    }
+
+    // With short-lived access tokens (the server's TOKEN_TTL_MINUTES=1), stay until the token
+    // expires: the server closes the socket (4403), the app refreshes its token, reconnects and
+    // subscribes again, and a handoff sent after that still lands.
+    if (process.env.TOKEN_TTL_MINUTES) {
+      const wait = Number(process.env.TOKEN_TTL_MINUTES) * 60_000 + 30_000;
+      await page.waitForSelector("#status:has-text('live again')", { timeout: wait }).catch(async (error) => {
+        throw new Error(`${error.message}\nthe page says: ${await page.textContent("#status")}`);
+      });
+      const after = `Landed after a refresh ${Date.now()}`;
+      await sendHandoff(after);
+      await page.locator(`#handoffs tbody tr.landed:has-text('${after}')`).waitFor({ timeout: 20000 });
+      console.log("examples/web: the access token expired, was refreshed, and live updates went on");
     }
     if (process.argv[2]) await page.screenshot({ path: process.argv[2], fullPage: true });
     if (problems.length) throw new Error(problems.join("\n"));

@@ -6,6 +6,7 @@
 // the one the hash was made from, so the same build also runs against a server in
 // trusted-documents mode (TRUSTED_DOCUMENTS=src/gql/persisted-documents.json).
 import { createClient, type Client } from "graphql-ws";
+import { LoginDocument, RefreshDocument } from "./documents";
 import type { TypedDocumentString } from "./gql/graphql";
 import manifest from "./gql/persisted-documents.json";
 
@@ -33,27 +34,62 @@ function firstError<T>(answer: Answer<T>): ApiError | undefined {
   return new ApiError(error.message, ext.code ?? "UNKNOWN", ext.field, ext.reason);
 }
 
+type Session = { token: string; refreshToken: string; expiresAt: string };
+
 export class Api {
   private socket?: Client;
+  private session?: Session;
+  /** The refresh under way: a refresh token works once, so callers share one refresh. */
+  private refreshing?: Promise<void>;
 
-  constructor(readonly url: string, public token?: string) {}
+  constructor(readonly url: string) {}
 
+  async signIn(email: string, password: string): Promise<void> {
+    this.session = (await this.send(LoginDocument, { input: { email, password } }, false)).login;
+  }
+
+  /** Runs a document; an expired access token is refreshed once and the document sent again. */
   async execute<R, V>(document: TypedDocumentString<R, V>, variables: V): Promise<R> {
+    try {
+      return await this.send(document, variables);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.reason === "EXPIRED")) throw error;
+      await this.refresh();
+      return this.send(document, variables);
+    }
+  }
+
+  private refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      const refreshToken = this.session?.refreshToken;
+      if (!refreshToken) throw new ApiError("sign in first", "UNAUTHENTICATED");
+      try {
+        this.session = (await this.send(RefreshDocument, { input: { refreshToken } }, false)).refreshSession;
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /** Sends a document; `login` and `refreshSession` go without a credential (`signed: false`). */
+  private async send<R, V>(document: TypedDocumentString<R, V>, variables: V, signed = true): Promise<R> {
     const hash = hashOf(document);
     const extensions = { persistedQuery: { version: 1, sha256Hash: hash } };
     const isQuery = document.toString().trimStart().startsWith("query");
-    let answer = await this.send<R>(isQuery, { variables, extensions });
+    const token = signed ? this.session?.token : undefined;
+    let answer = await this.post<R>(token, isQuery, { variables, extensions });
     if (answer.errors?.[0]?.extensions?.code === "PERSISTED_QUERY_NOT_FOUND") {
-      answer = await this.send<R>(false, { query: texts[hash], variables, extensions });
+      answer = await this.post<R>(token, false, { query: texts[hash], variables, extensions });
     }
     const error = firstError(answer);
     if (error) throw error;
     return answer.data as R;
   }
 
-  private async send<R>(get: boolean, body: Record<string, unknown>): Promise<Answer<R>> {
+  private async post<R>(token: string | undefined, get: boolean, body: Record<string, unknown>): Promise<Answer<R>> {
     const headers: Record<string, string> = {};
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (token) headers.Authorization = `Bearer ${token}`;
     let response: Response;
     if (get) {
       const params = new URLSearchParams();
@@ -66,35 +102,65 @@ export class Api {
     return (await response.json()) as Answer<R>;
   }
 
-  /** Subscribes over graphql-transport-ws; returns a function that ends the subscription. */
+  /**
+   * Subscribes over graphql-transport-ws; returns a function that ends the subscription. When the
+   * access token expires the server ends the subscription with UNAUTHENTICATED and then closes the
+   * socket; the client refreshes the token, opens a new socket with it and subscribes again.
+   * `connected` is told of every connection, and whether it is a reconnection.
+   */
   subscribe<R, V>(
     document: TypedDocumentString<R, V>,
     variables: V,
     next: (data: R) => void,
     failed: (error: unknown) => void,
+    connected: (again: boolean) => void,
   ): () => void {
-    this.socket ??= createClient({
-      url: this.url.replace(/^http/, "ws") + "/graphql",
-      connectionParams: () => ({ authorization: `Bearer ${this.token}` }),
-      // Reconnect after a restart of the server (close 1001) or a lost network.
-      retryAttempts: 5,
-    });
     const hash = hashOf(document);
-    return this.socket.subscribe<R>(
-      {
-        query: texts[hash],
-        variables: variables as Record<string, unknown>,
-        extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
-      },
-      {
+    const payload = {
+      query: texts[hash],
+      variables: variables as Record<string, unknown>,
+      extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+    };
+    let stop = () => {};
+    let refreshedAt = 0;
+    const start = () => {
+      this.socket ??= this.connect(connected);
+      stop = this.socket.subscribe<R>(payload, {
         next: (answer) => {
           const error = firstError(answer as Answer<R>);
-          if (error) failed(error);
-          else next(answer.data as R);
+          if (!error) return next(answer.data as R);
+          // One refresh per expiry: a token refused again right after (revoked) ends it.
+          if (error.code !== "UNAUTHENTICATED" || Date.now() - refreshedAt < 10_000) return failed(error);
+          refreshedAt = Date.now();
+          this.refresh().then(() => {
+            // The old socket still carries the expired token: every operation on it would fail.
+            this.socket?.dispose();
+            this.socket = undefined;
+            start();
+          }, failed);
         },
         error: failed,
         complete: () => {},
+      });
+    };
+    start();
+    return () => stop();
+  }
+
+  private connections = 0;
+
+  private connect(connected: (again: boolean) => void): Client {
+    return createClient({
+      url: this.url.replace(/^http/, "ws") + "/graphql",
+      connectionParams: async () => {
+        // Reconnecting after a while (a server restart): refresh a token about to expire first.
+        if (this.session && Date.parse(this.session.expiresAt) - Date.now() < 5_000) await this.refresh();
+        return { authorization: `Bearer ${this.session?.token}` };
       },
-    );
+      // Reconnect after a restart of the server (1001) or a lost network; subscriptions resume.
+      shouldRetry: () => true,
+      retryAttempts: 5,
+      on: { connected: () => connected(this.connections++ > 0) },
+    });
   }
 }

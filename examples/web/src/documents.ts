@@ -3,13 +3,13 @@ import { graphql } from "./gql";
 
 export const LoginDocument = graphql(`
   mutation Login($input: LoginInput!) {
-    login(input: $input) { token refreshToken }
+    login(input: $input) { token refreshToken expiresAt }
   }
 `);
 
 export const RefreshDocument = graphql(`
   mutation Refresh($input: RefreshSessionInput!) {
-    refreshSession(input: $input) { token refreshToken }
+    refreshSession(input: $input) { token refreshToken expiresAt }
   }
 `);
 

@@ -1,5 +1,5 @@
 import { Api, ApiError } from "./client";
-import { HandoffLandedDocument, HandoffPageDocument, LoginDocument } from "./documents";
+import { HandoffLandedDocument, HandoffPageDocument } from "./documents";
 import type { HandoffRowFragment } from "./gql/graphql";
 
 // The API's base URL: `?api=https://…` on the page's own URL, else a server on this machine.
@@ -34,9 +34,7 @@ form.addEventListener("submit", async (event) => {
   const value = (id: string) => document.querySelector<HTMLInputElement>(id)!.value;
   try {
     say("Signing in…");
-    api.token = undefined; // login is sent without a credential
-    const { login } = await api.execute(LoginDocument, { input: { email: value("#email"), password: value("#password") } });
-    api.token = login.token;
+    await api.signIn(value("#email"), value("#password"));
     const { organization } = await api.execute(HandoffPageDocument, { slug: value("#organization") });
     if (!organization) return say(`No organization "${value("#organization")}" for you.`, true);
     rows.replaceChildren(...organization.handoffs.nodes.map((h) => row(h, false)));
@@ -50,6 +48,7 @@ form.addEventListener("submit", async (event) => {
         say(`${organization.name}: “${handoffLanded.title}” just landed.`);
       },
       (error) => say(`Live updates stopped: ${error instanceof Error ? error.message : "the connection closed"}`, true),
+      (again) => again && say(`${organization.name}: live again (reconnected).`),
     );
     say(`${organization.name}: ${organization.handoffs.nodes.length} handoffs; live.`);
   } catch (error) {
