@@ -285,7 +285,9 @@ def check_tables():
     if documented - server:
         fail("docs/api.md", f"error codes the table lists but the server never uses: {sorted(documented - server)}")
     websocket = (ROOT / "api" / "src" / "http" / "websocket.rs").read_text()
-    closes = set(re.findall(r"close\(&mut sink, (\d{4})", websocket)) | set(re.findall(r"Some\(\((\d{4}),", websocket))
+    # `close(&mut sink, CODE…)` (or `close::<()>(…)`), and the (code, reason) pairs handed to it.
+    closes = set(re.findall(r"close(?:::<\(\)>)?\(&mut sink, (\d{4})", websocket))
+    closes |= set(re.findall(r"(?:Some|Err)\(\((\d{4}),", websocket))
     realtime = (ROOT / "docs" / "realtime.md").read_text()
     table = set(re.findall(r"^\| `(\d{4})` \|", realtime, re.M))
     if closes != table:

@@ -190,6 +190,8 @@ async fn a_subscription_ends_when_its_access_token_expires() {
     assert!(issued.elapsed() >= Duration::from_millis(2500), "ended before the token expired");
     assert_eq!(refused["type"], "next", "{refused:#}");
     assert_eq!(refused["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{refused:#}");
+    // The same reason as over HTTP, so a client knows to refresh rather than log in again.
+    assert_eq!(refused["payload"]["errors"][0]["extensions"]["reason"], "EXPIRED", "{refused:#}");
     let complete = next_payload(&mut socket, Duration::from_secs(5)).await.expect("complete");
     assert_eq!(complete["type"], "complete", "{complete:#}");
     // The socket does not outlive its credential either.

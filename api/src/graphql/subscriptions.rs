@@ -16,7 +16,7 @@ use super::handoffs::Handoff;
 use super::ids::{Kind, decode};
 use crate::auth::Viewer;
 use crate::domain::Role;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, CredentialReason};
 use crate::events::{EventBus, HandoffEventKind, StoredEvent};
 use crate::store::{Store, events};
 
@@ -196,7 +196,11 @@ async fn next_live(s: &mut Subscriber) -> AppResult<Option<StoredEvent>> {
             tokio::select! {
                 received = s.receiver.recv() => received,
                 () = tokio::time::sleep(left) => {
-                    return Err(AppError::Unauthenticated("the access token expired; log in again and resubscribe"));
+                    // With the reason EXPIRED, as over HTTP: the client refreshes and subscribes again.
+                    return Err(AppError::CredentialRefused(
+                        CredentialReason::Expired,
+                        "the access token expired; refresh it and subscribe again",
+                    ));
                 }
             }
         }

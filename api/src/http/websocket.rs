@@ -168,7 +168,7 @@ async fn handshake(
 
 impl Connection {
     /// Takes the connection boxed: an `async fn`'s arguments keep their room in its future for
-    /// as long as it runs, so only a pointer is kept.
+    /// as long as it runs, so only a pointer is kept, and the box itself is freed at once.
     async fn run(self: Box<Self>) {
         let Connection {
             _open,
@@ -185,7 +185,11 @@ impl Connection {
             keys,
             keepalive_every,
             mut shutting_down,
-        } = *self;
+        } = {
+            // Moved out whole inside this block, so that the box is freed here, not when `run` ends.
+            let boxed = self;
+            *boxed
+        };
         // Hand the init message on, so the GraphQL session acknowledges it as usual. Every message
         // from the client (pongs included) counts as a sign of life.
         let last_heard = std::sync::Arc::new(std::sync::Mutex::new(tokio::time::Instant::now()));
