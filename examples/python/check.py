@@ -8,11 +8,14 @@
 3. While the tool is stopped, Pat sends Sam a handoff with five WEAK components: started again, the
    tool resumes after its cursor, asks for clarification on that one, and does not answer the
    first again.
-4. Sam's token is revoked: the tool, started again, is refused and exits 1.
+4. Started with its cursor set back (as after a crash between an answer and the cursor's write),
+   the tool does not answer the second handoff twice.
+5. Sam's token is revoked: the tool, started again, is refused and exits 1.
 """
 
 import json
 import os
+import select
 import subprocess
 import sys
 import tempfile
@@ -76,14 +79,15 @@ def wait_for_line(tool, text, seconds=30):
     deadline = time.time() + seconds
     seen = []
     while time.time() < deadline:
-        line = tool.stdout.readline()
+        ready, _, _ = select.select([tool.stdout], [], [], max(deadline - time.time(), 0))
+        line = tool.stdout.readline() if ready else ""
         if not line:
             break
         seen.append(line)
         if text in line:
             return seen
     tool.kill()
-    raise RuntimeError(f"the tool did not print {text!r}; it printed: {''.join(seen)}")
+    raise RuntimeError(f"the tool did not print {text!r} in {seconds} s; it printed: {''.join(seen)}")
 
 
 def finish(tool, seconds=30):
@@ -117,6 +121,9 @@ def main(base):
     assert answers(base, sam, first) == {"status": "ACCEPTED", "responses": [{"decision": "ACCEPT"}]}
     assert os.path.exists(cursor_file), "no cursor was kept"
 
+    with open(cursor_file) as f, open(cursor_file + ".before-second", "w") as kept:
+        kept.write(f.read())
+
     # 3: landed while the tool was stopped; picked up after the cursor, the first not answered again.
     second = land(base, marketer, marketer_id, org, sam_id, "Seller tool check: five weak", weak=5)
     code, output = finish(start_tool(base, made["token"], org["id"], cursor_file))
@@ -124,7 +131,17 @@ def main(base):
     assert "full marks" not in output, output
     assert answers(base, sam, second) == {"status": "SENT", "responses": [{"decision": "REQUEST_CLARIFICATION"}]}
 
-    # 4: a revoked token is refused, and the tool says so instead of retrying for ever.
+    # 4: the cursor set back before the second handoff: it has an answer, and gets no other.
+    os.replace(cursor_file + ".before-second", cursor_file)
+    tool = start_tool(base, made["token"], org["id"], cursor_file)
+    wait_for_line(tool, "waiting for handoffs")
+    time.sleep(3)
+    tool.terminate()
+    output = tool.communicate(timeout=10)[0]
+    assert "five weak" not in output, output
+    assert answers(base, sam, second)["responses"] == [{"decision": "REQUEST_CLARIFICATION"}]
+
+    # 5: a revoked token is refused, and the tool says so instead of retrying for ever.
     query = "mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { apiToken { id } } }"
     post(base, query, {"i": {"id": made["apiToken"]["id"]}}, sam)
     code, output = finish(start_tool(base, made["token"], org["id"], cursor_file))

@@ -1,10 +1,10 @@
 // A typed client of the API: each document's result and variables are typed by codegen.
 //
-// Documents travel by hash (Apollo's automatic persisted queries): a query is a GET with only the
-// hash, which a CDN or the browser may cache; the first time a server has not seen it, it answers
-// PERSISTED_QUERY_NOT_FOUND and the client sends the text once. The text sent is the manifest's,
-// the one the hash was made from, so the same build also runs against a server in
-// trusted-documents mode (TRUSTED_DOCUMENTS=src/gql/persisted-documents.json).
+// Documents travel by hash (Apollo's automatic persisted queries): a query is a short GET with
+// only the hash; the first time a server has not seen it, it answers PERSISTED_QUERY_NOT_FOUND and
+// the client sends the text once. The text sent is the manifest's, the one the hash was made
+// from, so the same build also runs against a server in trusted-documents mode
+// (TRUSTED_DOCUMENTS=src/gql/persisted-documents.json).
 import { createClient, type Client } from "graphql-ws";
 import { LoginDocument, RefreshDocument } from "./documents";
 import type { TypedDocumentString } from "./gql/graphql";
@@ -12,7 +12,7 @@ import manifest from "./gql/persisted-documents.json";
 
 const texts: Record<string, string> = manifest;
 
-/** A GraphQL error, with the code and field the API puts in `extensions`. */
+/** A GraphQL error, with the code, field and reason the API puts in `extensions`. */
 export class ApiError extends Error {
   constructor(message: string, readonly code: string, readonly field?: string, readonly reason?: string) {
     super(message);
@@ -20,6 +20,7 @@ export class ApiError extends Error {
 }
 
 type Answer<T> = { data?: T; errors?: { message: string; extensions?: Record<string, string> }[] };
+type Session = { token: string; refreshToken: string; expiresAt: string };
 
 function hashOf<R, V>(document: TypedDocumentString<R, V>): string {
   const hash = document.__meta__?.hash;
@@ -34,18 +35,23 @@ function firstError<T>(answer: Answer<T>): ApiError | undefined {
   return new ApiError(error.message, ext.code ?? "UNKNOWN", ext.field, ext.reason);
 }
 
-type Session = { token: string; refreshToken: string; expiresAt: string };
+const expired = (error: unknown) => error instanceof ApiError && error.reason === "EXPIRED";
 
 export class Api {
-  private socket?: Client;
   private session?: Session;
   /** The refresh under way: a refresh token works once, so callers share one refresh. */
   private refreshing?: Promise<void>;
+  /** One socket for every subscription, and the access token it was opened with. */
+  private socket?: { client: Client; token: string };
+  private connections = 0;
 
   constructor(readonly url: string) {}
 
+  /** Signs in; a socket of an earlier session is closed (its subscriptions end). */
   async signIn(email: string, password: string): Promise<void> {
     this.session = (await this.send(LoginDocument, { input: { email, password } }, false)).login;
+    this.socket?.client.dispose();
+    this.socket = undefined;
   }
 
   /** Runs a document; an expired access token is refreshed once and the document sent again. */
@@ -53,7 +59,7 @@ export class Api {
     try {
       return await this.send(document, variables);
     } catch (error) {
-      if (!(error instanceof ApiError && error.reason === "EXPIRED")) throw error;
+      if (!expired(error)) throw error;
       await this.refresh();
       return this.send(document, variables);
     }
@@ -61,9 +67,9 @@ export class Api {
 
   private refresh(): Promise<void> {
     this.refreshing ??= (async () => {
-      const refreshToken = this.session?.refreshToken;
-      if (!refreshToken) throw new ApiError("sign in first", "UNAUTHENTICATED");
       try {
+        const refreshToken = this.session?.refreshToken;
+        if (!refreshToken) throw new ApiError("sign in first", "UNAUTHENTICATED");
         this.session = (await this.send(RefreshDocument, { input: { refreshToken } }, false)).refreshSession;
       } finally {
         this.refreshing = undefined;
@@ -99,14 +105,18 @@ export class Api {
       headers["Content-Type"] = "application/json";
       response = await fetch(`${this.url}/graphql`, { method: "POST", headers, body: JSON.stringify(body) });
     }
+    // The API answers JSON, refusals included; anything else came from something in between.
+    if (!(response.headers.get("content-type") ?? "").includes("json")) {
+      throw new ApiError(`the API answered HTTP ${response.status} without JSON`, "UNAVAILABLE");
+    }
     return (await response.json()) as Answer<R>;
   }
 
   /**
    * Subscribes over graphql-transport-ws; returns a function that ends the subscription. When the
-   * access token expires the server ends the subscription with UNAUTHENTICATED and then closes the
-   * socket; the client refreshes the token, opens a new socket with it and subscribes again.
-   * `connected` is told of every connection, and whether it is a reconnection.
+   * access token expires the server ends the subscription (UNAUTHENTICATED, reason EXPIRED) and
+   * closes the socket: the client refreshes the token and subscribes again on a socket opened
+   * with the new one. `connected` is told of every connection, and whether it is a reconnection.
    */
   subscribe<R, V>(
     document: TypedDocumentString<R, V>,
@@ -121,46 +131,43 @@ export class Api {
       variables: variables as Record<string, unknown>,
       extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
     };
+    let stopped = false;
     let stop = () => {};
-    let refreshedAt = 0;
     const start = () => {
-      this.socket ??= this.connect(connected);
-      stop = this.socket.subscribe<R>(payload, {
+      if (stopped) return;
+      stop = this.openSocket(connected).subscribe<R>(payload, {
         next: (answer) => {
           const error = firstError(answer as Answer<R>);
           if (!error) return next(answer.data as R);
-          // One refresh per expiry: a token refused again right after (revoked) ends it.
-          if (error.code !== "UNAUTHENTICATED" || Date.now() - refreshedAt < 10_000) return failed(error);
-          refreshedAt = Date.now();
-          this.refresh().then(() => {
-            // The old socket still carries the expired token: every operation on it would fail.
-            this.socket?.dispose();
-            this.socket = undefined;
-            start();
-          }, failed);
+          if (!expired(error)) return failed(error);
+          this.refresh().then(start, failed);
         },
         error: failed,
         complete: () => {},
       });
     };
     start();
-    return () => stop();
+    return () => {
+      stopped = true;
+      stop();
+    };
   }
 
-  private connections = 0;
-
-  private connect(connected: (again: boolean) => void): Client {
-    return createClient({
-      url: this.url.replace(/^http/, "ws") + "/graphql",
-      connectionParams: async () => {
-        // Reconnecting after a while (a server restart): refresh a token about to expire first.
-        if (this.session && Date.parse(this.session.expiresAt) - Date.now() < 5_000) await this.refresh();
-        return { authorization: `Bearer ${this.session?.token}` };
-      },
-      // Reconnect after a restart of the server (1001) or a lost network; subscriptions resume.
-      shouldRetry: () => true,
-      retryAttempts: 5,
-      on: { connected: () => connected(this.connections++ > 0) },
-    });
+  /** The socket for the current access token: one opened with an older token is closed. */
+  private openSocket(connected: (again: boolean) => void): Client {
+    const token = this.session?.token ?? "";
+    if (this.socket?.token !== token) {
+      this.socket?.client.dispose();
+      const client = createClient({
+        url: this.url.replace(/^http/, "ws") + "/graphql",
+        connectionParams: () => ({ authorization: `Bearer ${token}` }),
+        // Reconnect after a restart of the server (1001) or a lost network; subscriptions resume.
+        shouldRetry: () => true,
+        retryAttempts: 5,
+        on: { connected: () => connected(this.connections++ > 0) },
+      });
+      this.socket = { client, token };
+    }
+    return this.socket.client;
   }
 }

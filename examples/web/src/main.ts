@@ -29,9 +29,12 @@ function row(handoff: HandoffRowFragment, landed: boolean): HTMLTableRowElement 
   return tr;
 }
 
+let stopLive = () => {};
+
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const value = (id: string) => document.querySelector<HTMLInputElement>(id)!.value;
+  stopLive();
   try {
     say("Signing in…");
     await api.signIn(value("#email"), value("#password"));
@@ -39,7 +42,9 @@ form.addEventListener("submit", async (event) => {
     if (!organization) return say(`No organization "${value("#organization")}" for you.`, true);
     rows.replaceChildren(...organization.handoffs.nodes.map((h) => row(h, false)));
     table.hidden = false;
-    api.subscribe(
+    const listed = `${organization.name}: ${organization.handoffs.nodes.length} handoffs`;
+    say(`${listed}; connecting for live updates…`);
+    stopLive = api.subscribe(
       HandoffLandedDocument,
       { organizationId: organization.id },
       ({ handoffLanded }) => {
@@ -48,9 +53,8 @@ form.addEventListener("submit", async (event) => {
         say(`${organization.name}: “${handoffLanded.title}” just landed.`);
       },
       (error) => say(`Live updates stopped: ${error instanceof Error ? error.message : "the connection closed"}`, true),
-      (again) => again && say(`${organization.name}: live again (reconnected).`),
+      (again) => say(again ? `${organization.name}: connected again.` : `${listed}; connected.`),
     );
-    say(`${organization.name}: ${organization.handoffs.nodes.length} handoffs; live.`);
   } catch (error) {
     if (error instanceof ApiError) say(`${error.code}: ${error.message}`, true);
     else say(`The API could not be reached (${String(error)}).`, true);
