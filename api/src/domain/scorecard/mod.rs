@@ -8,6 +8,7 @@ pub mod gate;
 mod grades;
 mod lifecycle;
 mod plays;
+pub mod suggest;
 mod summary;
 
 pub use band::Band;
@@ -16,4 +17,5 @@ pub use gate::{Packet, SendBlocker, SendCheck, SendFacts, SendRefusal, SendRules
 pub use grades::{Grade, GradeSet};
 pub use lifecycle::{Decision, DecisionError, Frozen, HandoffStatus, decide, editable, is_overdue, respond_by};
 pub use plays::{Play, PlayContext, PlayTrigger, RulePlay, packet_plays, plays, rule_plays};
+pub use suggest::{OwnerFact, PacketFacts, Suggestion, gaps, suggest};
 pub use summary::{ScorecardSummary, summarize};
