@@ -29,6 +29,7 @@ mod seed;
 mod sessions;
 mod stored_values;
 mod subscriptions;
+mod suggested_grades;
 mod trust_quarter;
 mod webhook_attacks;
 mod webhooks;

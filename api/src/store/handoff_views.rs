@@ -18,7 +18,9 @@ use super::tenant_table::TenantTable;
 use super::users::{self, User};
 use super::{StoreError, TenantTx, memberships, working_agreements};
 use crate::domain::Role;
-use crate::domain::scorecard::{Component, Grade, GradeSet, SendCheck, SendFacts, SendRules};
+use crate::domain::scorecard::{
+    Component, Grade, GradeSet, OwnerFact, PacketFacts, SendCheck, SendFacts, SendRules, Suggestion, suggest,
+};
 
 /// The rows a handoff's fields show. What several handoffs of a page name (people, accounts,
 /// partners) is read once and shared between their views, not copied into each.
@@ -47,6 +49,9 @@ struct PageFacts {
     organization: OnceCell<Organization>,
     /// The send rules and the page's sellers' roles.
     gate: OnceCell<(SendRules, HashMap<Uuid, Role>)>,
+    /// What suggested grades read beyond the packet: the agreed working agreement's confirmed
+    /// accounts, and the roles of the people the page names (owners among them).
+    packet_context: OnceCell<(Vec<Uuid>, HashMap<Uuid, Role>)>,
 }
 
 impl HandoffView {
@@ -79,6 +84,52 @@ impl HandoffView {
             .await?;
         let seller_is_seller = self.row.seller_id.and_then(|s| roles.get(&s)).is_some_and(|r| *r == Role::Seller);
         Ok(rules.check(&self.grade_set(), packet_of(&self.row, seller_is_seller)?))
+    }
+
+    /// The grade the packet supports for each component (`domain::scorecard::suggest`), judged on
+    /// the day it was sent, or on `today` while a draft. Two statements per page, on first use.
+    pub async fn suggestions(
+        &self,
+        conn: &impl ConnectionTrait,
+        today: chrono::NaiveDate,
+    ) -> Result<Vec<Suggestion>, StoreError> {
+        let page = &self.page;
+        let (confirmed, roles) = page
+            .packet_context
+            .get_or_try_init(|| async {
+                let confirmed = working_agreements::confirmed_accounts(conn, page.organization_id).await?;
+                let named: Vec<Uuid> = page.people.keys().copied().collect();
+                let roles = memberships::roles_in(conn, page.organization_id, &named).await?;
+                Ok::<_, StoreError>((confirmed, roles))
+            })
+            .await?;
+        let row = &self.row;
+        let owner = self.person(row.owner_id);
+        let proof = handoffs::proof_of(row);
+        let facts = PacketFacts {
+            on: row.sent_at.map_or(today, |at| at.date_naive()),
+            account_confirmed: confirmed.contains(&row.account_id),
+            account_owned_by_seller: row
+                .seller_id
+                .is_some_and(|seller| self.account.as_ref().is_some_and(|a| a.seller_id == seller)),
+            why_this_account: row.why_this_account.as_deref(),
+            why_now: row.why_now.as_deref(),
+            partner_context: row.partner_context.as_deref(),
+            partner_person: row.partner_person.as_deref(),
+            our_person: row.our_person.as_deref(),
+            connecting_thread: row.connecting_thread.as_deref(),
+            buyer_problem: row.buyer_problem.as_deref(),
+            offer_description: row.offer_description.as_deref(),
+            offer_available_by: row.offer_available_by,
+            offer_agreed_with_partner: row.offer_agreed_with_partner,
+            next_action: row.next_action.as_deref(),
+            next_action_due_by: row.next_action_due_by,
+            owner: owner.map(|o| OwnerFact { name: &o.name, email: &o.email, member: roles.contains_key(&o.id) }),
+            acceptance_definition: row.acceptance_definition.as_deref(),
+            response_window_days: row.response_window_days.and_then(|d| u16::try_from(d).ok()),
+            proof_urls: proof.iter().map(|p| p.url.as_str()).collect(),
+        };
+        Ok(suggest(&facts))
     }
 
     /// The organization the handoff belongs to.
@@ -142,6 +193,7 @@ async fn load_with(
         seller_ids: unique(rows.iter().filter_map(|r| r.seller_id)),
         organization: OnceCell::new(),
         gate: OnceCell::new_with(gate),
+        packet_context: OnceCell::new(),
     });
     Ok(rows
         .into_iter()

@@ -139,6 +139,20 @@ pub async fn send_rules(conn: &impl ConnectionTrait, organization_id: Uuid) -> R
     Ok(SendRules::in_force(organization_minimum(organization_id, minimum)?, agreed))
 }
 
+/// The accounts the organization's latest agreed version confirmed; none when nothing is agreed.
+pub async fn confirmed_accounts(conn: &impl ConnectionTrait, organization_id: Uuid) -> Result<Vec<Uuid>, StoreError> {
+    let ids: Option<Ids> = Entity::find()
+        .filter(Column::OrganizationId.eq(organization_id))
+        .filter(Column::AgreedAt.is_not_null())
+        .order_by_desc(Column::Version)
+        .select_only()
+        .column(Column::ConfirmedAccountIds)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(ids.map(|ids| ids.0).unwrap_or_default())
+}
+
 /// The send rules an agreed version sets.
 pub(super) fn agreed_rules(id: Uuid, minimum: i16, required: &Components) -> Result<SendRules, StoreError> {
     Ok(SendRules {

@@ -4,6 +4,7 @@ mod inputs;
 pub mod list;
 mod mutations;
 pub mod send_gate;
+mod suggested;
 pub mod types;
 
 pub use mutations::HandoffMutation;

@@ -18,8 +18,9 @@ use super::super::partners::Partner;
 use super::super::scorecard_enums::{BandGql, ComponentGql, DecisionGql, GradeGql, HandoffStatusGql, PlayGql};
 use super::super::users::User;
 use super::send_gate::SendBlocker;
+use super::suggested::SuggestedGrade;
 use crate::domain::scorecard::{
-    Component, Grade, HandoffStatus, PlayTrigger as DomainTrigger, check_send, is_overdue, packet_plays,
+    Component, Grade, HandoffStatus, PlayTrigger as DomainTrigger, check_send, gaps, is_overdue, packet_plays,
 };
 use crate::error::{AppError, AppResult};
 use crate::store::grades::GradeRow;
@@ -46,6 +47,10 @@ impl Handoff {
     /// A person the handoff names, loaded with it.
     fn person(&self, id: Option<Uuid>) -> Option<Inline<User>> {
         self.view.person(id).map(|p| Inline(User(p.clone())))
+    }
+
+    async fn suggestions(&self, ctx: &Context<'_>) -> AppResult<Vec<crate::domain::scorecard::Suggestion>> {
+        Ok(self.view.suggestions(store(ctx).conn(), now(ctx).date_naive()).await?)
     }
 
     /// The key per-handoff lists are batched by.
@@ -132,6 +137,18 @@ impl Handoff {
     /// Each play with the components that triggered it.
     async fn play_triggers(&self) -> Vec<PlayTrigger> {
         packet_plays(&self.view.grade_set()).into_iter().map(PlayTrigger::from).collect()
+    }
+    /// For each component, the grade the packet itself supports and why: the seed's Strong test
+    /// read against the packet's fields, judged on the day it was sent (today while a draft).
+    /// docs/scorecard.md, "What the packet supports", has every test.
+    async fn suggested_grades(&self, ctx: &Context<'_>) -> AppResult<Vec<SuggestedGrade>> {
+        Ok(self.suggestions(ctx).await?.into_iter().map(SuggestedGrade::from).collect())
+    }
+    /// The components graded higher than the packet supports (`suggestedGrades`), in the table's
+    /// order.
+    async fn grade_gaps(&self, ctx: &Context<'_>) -> AppResult<Vec<ComponentGql>> {
+        let suggested = self.suggestions(ctx).await?;
+        Ok(gaps(&self.view.grade_set(), &suggested).into_iter().map(Into::into).collect())
     }
     /// What stands between this handoff and sending it, each with a code and what would clear it:
     /// a score below the minimum (with the gap), components the agreed working agreement requires
