@@ -84,6 +84,21 @@ async fn a_packet_written_to_pass_is_strong_and_a_thin_one_shows_its_gaps() {
         answer["node"]["gradeGaps"],
         json!(["TARGET_ACCOUNT_LOGIC", "PARTNER_CONTEXT", "RELATIONSHIP_PATH", "PARTNER_OFFER", "NEXT_ACTION"])
     );
+    // Sent, both count in the scorecard: one of the marketer's two handoffs has gaps.
+    app.send(&team.marketer, strong.as_str().unwrap()).await;
+    app.send(&team.marketer, &thin).await;
+    let scorecard = app
+        .ok(
+            Some(&team.leader.token),
+            r#"{ organization(slug: "acme") { scorecard(lastN: 5) {
+                gradeGapsByMarketer { marketer { email } handoffCount handoffsWithGaps gapRate } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        scorecard["organization"]["scorecard"]["gradeGapsByMarketer"],
+        json!([{ "marketer": { "email": team.marketer.email }, "handoffCount": 2, "handoffsWithGaps": 1, "gapRate": 0.5 }])
+    );
     let account_reasons = &answer["node"]["suggestedGrades"][0]["reasons"];
     assert_eq!(
         account_reasons,

@@ -7,10 +7,12 @@ use super::context::{now, store};
 use super::handoffs::Handoff;
 use super::handoffs::types::PlayTrigger;
 use super::ids::{Kind, decode};
+use super::inline::Inline;
 use super::scoping::read_in;
 use super::scorecard_enums::{BandGql, ComponentGql, PlayGql};
+use super::users::User;
 use crate::domain::Role;
-use crate::domain::scorecard::{Component, GradeSet, RulePlay, ScorecardSummary, rule_plays, summarize};
+use crate::domain::scorecard::{Component, GradeSet, RulePlay, ScorecardSummary, gaps, rule_plays, summarize};
 use crate::error::{AppError, AppResult};
 use crate::store::{handoff_views, handoffs, working_agreements};
 
@@ -92,6 +94,65 @@ impl Scorecard {
     /// The handoffs it covers, newest sent first.
     async fn handoffs(&self) -> &[Handoff] {
         &self.handoffs
+    }
+    /// Per partner marketer who created handoffs here: how many were graded higher than their
+    /// packet supports (`Handoff.gradeGaps` not empty), highest rate first.
+    async fn grade_gaps_by_marketer(&self, ctx: &Context<'_>) -> AppResult<Vec<MarketerGradeGaps>> {
+        let today = now(ctx).date_naive();
+        let mut tally: Vec<MarketerGradeGaps> = Vec::new();
+        for handoff in &self.handoffs {
+            let view = &handoff.view;
+            let suggested = view.suggestions(store(ctx).conn(), today).await?;
+            let gapped = !gaps(&view.grade_set(), &suggested).is_empty();
+            let marketer = view.row.created_by;
+            let entry = match tally.iter_mut().position(|t| t.marketer_id == marketer) {
+                Some(i) => &mut tally[i],
+                None => {
+                    let person = view.person(Some(marketer)).map(|p| Inline(User(p.clone())));
+                    tally.push(MarketerGradeGaps { marketer_id: marketer, marketer: person, handoffs: 0, gapped: 0 });
+                    tally.last_mut().expect("just pushed")
+                }
+            };
+            entry.handoffs += 1;
+            entry.gapped += u32::from(gapped);
+        }
+        tally.sort_by(|a, b| b.rate().total_cmp(&a.rate()));
+        Ok(tally)
+    }
+}
+
+/// How often one partner marketer's handoffs in a scorecard were graded above their packets.
+pub struct MarketerGradeGaps {
+    marketer_id: Uuid,
+    marketer: Option<Inline<User>>,
+    handoffs: u32,
+    gapped: u32,
+}
+
+impl MarketerGradeGaps {
+    fn rate(&self) -> f64 {
+        f64::from(self.gapped) / f64::from(self.handoffs.max(1))
+    }
+}
+
+/// How often one partner marketer's handoffs in a scorecard were graded above their packets.
+#[Object]
+impl MarketerGradeGaps {
+    /// The partner marketer who created the handoffs; null once their account is gone.
+    async fn marketer(&self) -> Option<&Inline<User>> {
+        self.marketer.as_ref()
+    }
+    /// Their handoffs in the scorecard.
+    async fn handoff_count(&self) -> i32 {
+        self.handoffs as i32
+    }
+    /// Those with at least one component graded higher than the packet supports.
+    async fn handoffs_with_gaps(&self) -> i32 {
+        self.gapped as i32
+    }
+    /// `handoffsWithGaps / handoffCount`, 0 to 1.
+    async fn gap_rate(&self) -> f64 {
+        self.rate()
     }
 }
 
