@@ -46,7 +46,7 @@ async fn a_packet_written_to_pass_is_strong_and_a_thin_one_shows_its_gaps() {
         "sellerId": team.seller.user_id, "ownerId": team.marketer.user_id,
         "whyThisAccount": "Renewal in the quarter", "whyNow": "Budget approved last week",
         "partnerContext": "Snowflake hosts their warehouse and ran the pilot with them.",
-        "partnerPerson": "Dana Reyes at Snowflake", "ourPerson": "The account executive",
+        "partnerPerson": "Dana Reyes at Snowflake", "ourPerson": "Sam Okafor, our account executive",
         "connectingThread": "Both sit on the pilot's steering group",
         "buyerProblem": "Month-end close takes twelve days",
         "offerDescription": "A close-time teardown workshop", "offerAgreedWithPartner": true,
@@ -87,17 +87,31 @@ async fn a_packet_written_to_pass_is_strong_and_a_thin_one_shows_its_gaps() {
     // Sent, both count in the scorecard: one of the marketer's two handoffs has gaps.
     app.send(&team.marketer, strong.as_str().unwrap()).await;
     app.send(&team.marketer, &thin).await;
-    let scorecard = app
-        .ok(
+    let by_grader = || async {
+        app.ok(
             Some(&team.leader.token),
             r#"{ organization(slug: "acme") { scorecard(lastN: 5) {
                 gradeGapsByMarketer { marketer { email } handoffCount handoffsWithGaps gapRate } } } }"#,
             json!({}),
         )
-        .await;
+        .await["organization"]["scorecard"]["gradeGapsByMarketer"]
+            .clone()
+    };
     assert_eq!(
-        scorecard["organization"]["scorecard"]["gradeGapsByMarketer"],
+        by_grader().await,
         json!([{ "marketer": { "email": team.marketer.email }, "handoffCount": 2, "handoffsWithGaps": 1, "gapRate": 0.5 }])
+    );
+    // A gap is charged to whoever gave the grade: the sales leader re-grades the thin packet's
+    // offer (which it does not back) STRONG.
+    let regrade = "mutation($i: GradeHandoffInput!) { gradeHandoff(input: $i) { handoff { id } } }";
+    let input = json!({ "i": { "handoffId": thin, "grades": [{ "component": "PARTNER_OFFER", "grade": "STRONG" }] } });
+    app.ok(Some(&team.leader.token), regrade, input).await;
+    assert_eq!(
+        by_grader().await,
+        json!([
+            { "marketer": { "email": team.leader.email }, "handoffCount": 1, "handoffsWithGaps": 1, "gapRate": 1.0 },
+            { "marketer": { "email": team.marketer.email }, "handoffCount": 2, "handoffsWithGaps": 1, "gapRate": 0.5 }
+        ])
     );
     let account_reasons = &answer["node"]["suggestedGrades"][0]["reasons"];
     assert_eq!(

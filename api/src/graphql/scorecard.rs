@@ -95,35 +95,47 @@ impl Scorecard {
     async fn handoffs(&self) -> &[Handoff] {
         &self.handoffs
     }
-    /// Per partner marketer who created handoffs here: how many were graded higher than their
-    /// packet supports (`Handoff.gradeGaps` not empty), highest rate first.
+    /// Per person who graded the handoffs here (partner marketers, and leaders or admins who
+    /// graded): of the handoffs they graded, how many they graded higher than the packet supports
+    /// in at least one component (`Handoff.gradeGaps`), highest rate first.
     async fn grade_gaps_by_marketer(&self, ctx: &Context<'_>) -> AppResult<Vec<MarketerGradeGaps>> {
         let today = now(ctx).date_naive();
         let mut tally: Vec<MarketerGradeGaps> = Vec::new();
         for handoff in &self.handoffs {
             let view = &handoff.view;
             let suggested = view.suggestions(store(ctx).conn(), today).await?;
-            let gapped = !gaps(&view.grade_set(), &suggested).is_empty();
-            let marketer = view.row.created_by;
-            let entry = match tally.iter_mut().position(|t| t.marketer_id == marketer) {
-                Some(i) => &mut tally[i],
-                None => {
-                    let person = view.person(Some(marketer)).map(|p| Inline(User(p.clone())));
-                    tally.push(MarketerGradeGaps { marketer_id: marketer, marketer: person, handoffs: 0, gapped: 0 });
-                    tally.last_mut().expect("just pushed")
+            let gapped = gaps(&view.grade_set(), &suggested);
+            // Each component's current grade is its grader's; a gap is charged to whoever gave it.
+            let mut graders: Vec<(Uuid, bool)> = Vec::new();
+            for component in Component::ALL {
+                let Some(row) = view.current_grade(component) else { continue };
+                let gap = gapped.contains(&component);
+                match graders.iter_mut().find(|(who, _)| *who == row.graded_by) {
+                    Some((_, any)) => *any |= gap,
+                    None => graders.push((row.graded_by, gap)),
                 }
-            };
-            entry.handoffs += 1;
-            entry.gapped += u32::from(gapped);
+            }
+            for (grader, gap) in graders {
+                let entry = match tally.iter_mut().position(|t| t.grader == grader) {
+                    Some(i) => &mut tally[i],
+                    None => {
+                        let person = view.person(Some(grader)).map(|p| Inline(User(p.clone())));
+                        tally.push(MarketerGradeGaps { grader, marketer: person, handoffs: 0, gapped: 0 });
+                        tally.last_mut().expect("just pushed")
+                    }
+                };
+                entry.handoffs += 1;
+                entry.gapped += u32::from(gap);
+            }
         }
         tally.sort_by(|a, b| b.rate().total_cmp(&a.rate()));
         Ok(tally)
     }
 }
 
-/// How often one partner marketer's handoffs in a scorecard were graded above their packets.
+/// How often one person graded a scorecard's handoffs above their packets.
 pub struct MarketerGradeGaps {
-    marketer_id: Uuid,
+    grader: Uuid,
     marketer: Option<Inline<User>>,
     handoffs: u32,
     gapped: u32,
@@ -135,18 +147,18 @@ impl MarketerGradeGaps {
     }
 }
 
-/// How often one partner marketer's handoffs in a scorecard were graded above their packets.
+/// How often one person graded a scorecard's handoffs above their packets.
 #[Object]
 impl MarketerGradeGaps {
-    /// The partner marketer who created the handoffs; null once their account is gone.
+    /// The person who graded; null once their account is gone.
     async fn marketer(&self) -> Option<&Inline<User>> {
         self.marketer.as_ref()
     }
-    /// Their handoffs in the scorecard.
+    /// The scorecard's handoffs with at least one current grade of theirs.
     async fn handoff_count(&self) -> i32 {
         self.handoffs as i32
     }
-    /// Those with at least one component graded higher than the packet supports.
+    /// Those where they graded at least one component higher than the packet supports.
     async fn handoffs_with_gaps(&self) -> i32 {
         self.gapped as i32
     }

@@ -51,8 +51,12 @@ struct PageFacts {
     gate: OnceCell<(SendRules, HashMap<Uuid, Role>)>,
     /// What suggested grades read beyond the packet: the agreed working agreement's confirmed
     /// accounts, and the roles of the people the page names (owners among them).
-    packet_context: OnceCell<(Vec<Uuid>, HashMap<Uuid, Role>)>,
+    packet_context: OnceCell<PacketContext>,
 }
+
+/// The agreed working agreement's confirmed accounts (`None`: nothing agreed), and the roles of
+/// the people a page names.
+type PacketContext = (Option<Vec<Uuid>>, HashMap<Uuid, Role>);
 
 impl HandoffView {
     pub fn grade_set(&self) -> GradeSet {
@@ -108,7 +112,8 @@ impl HandoffView {
         let proof = handoffs::proof_of(row);
         let facts = PacketFacts {
             on: row.sent_at.map_or(today, |at| at.date_naive()),
-            account_confirmed: confirmed.contains(&row.account_id),
+            agreement_agreed: confirmed.is_some(),
+            account_confirmed: confirmed.as_ref().is_some_and(|ids| ids.contains(&row.account_id)),
             account_owned_by_seller: row
                 .seller_id
                 .is_some_and(|seller| self.account.as_ref().is_some_and(|a| a.seller_id == seller)),

@@ -139,8 +139,11 @@ pub async fn send_rules(conn: &impl ConnectionTrait, organization_id: Uuid) -> R
     Ok(SendRules::in_force(organization_minimum(organization_id, minimum)?, agreed))
 }
 
-/// The accounts the organization's latest agreed version confirmed; none when nothing is agreed.
-pub async fn confirmed_accounts(conn: &impl ConnectionTrait, organization_id: Uuid) -> Result<Vec<Uuid>, StoreError> {
+/// The accounts the organization's latest agreed version confirmed; `None` when nothing is agreed.
+pub async fn confirmed_accounts(
+    conn: &impl ConnectionTrait,
+    organization_id: Uuid,
+) -> Result<Option<Vec<Uuid>>, StoreError> {
     let ids: Option<Ids> = Entity::find()
         .filter(Column::OrganizationId.eq(organization_id))
         .filter(Column::AgreedAt.is_not_null())
@@ -150,7 +153,7 @@ pub async fn confirmed_accounts(conn: &impl ConnectionTrait, organization_id: Uu
         .into_tuple()
         .one(conn)
         .await?;
-    Ok(ids.map(|ids| ids.0).unwrap_or_default())
+    Ok(ids.map(|ids| ids.0))
 }
 
 /// The send rules an agreed version sets.

@@ -8,10 +8,10 @@ use chrono::NaiveDate;
 use super::{Component, Grade, GradeSet};
 
 /// Words that mark a buyer problem as written in partnership language rather than the buyer's
-/// own (matched as whole words, any case). docs/scorecard.md lists them.
-pub const PARTNERSHIP_WORDS: [&str; 15] = [
-    "partner",
-    "partners",
+/// own, matched as whole words in any case; a hyphenated word also matches through its first part
+/// (`partner-led`, `ecosystem-driven`). Words a buyer uses about their own business ("partners"
+/// at a law firm, a "joint" replacement) are left out. docs/scorecard.md lists them.
+pub const PARTNERSHIP_WORDS: [&str; 13] = [
     "partnership",
     "partnering",
     "alliance",
@@ -19,19 +19,28 @@ pub const PARTNERSHIP_WORDS: [&str; 15] = [
     "co-sell",
     "co-selling",
     "cosell",
+    "co-marketing",
     "ecosystem",
     "synergy",
     "synergies",
     "go-to-market",
     "gtm",
-    "joint",
 ];
 
-/// Local parts and names that mark an owner as a team alias rather than one person.
-const TEAM_ALIASES: [&str; 12] = [
+/// First parts of hyphenated partnership words (`partner-led`, `partner-sourced`).
+const PARTNERSHIP_PREFIXES: [&str; 2] = ["partner", "ecosystem"];
+
+/// Words that, alone or together, make an address or a name a team's rather than a person's
+/// (`sales@`, `partner-sales@`, "Partner Marketing").
+const TEAM_WORDS: [&str; 22] = [
     "team",
+    "teams",
     "sales",
+    "salesteam",
+    "partner",
     "partners",
+    "partnermarketing",
+    "alliance",
     "alliances",
     "channel",
     "marketing",
@@ -41,7 +50,26 @@ const TEAM_ALIASES: [&str; 12] = [
     "hello",
     "noreply",
     "no-reply",
+    "office",
+    "admin",
+    "bizdev",
+    "group",
+    "desk",
 ];
+
+/// Words that stand before a role, not a name ("The account executive", "Our AE").
+const NOT_NAMES: [&str; 12] =
+    ["the", "our", "their", "a", "an", "someone", "somebody", "anyone", "tbd", "tba", "unknown", "n/a"];
+
+/// Abbreviations whose period does not end a sentence.
+const ABBREVIATIONS: [&str; 22] = [
+    "e.g", "i.e", "etc", "inc", "ltd", "co", "corp", "llc", "dr", "mr", "mrs", "ms", "jr", "sr", "vs", "st", "no",
+    "a.m", "p.m", "u.s", "approx", "dept",
+];
+
+/// Top-level names that are never public.
+const PRIVATE_SUFFIXES: [&str; 10] =
+    [".local", ".internal", ".corp", ".lan", ".home", ".test", ".localhost", ".invalid", ".intranet", ".private"];
 
 /// How long a partner offer and a next action may lie ahead and still be this handoff's.
 const OFFER_WITHIN_DAYS: i64 = 14;
@@ -61,6 +89,8 @@ pub struct OwnerFact<'a> {
 pub struct PacketFacts<'a> {
     /// The day the packet is judged on: the day it was sent, or today for a draft.
     pub on: NaiveDate,
+    /// The organization has an agreed working agreement.
+    pub agreement_agreed: bool,
     /// The account is on the confirmed list of the organization's agreed working agreement.
     pub account_confirmed: bool,
     /// The account's seller is the seller the handoff is addressed to.
@@ -120,45 +150,104 @@ fn given(text: Option<&str>) -> Option<&str> {
     text.map(str::trim).filter(|t| !t.is_empty())
 }
 
-/// Sentences in a text: runs ended by `.`, `!` or `?` followed by a space or the end.
+/// Sentences in a text. A `.`, `!` or `?` ends one when a space and a capital (or the end)
+/// follow, unless it closes an abbreviation (`e.g.`, `Inc.`, `Dr.`, `a.m.`) or an initial (`J.`).
 fn sentences(text: &str) -> usize {
-    let ends = text.char_indices().filter(|&(i, c)| {
-        matches!(c, '.' | '!' | '?') && text[i + c.len_utf8()..].chars().next().is_none_or(char::is_whitespace)
-    });
-    let ended = ends.count();
-    let trailing = !text.trim_end().ends_with(['.', '!', '?']);
-    ended + usize::from(trailing && !text.trim().is_empty())
+    let chars: Vec<char> = text.trim().chars().collect();
+    if chars.is_empty() {
+        return 0;
+    }
+    let mut count = 0;
+    for (i, c) in chars.iter().enumerate() {
+        if !matches!(c, '.' | '!' | '?') || chars.get(i + 1).is_some_and(|n| matches!(n, '.' | '!' | '?')) {
+            continue;
+        }
+        let rest = &chars[i + 1..];
+        let at_end = rest.iter().all(|c| c.is_whitespace() || matches!(c, '"' | '\'' | ')'));
+        let starts_next = rest.first().is_some_and(|c| c.is_whitespace())
+            && rest.iter().find(|c| !c.is_whitespace()).is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        if !(at_end || starts_next) {
+            continue;
+        }
+        let word: String =
+            chars[..i].iter().rev().take_while(|c| !c.is_whitespace()).collect::<Vec<_>>().into_iter().rev().collect();
+        let word = word.trim_start_matches(['(', '"', '\'']).to_lowercase();
+        let initial = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
+        if *c == '.' && !at_end && (initial || ABBREVIATIONS.contains(&word.as_str())) {
+            continue;
+        }
+        count += 1;
+    }
+    let ended =
+        chars.iter().rev().find(|c| !matches!(c, '"' | '\'' | ')')).is_some_and(|c| matches!(c, '.' | '!' | '?'));
+    count + usize::from(!ended)
 }
 
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '-')).filter(|w| !w.is_empty()).map(str::to_lowercase)
 }
 
-/// The partnership words a text uses, in the order of the list.
-pub fn partnership_words(text: &str) -> Vec<&'static str> {
+/// The partnership words a text uses, in the order of the list, then hyphenated ones as written.
+pub fn partnership_words(text: &str) -> Vec<String> {
     let used: Vec<String> = words(text).collect();
-    PARTNERSHIP_WORDS.into_iter().filter(|w| used.iter().any(|u| u == w)).collect()
+    let mut found: Vec<String> =
+        PARTNERSHIP_WORDS.into_iter().filter(|w| used.iter().any(|u| u == w)).map(str::to_owned).collect();
+    let spaced = used.join(" ");
+    if spaced.contains("go to market") && !found.iter().any(|w| w == "go-to-market") {
+        found.push("go to market".to_owned());
+    }
+    for word in &used {
+        let hyphenated = word.split_once('-').is_some_and(|(first, _)| PARTNERSHIP_PREFIXES.contains(&first));
+        if hyphenated && !found.contains(word) && !PARTNERSHIP_WORDS.contains(&word.as_str()) {
+            found.push(word.clone());
+        }
+    }
+    found
 }
 
+/// Due between the day judged and `days` later.
 fn within(date: Option<NaiveDate>, on: NaiveDate, days: i64) -> bool {
     date.is_some_and(|d| d >= on && (d - on).num_days() <= days)
 }
 
+/// Available by `days` after the day judged at the latest (an offer available already counts).
+fn by(date: Option<NaiveDate>, on: NaiveDate, days: i64) -> bool {
+    date.is_some_and(|d| (d - on).num_days() <= days)
+}
+
 fn team_alias(owner: &OwnerFact) -> bool {
-    let local = owner.email.split('@').next().unwrap_or_default().to_lowercase();
-    let local_parts: Vec<&str> = local.split(['.', '-', '_', '+']).collect();
-    let named_team = words(owner.name).any(|w| w == "team");
-    named_team || TEAM_ALIASES.iter().any(|alias| local == *alias || local_parts.contains(alias))
+    // `pat+sales@` is Pat's own address with a tag.
+    let local = owner.email.split('@').next().unwrap_or_default().split('+').next().unwrap_or_default().to_lowercase();
+    let team_word = |w: &str| TEAM_WORDS.contains(&w);
+    let address_parts: Vec<&str> = local.split(['.', '-', '_']).filter(|p| !p.is_empty()).collect();
+    let address = !address_parts.is_empty() && address_parts.iter().all(|p| team_word(p));
+    let name_parts: Vec<String> =
+        owner.name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let name = name_parts.iter().any(|w| w == "team" || w == "teams")
+        || (!name_parts.is_empty() && name_parts.iter().all(|w| team_word(w)));
+    address || name
+}
+
+/// Whether a text names a person: a capitalised word that is not an acronym ("TBD", "AE") and
+/// not a word that stands before a role ("The account executive").
+fn names_someone(text: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '/' || c == '\'' || c == '-')).filter(|w| !w.is_empty()).any(
+        |w| {
+            let mut letters = w.chars();
+            let capitalised = letters.next().is_some_and(char::is_uppercase) && letters.any(char::is_lowercase);
+            capitalised && !NOT_NAMES.contains(&w.to_lowercase().as_str())
+        },
+    )
 }
 
 /// A link a seller can open and check: http(s) with a host that is a public name.
 fn verifiable(url: &str) -> bool {
     let Ok(url) = url::Url::parse(url) else { return false };
-    let public_name =
-        url.host_str().is_some_and(|h| h.contains('.') && !h.ends_with(".local") && !h.ends_with(".internal"));
+    let Some(url::Host::Domain(host)) = url.host() else { return false };
+    let host = host.trim_end_matches('.').to_lowercase();
     matches!(url.scheme(), "http" | "https")
-        && public_name
-        && url.host().is_some_and(|h| matches!(h, url::Host::Domain(_)))
+        && host.contains('.')
+        && !PRIVATE_SUFFIXES.iter().any(|suffix| host.ends_with(suffix))
 }
 
 /// The grade the packet supports for each component, in the scorecard's order.
@@ -175,7 +264,11 @@ pub fn suggest(p: &PacketFacts) -> Vec<Suggestion> {
                 part(
                     p.account_confirmed,
                     "the account is on the agreed working agreement's confirmed accounts",
-                    "the account is not on the agreed working agreement's confirmed accounts",
+                    if p.agreement_agreed {
+                        "the account is not on the agreed working agreement's confirmed accounts"
+                    } else {
+                        "no working agreement is agreed, so no account is confirmed"
+                    },
                 ),
                 part(
                     p.account_owned_by_seller,
@@ -205,11 +298,15 @@ pub fn suggest(p: &PacketFacts) -> Vec<Suggestion> {
             Component::RelationshipPath,
             vec![
                 part(
-                    given(p.partner_person).is_some(),
+                    given(p.partner_person).is_some_and(names_someone),
                     "a person at the partner is named",
                     "no person at the partner is named",
                 ),
-                part(given(p.our_person).is_some(), "a person on our side is named", "no person on our side is named"),
+                part(
+                    given(p.our_person).is_some_and(names_someone),
+                    "a person on our side is named",
+                    "no person on our side is named",
+                ),
                 part(
                     given(p.connecting_thread).is_some(),
                     "the thread that connects them is given",
@@ -237,7 +334,7 @@ pub fn suggest(p: &PacketFacts) -> Vec<Suggestion> {
             vec![
                 part(given(p.offer_description).is_some(), "the offer is described", "the offer is not described"),
                 part(
-                    within(p.offer_available_by, p.on, OFFER_WITHIN_DAYS),
+                    by(p.offer_available_by, p.on, OFFER_WITHIN_DAYS),
                     "the offer is dated within two weeks",
                     "the offer is not dated within two weeks",
                 ),
@@ -318,6 +415,7 @@ mod tests {
     fn strong() -> PacketFacts<'static> {
         PacketFacts {
             on: day(2),
+            agreement_agreed: true,
             account_confirmed: true,
             account_owned_by_seller: true,
             why_this_account: Some("Renewal in the quarter"),
@@ -359,6 +457,18 @@ mod tests {
         let s = grade_of(&p, Component::TargetAccountLogic);
         assert_eq!(s.grade, Grade::Weak);
         assert!(s.reasons.last().unwrap().contains("not on the agreed working agreement"), "{s:?}");
+        p.agreement_agreed = false;
+        let s = grade_of(&p, Component::TargetAccountLogic);
+        assert_eq!(s.reasons.last().unwrap(), "no working agreement is agreed, so no account is confirmed");
+        for missing in 0..3 {
+            let mut p = strong();
+            match missing {
+                0 => p.account_owned_by_seller = false,
+                1 => p.why_this_account = None,
+                _ => p.why_now = Some(" "),
+            }
+            assert_eq!(grade_of(&p, Component::TargetAccountLogic).grade, Grade::Weak, "part {missing}");
+        }
         let p = PacketFacts { on: day(2), ..Default::default() };
         assert_eq!(grade_of(&p, Component::TargetAccountLogic).grade, Grade::Missing);
     }
@@ -368,32 +478,55 @@ mod tests {
         let mut p = strong();
         p.partner_context = Some("Snowflake hosts their warehouse. They ran the pilot. Dana knows the CFO.");
         assert_eq!(grade_of(&p, Component::PartnerContext).grade, Grade::Weak);
-        p.partner_context = Some("Snowflake runs their warehouse (v2.1 since 2024), and ran the pilot");
-        assert_eq!(grade_of(&p, Component::PartnerContext).grade, Grade::Strong);
+        for one in [
+            "Snowflake runs their warehouse (v2.1 since 2024), and ran the pilot",
+            "Acme Inc. hosts their warehouse and ran the pilot, e.g. the close dashboards.",
+            "Snowflake's team under Dr. Lee ran the U.S. pilot at 9 a.m. daily!",
+        ] {
+            p.partner_context = Some(one);
+            assert_eq!(grade_of(&p, Component::PartnerContext).grade, Grade::Strong, "{one}");
+        }
         p.partner_context = Some("   ");
         assert_eq!(grade_of(&p, Component::PartnerContext).grade, Grade::Missing);
     }
 
     #[test]
-    fn relationship_path_needs_a_person_on_each_side_and_the_thread() {
+    fn relationship_path_needs_a_named_person_on_each_side_and_the_thread() {
         let mut p = strong();
         p.connecting_thread = None;
         assert_eq!(grade_of(&p, Component::RelationshipPath).grade, Grade::Weak);
-        p.partner_person = None;
+        // A role or a placeholder is not a named person.
+        for unnamed in ["The account executive", "TBD", "our AE"] {
+            let mut p = strong();
+            p.our_person = Some(unnamed);
+            assert_eq!(grade_of(&p, Component::RelationshipPath).grade, Grade::Weak, "{unnamed}");
+        }
+        let mut p = strong();
+        p.partner_person = Some("someone");
+        assert_eq!(grade_of(&p, Component::RelationshipPath).grade, Grade::Weak);
         p.our_person = None;
+        p.connecting_thread = None;
         assert_eq!(grade_of(&p, Component::RelationshipPath).grade, Grade::Missing);
     }
 
     #[test]
     fn buyer_problem_in_partnership_language_is_weak_and_names_the_words() {
         let mut p = strong();
-        p.buyer_problem = Some("Unlock joint Go-To-Market synergies with our Partner");
+        p.buyer_problem = Some("Unlock joint Go-To-Market synergies through a partner-led motion");
         let s = grade_of(&p, Component::BuyerProblem);
         assert_eq!(s.grade, Grade::Weak);
-        assert!(s.reasons.last().unwrap().contains("partner, synergies, go-to-market, joint"), "{s:?}");
-        // Whole words only: "partnered" and "departments" are the buyer's own words here.
-        p.buyer_problem = Some("Finance departments re-key invoices the vendor partnered on");
-        assert_eq!(grade_of(&p, Component::BuyerProblem).grade, Grade::Strong);
+        assert_eq!(s.reasons.last().unwrap(), "it is in partnership language (synergies, go-to-market, partner-led)");
+        p.buyer_problem = Some("We need a go to market plan");
+        assert_eq!(grade_of(&p, Component::BuyerProblem).grade, Grade::Weak);
+        // The buyer's own words: a law firm's partners, a joint replacement, "partnered".
+        for own in [
+            "Partners lose six billable hours a week to manual conflict checks",
+            "Joint replacement claims take nine days to approve",
+            "Finance departments re-key invoices the vendor partnered on",
+        ] {
+            p.buyer_problem = Some(own);
+            assert_eq!(grade_of(&p, Component::BuyerProblem).grade, Grade::Strong, "{own}");
+        }
         p.buyer_problem = None;
         assert_eq!(grade_of(&p, Component::BuyerProblem).grade, Grade::Missing);
     }
@@ -405,8 +538,16 @@ mod tests {
         assert_eq!(grade_of(&p, Component::PartnerOffer).grade, Grade::Weak);
         p.offer_available_by = Some(day(16)); // fourteen
         assert_eq!(grade_of(&p, Component::PartnerOffer).grade, Grade::Strong);
-        p.offer_available_by = Some(day(1)); // already past
-        assert_eq!(grade_of(&p, Component::PartnerOffer).grade, Grade::Weak);
+        p.offer_available_by = Some(day(1)); // available already
+        assert_eq!(grade_of(&p, Component::PartnerOffer).grade, Grade::Strong);
+        for part in 0..2 {
+            let mut p = strong();
+            match part {
+                0 => p.offer_agreed_with_partner = false,
+                _ => p.offer_description = None,
+            }
+            assert_eq!(grade_of(&p, Component::PartnerOffer).grade, Grade::Weak, "part {part}");
+        }
         p.offer_agreed_with_partner = false;
         p.offer_description = None;
         p.offer_available_by = None;
@@ -433,15 +574,29 @@ mod tests {
     #[test]
     fn owner_is_one_named_member_not_a_team_alias() {
         let mut p = strong();
-        p.owner = Some(OwnerFact { name: "Partner Team", email: "pat@acme.example", member: true });
-        assert_eq!(grade_of(&p, Component::Owner).grade, Grade::Weak);
-        p.owner = Some(OwnerFact { name: "Sales", email: "partner-sales@acme.example", member: true });
+        for (name, email) in [
+            ("Partner Team", "pat@acme.example"),
+            ("Sales", "partner-sales@acme.example"),
+            ("Partner Marketing", "pm@acme.example"),
+            ("Pat", "partners@acme.example"),
+        ] {
+            p.owner = Some(OwnerFact { name, email, member: true });
+            let s = grade_of(&p, Component::Owner);
+            assert_eq!(s.grade, Grade::Weak, "{name} <{email}>");
+            assert_eq!(s.reasons.last().unwrap(), "the owner is a team alias");
+        }
+        // People whose name or address merely contains such a word, or carries a tag.
+        for (name, email) in [
+            ("Teamo Salesky", "teamo.salesky@acme.example"),
+            ("Pat Marketer", "pat+sales@acme.example"),
+            ("Jo Ops", "jo.ops@acme.example"),
+        ] {
+            p.owner = Some(OwnerFact { name, email, member: true });
+            assert_eq!(grade_of(&p, Component::Owner).grade, Grade::Strong, "{name} <{email}>");
+        }
+        p.owner = Some(OwnerFact { name: "Pat Marketer", email: "pat@acme.example", member: false });
         let s = grade_of(&p, Component::Owner);
-        assert_eq!(s.grade, Grade::Weak);
-        assert_eq!(s.reasons.last().unwrap(), "the owner is a team alias");
-        // A person whose name merely contains an alias word is a person.
-        p.owner = Some(OwnerFact { name: "Teamo Salesky", email: "teamo.salesky@acme.example", member: true });
-        assert_eq!(grade_of(&p, Component::Owner).grade, Grade::Strong);
+        assert_eq!((s.grade, s.reasons.last().unwrap().as_str()), (Grade::Weak, "the owner is not a member"));
         p.owner = None;
         assert_eq!(grade_of(&p, Component::Owner).grade, Grade::Missing);
     }
@@ -449,16 +604,28 @@ mod tests {
     #[test]
     fn acceptance_criteria_need_a_definition_and_a_window_in_days() {
         let mut p = strong();
+        p.response_window_days = Some(0);
+        assert_eq!(grade_of(&p, Component::AcceptanceCriteria).grade, Grade::Weak);
         p.response_window_days = None;
         assert_eq!(grade_of(&p, Component::AcceptanceCriteria).grade, Grade::Weak);
+        let mut p = strong();
         p.acceptance_definition = None;
+        assert_eq!(grade_of(&p, Component::AcceptanceCriteria).grade, Grade::Weak);
+        p.response_window_days = None;
         assert_eq!(grade_of(&p, Component::AcceptanceCriteria).grade, Grade::Missing);
     }
 
     #[test]
     fn proof_needs_a_link_a_seller_can_check() {
         let mut p = strong();
-        p.proof_urls = vec!["http://localhost/report", "https://10.0.0.7/deck", "https://wiki.internal/page"];
+        p.proof_urls = vec![
+            "http://localhost/report",
+            "https://10.0.0.7/deck",
+            "https://wiki.internal/page",
+            "https://intranet.corp/deck",
+            "https://app.localhost./x",
+            "ftp://files.example.com/report",
+        ];
         assert_eq!(grade_of(&p, Component::Proof).grade, Grade::Weak);
         p.proof_urls.push("https://docs.example.com/case-study");
         assert_eq!(grade_of(&p, Component::Proof).grade, Grade::Strong);
@@ -488,5 +655,8 @@ mod tests {
         assert_eq!(sentences("One. Two"), 2);
         assert_eq!(sentences("Version 2.1 ships! Really?"), 2);
         assert_eq!(sentences(""), 0);
+        assert_eq!(sentences("Email J. Smith."), 1);
+        assert_eq!(sentences("Wait... what?"), 1);
+        assert_eq!(sentences("Call the controller. Then email the CFO."), 2);
     }
 }
