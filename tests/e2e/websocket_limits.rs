@@ -240,3 +240,44 @@ async fn next_payload(socket: &mut Socket, wait: Duration) -> Option<Value> {
         }
     }
 }
+
+/// Sixteen handshakes with one person's token race for the ten places a person may hold: exactly
+/// ten stay open, the rest close with 4429, and every place comes back when the sockets close.
+#[tokio::test]
+async fn racing_handshakes_of_one_person_get_exactly_their_places_and_give_them_back() {
+    let app = TestApp::spawn().await;
+    let ana = app.sign_up("ana@example.com").await;
+    let bearer = json!({ "authorization": format!("Bearer {}", ana.token) });
+    let handshakes = (0..16).map(|_| {
+        let (app, bearer) = (&app, bearer.clone());
+        async move {
+            let mut socket = try_connect(app).await.unwrap();
+            init(&mut socket, bearer).await;
+            let code = close_code(&mut socket, Duration::from_millis(1500)).await;
+            (socket, code)
+        }
+    });
+    let outcomes = futures_util::future::join_all(handshakes).await;
+    let refused = outcomes.iter().filter(|(_, code)| *code == Some(4429)).count();
+    let open = outcomes.iter().filter(|(_, code)| code.is_none()).count();
+    assert_eq!((open, refused), (10, 6), "{:?}", outcomes.iter().map(|(_, c)| c).collect::<Vec<_>>());
+    drop(outcomes);
+    // Places free as the server sees each socket go: all ten are let in again within seconds.
+    let mut admitted = false;
+    for _ in 0..20 {
+        let again = (0..10).map(|_| {
+            let (app, bearer) = (&app, bearer.clone());
+            async move {
+                let mut socket = try_connect(app).await.unwrap();
+                init(&mut socket, bearer).await;
+                close_code(&mut socket, Duration::from_millis(500)).await.is_none()
+            }
+        });
+        if futures_util::future::join_all(again).await.into_iter().all(|open| open) {
+            admitted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(admitted, "closed sockets kept their places");
+}
