@@ -12,7 +12,7 @@ use super::scoping::read_in;
 use super::scorecard_enums::{BandGql, ComponentGql, PlayGql};
 use super::users::User;
 use crate::domain::Role;
-use crate::domain::scorecard::{Component, GradeSet, RulePlay, ScorecardSummary, gaps, rule_plays, summarize};
+use crate::domain::scorecard::{Component, GradeSet, RulePlay, ScorecardSummary, rule_plays, summarize};
 use crate::error::{AppError, AppResult};
 use crate::store::{handoff_views, handoffs, working_agreements};
 
@@ -99,12 +99,10 @@ impl Scorecard {
     /// graded): of the handoffs they graded, how many they graded higher than the packet supports
     /// in at least one component (`Handoff.gradeGaps`), highest rate first.
     async fn grade_gaps_by_marketer(&self, ctx: &Context<'_>) -> AppResult<Vec<MarketerGradeGaps>> {
-        let today = now(ctx).date_naive();
         let mut tally: Vec<MarketerGradeGaps> = Vec::new();
         for handoff in &self.handoffs {
             let view = &handoff.view;
-            let suggested = view.suggestions(store(ctx).conn(), today).await?;
-            let gapped = gaps(&view.grade_set(), &suggested);
+            let gapped = handoff.gap_components(ctx).await?;
             // Each component's current grade is its grader's; a gap is charged to whoever gave it.
             let mut graders: Vec<(Uuid, bool)> = Vec::new();
             for component in Component::ALL {

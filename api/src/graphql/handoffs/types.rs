@@ -53,6 +53,12 @@ impl Handoff {
         Ok(self.view.suggestions(store(ctx).conn(), now(ctx).date_naive()).await?)
     }
 
+    /// The components graded higher than the packet supports (`gradeGaps`; the scorecard's
+    /// count per grader).
+    pub(crate) async fn gap_components(&self, ctx: &Context<'_>) -> AppResult<Vec<Component>> {
+        Ok(gaps(&self.view.grade_set(), &self.suggestions(ctx).await?))
+    }
+
     /// The key per-handoff lists are batched by.
     fn key(&self) -> (Uuid, Uuid) {
         (self.row().organization_id, self.row().id)
@@ -147,8 +153,7 @@ impl Handoff {
     /// The components graded higher than the packet supports (`suggestedGrades`), in the table's
     /// order.
     async fn grade_gaps(&self, ctx: &Context<'_>) -> AppResult<Vec<ComponentGql>> {
-        let suggested = self.suggestions(ctx).await?;
-        Ok(gaps(&self.view.grade_set(), &suggested).into_iter().map(Into::into).collect())
+        Ok(self.gap_components(ctx).await?.into_iter().map(Into::into).collect())
     }
     /// What stands between this handoff and sending it, each with a code and what would clear it:
     /// a score below the minimum (with the gap), components the agreed working agreement requires
