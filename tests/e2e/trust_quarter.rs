@@ -54,13 +54,18 @@ const MENTION: &str =
     "mutation($i: LogPipelineMentionInput!) { logPipelineMention(input: $i) { pipelineMention { id } } }";
 const ESCALATE: &str = "mutation($i: RaiseEscalationInput!) { raiseEscalation(input: $i) { escalation { id } } }";
 
-async fn quarter() -> Quarter {
-    let app = TestApp::spawn_at("2026-01-02T08:00:00Z").await;
+/// A team with a partner and two accounts, from `at`.
+async fn team_from(at: &str) -> Quarter {
+    let app = TestApp::spawn_at(at).await;
     let team = app.team("acme").await;
     let partner = app.create_partner(&team.marketer, &team.org_id, "Snowflake").await;
     let globex = app.create_account(&team.marketer, &team.org_id, "Globex", &team.seller).await;
     let initech = app.create_account(&team.marketer, &team.org_id, "Initech", &team.seller).await;
-    let q = Quarter { app, team, globex, initech, partner };
+    Quarter { app, team, globex, initech, partner }
+}
+
+async fn quarter() -> Quarter {
+    let q = team_from("2026-01-02T08:00:00Z").await;
 
     // Handoffs (window 3 days). Previous window: answered after 48 h, 24 h and 72 h (exactly at
     // respondBy, so not late) and one never answered; current: after 6 h, 12 h and 24 h, plus one
@@ -356,4 +361,50 @@ async fn another_organizations_ids_are_not_found_in_trust_records() {
         .ok(Some(&other.admin.token), "{ organization(slug: \"acme\") { trustReport { bothImproving } } }", json!({}))
         .await;
     assert!(report["organization"].is_null());
+}
+
+/// Silence and an even number of answers, on both databases (PostgreSQL sends the handoffs as
+/// arrays, SQLite as rows). Window [Apr 2, Jul 1), respondBy three days on.
+#[tokio::test]
+async fn late_answers_and_overdue_handoffs_are_silence_and_an_even_median_is_the_middle_twos_mean() {
+    let q = team_from("2026-06-01T08:00:00Z").await;
+    // Answered after 10 h, 30 h, 100 h (late) and 72 h and one second (late by that second); one
+    // never answered (overdue); one sent on Jun 29, not due yet.
+    for (sent, answered, decision, grades) in [
+        ("2026-06-01T09:00:00Z", Some("2026-06-01T19:00:00Z"), "ACCEPT", ["STRONG"; 9]),
+        ("2026-06-02T09:00:00Z", Some("2026-06-03T15:00:00Z"), "DECLINE", TWELVE),
+        ("2026-06-03T09:00:00Z", Some("2026-06-07T13:00:00Z"), "ACCEPT", TEN),
+        ("2026-06-04T09:00:00Z", Some("2026-06-07T09:00:01Z"), "ACCEPT", NINE),
+        ("2026-06-05T09:00:00Z", None, "", SIXTEEN),
+        ("2026-06-29T09:00:00Z", None, "", FOURTEEN),
+    ] {
+        let id = q.send(sent, grades).await;
+        if let Some(at) = answered {
+            q.answer(&id, at, decision).await;
+        }
+    }
+    q.app.set_time("2026-07-01T00:00:00Z");
+    let data = q.app.ok(Some(&q.team.leader.token), REPORT, json!({ "s": "acme" })).await;
+    let report = &data["organization"]["trustReport"];
+    let response = &report["signals"][0];
+    // 10, 30, 72.000278, 100 h: the mean of the middle two.
+    let middle = (30.0 + 259_201.0 / 3600.0) / 2.0;
+    assert!(close(&response["value"], middle) && close(&report["medianResponseHours"], middle), "{report:#}");
+    assert_eq!(response["sampleSize"], 4);
+    // Due: the four answered and the overdue one. Accepted 3 of 5; silent: the two late, the overdue.
+    let acceptance = &report["signals"][1];
+    assert!(close(&acceptance["value"], 0.6) && acceptance["sampleSize"] == 5, "{acceptance:#}");
+    assert!(close(&report["silentShare"], 0.6), "{report:#}");
+    // Every sent handoff's score counts: 18 + 12 + 10 + 9 + 16 + 14 = 79 over 6.
+    assert!(close(&report["averageHandoffScore"], 79.0 / 6.0), "{report:#}");
+    assert_eq!(report["previousAverageHandoffScore"], Value::Null);
+
+    // The same sums by month: nothing in April and May, June as above.
+    let series = "query($s: String!) { organization(slug: $s) { trustSeries(signal: RESPONSE_TIME, bucket: MONTH, from: \"2026-04-01T00:00:00Z\", to: \"2026-07-01T00:00:00Z\") { value sampleSize } } }";
+    let data = q.app.ok(Some(&q.team.leader.token), series, json!({ "s": "acme" })).await;
+    let points = data["organization"]["trustSeries"].as_array().unwrap();
+    assert_eq!(points.len(), 3);
+    assert_eq!((&points[0]["value"], &points[0]["sampleSize"]), (&Value::Null, &json!(0)));
+    assert_eq!((&points[1]["value"], &points[1]["sampleSize"]), (&Value::Null, &json!(0)));
+    assert!(close(&points[2]["value"], middle) && points[2]["sampleSize"] == 4, "{points:#?}");
 }

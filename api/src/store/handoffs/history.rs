@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{HandoffRow, visible};
-use crate::store::pg_arrays::{Timestamp, column};
+use crate::store::pg_arrays::{BinaryArray, INT2, INT4, TIMESTAMPTZ};
 use crate::store::{StoreError, TenantTx};
 
 /// The last `n` handoffs that were actually sent, newest first ("your last three, not your best one").
@@ -133,28 +133,32 @@ async fn sent_as_arrays(tx: &TenantTx, query: Select<handoff::Entity>) -> Result
     };
     let row =
         result.try_as_pg_row().ok_or_else(|| DbErr::Custom("a PostgreSQL read returned another row type".into()))?;
-    type Column<T> = Option<Vec<T>>;
-    let positions: Column<Option<i32>> = column(row, 0)?;
-    let scores: Column<i16> = column(row, 1)?;
-    let sent: Column<Option<Timestamp>> = column(row, 2)?;
-    let respond_by: Column<Option<Timestamp>> = column(row, 3)?;
-    let decided: Column<Option<Timestamp>> = column(row, 4)?;
+    let array = |index, element_type| BinaryArray::of(row, index, element_type);
     // No handoff sent in the span: every aggregate is NULL.
     let (Some(positions), Some(scores), Some(sent), Some(respond_by), Some(decided)) =
-        (positions, scores, sent, respond_by, decided)
+        (array(0, INT4)?, array(1, INT2)?, array(2, TIMESTAMPTZ)?, array(3, TIMESTAMPTZ)?, array(4, TIMESTAMPTZ)?)
     else {
         return Ok(Some(Vec::new()));
     };
-    let mut handoffs = Vec::with_capacity(positions.len());
-    for (i, position) in positions.into_iter().enumerate() {
-        let status = position.and_then(|p| usize::try_from(p).ok()).and_then(|p| statuses.get(p).copied());
-        let (Some(status), Ok(score)) = (status, u8::try_from(scores[i])) else { return Ok(None) };
+    let n = positions.len();
+    if [scores.len(), sent.len(), respond_by.len(), decided.len()].iter().any(|len| *len != n) {
+        return Err(DbErr::Type("the sent handoffs' arrays differ in length".into()).into());
+    }
+    let (positions, scores) = (positions.fixed::<4>()?, scores.fixed::<2>()?);
+    let (sent, respond_by, decided) = (sent.timestamps()?, respond_by.timestamps()?, decided.timestamps()?);
+    let mut handoffs = Vec::with_capacity(n);
+    for i in 0..n {
+        let status = positions[i]
+            .and_then(|p| usize::try_from(i32::from_be_bytes(p)).ok())
+            .and_then(|p| statuses.get(p).copied());
+        let score = scores[i].map(i16::from_be_bytes).and_then(|s| u8::try_from(s).ok());
+        let (Some(status), Some(score)) = (status, score) else { return Ok(None) };
         handoffs.push(SentHandoff {
             status,
             score,
-            sent_at: sent[i].map(|t| t.0),
-            respond_by: respond_by[i].map(|t| t.0),
-            decided_at: decided[i].map(|t| t.0),
+            sent_at: sent[i],
+            respond_by: respond_by[i],
+            decided_at: decided[i],
         });
     }
     Ok(Some(handoffs))
