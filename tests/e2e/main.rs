@@ -21,6 +21,7 @@ mod migration_compatibility;
 mod organizations;
 mod paging;
 mod persisted_documents;
+mod portfolio;
 mod query_plans;
 mod record_visibility;
 mod row_level_security;

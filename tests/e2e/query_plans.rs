@@ -38,6 +38,12 @@ const READS: &[(&str, &str, &str)] = &[
             signals { signal value previousValue trend sampleSize } medianResponseHours silentShare
             averageHandoffScore handoffScoreTrend trustImproving bothImproving } } }",
     ),
+    (
+        "the portfolio",
+        "admin",
+        "{ me { portfolio { organization { slug } scorecard { band weakestComponents }
+            trustReport { signals { reading } } } } }",
+    ),
 ];
 
 fn now() -> DateTime<Utc> {

@@ -322,6 +322,19 @@ impl TestApp {
         store.tenant(&scope).await.expect("a tenant transaction")
     }
 
+    /// A portfolio transaction of `person` over `org_ids`, as `Viewer.portfolio` opens one.
+    pub async fn portfolio_transaction(&self, person: &Person, org_ids: &[&str]) -> handoff_api::store::PortfolioTx {
+        use handoff_api::auth::{Viewer, jwt::JwtKeys};
+        let store = self.server.as_ref().expect("the server runs").store();
+        let keys = JwtKeys::new(TEST_SECRET.as_bytes(), Duration::minutes(15));
+        let viewer = Viewer::authenticate(store.clone(), &keys, &person.token).await.expect("a valid token");
+        let mut scopes = Vec::new();
+        for org_id in org_ids {
+            scopes.push(viewer.require(uuid_of(org_id), &handoff_api::domain::Role::ALL).await.expect("a member"));
+        }
+        store.portfolio(&scopes).await.expect("a portfolio transaction")
+    }
+
     /// The server's database handle, for tests that call the store directly (a background sweep).
     pub fn store(&self) -> &handoff_api::store::Store {
         self.server.as_ref().expect("the server runs").store()

@@ -26,6 +26,7 @@ mod organizations;
 mod paging;
 mod partners;
 pub mod persisted;
+mod portfolio;
 mod roles;
 mod scoping;
 mod scorecard;

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use super::context::{store, viewer};
 use super::ids::{Kind, encode};
 use super::memberships::Membership;
+use super::portfolio::{PORTFOLIO_ROLES, PortfolioEntry};
 use crate::auth;
 use crate::error::AppResult;
 use crate::store::{memberships, users};
@@ -75,20 +76,20 @@ impl Viewer {
         &self.0.name
     }
     /// For consultants: every organization where the viewer is ADMIN or SALES_LEADER, with its
-    /// scorecard and trust readings side by side.
+    /// scorecard and trust readings side by side, read together whatever their number.
     async fn portfolio(&self, ctx: &Context<'_>) -> AppResult<Vec<PortfolioEntry>> {
-        use crate::domain::Role;
         let Some(acting) = self.acting(ctx) else { return Ok(Vec::new()) };
-        let usable = acting.viewer(ctx).memberships().await?.to_vec();
+        let viewer = acting.viewer(ctx);
+        let usable = viewer.memberships().await?.to_vec();
         let rows = memberships::of_user(store(ctx).conn(), self.0.id).await?;
-        Ok(rows
+        let organizations = rows
             .into_iter()
             .filter_map(|(m, organization)| {
                 let (_, role) = usable.iter().find(|(id, _)| *id == m.organization_id)?;
-                let entry = PortfolioEntry { organization, role: *role, caller: acting.clone() };
-                matches!(role, Role::Admin | Role::SalesLeader).then_some(entry)
+                PORTFOLIO_ROLES.contains(role).then_some((organization, *role))
             })
-            .collect())
+            .collect();
+        super::portfolio::entries(ctx, viewer, organizations).await
     }
     /// Organizations the viewer can act in, with the role in each. With an API token, only the
     /// token's organization, with the token's role.
@@ -103,36 +104,6 @@ impl Viewer {
                 Some(Membership::new(m, org, self.0.clone()).with_role(*role))
             })
             .collect())
-    }
-}
-
-/// One organization in a consultant's portfolio.
-pub struct PortfolioEntry {
-    organization: crate::store::organizations::Organization,
-    role: crate::domain::Role,
-    /// Whose rights its scorecard and trust report are read with.
-    caller: Acting,
-}
-
-/// One organization in a consultant's portfolio: its scorecard over the last three handoffs and
-/// its trust signals over the last 90 days.
-#[Object]
-impl PortfolioEntry {
-    /// The organization.
-    async fn organization(&self) -> super::organizations::Organization {
-        super::organizations::Organization(self.organization.clone())
-    }
-    /// The viewer's role there.
-    async fn role(&self) -> super::roles::RoleGql {
-        self.role.into()
-    }
-    /// The scorecard over its last three sent handoffs.
-    async fn scorecard(&self, ctx: &Context<'_>) -> AppResult<super::scorecard::Scorecard> {
-        super::scorecard::compute(ctx, self.caller.viewer(ctx), self.organization.id, 3, None, None).await
-    }
-    /// The trust report over the last 90 days.
-    async fn trust_report(&self, ctx: &Context<'_>) -> AppResult<super::trust::TrustReport> {
-        super::trust::report(ctx, self.caller.viewer(ctx), self.organization.id, 90, None, None).await
     }
 }
 

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::by_position::{self, ByPosition, Reader};
 use super::handoffs::HandoffRow;
 use super::tenant_table::TenantTable;
-use super::{StoreError, TenantTx};
+use super::{PortfolioTx, StoreError, TenantTx};
 use crate::domain::scorecard::{Component, Grade};
 
 pub use handoff_grade::Model as GradeRow;
@@ -71,6 +71,18 @@ pub async fn of_handoffs(tx: &TenantTx, handoffs: &[&HandoffRow]) -> Result<Vec<
     let mut rows: Vec<GradeRow> = by_position::all(tx.conn(), visible).await?;
     // Oldest first (ids are time-ordered), sorted here rather than in SQL: asked for that order,
     // PostgreSQL may walk the whole primary key to avoid a sort instead of looking the handoffs up.
+    rows.sort_unstable_by_key(|row| row.id);
+    Ok(rows)
+}
+
+/// Every grading of these handoffs of a portfolio's organizations, oldest first.
+pub async fn of_handoffs_across(ptx: &PortfolioTx, handoff_ids: &[Uuid]) -> Result<Vec<GradeRow>, StoreError> {
+    if handoff_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = super::tenant_table::of_organizations::<handoff_grade::Entity>(ptx)
+        .filter(handoff_grade::Column::HandoffId.is_in(handoff_ids.iter().copied()));
+    let mut rows: Vec<GradeRow> = by_position::all(ptx.conn(), rows).await?;
     rows.sort_unstable_by_key(|row| row.id);
     Ok(rows)
 }

@@ -14,9 +14,9 @@ use super::grades::{self, GradeRow};
 use super::handoffs::{self, HandoffRow, packet_of};
 use super::organizations::{self, Organization};
 use super::partners::Partner;
-use super::tenant_table::TenantTable;
+use super::tenant_table::{TenantTable, find_many, find_many_across};
 use super::users::{self, User};
-use super::{StoreError, TenantTx, memberships, working_agreements};
+use super::{PortfolioTx, StoreError, TenantTx, memberships, working_agreements};
 use crate::domain::Role;
 use crate::domain::scorecard::{
     Component, Grade, GradeSet, OwnerFact, PacketFacts, SendCheck, SendFacts, SendRules, Suggestion, suggest,
@@ -174,49 +174,105 @@ async fn load_with(
 ) -> Result<Vec<HandoffView>, StoreError> {
     let refs: Vec<&HandoffRow> = rows.iter().collect();
     let grade_rows = grades::of_handoffs(tx, &refs).await?;
-    let account_ids: Vec<Uuid> = unique(rows.iter().map(|r| r.account_id));
-    let partner_ids: Vec<Uuid> = unique(rows.iter().map(|r| r.partner_id));
-    let person_ids: Vec<Uuid> = unique(
-        rows.iter()
-            .flat_map(|r| [r.seller_id, r.owner_id, Some(r.created_by)])
-            .flatten()
-            .chain(grade_rows.iter().map(|g| g.graded_by)),
-    );
-    let accounts: HashMap<Uuid, Arc<Account>> = shared::<entity::account::Entity>(tx, &account_ids).await?;
-    let partners: HashMap<Uuid, Arc<Partner>> = shared::<entity::partner::Entity>(tx, &partner_ids).await?;
-    let people: HashMap<Uuid, Arc<User>> =
-        users::find_many(tx.untenanted(), &person_ids).await?.into_iter().map(|u| (u.id, Arc::new(u))).collect();
+    let ids = NamedIds::of(&rows, &grade_rows);
+    let accounts = by_id::<entity::account::Entity>(find_many::<entity::account::Entity>(tx, &ids.accounts).await?);
+    let partners = by_id::<entity::partner::Entity>(find_many::<entity::partner::Entity>(tx, &ids.partners).await?);
+    let people = users::find_many(tx.untenanted(), &ids.people).await?;
+    Ok(assemble(rows, grade_rows, Named { accounts, partners, people }, gate))
+}
+
+/// Views of handoffs of a portfolio's organizations (`handoffs::last_sent_across`), in the same
+/// four statements as `load` whatever the number of organizations. The handoffs of each
+/// organization share their facts, as a page's do.
+pub async fn load_across(ptx: &PortfolioTx, rows: Vec<HandoffRow>) -> Result<Vec<HandoffView>, StoreError> {
+    let handoff_ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let grade_rows = grades::of_handoffs_across(ptx, &handoff_ids).await?;
+    let ids = NamedIds::of(&rows, &grade_rows);
+    let accounts =
+        by_id::<entity::account::Entity>(find_many_across::<entity::account::Entity>(ptx, &ids.accounts).await?);
+    let partners =
+        by_id::<entity::partner::Entity>(find_many_across::<entity::partner::Entity>(ptx, &ids.partners).await?);
+    let people = users::find_many(ptx.untenanted(), &ids.people).await?;
+    Ok(assemble(rows, grade_rows, Named { accounts, partners, people }, None))
+}
+
+/// The accounts, partners and people some handoffs and their gradings name.
+struct NamedIds {
+    accounts: Vec<Uuid>,
+    partners: Vec<Uuid>,
+    people: Vec<Uuid>,
+}
+
+impl NamedIds {
+    fn of(rows: &[HandoffRow], grade_rows: &[GradeRow]) -> Self {
+        Self {
+            accounts: unique(rows.iter().map(|r| r.account_id)),
+            partners: unique(rows.iter().map(|r| r.partner_id)),
+            people: unique(people_named(rows.iter(), grade_rows.iter())),
+        }
+    }
+}
+
+fn people_named<'a>(
+    rows: impl Iterator<Item = &'a HandoffRow>,
+    grade_rows: impl Iterator<Item = &'a GradeRow>,
+) -> impl Iterator<Item = Uuid> {
+    rows.flat_map(|r| [r.seller_id, r.owner_id, Some(r.created_by)]).flatten().chain(grade_rows.map(|g| g.graded_by))
+}
+
+/// What `NamedIds` named, read.
+struct Named {
+    accounts: HashMap<Uuid, Arc<Account>>,
+    partners: HashMap<Uuid, Arc<Partner>>,
+    people: Vec<User>,
+}
+
+/// The views of `rows`, those of one organization sharing one `PageFacts` (`gate` is given only
+/// for one organization's handoff).
+fn assemble(
+    rows: Vec<HandoffRow>,
+    grade_rows: Vec<GradeRow>,
+    named: Named,
+    mut gate: Option<(SendRules, HashMap<Uuid, Role>)>,
+) -> Vec<HandoffView> {
+    let people: HashMap<Uuid, Arc<User>> = named.people.into_iter().map(|u| (u.id, Arc::new(u))).collect();
+    let mut pages: HashMap<Uuid, Arc<PageFacts>> = HashMap::new();
+    for organization_id in unique(rows.iter().map(|r| r.organization_id)) {
+        let of_organization = || rows.iter().filter(move |r| r.organization_id == organization_id);
+        let grades = grade_rows.iter().filter(|g| g.organization_id == organization_id);
+        let named = people_named(of_organization(), grades).filter_map(|id| Some((id, people.get(&id)?.clone())));
+        pages.insert(
+            organization_id,
+            Arc::new(PageFacts {
+                organization_id,
+                people: named.collect(),
+                seller_ids: unique(of_organization().filter_map(|r| r.seller_id)),
+                organization: OnceCell::new(),
+                gate: OnceCell::new_with(gate.take()),
+                packet_context: OnceCell::new(),
+            }),
+        );
+    }
     // Oldest first, so a later grading of a component replaces an earlier one.
     let mut current: HashMap<Uuid, CurrentGrades> = HashMap::with_capacity(rows.len());
     for grade in grade_rows {
         let (handoff, slot) = (grade.handoff_id, Component::from(grade.component).index());
         current.entry(handoff).or_default()[slot] = Some(Arc::new(grade));
     }
-    let page = Arc::new(PageFacts {
-        organization_id: tx.organization_id(),
-        people,
-        seller_ids: unique(rows.iter().filter_map(|r| r.seller_id)),
-        organization: OnceCell::new(),
-        gate: OnceCell::new_with(gate),
-        packet_context: OnceCell::new(),
-    });
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|row| HandoffView {
             current_grades: current.remove(&row.id).unwrap_or_default(),
-            account: accounts.get(&row.account_id).cloned(),
-            partner: partners.get(&row.partner_id).cloned(),
+            account: named.accounts.get(&row.account_id).cloned(),
+            partner: named.partners.get(&row.partner_id).cloned(),
+            page: pages[&row.organization_id].clone(),
             row,
-            page: page.clone(),
         })
-        .collect())
+        .collect()
 }
 
-/// The organization's rows of table `T` with these ids, by id, each read once for the views that
-/// share it.
-async fn shared<T: TenantTable>(tx: &TenantTx, ids: &[Uuid]) -> Result<HashMap<Uuid, Arc<T::Model>>, StoreError> {
-    let rows = super::tenant_table::find_many::<T>(tx, ids).await?;
-    Ok(rows.into_iter().map(|row| (T::key(&row).1, Arc::new(row))).collect())
+/// Rows by id, each shared by the views that name it.
+fn by_id<T: TenantTable>(rows: Vec<T::Model>) -> HashMap<Uuid, Arc<T::Model>> {
+    rows.into_iter().map(|row| (T::key(&row).1, Arc::new(row))).collect()
 }
 
 fn unique(ids: impl Iterator<Item = Uuid>) -> Vec<Uuid> {

@@ -44,7 +44,7 @@ use sea_orm::{
 
 pub use error::{StoreError, is_unavailable};
 pub use page::Page;
-pub use tenant::TenantTx;
+pub use tenant::{PortfolioTx, TenantTx};
 
 use credential_cache::CredentialCache;
 
@@ -265,6 +265,11 @@ impl Store {
         // The request's log line names the organization it worked in.
         tracing::Span::current().record("organization_id", tracing::field::display(scope.organization_id()));
         TenantTx::begin(&self.db, scope).await
+    }
+
+    /// A read-only transaction over the organizations of these scopes, all one person's.
+    pub async fn portfolio(&self, scopes: &[OrgScope]) -> Result<PortfolioTx, StoreError> {
+        PortfolioTx::begin(&self.db, scopes).await
     }
 
     pub async fn close(self) -> Result<(), DbErr> {

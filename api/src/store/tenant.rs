@@ -61,24 +61,100 @@ impl TenantTx {
     pub fn role(&self) -> Role {
         self.scope.role()
     }
+}
 
-    pub(super) fn conn(&self) -> &DatabaseTransaction {
-        &self.tx
+transaction_access!(TenantTx);
+
+/// What both kinds of transaction offer beside their scope.
+macro_rules! transaction_access {
+    ($kind:ty) => {
+        impl $kind {
+            pub(super) fn conn(&self) -> &DatabaseTransaction {
+                &self.tx
+            }
+
+            /// The transaction's connection for tables that belong to no organization (users), so
+            /// that such reads share the transaction instead of taking a second connection.
+            pub fn untenanted(&self) -> &DatabaseTransaction {
+                &self.tx
+            }
+
+            pub fn is_postgres(&self) -> bool {
+                self.tx.get_database_backend() == DatabaseBackend::Postgres
+            }
+
+            pub async fn commit(self) -> Result<(), StoreError> {
+                commit(self.tx).await
+            }
+        }
+    };
+}
+use transaction_access;
+
+async fn commit(tx: DatabaseTransaction) -> Result<(), StoreError> {
+    tx.commit().await?;
+    tracing::trace!(target: "handoff_api::sql", control = true, "COMMIT");
+    Ok(())
+}
+
+/// A read-only transaction over the organizations of one person's portfolio, opened only from the
+/// [`OrgScope`]s that person holds there, so that each kind of fact is read for all of them in one
+/// statement.
+///
+/// On PostgreSQL it acts as `handoff_tenant` like a [`TenantTx`], with the organizations in
+/// `app.organization_ids`: row-level security keeps every statement inside them. It cannot write.
+pub struct PortfolioTx {
+    tx: DatabaseTransaction,
+    organization_ids: Vec<Uuid>,
+}
+
+impl PortfolioTx {
+    pub(super) async fn begin(db: &DatabaseConnection, scopes: &[OrgScope]) -> Result<Self, StoreError> {
+        let mut organization_ids: Vec<Uuid> = scopes.iter().map(OrgScope::organization_id).collect();
+        organization_ids.sort_unstable();
+        organization_ids.dedup();
+        let tx = super::begin_counted(db).await?;
+        tracing::trace!(target: "handoff_api::sql", control = true, "BEGIN");
+        if tx.get_database_backend() == DatabaseBackend::Postgres {
+            let ids = format!("{{{}}}", organization_ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(","));
+            let user = scopes.first().map(|s| s.user_id().to_string()).unwrap_or_default();
+            tx.execute_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                "SELECT set_config('transaction_read_only', 'on', true), set_config('role', $1, true), \
+                 set_config('app.organization_ids', $2, true), set_config('app.user_id', $3, true)",
+                [migration::TENANT_ROLE.into(), ids.into(), user.into()],
+            ))
+            .await?;
+        }
+        Ok(Self { tx, organization_ids })
     }
 
-    /// The transaction's connection for tables that belong to no organization (users), so that
-    /// such reads share the transaction instead of taking a second connection.
-    pub fn untenanted(&self) -> &DatabaseTransaction {
-        &self.tx
+    /// The organizations it reads, each once, in id order.
+    pub fn organization_ids(&self) -> &[Uuid] {
+        &self.organization_ids
+    }
+}
+
+transaction_access!(PortfolioTx);
+
+/// The first column of `sql`'s rows, as UUIDs, run exactly as written.
+#[cfg(feature = "test-support")]
+async fn uuids(tx: &DatabaseTransaction, sql: &str) -> Result<Vec<Uuid>, StoreError> {
+    let rows = tx.query_all_raw(Statement::from_string(tx.get_database_backend(), sql)).await?;
+    Ok(rows.iter().filter_map(|row| row.try_get_by_index::<Uuid>(0).ok()).collect())
+}
+
+#[cfg(feature = "test-support")]
+impl PortfolioTx {
+    /// Runs `sql` exactly as written, without the organizations filter the store adds, and returns
+    /// its first column as UUIDs: tests use it to show that the database's own wall holds.
+    pub async fn unfiltered_uuids(&self, sql: &str) -> Result<Vec<Uuid>, StoreError> {
+        uuids(&self.tx, sql).await
     }
 
-    pub fn is_postgres(&self) -> bool {
-        self.tx.get_database_backend() == DatabaseBackend::Postgres
-    }
-
-    pub async fn commit(self) -> Result<(), StoreError> {
-        self.tx.commit().await?;
-        tracing::trace!(target: "handoff_api::sql", control = true, "COMMIT");
+    /// Runs `sql` (a write), for tests that show the transaction cannot write.
+    pub async fn execute(&self, sql: &str) -> Result<(), StoreError> {
+        self.tx.execute_unprepared(sql).await?;
         Ok(())
     }
 }
@@ -88,8 +164,7 @@ impl TenantTx {
     /// Runs `sql` exactly as written, without the organization filter the store adds, and returns
     /// its first column as UUIDs: tests use it to show that the database's own wall holds.
     pub async fn unfiltered_uuids(&self, sql: &str) -> Result<Vec<Uuid>, StoreError> {
-        let rows = self.tx.query_all_raw(Statement::from_string(self.tx.get_database_backend(), sql)).await?;
-        Ok(rows.iter().filter_map(|row| row.try_get_by_index::<Uuid>(0).ok()).collect())
+        uuids(&self.tx, sql).await
     }
 
     /// The transaction itself, for tests that compare the store's reads with sea-orm's own.

@@ -12,7 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::page::{Order, split_page};
-use super::{Page, StoreError, TenantTx};
+use super::{Page, PortfolioTx, StoreError, TenantTx};
 
 /// A table whose rows each belong to one organization.
 pub trait TenantTable: EntityTrait {
@@ -32,6 +32,21 @@ pub trait TenantTable: EntityTrait {
 /// about the organization (trust signals, the send gate) rather than reads of rows.
 pub fn of_organization<T: TenantTable>(tx: &TenantTx) -> Select<T> {
     T::find().filter(T::ORGANIZATION.eq(tx.organization_id()))
+}
+
+/// Every row of the portfolio transaction's organizations: for a portfolio's facts, read for all of
+/// its organizations in one statement. Its readers are their ADMINs and SALES_LEADERs, who see
+/// every row of each.
+pub fn of_organizations<T: TenantTable>(ptx: &PortfolioTx) -> Select<T> {
+    T::find().filter(T::ORGANIZATION.is_in(ptx.organization_ids().iter().copied()))
+}
+
+/// The rows of table `T` with these ids among the portfolio's organizations.
+pub async fn find_many_across<T: TenantTable>(ptx: &PortfolioTx, ids: &[Uuid]) -> Result<Vec<T::Model>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(of_organizations::<T>(ptx).filter(T::ID.is_in(ids.iter().copied())).all(ptx.conn()).await?)
 }
 
 /// An update of rows of the transaction's organization only.

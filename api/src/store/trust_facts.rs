@@ -1,12 +1,14 @@
 //! Reads the facts behind the trust signals for a span of time, narrowed to one partner or one
 //! seller when asked. The formulas are in `domain::trust`.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::handoffs;
-use super::trust_records::between;
-use super::{StoreError, TenantTx};
+use super::handoffs::{self, SentHandoff};
+use super::trust_records::{between, between_across};
+use super::{PortfolioTx, StoreError, TenantTx};
 use crate::domain::scorecard::HandoffStatus;
 use crate::domain::trust::{AskFact, DecisionFact, EscalationFact, MeetingFact, MentionFact, TrustFacts};
 use entity::{escalation, partner_ask, partner_meeting, pipeline_mention};
@@ -32,6 +34,83 @@ pub async fn load(
     scope: TrustScope,
 ) -> Result<TrustFacts, StoreError> {
     let sent = handoffs::sent_between(tx, from, to, scope.partner_id, scope.seller_id).await?;
+    let records = Records {
+        asks: between::<partner_ask::Entity, AskRow>(tx, from, to).await?,
+        meetings: between::<partner_meeting::Entity, MeetingRow>(tx, from, to).await?,
+        mentions: between::<pipeline_mention::Entity, MentionRow>(tx, from, to).await?,
+        escalations: between::<escalation::Entity, EscalationRow>(tx, from, to).await?,
+    };
+    // An escalation about a handoff is about that handoff's partner too.
+    let handoff_partners = match scope.partner_id {
+        Some(_) => {
+            let ids: Vec<Uuid> = records.escalations.iter().filter_map(|e| e.handoff_id).collect();
+            handoffs::partners_of(tx, &ids).await?.into_iter().collect()
+        }
+        None => HashMap::new(),
+    };
+    Ok(facts(sent, records, scope, &handoff_partners))
+}
+
+/// The facts of `load`, not narrowed, for each of a portfolio's organizations: five statements
+/// whatever their number.
+pub async fn load_across(
+    ptx: &PortfolioTx,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<HashMap<Uuid, TrustFacts>, StoreError> {
+    let mut sent = handoffs::sent_across(ptx, from, to).await?;
+    let mut asks =
+        by_organization(between_across::<partner_ask::Entity, AskRow>(ptx, from, to).await?, |r| r.organization_id);
+    let mut meetings =
+        by_organization(between_across::<partner_meeting::Entity, MeetingRow>(ptx, from, to).await?, |r| {
+            r.organization_id
+        });
+    let mut mentions =
+        by_organization(between_across::<pipeline_mention::Entity, MentionRow>(ptx, from, to).await?, |r| {
+            r.organization_id
+        });
+    let mut escalations =
+        by_organization(between_across::<escalation::Entity, EscalationRow>(ptx, from, to).await?, |r| {
+            r.organization_id
+        });
+    let mut all = HashMap::new();
+    for id in ptx.organization_ids() {
+        let records = Records {
+            asks: asks.remove(id).unwrap_or_default(),
+            meetings: meetings.remove(id).unwrap_or_default(),
+            mentions: mentions.remove(id).unwrap_or_default(),
+            escalations: escalations.remove(id).unwrap_or_default(),
+        };
+        let sent = sent.remove(id).unwrap_or_default();
+        all.insert(*id, facts(sent, records, TrustScope::default(), &HashMap::new()));
+    }
+    Ok(all)
+}
+
+fn by_organization<R>(rows: Vec<R>, organization: impl Fn(&R) -> Uuid) -> HashMap<Uuid, Vec<R>> {
+    let mut grouped: HashMap<Uuid, Vec<R>> = HashMap::new();
+    for row in rows {
+        grouped.entry(organization(&row)).or_default().push(row);
+    }
+    grouped
+}
+
+/// One organization's trust records as read.
+struct Records {
+    asks: Vec<AskRow>,
+    meetings: Vec<MeetingRow>,
+    mentions: Vec<MentionRow>,
+    escalations: Vec<EscalationRow>,
+}
+
+/// The facts the signals read, narrowed to `scope`; `handoff_partners` names the partner of each
+/// escalated handoff when narrowing by partner.
+fn facts(
+    sent: Vec<SentHandoff>,
+    records: Records,
+    scope: TrustScope,
+    handoff_partners: &HashMap<Uuid, Uuid>,
+) -> TrustFacts {
     let decisions = sent
         .iter()
         .filter_map(|h| {
@@ -44,36 +123,26 @@ pub async fn load(
         })
         .collect();
     let scores = sent.iter().filter_map(|h| Some((h.sent_at?, h.score))).collect();
-
-    let asks = between::<partner_ask::Entity, AskRow>(tx, from, to)
-        .await?
+    let asks = records
+        .asks
         .into_iter()
         .filter(|a| keeps(scope.partner_id, a.partner_id) && keeps(scope.seller_id, Some(a.seller_id)))
         .map(|a| AskFact { asked_at: a.asked_at, brought: a.brought_by_partner_marketing })
         .collect();
-    let meetings = between::<partner_meeting::Entity, MeetingRow>(tx, from, to)
-        .await?
+    let meetings = records
+        .meetings
         .into_iter()
         .filter(|m| keeps(scope.partner_id, Some(m.partner_id)) && keeps(scope.seller_id, Some(m.seller_id)))
         .map(|m| MeetingFact { seller_id: m.seller_id, met_at: m.met_at })
         .collect();
-    let mentions = between::<pipeline_mention::Entity, MentionRow>(tx, from, to)
-        .await?
+    let mentions = records
+        .mentions
         .into_iter()
         .filter(|m| keeps(scope.partner_id, m.partner_id) && keeps(scope.seller_id, Some(m.logged_by)))
         .map(|m| MentionFact { mentioned_at: m.mentioned_at, partner_marketing_present: m.partner_marketing_present })
         .collect();
-
-    let raised: Vec<EscalationRow> = between::<escalation::Entity, _>(tx, from, to).await?;
-    // An escalation about a handoff is about that handoff's partner too.
-    let handoff_partners = match scope.partner_id {
-        Some(_) => {
-            let ids: Vec<Uuid> = raised.iter().filter_map(|e| e.handoff_id).collect();
-            handoffs::partners_of(tx, &ids).await?.into_iter().collect()
-        }
-        None => std::collections::HashMap::new(),
-    };
-    let escalations = raised
+    let escalations = records
+        .escalations
         .into_iter()
         .filter(|e| {
             let partner = e.partner_id.or_else(|| e.handoff_id.and_then(|h| handoff_partners.get(&h).copied()));
@@ -81,7 +150,7 @@ pub async fn load(
         })
         .map(|e| EscalationFact { raised_at: e.raised_at, topic: e.topic.into() })
         .collect();
-    Ok(TrustFacts { decisions, asks, mentions, meetings, escalations, scores })
+    TrustFacts { decisions, asks, mentions, meetings, escalations, scores }
 }
 
 // What the signals and the narrowing read of each record: a few columns, not the whole row (a
@@ -90,6 +159,7 @@ pub async fn load(
 #[derive(DerivePartialModel)]
 #[sea_orm(entity = "partner_ask::Entity")]
 struct AskRow {
+    organization_id: Uuid,
     asked_at: DateTime<Utc>,
     brought_by_partner_marketing: bool,
     partner_id: Option<Uuid>,
@@ -99,6 +169,7 @@ struct AskRow {
 #[derive(DerivePartialModel)]
 #[sea_orm(entity = "partner_meeting::Entity")]
 struct MeetingRow {
+    organization_id: Uuid,
     met_at: DateTime<Utc>,
     partner_id: Uuid,
     seller_id: Uuid,
@@ -107,6 +178,7 @@ struct MeetingRow {
 #[derive(DerivePartialModel)]
 #[sea_orm(entity = "pipeline_mention::Entity")]
 struct MentionRow {
+    organization_id: Uuid,
     mentioned_at: DateTime<Utc>,
     partner_marketing_present: bool,
     partner_id: Option<Uuid>,
@@ -116,6 +188,7 @@ struct MentionRow {
 #[derive(DerivePartialModel)]
 #[sea_orm(entity = "escalation::Entity")]
 struct EscalationRow {
+    organization_id: Uuid,
     raised_at: DateTime<Utc>,
     topic: entity::codes::EscalationTopic,
     partner_id: Option<Uuid>,

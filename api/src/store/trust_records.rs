@@ -3,6 +3,8 @@
 //! their own rows (about them, or logged by them); finding, listing, archiving and time-range
 //! reads are the same for all five, and only what is logged differs, below.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::{escalation, partner_ask, partner_meeting, pipeline_mention, score_review};
 use sea_orm::{
@@ -13,7 +15,7 @@ use uuid::Uuid;
 
 use super::page::Order;
 use super::tenant_table::{self, Archivable, TenantTable};
-use super::{Page, StoreError, TenantTx};
+use super::{Page, PortfolioTx, StoreError, TenantTx};
 use crate::domain::Role;
 use crate::domain::trust::EscalationTopic;
 use entity::codes::{Ids, ReviewKind};
@@ -100,13 +102,12 @@ pub async fn between<T: Record, M: PartialModelTrait>(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<M>, StoreError> {
-    Ok(T::visible(tx)
-        .filter(T::ARCHIVED_AT.is_null())
-        .filter(T::AT.gte(from))
-        .filter(T::AT.lt(to))
-        .into_partial_model::<M>()
-        .all(tx.conn())
-        .await?)
+    Ok(dated(T::visible(tx), from, to).into_partial_model::<M>().all(tx.conn()).await?)
+}
+
+/// `rows` dated in `[from, to)`, not archived.
+fn dated<T: Record>(rows: Select<T>, from: DateTime<Utc>, to: DateTime<Utc>) -> Select<T> {
+    rows.filter(T::ARCHIVED_AT.is_null()).filter(T::AT.gte(from)).filter(T::AT.lt(to))
 }
 
 /// A new row of the organization with the columns every record shares set; the caller sets its
@@ -245,6 +246,31 @@ pub async fn add_score_review(
 }
 
 /// When the latest live score review happened.
+/// `last_score_review` of each of a portfolio's organizations that had one, in one statement.
+pub async fn last_score_reviews_across(ptx: &PortfolioTx) -> Result<HashMap<Uuid, DateTime<Utc>>, StoreError> {
+    use score_review::Column;
+    let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = tenant_table::of_organizations::<score_review::Entity>(ptx)
+        .select_only()
+        .column(Column::OrganizationId)
+        .column_as(Column::ReviewedAt.max(), "reviewed_at")
+        .filter(Column::ArchivedAt.is_null())
+        .group_by(Column::OrganizationId)
+        .into_tuple()
+        .all(ptx.conn())
+        .await?;
+    Ok(rows.into_iter().filter_map(|(id, at)| Some((id, at?))).collect())
+}
+
+/// The rows of record table `T` of a portfolio's organizations dated in `[from, to)`, not archived.
+pub async fn between_across<T: Record, M: PartialModelTrait>(
+    ptx: &PortfolioTx,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<M>, StoreError> {
+    let rows = dated(tenant_table::of_organizations::<T>(ptx), from, to);
+    Ok(rows.into_partial_model::<M>().all(ptx.conn()).await?)
+}
+
 pub async fn last_score_review(tx: &TenantTx) -> Result<Option<DateTime<Utc>>, StoreError> {
     use score_review::Column;
     Ok(super::tenant_table::of_organization::<score_review::Entity>(tx)

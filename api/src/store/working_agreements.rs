@@ -1,5 +1,7 @@
 //! The working agreement: versions, signatures, and the facts plays read from it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use entity::codes::{Components, Ids};
 use entity::organization;
@@ -8,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use uuid::Uuid;
 
 use super::tenant_table::TenantTable;
-use super::{StoreError, TenantTx, codes, organizations, trust_records};
+use super::{PortfolioTx, StoreError, TenantTx, codes, organizations, trust_records};
 use crate::domain::scorecard::{Component, PlayContext, SendRules};
 use crate::domain::working_agreement::{Terms, review_cadence_days};
 
@@ -177,10 +179,40 @@ pub fn required_components(row: &AgreementRow) -> Vec<Component> {
 /// within the agreed cadence (30 days when none is agreed).
 pub async fn play_context(tx: &TenantTx, now: DateTime<Utc>) -> Result<PlayContext, StoreError> {
     let agreed = agreed(tx).await?.map(|row| terms_of(&row)).transpose()?;
-    let cadence = i64::from(review_cadence_days(agreed.as_ref()));
     let last_review = trust_records::last_score_review(tx).await?;
-    Ok(PlayContext {
+    Ok(play_context_of(agreed.as_ref(), last_review, now))
+}
+
+/// `play_context` for each of a portfolio's organizations, in two statements.
+pub async fn play_contexts_across(
+    ptx: &PortfolioTx,
+    now: DateTime<Utc>,
+) -> Result<HashMap<Uuid, PlayContext>, StoreError> {
+    // Every agreed version, an organization's newest first (an organization has a handful, read
+    // along its (organization_id, version) index): the first of each counts.
+    let mut agreed: HashMap<Uuid, AgreementRow> = HashMap::new();
+    let rows = super::tenant_table::of_organizations::<Entity>(ptx)
+        .filter(Column::AgreedAt.is_not_null())
+        .order_by_asc(Column::OrganizationId)
+        .order_by_desc(Column::Version)
+        .all(ptx.conn())
+        .await?;
+    for row in rows {
+        agreed.entry(row.organization_id).or_insert(row);
+    }
+    let reviews = trust_records::last_score_reviews_across(ptx).await?;
+    let mut contexts = HashMap::new();
+    for id in ptx.organization_ids() {
+        let terms = agreed.get(id).map(terms_of).transpose()?;
+        contexts.insert(*id, play_context_of(terms.as_ref(), reviews.get(id).copied(), now));
+    }
+    Ok(contexts)
+}
+
+fn play_context_of(agreed: Option<&Terms>, last_review: Option<DateTime<Utc>>, now: DateTime<Utc>) -> PlayContext {
+    let cadence = i64::from(review_cadence_days(agreed));
+    PlayContext {
         working_agreement_agreed: Some(agreed.is_some()),
         scores_reviewed_in_cadence: Some(last_review.is_some_and(|at| now - at <= Duration::days(cadence))),
-    })
+    }
 }

@@ -1,17 +1,20 @@
 //! What was sent, read for scorecards and trust signals: organization facts, not a member's view.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::handoff;
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, Func};
+use sea_orm::sqlx::Row;
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DbBackend, DbErr, IdenStatic, Iterable, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Select,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, IdenStatic, Iterable,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement,
 };
 use uuid::Uuid;
 
 use super::{HandoffRow, visible};
 use crate::store::pg_arrays::{BinaryArray, INT2, INT4, TIMESTAMPTZ};
-use crate::store::{StoreError, TenantTx};
+use crate::store::{PortfolioTx, StoreError, TenantTx};
 
 /// The last `n` handoffs that were actually sent, newest first ("your last three, not your best one").
 pub async fn last_sent(
@@ -32,6 +35,45 @@ pub async fn last_sent(
         query = query.filter(handoff::Column::CreatedBy.eq(marketer));
     }
     Ok(query.limit(n).all(tx.conn()).await?)
+}
+
+/// The last `n` handoffs sent (and not archived) in each of a portfolio's organizations, newest
+/// first within each, in one statement.
+pub async fn last_sent_across(ptx: &PortfolioTx, n: u64) -> Result<Vec<HandoffRow>, StoreError> {
+    let ids = ptx.organization_ids();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let limit = i64::try_from(n).unwrap_or(i64::MAX);
+    let statement = if ptx.is_postgres() {
+        // Each organization's newest through its (organization_id, sent_at) index: n rows each,
+        // however many it sent.
+        let ids = format!("{{{}}}", ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(","));
+        Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT h.* FROM unnest(CAST($1 AS uuid[])) AS o(id) CROSS JOIN LATERAL ( \
+               SELECT * FROM handoffs WHERE organization_id = o.id AND sent_at IS NOT NULL AND archived_at IS NULL \
+               ORDER BY sent_at DESC, id DESC LIMIT $2) AS h \
+             ORDER BY h.organization_id, h.sent_at DESC, h.id DESC",
+            [ids.into(), limit.into()],
+        )
+    } else {
+        // SQLite has no LATERAL: each organization's sent handoffs numbered, newest first.
+        let placeholders = vec!["?"; ids.len()].join(", ");
+        let values = ids.iter().map(|id| (*id).into()).chain([limit.into()]);
+        Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            format!(
+                "SELECT * FROM (SELECT *, row_number() OVER ( \
+                   PARTITION BY organization_id ORDER BY sent_at DESC, id DESC) AS newest \
+                 FROM handoffs WHERE organization_id IN ({placeholders}) \
+                   AND sent_at IS NOT NULL AND archived_at IS NULL) \
+                 WHERE newest <= ? ORDER BY organization_id, newest"
+            ),
+            values,
+        )
+    };
+    Ok(handoff::Entity::find().from_raw_sql(statement).all(ptx.conn()).await?)
 }
 
 /// Whether partner marketing had sent a handoff on `account_id` strictly before `at`. Not narrowed by the caller's visibility: it is a fact about the
@@ -78,24 +120,45 @@ pub async fn sent_between(
     if let Some(seller) = seller_id {
         query = query.filter(handoff::Column::SellerId.eq(seller));
     }
-    if tx.conn().get_database_backend() == DbBackend::Postgres
-        && let Some(handoffs) = sent_as_arrays(tx, query.clone()).await?
+    let mut by_organization = sent_by_organization(tx.conn(), query).await?;
+    Ok(by_organization.remove(&tx.organization_id()).unwrap_or_default())
+}
+
+/// Handoffs sent in `[from, to)` in each of a portfolio's organizations, in one statement.
+pub async fn sent_across(
+    ptx: &PortfolioTx,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<HashMap<Uuid, Vec<SentHandoff>>, StoreError> {
+    let query = super::super::tenant_table::of_organizations::<handoff::Entity>(ptx)
+        .select_only()
+        .filter(handoff::Column::SentAt.gte(from))
+        .filter(handoff::Column::SentAt.lt(to));
+    sent_by_organization(ptx.conn(), query).await
+}
+
+/// The handoffs `query` finds, by organization.
+async fn sent_by_organization(
+    conn: &DatabaseTransaction,
+    query: Select<handoff::Entity>,
+) -> Result<HashMap<Uuid, Vec<SentHandoff>>, StoreError> {
+    if conn.get_database_backend() == DbBackend::Postgres
+        && let Some(handoffs) = sent_as_arrays(conn, query.clone()).await?
     {
         return Ok(handoffs);
     }
     // SQLite; or a stored value the arrays could not read, which the rows name by their id.
-    let rows = query.into_partial_model::<SentRow>().all(tx.conn()).await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(SentHandoff {
-                status: r.status,
-                score: crate::store::codes::number("handoffs", r.id, "score", r.score)?,
-                sent_at: r.sent_at,
-                respond_by: r.respond_by,
-                decided_at: r.decided_at,
-            })
-        })
-        .collect()
+    let mut by_organization: HashMap<Uuid, Vec<SentHandoff>> = HashMap::new();
+    for r in query.into_partial_model::<SentRow>().all(conn).await? {
+        by_organization.entry(r.organization_id).or_default().push(SentHandoff {
+            status: r.status,
+            score: crate::store::codes::number("handoffs", r.id, "score", r.score)?,
+            sent_at: r.sent_at,
+            respond_by: r.respond_by,
+            decided_at: r.decided_at,
+        });
+    }
+    Ok(by_organization)
 }
 
 /// A sent handoff as its row stores it.
@@ -103,6 +166,7 @@ pub async fn sent_between(
 #[sea_orm(entity = "handoff::Entity")]
 struct SentRow {
     id: Uuid,
+    organization_id: Uuid,
     status: entity::codes::HandoffStatus,
     score: i16,
     sent_at: Option<DateTime<Utc>>,
@@ -110,12 +174,15 @@ struct SentRow {
     decided_at: Option<DateTime<Utc>>,
 }
 
-/// PostgreSQL: the same handoffs as one row of five arrays (`array_agg` keeps one order across
-/// them). A large organization's report reads tens of thousands of handoffs, and a row each
-/// costs the server several times more to receive and decode than their values in arrays. The
-/// status comes as its position among the known codes (NULL for another), so no text is sent.
-/// `None` when a value cannot be read: the caller reads the rows instead, to name the row.
-async fn sent_as_arrays(tx: &TenantTx, query: Select<handoff::Entity>) -> Result<Option<Vec<SentHandoff>>, StoreError> {
+/// PostgreSQL: the same handoffs as one row of five arrays per organization (`array_agg` keeps one
+/// order across them). A large organization's report reads tens of thousands of handoffs, and a
+/// row each costs the server several times more to receive and decode than their values in
+/// arrays. The status comes as its position among the known codes (NULL for another), so no text
+/// is sent. `None` when a value cannot be read: the caller reads the rows instead, to name the row.
+async fn sent_as_arrays(
+    conn: &DatabaseTransaction,
+    query: Select<handoff::Entity>,
+) -> Result<Option<HashMap<Uuid, Vec<SentHandoff>>>, StoreError> {
     use entity::codes::HandoffStatus;
     let statuses: Vec<HandoffStatus> = HandoffStatus::iter().collect();
     let position = statuses.iter().zip(0i32..).fold(CaseStatement::new(), |case, (status, i)| {
@@ -125,18 +192,34 @@ async fn sent_as_arrays(tx: &TenantTx, query: Select<handoff::Entity>) -> Result
     let query =
         [handoff::Column::Score, handoff::Column::SentAt, handoff::Column::RespondBy, handoff::Column::DecidedAt]
             .into_iter()
-            .fold(query.expr_as(array_agg(position.into()), "status"), |q, c| {
-                q.expr_as(array_agg(Expr::col(c)), c.as_str())
-            });
-    let Some(result) = tx.conn().query_one_raw(query.build(DbBackend::Postgres)).await? else {
-        return Ok(Some(Vec::new()));
-    };
-    let row =
-        result.try_as_pg_row().ok_or_else(|| DbErr::Custom("a PostgreSQL read returned another row type".into()))?;
+            .fold(
+                query
+                    .column(handoff::Column::OrganizationId)
+                    .group_by(handoff::Column::OrganizationId)
+                    .expr_as(array_agg(position.into()), "status"),
+                |q, c| q.expr_as(array_agg(Expr::col(c)), c.as_str()),
+            );
+    let mut by_organization = HashMap::new();
+    for result in conn.query_all_raw(query.build(DbBackend::Postgres)).await? {
+        let row = result
+            .try_as_pg_row()
+            .ok_or_else(|| DbErr::Custom("a PostgreSQL read returned another row type".into()))?;
+        let organization: Uuid = row.try_get(0).map_err(crate::store::pg_arrays::sqlx_error)?;
+        let Some(handoffs) = decode_sent(row, &statuses)? else { return Ok(None) };
+        by_organization.insert(organization, handoffs);
+    }
+    Ok(Some(by_organization))
+}
+
+/// One organization's row of arrays, after its id; `None` for a value the rows would refuse.
+fn decode_sent(
+    row: &sea_orm::sqlx::postgres::PgRow,
+    statuses: &[entity::codes::HandoffStatus],
+) -> Result<Option<Vec<SentHandoff>>, StoreError> {
     let array = |index, element_type| BinaryArray::of(row, index, element_type);
-    // No handoff sent in the span: every aggregate is NULL.
+    // A group has at least one handoff, so no aggregate is NULL.
     let (Some(positions), Some(scores), Some(sent), Some(respond_by), Some(decided)) =
-        (array(0, INT4)?, array(1, INT2)?, array(2, TIMESTAMPTZ)?, array(3, TIMESTAMPTZ)?, array(4, TIMESTAMPTZ)?)
+        (array(1, INT4)?, array(2, INT2)?, array(3, TIMESTAMPTZ)?, array(4, TIMESTAMPTZ)?, array(5, TIMESTAMPTZ)?)
     else {
         return Ok(Some(Vec::new()));
     };

@@ -21,7 +21,9 @@ mod send;
 
 pub use content::{HandoffContent, proof_of};
 pub use handoff::Model as HandoffRow;
-pub use history::{SentHandoff, last_sent, partners_of, sent_between, sent_on_account_before};
+pub use history::{
+    SentHandoff, last_sent, last_sent_across, partners_of, sent_across, sent_between, sent_on_account_before,
+};
 pub use lifecycle::{mark_decided, mark_overdue, mark_sent};
 pub use list::{HandoffFilter, HandoffKey, HandoffPage, HandoffSort, list};
 pub use send::{SendBundle, lock_for_send};

@@ -1,0 +1,131 @@
+//! `Viewer.portfolio`: every organization a consultant runs, read together. Its cost is a fixed
+//! number of statements whatever the number of organizations, each entry equals what the
+//! organization's own scorecard and trust report say, and the read stays inside the consultant's
+//! organizations, on PostgreSQL behind the database's own wall too.
+
+use chrono::{DateTime, Utc};
+use handoff_api::seed::{self, PASSWORD, Plan};
+use handoff_e2e::{Person, TestApp, at, uuid_of};
+use serde_json::{Value, json};
+
+const SCORECARD: &str = "handoffCount averageScore band weakestComponents plays handoffs { id score band }";
+const TRUST: &str = "signals { signal value previousValue reading sampleSize } medianResponseHours silentShare \
+                     averageHandoffScore trustImproving bothImproving";
+
+fn portfolio_query() -> String {
+    format!(
+        "{{ me {{ portfolio {{ organization {{ slug }} role scorecard {{ {SCORECARD} }} trustReport {{ {TRUST} }} }} }} }}"
+    )
+}
+
+fn now() -> DateTime<Utc> {
+    at("2026-11-01T09:00:00Z")
+}
+
+/// `organizations` seeded organizations, a consultant who is ADMIN of the even ones and
+/// SALES_LEADER of the odd ones, and the organizations' ids by slug.
+async fn consultant_of(organizations: u32) -> (TestApp, Person, Vec<(String, String)>) {
+    let app = TestApp::spawn_at("2026-11-01T09:00:00Z").await;
+    let plan = Plan { organizations, handoffs_per_organization: 12, large_organization: None, seed: 5 };
+    seed::run(app.store(), plan, now(), false).await.unwrap();
+    let consultant = app.sign_up("consultant@firm.example").await;
+    let mut ids = Vec::new();
+    for k in 0..organizations {
+        let slug = format!("seed-{k:03}");
+        let admin = app.log_in(&format!("admin@{slug}.example"), PASSWORD).await;
+        let id = app
+            .ok(Some(&admin.token), "query($s: String!) { organization(slug: $s) { id } }", json!({ "s": slug }))
+            .await["organization"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let role = if k % 2 == 0 { "ADMIN" } else { "SALES_LEADER" };
+        app.add_member(&admin, &id, &consultant, role).await;
+        ids.push((slug, id));
+    }
+    (app, consultant, ids)
+}
+
+/// The statements the portfolio sends once the caller's credential is cached.
+async fn portfolio_statements(app: &TestApp, who: &Person) -> (Vec<String>, Value) {
+    app.ok(Some(&who.token), &portfolio_query(), json!({})).await;
+    app.store().record_statements();
+    let data = app.ok(Some(&who.token), &portfolio_query(), json!({})).await;
+    (app.store().recorded_statements(), data)
+}
+
+#[tokio::test]
+async fn a_portfolio_of_thirty_organizations_costs_the_statements_of_one() {
+    let (one, solo, _) = consultant_of(1).await;
+    let (statements_one, data) = portfolio_statements(&one, &solo).await;
+    assert_eq!(data["me"]["portfolio"].as_array().unwrap().len(), 1);
+    let (thirty, consultant, _) = consultant_of(30).await;
+    let (statements_thirty, data) = portfolio_statements(&thirty, &consultant).await;
+    let entries = data["me"]["portfolio"].as_array().unwrap();
+    assert_eq!(entries.len(), 30);
+    assert!(entries.iter().all(|e| e["scorecard"]["handoffCount"] == 3), "{entries:#?}");
+    let short = |all: &[String]| all.iter().map(|s| s.chars().take(90).collect::<String>()).collect::<Vec<_>>();
+    assert_eq!(
+        statements_one.len(),
+        statements_thirty.len(),
+        "one organization:\n{:#?}\nthirty:\n{:#?}",
+        short(&statements_one),
+        short(&statements_thirty)
+    );
+    // The credential (session, person, memberships), the membership list, then the last three of
+    // each, their grades, accounts, partners and people, the agreements and reviews, and five for
+    // the trust facts.
+    assert!(statements_thirty.len() <= 16, "{:#?}", short(&statements_thirty));
+}
+
+#[tokio::test]
+async fn each_entry_reads_as_its_organizations_own_scorecard_and_trust_report() {
+    let (app, consultant, ids) = consultant_of(4).await;
+    // A fifth organization where the consultant only markets: not in the portfolio.
+    let admin = app.log_in("admin@seed-000.example", PASSWORD).await;
+    let other = app.create_org(&admin, "marketed").await;
+    app.add_member(&admin, &other, &consultant, "PARTNER_MARKETER").await;
+
+    let data = app.ok(Some(&consultant.token), &portfolio_query(), json!({})).await;
+    let entries = data["me"]["portfolio"].as_array().unwrap();
+    let slugs: Vec<&str> = entries.iter().map(|e| e["organization"]["slug"].as_str().unwrap()).collect();
+    assert_eq!(slugs, ["seed-000", "seed-001", "seed-002", "seed-003"]);
+    let one = format!(
+        "query($s: String!) {{ organization(slug: $s) {{ scorecard(lastN: 3) {{ {SCORECARD} }} trustReport(days: 90) {{ {TRUST} }} }} }}"
+    );
+    for (entry, (slug, _)) in entries.iter().zip(&ids) {
+        let own = app.ok(Some(&consultant.token), &one, json!({ "s": slug })).await;
+        assert_eq!(entry["scorecard"], own["organization"]["scorecard"], "{slug}");
+        assert_eq!(entry["trustReport"], own["organization"]["trustReport"], "{slug}");
+        assert!(entry["trustReport"]["signals"].as_array().unwrap().iter().any(|s| s["sampleSize"] != 0), "{slug}");
+    }
+    assert_eq!(entries[0]["role"], "ADMIN");
+    assert_eq!(entries[1]["role"], "SALES_LEADER");
+
+    // Asked without them, neither scorecards nor reports are read.
+    app.store().record_statements();
+    app.ok(Some(&consultant.token), "{ me { portfolio { organization { slug } role } } }", json!({})).await;
+    let statements = app.store().recorded_statements();
+    assert!(!statements.iter().any(|s| s.contains("handoff")), "{statements:#?}");
+}
+
+/// The portfolio's transaction reads only its organizations, even by a statement that forgets to
+/// say which (PostgreSQL's row-level security), and cannot write.
+#[tokio::test]
+async fn a_portfolio_transaction_sees_only_its_organizations_and_writes_nothing() {
+    let (app, consultant, ids) = consultant_of(3).await;
+    let (first, second) = (ids[0].1.as_str(), ids[1].1.as_str());
+    let tx = app.portfolio_transaction(&consultant, &[first, second]).await;
+    let mut seen = tx.unfiltered_uuids("SELECT DISTINCT organization_id FROM handoffs").await.unwrap();
+    if app.on_postgres() {
+        seen.sort();
+        let mut expected = vec![uuid_of(first), uuid_of(second)];
+        expected.sort();
+        assert_eq!(seen, expected, "the third organization's handoffs stay behind the wall");
+        let write = tx.execute("UPDATE handoffs SET title = title").await;
+        assert!(write.is_err(), "a portfolio transaction is read-only");
+    } else {
+        // SQLite has no wall: the store's filter is the only door, which the other tests check.
+        assert_eq!(seen.len(), 3);
+    }
+}
