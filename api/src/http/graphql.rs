@@ -238,7 +238,7 @@ fn error_code(error: &async_graphql::ServerError) -> Option<&str> {
 
 /// No `Authorization` header: anonymous. Any credential that fails: refused whole, never anonymous.
 /// A database that cannot answer is a 503, never a reason to call a valid token invalid.
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+pub(super) async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Viewer::anonymous(state.store.clone()));
     };

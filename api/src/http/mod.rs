@@ -7,9 +7,11 @@ pub mod cors;
 mod graphql;
 mod health;
 pub mod media;
+mod portfolio_csv;
 mod problem;
 mod request_id;
 pub mod serve;
+mod spreadsheet;
 mod websocket;
 
 pub use websocket::WS_CONNECTIONS_PER_USER;
@@ -75,6 +77,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/portfolio.csv", get(portfolio_csv::get))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready));
     if state.graphiql {

@@ -1,0 +1,174 @@
+//! `GET /portfolio.csv`: a person's portfolio (`Viewer.portfolio`) as a spreadsheet, one row per
+//! organization: its last-three scorecard, band and weakest two, the six trust signals' readings
+//! and whether trust and score are both improving. The same bearer token as `/graphql`; the data
+//! is the GraphQL answer's, read through the same schema.
+
+use async_graphql::Executor;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::AppState;
+use super::graphql::authenticate;
+use super::problem::refuse;
+
+const QUERY: &str = "{ me { portfolio { organization { slug name } role
+    scorecard { handoffCount averageScore band weakestComponents }
+    trustReport { signals { signal reading } trustImproving bothImproving } } } }";
+
+/// The signals' columns, in the report's order.
+const SIGNALS: [&str; 6] = [
+    "RESPONSE_TIME",
+    "ACCEPTANCE_RATE",
+    "SELLER_INITIATED_ASKS",
+    "PIPELINE_LANGUAGE",
+    "REPEAT_USAGE",
+    "ESCALATION_QUALITY",
+];
+
+pub async fn get(State(state): State<AppState>, request: Request) -> Response {
+    let viewer = match authenticate(&state, request.headers()).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
+    if viewer.user_id().is_none() {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "send the token as `Authorization: Bearer <token>`",
+        );
+    }
+    let response = state.api.execute(crate::graphql::prepare(QUERY.into(), viewer, &state.store)).await;
+    if let Some(error) = response.errors.first() {
+        let code = match error.extensions.as_ref().and_then(|e| e.get("code")) {
+            Some(async_graphql::Value::String(code)) => code.clone(),
+            _ => "INTERNAL_SERVER_ERROR".to_owned(),
+        };
+        let status = match code.as_str() {
+            "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+            "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        return refuse(status, &code, &error.message);
+    }
+    let data = response.data.into_json().unwrap_or_default();
+    let csv = match super::spreadsheet::write(&rows(&data)) {
+        Ok(csv) => csv,
+        Err(error) => {
+            tracing::error!(%error, "the portfolio could not be written as CSV");
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR", "internal server error");
+        }
+    };
+    let mut http = (StatusCode::OK, csv).into_response();
+    let headers = http.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"portfolio.csv\""));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    http
+}
+
+/// The header row, then one row per portfolio entry of the GraphQL answer `data`.
+fn rows(data: &Value) -> Vec<Vec<String>> {
+    let mut header: Vec<String> = [
+        "organization",
+        "organization_name",
+        "role",
+        "handoff_count",
+        "average_score",
+        "band",
+        "weakest_1",
+        "weakest_2",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    header.extend(SIGNALS.map(str::to_lowercase));
+    header.extend(["trust_improving", "both_improving"].map(str::to_owned));
+    let mut rows = vec![header];
+    let entries = data["me"]["portfolio"].as_array().map(Vec::as_slice).unwrap_or_default();
+    for entry in entries {
+        let (scorecard, trust) = (&entry["scorecard"], &entry["trustReport"]);
+        let weakest = |i: usize| text(&scorecard["weakestComponents"][i]);
+        let mut row = vec![
+            text(&entry["organization"]["slug"]),
+            text(&entry["organization"]["name"]),
+            text(&entry["role"]),
+            text(&scorecard["handoffCount"]),
+            scorecard["averageScore"].as_f64().map(|a| format!("{a:.2}")).unwrap_or_default(),
+            text(&scorecard["band"]),
+            weakest(0),
+            weakest(1),
+        ];
+        let signals = trust["signals"].as_array().map(Vec::as_slice).unwrap_or_default();
+        row.extend(
+            SIGNALS.map(|name| {
+                signals.iter().find(|s| s["signal"] == name).map(|s| text(&s["reading"])).unwrap_or_default()
+            }),
+        );
+        row.extend([text(&trust["trustImproving"]), text(&trust["bothImproving"])]);
+        rows.push(row);
+    }
+    rows
+}
+
+/// A JSON value as a cell: strings as they are, null as nothing.
+fn text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn each_entry_is_one_row_under_the_header() {
+        let data = json!({ "me": { "portfolio": [{
+            "organization": { "slug": "acme", "name": "=HYPERLINK(\"http://x\")" },
+            "role": "ADMIN",
+            "scorecard": { "handoffCount": 3, "averageScore": 12.333333, "band": "WORKABLE",
+                           "weakestComponents": ["OFFER", "PROOF"] },
+            "trustReport": { "signals": [{ "signal": "RESPONSE_TIME", "reading": "BUILDING" },
+                                         { "signal": "ESCALATION_QUALITY", "reading": "BURNING" }],
+                             "trustImproving": false, "bothImproving": false }
+        }, {
+            "organization": { "slug": "empty", "name": "Empty" }, "role": "SALES_LEADER",
+            "scorecard": { "handoffCount": 0, "averageScore": null, "band": null, "weakestComponents": [] },
+            "trustReport": { "signals": [], "trustImproving": false, "bothImproving": false }
+        }] } });
+        let rows = rows(&data);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].len(), 16);
+        assert_eq!(rows[0][8], "response_time");
+        assert_eq!(
+            rows[1],
+            [
+                "acme",
+                "=HYPERLINK(\"http://x\")",
+                "ADMIN",
+                "3",
+                "12.33",
+                "WORKABLE",
+                "OFFER",
+                "PROOF",
+                "BUILDING",
+                "",
+                "",
+                "",
+                "",
+                "BURNING",
+                "false",
+                "false"
+            ]
+        );
+        assert_eq!(rows[2][3..8], ["0", "", "", "", ""]);
+        // The writer escapes the formula.
+        let csv = String::from_utf8(crate::http::spreadsheet::write(&rows).unwrap()).unwrap();
+        assert!(csv.contains("acme,\"'=HYPERLINK(\"\"http://x\"\")\",ADMIN"), "{csv}");
+    }
+}

@@ -1,0 +1,50 @@
+//! CSV that a spreadsheet opens as data. A cell starting with `=`, `+`, `-`, `@`, a tab or a
+//! carriage return is read by Excel, LibreOffice and Google Sheets as a formula, which can run
+//! commands or send the sheet's contents away (`=HYPERLINK(...)`, `=WEBSERVICE(...)`): such a
+//! cell gets a leading apostrophe, which the spreadsheet shows as text and hides. Quoting of
+//! commas, quotes and line breaks is the `csv` crate's.
+
+use std::borrow::Cow;
+
+/// `text` as a cell a spreadsheet will not evaluate.
+pub fn cell(text: &str) -> Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// `rows` as CSV (a header row first), every cell made safe with `cell`.
+pub fn write(rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    for row in rows {
+        writer.write_record(row.iter().map(|c| cell(c).into_owned()))?;
+    }
+    writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_evaluate_become_text() {
+        for formula in ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(cell(formula), format!("'{formula}"), "{formula:?}");
+        }
+        for plain in ["Acme", "18", "0.5", "", " =not first", "a=b"] {
+            assert_eq!(cell(plain), plain);
+        }
+    }
+
+    #[test]
+    fn commas_quotes_and_line_breaks_are_quoted_and_formulas_escaped_inside_quotes() {
+        let rows = vec![
+            vec!["name".to_owned(), "note".to_owned()],
+            vec!["Acme, Inc.".to_owned(), "said \"hi\"\nthen left".to_owned()],
+            vec!["=1+1".to_owned(), "ok".to_owned()],
+        ];
+        let text = String::from_utf8(write(&rows).unwrap()).unwrap();
+        assert_eq!(text, "name,note\r\n\"Acme, Inc.\",\"said \"\"hi\"\"\nthen left\"\r\n'=1+1,ok\r\n");
+    }
+}
