@@ -83,6 +83,7 @@ codes!(
         WebhookDisabled = "webhook.disabled",
         AgreementDrafted = "agreement.drafted",
         AgreementSigned = "agreement.signed",
+        OrganizationExported = "organization.exported",
     }
 );
 

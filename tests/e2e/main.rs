@@ -9,6 +9,7 @@ mod credential_cache;
 mod demo;
 mod deployment;
 mod event_outbox;
+mod export;
 mod handoff_lifecycle;
 mod hostile_documents;
 mod http_conformance;

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use handoff_api::seed::{self, PASSWORD, Plan};
-use handoff_e2e::{Person, TestApp, at, uuid_of};
+use handoff_e2e::{Person, TestApp, at, uuid_of, without_sweeps};
 use serde_json::{Value, json};
 
 const SCORECARD: &str = "handoffCount averageScore band weakestComponents plays handoffs { id score band }";
@@ -25,7 +25,7 @@ fn now() -> DateTime<Utc> {
 /// `organizations` seeded organizations, a consultant who is ADMIN of the even ones and
 /// SALES_LEADER of the odd ones, and the organizations' ids by slug.
 async fn consultant_of(organizations: u32) -> (TestApp, Person, Vec<(String, String)>) {
-    let app = TestApp::spawn_at("2026-11-01T09:00:00Z").await;
+    let app = TestApp::spawn_at_with("2026-11-01T09:00:00Z", without_sweeps).await;
     let plan = Plan { organizations, handoffs_per_organization: 12, large_organization: None, seed: 5 };
     seed::run(app.store(), plan, now(), false).await.unwrap();
     let consultant = app.sign_up("consultant@firm.example").await;

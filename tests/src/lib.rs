@@ -62,13 +62,7 @@ impl TestApp {
 
     /// A server whose background sweeps stay quiet, so statement counts see only the requests.
     pub async fn spawn_without_sweeps() -> Self {
-        Self::spawn_with(|c| {
-            c.webhook_poll = std::time::Duration::from_secs(3600);
-            c.overdue_interval = std::time::Duration::from_secs(3600);
-            c.event_poll = std::time::Duration::from_secs(3600);
-            c.notice_heartbeat = std::time::Duration::from_secs(3600);
-        })
-        .await
+        Self::spawn_with(without_sweeps).await
     }
 
     /// Starts a server with the test configuration adjusted by `adjust`.
@@ -553,6 +547,15 @@ pub const COMPONENTS: [&str; 9] = [
 pub const TEST_SECRET: &str = "test-secret-0123456789-0123456789-abcdef";
 
 /// The row id inside a global ID.
+/// Quiets a server's background sweeps (`spawn_with(without_sweeps)`), so that statement counts
+/// see only the requests.
+pub fn without_sweeps(c: &mut Config) {
+    c.webhook_poll = std::time::Duration::from_secs(3600);
+    c.overdue_interval = std::time::Duration::from_secs(3600);
+    c.event_poll = std::time::Duration::from_secs(3600);
+    c.notice_heartbeat = std::time::Duration::from_secs(3600);
+}
+
 pub fn uuid_of(global_id: &str) -> uuid::Uuid {
     use base64::Engine;
     let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(global_id).expect("a global ID");

@@ -15,6 +15,8 @@ pub enum Action {
     WebhookDisabled,
     AgreementDrafted,
     AgreementSigned,
+    /// An ADMIN downloaded the organization's data (`GET /exports/…`).
+    OrganizationExported,
 }
 
 impl Action {
@@ -32,6 +34,7 @@ impl Action {
             Action::WebhookDisabled => "webhook.disabled",
             Action::AgreementDrafted => "agreement.drafted",
             Action::AgreementSigned => "agreement.signed",
+            Action::OrganizationExported => "organization.exported",
         }
     }
 }

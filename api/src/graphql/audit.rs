@@ -26,7 +26,8 @@ impl AuditEvent {
     /// What happened, as a dotted name: `invitation.sent`, `invitation.accepted`,
     /// `invitation.revoked`, `member.role_changed`, `member.removed`, `api_token.created`,
     /// `api_token.revoked`, `webhook.created`, `webhook.disabled`,
-    /// `agreement.drafted`, `agreement.signed`, `organization.settings_changed`.
+    /// `agreement.drafted`, `agreement.signed`, `organization.settings_changed`,
+    /// `organization.exported`.
     async fn action(&self) -> &'static str {
         crate::domain::audit::Action::from(self.0.action).name()
     }

@@ -236,9 +236,20 @@ fn error_code(error: &async_graphql::ServerError) -> Option<&str> {
     }
 }
 
+/// `authenticate` for the routes beside `/graphql` that serve only a signed-in caller (downloads):
+/// no credential is a 401, like a bad one.
+pub(super) async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+    let viewer = authenticate(state, headers).await?;
+    if viewer.user_id().is_none() {
+        let message = "send the token as `Authorization: Bearer <token>`";
+        return Err(refuse(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message));
+    }
+    Ok(viewer)
+}
+
 /// No `Authorization` header: anonymous. Any credential that fails: refused whole, never anonymous.
 /// A database that cannot answer is a 503, never a reason to call a valid token invalid.
-pub(super) async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Viewer::anonymous(state.store.clone()));
     };

@@ -4,6 +4,7 @@ pub mod client_address;
 mod connection_counts;
 mod console;
 pub mod cors;
+mod export;
 mod graphql;
 mod health;
 pub mod media;
@@ -78,6 +79,8 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/portfolio.csv", get(portfolio_csv::get))
+        .route("/exports/{file}", get(export::json))
+        .route("/exports/{slug}/{file}", get(export::csv))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready));
     if state.graphiql {

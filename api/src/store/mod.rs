@@ -10,6 +10,7 @@ pub mod codes;
 pub mod credential_cache;
 mod error;
 pub mod events;
+pub mod export;
 pub mod grades;
 pub mod handoff_views;
 pub mod handoffs;
@@ -265,6 +266,11 @@ impl Store {
         // The request's log line names the organization it worked in.
         tracing::Span::current().record("organization_id", tracing::field::display(scope.organization_id()));
         TenantTx::begin(&self.db, scope).await
+    }
+
+    /// `tenant`, read-only, every statement reading the same snapshot (`TenantTx::begin_snapshot`).
+    pub async fn tenant_snapshot(&self, scope: &OrgScope) -> Result<TenantTx, StoreError> {
+        TenantTx::begin_snapshot(&self.db, scope).await
     }
 
     /// A read-only transaction over the organizations of these scopes, all one person's.

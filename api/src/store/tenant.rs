@@ -1,4 +1,4 @@
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, Statement};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, Statement, TransactionTrait};
 use uuid::Uuid;
 
 use super::StoreError;
@@ -19,7 +19,22 @@ pub struct TenantTx {
 
 impl TenantTx {
     pub(super) async fn begin(db: &DatabaseConnection, scope: &OrgScope) -> Result<Self, StoreError> {
-        let tx = super::begin_counted(db).await?;
+        Self::begin_in(super::begin_counted(db).await?, scope).await
+    }
+
+    /// A read-only tenant transaction whose statements all see the database as it was at its
+    /// first: for reads spread over many statements that must agree (an export).
+    pub(super) async fn begin_snapshot(db: &DatabaseConnection, scope: &OrgScope) -> Result<Self, StoreError> {
+        let snapshot = Some(sea_orm::IsolationLevel::RepeatableRead);
+        let tx = match db.get_database_backend() {
+            // SQLite's transactions read one snapshot already, and take no isolation level.
+            DatabaseBackend::Postgres => db.begin_with_config(snapshot, Some(sea_orm::AccessMode::ReadOnly)).await?,
+            _ => super::begin_counted(db).await?,
+        };
+        Self::begin_in(tx, scope).await
+    }
+
+    async fn begin_in(tx: DatabaseTransaction, scope: &OrgScope) -> Result<Self, StoreError> {
         // Transaction control is not a counted statement; traced so a statement trace replays whole.
         tracing::trace!(target: "handoff_api::sql", control = true, "BEGIN");
         if tx.get_database_backend() == DatabaseBackend::Postgres {
