@@ -174,3 +174,41 @@ async fn a_large_organization_comes_out_whole() {
     let csv = download(&app, Some(&admin), "/exports/seed-000/handoff_grades.csv").await.text().await.unwrap();
     assert_eq!(csv.split("\r\n").filter(|l| !l.is_empty()).count() as i64, app.count_rows("handoff_grades").await + 1);
 }
+
+/// Two downloads run at once; a third is told to come back. A client that goes away gives its
+/// place back, so a slow or vanished reader cannot lock exports out.
+#[tokio::test]
+async fn a_third_download_at_once_waits_and_a_vanished_client_frees_its_place() {
+    let app = TestApp::spawn_without_sweeps().await;
+    let plan = Plan { organizations: 1, handoffs_per_organization: 1_200, large_organization: None, seed: 4 };
+    seed::run(app.store(), plan, now(), false).await.unwrap();
+    let admin = app.log_in("admin@seed-000.example", PASSWORD).await;
+    // Answered, but not read: megabytes of grades wait behind each.
+    let first = download(&app, Some(&admin), "/exports/seed-000.json").await;
+    let second = download(&app, Some(&admin), "/exports/seed-000/handoff_grades.csv").await;
+    assert_eq!((first.status().as_u16(), second.status().as_u16()), (200, 200));
+    let third = download(&app, Some(&admin), "/exports/seed-000/handoffs.csv").await;
+    assert_eq!(third.status(), 429);
+    assert!(third.headers().contains_key("retry-after"));
+    let body: Value = third.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+
+    drop(first);
+    let mut again = None;
+    for _ in 0..100 {
+        let answer = download(&app, Some(&admin), "/exports/seed-000/partners.csv").await;
+        if answer.status() == 200 {
+            again = Some(answer);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let again = again.expect("the vanished client's place is given back");
+    assert!(again.text().await.unwrap().starts_with("id,organization_id,name,"));
+    // The unread one still completes once read.
+    let grades = second.text().await.unwrap();
+    assert_eq!(
+        grades.split("\r\n").filter(|l| !l.is_empty()).count() as i64,
+        app.count_rows("handoff_grades").await + 1
+    );
+}

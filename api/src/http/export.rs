@@ -10,8 +10,8 @@
 //! At most `CONCURRENT` downloads run at once; one whose client reads nothing for `STALLED`, or
 //! that has run for `LONGEST`, ends.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -34,7 +34,7 @@ use crate::store::{Store, StoreError, TenantTx, audit, export, organizations};
 
 /// Rows per read.
 const PAGE: u64 = 500;
-/// Downloads running at once, per process: each holds a database connection while it runs.
+/// Downloads running at once, per server: each holds a database connection while it runs.
 const CONCURRENT: usize = 2;
 /// How long a download waits for its client to take the next piece before it ends.
 const STALLED: Duration = Duration::from_secs(30);
@@ -42,7 +42,10 @@ const STALLED: Duration = Duration::from_secs(30);
 /// a database connection and one of the `CONCURRENT` places for ever.
 const LONGEST: Duration = Duration::from_secs(15 * 60);
 
-static RUNNING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(CONCURRENT)));
+/// The places of a server's running exports.
+pub fn places() -> Arc<Semaphore> {
+    Arc::new(Semaphore::new(CONCURRENT))
+}
 
 /// `GET /exports/{slug}.json`.
 pub async fn json(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
@@ -80,7 +83,7 @@ async fn start(state: &AppState, slug: &str, headers: &HeaderMap, format: Format
         Ok(scope) => scope,
         Err(response) => return response,
     };
-    let Ok(permit) = RUNNING.clone().try_acquire_owned() else {
+    let Ok(permit) = state.exports.clone().try_acquire_owned() else {
         let mut busy = refuse_with(
             StatusCode::TOO_MANY_REQUESTS,
             "RATE_LIMITED",

@@ -4,7 +4,7 @@ pub mod client_address;
 mod connection_counts;
 mod console;
 pub mod cors;
-mod export;
+pub mod export;
 mod graphql;
 mod health;
 pub mod media;
@@ -60,6 +60,8 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// Turns true when the server begins to shut down; open WebSockets then close with 1001.
     pub shutting_down: tokio::sync::watch::Receiver<bool>,
+    /// The places of the exports running at once (`export::CONCURRENT`).
+    pub exports: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
