@@ -18,6 +18,7 @@ mod m20261127_000013_portfolio_reads;
 
 pub use m20261125_000009_row_level_security::{TENANT_ROLE, protect as protect_tenant_table, tenant_role};
 pub use m20261126_000011_credential_notifications::CREDENTIALS_CHANNEL;
+pub use m20261127_000013_portfolio_reads::protect_portfolio_reads;
 
 pub struct Migrator;
 

@@ -24,36 +24,19 @@ pub fn protect(table: &str, column: &str) -> Vec<String> {
         format!("ALTER TABLE \"{table}\" ENABLE ROW LEVEL SECURITY"),
         format!("ALTER TABLE \"{table}\" FORCE ROW LEVEL SECURITY"),
         format!("DROP POLICY IF EXISTS tenant_isolation ON \"{table}\""),
-        format!(
-            "CREATE POLICY tenant_isolation ON \"{table}\" USING ({}) WITH CHECK ({})",
-            policy(column),
-            write_policy(column)
-        ),
+        format!("CREATE POLICY tenant_isolation ON \"{table}\" USING ({})", policy(column)),
     ]
 }
 
-/// The policy's condition for writing: rows of the transaction's organization, for the tenant
-/// role.
+/// The policy's condition: rows of the transaction's organization, for the tenant role.
 ///
 /// The role and the organization are read in sub-selects, which PostgreSQL evaluates once per
 /// statement; bare, `current_user` (a catalog lookup) and `current_setting(…)::uuid` (a parse)
 /// would be evaluated again for every row, which doubled the cost of reading thousands of rows.
-pub fn write_policy(column: &str) -> String {
+pub fn policy(column: &str) -> String {
     format!(
         "(SELECT current_user <> '{TENANT_ROLE}') OR \"{column}\" = \
          (SELECT NULLIF(current_setting('app.organization_id', true), '')::uuid)"
-    )
-}
-
-/// The policy's condition for reading: the rows `write_policy` allows, and those of the
-/// organizations of a read-only portfolio transaction (`app.organization_ids`, an array read once
-/// per statement too; `COALESCE` makes it an array expression, not a sub-select `ANY` would
-/// compare row by row). Checked only for rows of another organization than `app.organization_id`.
-pub fn policy(column: &str) -> String {
-    format!(
-        "{} OR \"{column}\" = ANY (COALESCE( \
-           (SELECT NULLIF(current_setting('app.organization_ids', true), '')::uuid[]), '{{}}'::uuid[]))",
-        write_policy(column)
     )
 }
 

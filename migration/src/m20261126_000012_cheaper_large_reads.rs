@@ -18,7 +18,7 @@
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use sea_orm_migration::prelude::*;
 
-use crate::m20261125_000009_row_level_security::write_policy;
+use crate::m20261125_000009_row_level_security::policy;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -35,8 +35,7 @@ fn per_row_policy(column: &str) -> String {
     )
 }
 
-/// Every `tenant_isolation` policy's condition made `condition` of its organization column.
-pub(crate) async fn set_policies(manager: &SchemaManager<'_>, condition: fn(&str) -> String) -> Result<(), DbErr> {
+async fn set_policies(manager: &SchemaManager<'_>, condition: fn(&str) -> String) -> Result<(), DbErr> {
     let db = manager.get_connection();
     let tables = db
         .query_all_raw(Statement::from_string(
@@ -68,7 +67,7 @@ impl MigrationTrait for Migration {
         if manager.get_database_backend() != DatabaseBackend::Postgres {
             return Ok(());
         }
-        set_policies(manager, write_policy).await?;
+        set_policies(manager, policy).await?;
         db.execute_unprepared(&format!("DROP INDEX IF EXISTS {SENT_INDEX}")).await?;
         db.execute_unprepared(&format!(
             "CREATE INDEX {SENT_INDEX} ON handoffs (organization_id, sent_at) INCLUDE ({SENT_FACTS})"

@@ -34,6 +34,14 @@ async fn every_table_with_an_organization_id_is_behind_the_wall() {
         .column_text("SELECT tablename::text FROM pg_policies WHERE policyname = 'tenant_isolation' ORDER BY 1")
         .await;
     assert!(protected.len() >= 18 && protected.contains(&"organizations".to_owned()), "{protected:?}");
+    // Each also lets a portfolio transaction read its organizations, and only read.
+    let portfolio = app
+        .column_text(
+            "SELECT tablename::text || ' ' || cmd FROM pg_policies WHERE policyname = 'portfolio_read' ORDER BY 1",
+        )
+        .await;
+    let expected: Vec<String> = protected.iter().map(|t| format!("{t} SELECT")).collect();
+    assert_eq!(portfolio, expected);
     // The tenant role can bypass nothing and owns nothing.
     let role = app
         .column_text(
@@ -104,6 +112,47 @@ async fn a_session_in_the_tenant_role_with_another_organizations_setting_sees_on
     tx.execute_unprepared("SET LOCAL ROLE handoff_tenant").await.unwrap();
     let none = tx.query_all_raw(run("SELECT id FROM partners".into())).await.unwrap();
     assert!(none.is_empty());
+    tx.rollback().await.unwrap();
+    db.close().await.ok();
+}
+
+/// The portfolio's setting lets the tenant role read its organizations and nothing more: a session
+/// that sets it without making itself read-only still cannot update, delete or insert there.
+#[tokio::test]
+async fn a_portfolio_setting_reads_its_organizations_and_writes_none() {
+    let app = TestApp::spawn().await;
+    if skip_on_sqlite(&app) {
+        return;
+    }
+    let acme = app.team("acme").await;
+    let globex = app.team("globex").await;
+    let initech = app.team("initech").await;
+    for (team, name) in [(&acme, "Snowflake"), (&globex, "Datadog"), (&initech, "Okta")] {
+        app.create_partner(&team.marketer, &team.org_id, name).await;
+    }
+    let (acme_id, globex_id) = (uuid_of(&acme.org_id), uuid_of(&globex.org_id));
+    let db = Database::connect(app.database_url()).await.unwrap();
+    let run = |sql: &str| Statement::from_string(DatabaseBackend::Postgres, sql.to_owned());
+    let tx = db.begin().await.unwrap();
+    tx.execute_unprepared("SET LOCAL ROLE handoff_tenant").await.unwrap();
+    tx.execute_unprepared(&format!("SELECT set_config('app.organization_ids', '{{{acme_id},{globex_id}}}', true)"))
+        .await
+        .unwrap();
+    let names = tx.query_all_raw(run("SELECT name FROM partners ORDER BY name")).await.unwrap();
+    let names: Vec<String> = names.iter().map(|r| r.try_get_by_index(0).unwrap()).collect();
+    assert_eq!(names, ["Datadog", "Snowflake"], "the two organizations, not the third");
+    let updated = tx.execute_unprepared("UPDATE partners SET name = name || '!'").await.unwrap();
+    assert_eq!(updated.rows_affected(), 0, "no row of the portfolio may be updated");
+    let deleted = tx.execute_unprepared("DELETE FROM partners").await.unwrap();
+    assert_eq!(deleted.rows_affected(), 0, "nor deleted");
+    let inserted = tx
+        .execute_unprepared(&format!(
+            "INSERT INTO partners (id, organization_id, name, sells, why_they_matter, created_at, updated_at) \
+             VALUES (gen_random_uuid(), '{acme_id}', 'Smuggled', 'x', 'y', now(), now())"
+        ))
+        .await;
+    let refused = inserted.expect_err("nor added to").to_string();
+    assert!(refused.contains("row-level security"), "refused by the policy, not by a constraint: {refused}");
     tx.rollback().await.unwrap();
     db.close().await.ok();
 }

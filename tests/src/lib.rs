@@ -324,7 +324,8 @@ impl TestApp {
         let viewer = Viewer::authenticate(store.clone(), &keys, &person.token).await.expect("a valid token");
         let mut scopes = Vec::new();
         for org_id in org_ids {
-            scopes.push(viewer.require(uuid_of(org_id), &handoff_api::domain::Role::ALL).await.expect("a member"));
+            let roles = handoff_api::store::PORTFOLIO_ROLES;
+            scopes.push(viewer.require(uuid_of(org_id), &roles).await.expect("an ADMIN or SALES_LEADER"));
         }
         store.portfolio(&scopes).await.expect("a portfolio transaction")
     }
@@ -546,7 +547,6 @@ pub const COMPONENTS: [&str; 9] = [
 /// The secret test servers sign with, so tests can forge tokens that differ in one respect only.
 pub const TEST_SECRET: &str = "test-secret-0123456789-0123456789-abcdef";
 
-/// The row id inside a global ID.
 /// Quiets a server's background sweeps (`spawn_with(without_sweeps)`), so that statement counts
 /// see only the requests.
 pub fn without_sweeps(c: &mut Config) {
@@ -556,6 +556,7 @@ pub fn without_sweeps(c: &mut Config) {
     c.notice_heartbeat = std::time::Duration::from_secs(3600);
 }
 
+/// The row id inside a global ID.
 pub fn uuid_of(global_id: &str) -> uuid::Uuid {
     use base64::Engine;
     let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(global_id).expect("a global ID");

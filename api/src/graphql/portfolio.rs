@@ -19,10 +19,11 @@ use crate::error::{AppError, AppResult};
 use crate::store::organizations::Organization;
 use crate::store::{handoff_views, handoffs, trust_facts, working_agreements};
 
-/// The roles that see an organization in their portfolio.
-pub const PORTFOLIO_ROLES: [Role; 2] = [Role::Admin, Role::SalesLeader];
+pub use crate::store::PORTFOLIO_ROLES;
 /// The scorecard covers each organization's last this many sent handoffs.
 const LAST_SENT: u64 = 3;
+/// Organizations read in one set of statements.
+const TOGETHER: usize = 500;
 /// The trust report covers this many days and the same before.
 const TRUST_DAYS: u32 = 90;
 
@@ -75,8 +76,14 @@ pub async fn entries(
     let asked = ctx.look_ahead();
     let (with_scorecards, with_trust) = (asked.field("scorecard").exists(), asked.field("trustReport").exists());
     let mut read = Read::default();
-    if !scopes.is_empty() && (with_scorecards || with_trust) {
-        read = Read::of(ctx, &scopes, with_scorecards, with_trust).await?;
+    if with_scorecards || with_trust {
+        // A set of statements per `TOGETHER` organizations: each binds their ids (and their
+        // handoffs'), which the databases' limits on bound values cap.
+        for chunk in scopes.chunks(TOGETHER) {
+            let part = Read::of(ctx, chunk, with_scorecards, with_trust).await?;
+            read.scorecards.extend(part.scorecards);
+            read.trust_reports.extend(part.trust_reports);
+        }
     }
     Ok(organizations
         .into_iter()

@@ -30,6 +30,8 @@ use crate::auth::OrgScope;
 use crate::domain::Role;
 use crate::domain::audit::Action;
 use crate::error::AppError;
+use sea_orm::DbErr;
+
 use crate::store::{Store, StoreError, TenantTx, audit, export, organizations};
 
 /// Rows per read.
@@ -59,14 +61,8 @@ pub async fn csv(
     Path((slug, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(table) = file.strip_suffix(".csv").filter(|t| export::TABLES.contains(t)) else {
-        return refuse(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            &format!("no such table; one of: {}", export::TABLES.join(", ")),
-        );
-    };
-    start(&state, &slug, &headers, Format::Csv(table.to_owned()), format!("{slug}-{table}.csv")).await
+    let table = file.strip_suffix(".csv").unwrap_or(&file).to_owned();
+    start(&state, &slug, &headers, Format::Csv(table.clone()), format!("{slug}-{table}.csv")).await
 }
 
 enum Format {
@@ -83,6 +79,13 @@ async fn start(state: &AppState, slug: &str, headers: &HeaderMap, format: Format
         Ok(scope) => scope,
         Err(response) => return response,
     };
+    // Only a caller who may export learns which tables there are.
+    if let Format::Csv(table) = &format
+        && !export::TABLES.contains(&table.as_str())
+    {
+        let message = format!("no such table; one of: {}", export::TABLES.join(", "));
+        return refuse(StatusCode::NOT_FOUND, "NOT_FOUND", &message);
+    }
     let Ok(permit) = state.exports.clone().try_acquire_owned() else {
         let mut busy = refuse_with(
             StatusCode::TOO_MANY_REQUESTS,
@@ -109,11 +112,15 @@ async fn start(state: &AppState, slug: &str, headers: &HeaderMap, format: Format
     let finished = complete.clone();
     tokio::spawn(async move {
         let _permit = permit;
-        let mut out = Out { sender, started: tokio::time::Instant::now() };
-        let written = match format {
-            Format::Json => write_json(&store, &scope, &organization, &mut out).await,
-            Format::Csv(table) => write_csv(&store, &scope, &table, &mut out).await,
+        let mut out = Out { sender };
+        let writing = async {
+            match format {
+                Format::Json => write_json(&store, &scope, &organization, &mut out).await,
+                Format::Csv(table) => write_csv(&store, &scope, &table, &mut out).await,
+            }
         };
+        // However it is held up (a slow reader, a statement waiting on a lock), it ends.
+        let written = tokio::time::timeout(LONGEST, writing).await.unwrap_or(Err(Stop::Gone));
         match written {
             Ok(()) => finished.store(true, Ordering::Release),
             Err(Stop::Failed(error)) => {
@@ -200,14 +207,10 @@ impl From<StoreError> for Stop {
 
 struct Out {
     sender: mpsc::Sender<Bytes>,
-    started: tokio::time::Instant,
 }
 
 impl Out {
     async fn send(&mut self, bytes: Vec<u8>) -> Result<(), Stop> {
-        if self.started.elapsed() > LONGEST {
-            return Err(Stop::Gone);
-        }
         match tokio::time::timeout(STALLED, self.sender.send(Bytes::from(bytes))).await {
             Ok(Ok(())) => Ok(()),
             _ => Err(Stop::Gone),
@@ -271,16 +274,26 @@ impl Pages {
             return Ok(None);
         }
         let rows = reader.page(table, self.after).await?;
-        self.after = rows.last().and_then(|r| r["id"].as_str()).and_then(|id| id.parse().ok());
-        self.done = (rows.len() as u64) < PAGE || self.after.is_none();
-        Ok((!rows.is_empty()).then_some(rows))
+        let Some(last) = rows.last() else { return Ok(None) };
+        // A row without a readable id would end the table early: a short export that looks whole.
+        let id = last["id"].as_str().and_then(|id| id.parse().ok());
+        self.after = Some(id.ok_or_else(|| StoreError::Db(DbErr::Type(format!("a {table} row without an id"))))?);
+        self.done = (rows.len() as u64) < PAGE;
+        Ok(Some(rows))
     }
 }
 
 /// `{"organization": …, "exportedAt": …, "tables": {"people": [...], …}}`, table by table.
 async fn write_json(store: &Store, scope: &OrgScope, slug: &str, out: &mut Out) -> Result<(), Stop> {
     let reader = Reader::open(store, scope).await?;
-    let head = serde_json::json!({ "id": scope.organization_id(), "slug": slug });
+    let organization = organizations::find(store.conn(), scope.organization_id()).await?;
+    let head = serde_json::json!({
+        "id": organization.id,
+        "slug": slug,
+        "name": organization.name,
+        "min_score_to_send": organization.min_score_to_send,
+        "created_at": organization.created_at,
+    });
     out.send(
         format!("{{\"organization\":{head},\"exportedAt\":\"{}\",\"tables\":{{", Utc::now().to_rfc3339()).into_bytes(),
     )
@@ -294,7 +307,7 @@ async fn write_json(store: &Store, scope: &OrgScope, slug: &str, out: &mut Out) 
                 if !std::mem::take(&mut pages.first) {
                     piece.push(b',');
                 }
-                piece.extend(serde_json::to_vec(&row).unwrap_or_default());
+                piece.extend(serde_json::to_vec(&row).map_err(|e| unwritable(&e))?);
             }
             out.send(piece).await?;
         }
@@ -309,14 +322,19 @@ async fn write_csv(store: &Store, scope: &OrgScope, table: &str, out: &mut Out) 
     let columns = export::columns(table).unwrap_or_default();
     let reader = Reader::open(store, scope).await?;
     let header = vec![columns.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>()];
-    out.send(super::spreadsheet::write(&header).unwrap_or_default()).await?;
+    out.send(super::spreadsheet::write(&header).map_err(|e| unwritable(&e))?).await?;
     let mut pages = Pages::default();
     while let Some(rows) = pages.next(&reader, table).await? {
         let rows: Vec<Vec<String>> =
             rows.iter().map(|row| columns.iter().map(|c| cell_text(&row[*c])).collect()).collect();
-        out.send(super::spreadsheet::write(&rows).unwrap_or_default()).await?;
+        out.send(super::spreadsheet::write(&rows).map_err(|e| unwritable(&e))?).await?;
     }
     Ok(reader.close().await?)
+}
+
+/// A page that could not be written out: the download fails rather than skip it.
+fn unwritable(error: &dyn std::fmt::Display) -> Stop {
+    Stop::Failed(StoreError::Db(DbErr::Custom(format!("a page could not be written: {error}"))))
 }
 
 /// A value as a CSV cell: text as it is, null as nothing, lists and objects as JSON.

@@ -1,7 +1,8 @@
 //! `GET /portfolio.csv`: a person's portfolio (`Viewer.portfolio`) as a spreadsheet, one row per
 //! organization: its last-three scorecard, band and weakest two, the six trust signals' readings
 //! and whether trust and score are both improving. The same bearer token as `/graphql`; the data
-//! is the GraphQL answer's, read through the same schema.
+//! is the GraphQL answer's, read through the same schema (the server's own document, so trusted
+//! documents do not apply to it).
 
 use async_graphql::Executor;
 use axum::extract::{Request, State};
@@ -34,16 +35,7 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
     };
     let response = state.api.execute(crate::graphql::prepare(QUERY.into(), viewer, &state.store)).await;
     if let Some(error) = response.errors.first() {
-        let code = match error.extensions.as_ref().and_then(|e| e.get("code")) {
-            Some(async_graphql::Value::String(code)) => code.clone(),
-            _ => "INTERNAL_SERVER_ERROR".to_owned(),
-        };
-        let status = match code.as_str() {
-            "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
-            "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        return refuse(status, &code, &error.message);
+        return refused(error);
     }
     let data = response.data.into_json().unwrap_or_default();
     let csv = match super::spreadsheet::write(&rows(&data)) {
@@ -59,6 +51,30 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
     headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"portfolio.csv\""));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     http
+}
+
+/// A GraphQL error as this route's answer, with the status its code stands for.
+fn refused(error: &async_graphql::ServerError) -> Response {
+    let extension = |name: &str| error.extensions.as_ref().and_then(|e| e.get(name)).cloned();
+    let code = match extension("code") {
+        Some(async_graphql::Value::String(code)) => code,
+        _ => "INTERNAL_SERVER_ERROR".to_owned(),
+    };
+    let status = match code.as_str() {
+        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+        "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "NOT_FOUND" => StatusCode::NOT_FOUND,
+        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+        "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let mut response = refuse(status, &code, &error.message);
+    if let Some(async_graphql::Value::Number(seconds)) = extension("retryAfter")
+        && let Some(seconds) = seconds.as_u64()
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// The header row, then one row per portfolio entry of the GraphQL answer `data`.

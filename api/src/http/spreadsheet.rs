@@ -1,16 +1,23 @@
 //! CSV that a spreadsheet opens as data. A cell starting with `=`, `+`, `-`, `@`, a tab or a
 //! carriage return is read by Excel, LibreOffice and Google Sheets as a formula, which can run
 //! commands or send the sheet's contents away (`=HYPERLINK(...)`, `=WEBSERVICE(...)`): such a
-//! cell gets a leading apostrophe, which the spreadsheet shows as text and hides. Quoting of
-//! commas, quotes and line breaks is the `csv` crate's.
+//! cell gets a leading apostrophe, which the spreadsheet shows as text and hides. The apostrophe
+//! also marks honest values that start so (`-3`, `+1 555 …`): CSV is for reading in a
+//! spreadsheet; the JSON export is the faithful copy. Quoting of commas, quotes and line breaks is
+//! the `csv` crate's.
 
 use std::borrow::Cow;
 
-/// `text` as a cell a spreadsheet will not evaluate.
+/// `text` as a cell a spreadsheet will not evaluate: also when spaces or line breaks come before
+/// the sign, or the sign is a full-width one some spreadsheets read the same.
 pub fn cell(text: &str) -> Cow<'_, str> {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
-        _ => Cow::Borrowed(text),
+    let starts = |c: char| matches!(c, '=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠');
+    let first = text.chars().next();
+    let after_space = text.trim_start().chars().next();
+    if matches!(first, Some('\t' | '\r' | '\n')) || after_space.is_some_and(starts) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -29,10 +36,20 @@ mod tests {
 
     #[test]
     fn cells_a_spreadsheet_would_evaluate_become_text() {
-        for formula in ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+        for formula in [
+            "=HYPERLINK(\"http://evil.example\",\"x\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "\n=1",
+            "  =1",
+            "＝1+1",
+        ] {
             assert_eq!(cell(formula), format!("'{formula}"), "{formula:?}");
         }
-        for plain in ["Acme", "18", "0.5", "", " =not first", "a=b"] {
+        for plain in ["Acme", "18", "0.5", "", "a=b", "x =y"] {
             assert_eq!(cell(plain), plain);
         }
     }

@@ -122,3 +122,25 @@ async fn people(tx: &TenantTx, after: Option<Uuid>, limit: u64) -> Result<Vec<Va
     }
     Ok(query.order_by_asc(user::Column::Id).limit(limit).into_json().all(tx.untenanted()).await?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Secrets are kept out by name: a new column that looks like one must be looked at (and
+    /// added to `SECRET_COLUMNS` when it is one) before it can be exported.
+    #[test]
+    fn no_exported_column_looks_like_a_secret() {
+        let allowed = ["secret_prefix", "secret_key_id"];
+        for table in TABLES {
+            for column in columns(table).unwrap() {
+                // A reference to another row (`api_token_id`) names no secret.
+                let suspicious = !column.ends_with("_id")
+                    && ["secret", "hash", "password", "token", "key"].iter().any(|w| column.contains(w));
+                assert!(!suspicious || allowed.contains(&column), "{table}.{column} would be exported");
+            }
+        }
+        assert_eq!(columns("people").unwrap(), ["id", "email", "name"]);
+        assert!(columns("sessions").is_none() && columns("refresh_tokens").is_none());
+    }
+}

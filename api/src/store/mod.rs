@@ -45,7 +45,7 @@ use sea_orm::{
 
 pub use error::{StoreError, is_unavailable};
 pub use page::Page;
-pub use tenant::{PortfolioTx, TenantTx};
+pub use tenant::{PORTFOLIO_ROLES, PortfolioTx, TenantTx};
 
 use credential_cache::CredentialCache;
 

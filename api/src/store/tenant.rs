@@ -1,4 +1,6 @@
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, Statement, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, Statement, TransactionTrait,
+};
 use uuid::Uuid;
 
 use super::StoreError;
@@ -23,12 +25,17 @@ impl TenantTx {
     }
 
     /// A read-only tenant transaction whose statements all see the database as it was at its
-    /// first: for reads spread over many statements that must agree (an export).
+    /// first: for reads spread over many statements that must agree (an export). On PostgreSQL a
+    /// statement of it that runs (or waits on a lock) for a minute is cancelled.
     pub(super) async fn begin_snapshot(db: &DatabaseConnection, scope: &OrgScope) -> Result<Self, StoreError> {
         let snapshot = Some(sea_orm::IsolationLevel::RepeatableRead);
         let tx = match db.get_database_backend() {
             // SQLite's transactions read one snapshot already, and take no isolation level.
-            DatabaseBackend::Postgres => db.begin_with_config(snapshot, Some(sea_orm::AccessMode::ReadOnly)).await?,
+            DatabaseBackend::Postgres => {
+                let tx = db.begin_with_config(snapshot, Some(sea_orm::AccessMode::ReadOnly)).await?;
+                tx.execute_unprepared("SET LOCAL statement_timeout = '60s'").await?;
+                tx
+            }
             _ => super::begin_counted(db).await?,
         };
         Self::begin_in(tx, scope).await
@@ -112,6 +119,9 @@ async fn commit(tx: DatabaseTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The roles whose organizations a person's portfolio reads.
+pub const PORTFOLIO_ROLES: [Role; 2] = [Role::Admin, Role::SalesLeader];
+
 /// A read-only transaction over the organizations of one person's portfolio, opened only from the
 /// [`OrgScope`]s that person holds there, so that each kind of fact is read for all of them in one
 /// statement.
@@ -125,6 +135,12 @@ pub struct PortfolioTx {
 
 impl PortfolioTx {
     pub(super) async fn begin(db: &DatabaseConnection, scopes: &[OrgScope]) -> Result<Self, StoreError> {
+        // Its reads see every row of each organization (drafts, every trust record): only for
+        // those who see that much there, and only one person's at a time.
+        let user = scopes.first().map(OrgScope::user_id);
+        if scopes.iter().any(|s| !s.has_role(&PORTFOLIO_ROLES) || Some(s.user_id()) != user) {
+            return Err(DbErr::Custom("a portfolio is one person's ADMIN and SALES_LEADER organizations".into()).into());
+        }
         let mut organization_ids: Vec<Uuid> = scopes.iter().map(OrgScope::organization_id).collect();
         organization_ids.sort_unstable();
         organization_ids.dedup();

@@ -245,7 +245,6 @@ pub async fn add_score_review(
     Ok(row.insert(tx.conn()).await?)
 }
 
-/// When the latest live score review happened.
 /// `last_score_review` of each of a portfolio's organizations that had one, in one statement.
 pub async fn last_score_reviews_across(ptx: &PortfolioTx) -> Result<HashMap<Uuid, DateTime<Utc>>, StoreError> {
     use score_review::Column;
@@ -271,6 +270,7 @@ pub async fn between_across<T: Record, M: PartialModelTrait>(
     Ok(rows.into_partial_model::<M>().all(ptx.conn()).await?)
 }
 
+/// When the latest live score review happened.
 pub async fn last_score_review(tx: &TenantTx) -> Result<Option<DateTime<Utc>>, StoreError> {
     use score_review::Column;
     Ok(super::tenant_table::of_organization::<score_review::Entity>(tx)
