@@ -35,7 +35,11 @@ pub fn decide(shape: Shape, current: Option<Bucket>, now: DateTime<Utc>) -> Deci
     match shape {
         Shape::Progressive { free, max_delay, reset_after } => {
             let current = current.filter(|b| now - b.window_started_at < reset_after);
-            if let Some(bucket) = current.filter(|b| b.blocked_until > now) {
+            // Only a wait the bucket imposed refuses. Parallel attempts read the clock at slightly
+            // different times and may be stored out of order: a free attempt stored with a later
+            // reading than this one's must not count as a wait of a few microseconds.
+            let waiting = |b: &Bucket| b.blocked_until > b.window_started_at && b.blocked_until > now;
+            if let Some(bucket) = current.filter(waiting) {
                 return Decision::Refuse { retry_after: bucket.blocked_until - now };
             }
             let hits = current.map_or(0, |b| b.hits).saturating_add(1);
@@ -116,6 +120,17 @@ mod tests {
         assert_eq!(delay(40, 3, Duration::minutes(15)), Duration::minutes(15));
         // Three at once pass, the fourth at the same instant waits a second.
         assert_eq!(run(PROGRESSIVE, &[0, 0, 0, 0, 1, 1, 2, 3]), [true, true, true, false, true, false, false, true]);
+    }
+
+    #[test]
+    fn a_free_attempt_stored_with_a_later_clock_reading_imposes_no_wait() {
+        // Two parallel attempts read the clock a millisecond apart; the later reading is stored first.
+        let later = t(0) + Duration::milliseconds(1);
+        let free = Bucket { hits: 1, window_started_at: later, blocked_until: later };
+        assert!(matches!(decide(PROGRESSIVE, Some(free), t(0)), Decision::Allow(Bucket { hits: 2, .. })));
+        // A wait the bucket did impose still holds for such an attempt.
+        let waiting = Bucket { hits: 3, window_started_at: later, blocked_until: later + Duration::seconds(1) };
+        assert!(matches!(decide(PROGRESSIVE, Some(waiting), t(0)), Decision::Refuse { .. }));
     }
 
     #[test]
