@@ -147,7 +147,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         allowed_origins: config.allowed_origins.clone(),
         request_timeout: config.request_timeout,
         shutting_down: shutting_down.clone(),
-        exports: crate::http::export::places(),
+        exports: crate::http::export::Places::new(),
     });
     let listener = TcpListener::bind(config.listen_addr)
         .await

@@ -180,14 +180,17 @@ async fn a_large_organization_comes_out_whole() {
 #[tokio::test]
 async fn a_third_download_at_once_waits_and_a_vanished_client_frees_its_place() {
     let app = TestApp::spawn_without_sweeps().await;
-    let plan = Plan { organizations: 1, handoffs_per_organization: 1_200, large_organization: None, seed: 4 };
+    let plan = Plan { organizations: 3, handoffs_per_organization: 1_200, large_organization: None, seed: 4 };
     seed::run(app.store(), plan, now(), false).await.unwrap();
-    let admin = app.log_in("admin@seed-000.example", PASSWORD).await;
+    let mut admins = Vec::new();
+    for k in 0..3 {
+        admins.push(app.log_in(&format!("admin@seed-{k:03}.example"), PASSWORD).await);
+    }
     // Answered, but not read: megabytes of grades wait behind each.
-    let first = download(&app, Some(&admin), "/exports/seed-000.json").await;
-    let second = download(&app, Some(&admin), "/exports/seed-000/handoff_grades.csv").await;
+    let first = download(&app, Some(&admins[0]), "/exports/seed-000.json").await;
+    let second = download(&app, Some(&admins[1]), "/exports/seed-001/handoff_grades.csv").await;
     assert_eq!((first.status().as_u16(), second.status().as_u16()), (200, 200));
-    let third = download(&app, Some(&admin), "/exports/seed-000/handoffs.csv").await;
+    let third = download(&app, Some(&admins[2]), "/exports/seed-002/handoffs.csv").await;
     assert_eq!(third.status(), 429);
     assert!(third.headers().contains_key("retry-after"));
     let body: Value = third.json().await.unwrap();
@@ -196,7 +199,7 @@ async fn a_third_download_at_once_waits_and_a_vanished_client_frees_its_place() 
     drop(first);
     let mut again = None;
     for _ in 0..100 {
-        let answer = download(&app, Some(&admin), "/exports/seed-000/partners.csv").await;
+        let answer = download(&app, Some(&admins[2]), "/exports/seed-002/partners.csv").await;
         if answer.status() == 200 {
             again = Some(answer);
             break;
@@ -207,8 +210,31 @@ async fn a_third_download_at_once_waits_and_a_vanished_client_frees_its_place() 
     assert!(again.text().await.unwrap().starts_with("id,organization_id,name,"));
     // The unread one still completes once read.
     let grades = second.text().await.unwrap();
-    assert_eq!(
-        grades.split("\r\n").filter(|l| !l.is_empty()).count() as i64,
-        app.count_rows("handoff_grades").await + 1
-    );
+    let seeded = app.count_rows("handoff_grades").await;
+    assert_eq!(grades.split("\r\n").filter(|l| !l.is_empty()).count() as i64, seeded / 3 + 1);
+}
+
+/// One download per person at a time, so nobody holds every place; `HEAD` runs nothing.
+#[tokio::test]
+async fn one_person_runs_one_export_at_a_time_and_head_runs_none() {
+    let app = TestApp::spawn_without_sweeps().await;
+    let plan = Plan { organizations: 2, handoffs_per_organization: 1_200, large_organization: None, seed: 6 };
+    seed::run(app.store(), plan, now(), false).await.unwrap();
+    let first = app.log_in("admin@seed-000.example", PASSWORD).await;
+    let second = app.log_in("admin@seed-001.example", PASSWORD).await;
+    let held = download(&app, Some(&first), "/exports/seed-000.json").await;
+    assert_eq!(held.status(), 200);
+    let again = download(&app, Some(&first), "/exports/seed-000/partners.csv").await;
+    assert_eq!(again.status(), 429);
+    let body: Value = again.json().await.unwrap();
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("one at a time"), "{body}");
+    // Someone else still has the other place.
+    let other = download(&app, Some(&second), "/exports/seed-001/partners.csv").await;
+    assert_eq!(other.status(), 200);
+    other.text().await.unwrap();
+
+    let head = app.client.head(app.url("/exports/seed-001.json")).bearer_auth(&second.token).send().await.unwrap();
+    assert_eq!(head.status(), 405);
+    assert_eq!(head.headers()["allow"], "GET");
+    drop(held);
 }

@@ -7,20 +7,21 @@
 //! On PostgreSQL the whole download reads one snapshot in one read-only transaction. SQLite has
 //! one connection for the whole server, so there each page is read in its own short transaction
 //! and a download cannot stall everyone else (pages then reflect the moment each was read).
-//! At most `CONCURRENT` downloads run at once; one whose client reads nothing for `STALLED`, or
-//! that has run for `LONGEST`, ends.
+//! At most `CONCURRENT` downloads run at once, one per person; one whose client reads nothing for
+//! `STALLED`, or that has run for `LONGEST`, ends.
 
-use std::sync::Arc;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::Value;
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use uuid::Uuid;
 
 use super::AppState;
@@ -44,13 +45,53 @@ const STALLED: Duration = Duration::from_secs(30);
 /// a database connection and one of the `CONCURRENT` places for ever.
 const LONGEST: Duration = Duration::from_secs(15 * 60);
 
-/// The places of a server's running exports.
-pub fn places() -> Arc<Semaphore> {
-    Arc::new(Semaphore::new(CONCURRENT))
+/// The places of a server's running exports, and who holds them: one each, so that nobody holds
+/// every place.
+pub struct Places {
+    running: Arc<Semaphore>,
+    people: Mutex<HashSet<Uuid>>,
+}
+
+impl Places {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self { running: Arc::new(Semaphore::new(CONCURRENT)), people: Mutex::new(HashSet::new()) })
+    }
+
+    /// A place for `person`, unless they hold one already or all are taken.
+    fn take(self: &Arc<Self>, person: Uuid) -> Result<Place, &'static str> {
+        let mut people = self.people.lock().unwrap_or_else(|e| e.into_inner());
+        if people.contains(&person) {
+            return Err("you have an export running; one at a time");
+        }
+        let permit = self.running.clone().try_acquire_owned().map_err(|_| "the server's exports are all running")?;
+        people.insert(person);
+        Ok(Place { places: self.clone(), person, _permit: permit })
+    }
+}
+
+/// A running export's place, given back when it ends however it ends.
+struct Place {
+    places: Arc<Places>,
+    person: Uuid,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.places.people.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.person);
+    }
 }
 
 /// `GET /exports/{slug}.json`.
-pub async fn json(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
+pub async fn json(
+    State(state): State<AppState>,
+    method: Method,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if method == Method::HEAD {
+        return head_refused();
+    }
     let Some(slug) = file.strip_suffix(".json") else { return not_found() };
     start(&state, slug, &headers, Format::Json, file.clone()).await
 }
@@ -58,9 +99,13 @@ pub async fn json(State(state): State<AppState>, Path(file): Path<String>, heade
 /// `GET /exports/{slug}/{table}.csv`.
 pub async fn csv(
     State(state): State<AppState>,
+    method: Method,
     Path((slug, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
+    if method == Method::HEAD {
+        return head_refused();
+    }
     let table = file.strip_suffix(".csv").unwrap_or(&file).to_owned();
     start(&state, &slug, &headers, Format::Csv(table.clone()), format!("{slug}-{table}.csv")).await
 }
@@ -86,15 +131,18 @@ async fn start(state: &AppState, slug: &str, headers: &HeaderMap, format: Format
         let message = format!("no such table; one of: {}", export::TABLES.join(", "));
         return refuse(StatusCode::NOT_FOUND, "NOT_FOUND", &message);
     }
-    let Ok(permit) = state.exports.clone().try_acquire_owned() else {
-        let mut busy = refuse_with(
-            StatusCode::TOO_MANY_REQUESTS,
-            "RATE_LIMITED",
-            &format!("{CONCURRENT} exports are running; try again shortly"),
-            serde_json::json!({ "retryAfter": 10 }),
-        );
-        busy.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(10));
-        return busy;
+    let permit = match state.exports.take(scope.user_id()) {
+        Ok(place) => place,
+        Err(why) => {
+            let mut busy = refuse_with(
+                StatusCode::TOO_MANY_REQUESTS,
+                "RATE_LIMITED",
+                &format!("{why}; try again shortly"),
+                serde_json::json!({ "retryAfter": 10 }),
+            );
+            busy.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(10));
+            return busy;
+        }
     };
     let what = match &format {
         Format::Json => "everything, as JSON".to_owned(),
@@ -175,6 +223,13 @@ async fn organization_of(viewer: &crate::auth::Viewer, store: &Store, slug: &str
             refuse(StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE", "try again shortly")
         }
     })
+}
+
+/// `HEAD` would run the export (audited, a place taken) to send no body: downloads are `GET`s.
+fn head_refused() -> Response {
+    let mut refused = refuse(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "an export is downloaded with GET");
+    refused.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET"));
+    refused
 }
 
 fn not_found() -> Response {

@@ -60,8 +60,8 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// Turns true when the server begins to shut down; open WebSockets then close with 1001.
     pub shutting_down: tokio::sync::watch::Receiver<bool>,
-    /// The places of the exports running at once (`export::CONCURRENT`).
-    pub exports: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The places of the exports running at once (`export::Places`).
+    pub exports: std::sync::Arc<export::Places>,
 }
 
 impl AppState {
