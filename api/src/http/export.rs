@@ -381,7 +381,7 @@ async fn write_csv(store: &Store, scope: &OrgScope, table: &str, out: &mut Out) 
     let mut pages = Pages::default();
     while let Some(rows) = pages.next(&reader, table).await? {
         let rows: Vec<Vec<String>> =
-            rows.iter().map(|row| columns.iter().map(|c| cell_text(&row[*c])).collect()).collect();
+            rows.iter().map(|row| columns.iter().map(|c| super::spreadsheet::text_of(&row[*c])).collect()).collect();
         out.send(super::spreadsheet::write(&rows).map_err(|e| unwritable(&e))?).await?;
     }
     Ok(reader.close().await?)
@@ -390,13 +390,4 @@ async fn write_csv(store: &Store, scope: &OrgScope, table: &str, out: &mut Out) 
 /// A page that could not be written out: the download fails rather than skip it.
 fn unwritable(error: &dyn std::fmt::Display) -> Stop {
     Stop::Failed(StoreError::Db(DbErr::Custom(format!("a page could not be written: {error}"))))
-}
-
-/// A value as a CSV cell: text as it is, null as nothing, lists and objects as JSON.
-fn cell_text(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }

@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::AppState;
 use super::graphql::signed_in;
 use super::problem::refuse;
+use super::spreadsheet::text_of as text;
 
 const QUERY: &str = "{ me { portfolio { organization { slug name } role
     scorecard { handoffCount averageScore band weakestComponents }
@@ -118,15 +119,6 @@ fn rows(data: &Value) -> Vec<Vec<String>> {
         rows.push(row);
     }
     rows
-}
-
-/// A JSON value as a cell: strings as they are, null as nothing.
-fn text(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 #[cfg(test)]

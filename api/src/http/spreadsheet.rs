@@ -21,6 +21,15 @@ pub fn cell(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// A JSON value as a cell: text as it is, null as nothing, numbers, lists and objects as JSON.
+pub fn text_of(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// `rows` as CSV (a header row first), every cell made safe with `cell`.
 pub fn write(rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());

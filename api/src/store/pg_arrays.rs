@@ -8,6 +8,11 @@ use sea_orm::sqlx::postgres::{PgRow, PgTypeInfo, PgValueFormat, PgValueRef, Post
 use sea_orm::sqlx::{Decode, Row, Type, ValueRef};
 use sea_orm::{DbErr, RuntimeErr};
 
+/// `ids` as PostgreSQL's text form of a `uuid[]`, to bind as text and cast: `{a,b,…}`.
+pub fn uuid_array_literal(ids: &[uuid::Uuid]) -> String {
+    format!("{{{}}}", ids.iter().map(uuid::Uuid::to_string).collect::<Vec<_>>().join(","))
+}
+
 /// A one-dimensional array column in PostgreSQL's binary form, read in place: sqlx's `Vec<T>`
 /// decoding makes a value reference, a type check and a decode call for every element, which cost
 /// more than the values themselves over tens of thousands of them.

@@ -147,7 +147,7 @@ impl PortfolioTx {
         let tx = super::begin_counted(db).await?;
         tracing::trace!(target: "handoff_api::sql", control = true, "BEGIN");
         if tx.get_database_backend() == DatabaseBackend::Postgres {
-            let ids = format!("{{{}}}", organization_ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(","));
+            let ids = super::pg_arrays::uuid_array_literal(&organization_ids);
             let user = scopes.first().map(|s| s.user_id().to_string()).unwrap_or_default();
             tx.execute_raw(Statement::from_sql_and_values(
                 DatabaseBackend::Postgres,

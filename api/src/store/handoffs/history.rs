@@ -13,7 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{HandoffRow, visible};
-use crate::store::pg_arrays::{BinaryArray, INT2, INT4, TIMESTAMPTZ};
+use crate::store::pg_arrays::{BinaryArray, INT2, INT4, TIMESTAMPTZ, uuid_array_literal};
 use crate::store::{PortfolioTx, StoreError, TenantTx};
 
 /// The last `n` handoffs that were actually sent, newest first ("your last three, not your best one").
@@ -48,7 +48,7 @@ pub async fn last_sent_across(ptx: &PortfolioTx, n: u64) -> Result<Vec<HandoffRo
     let statement = if ptx.is_postgres() {
         // Each organization's newest through its (organization_id, sent_at) index: n rows each,
         // however many it sent.
-        let ids = format!("{{{}}}", ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(","));
+        let ids = uuid_array_literal(ids);
         Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT h.* FROM unnest(CAST($1 AS uuid[])) AS o(id) CROSS JOIN LATERAL ( \
