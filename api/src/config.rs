@@ -111,6 +111,10 @@ pub struct Settings {
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
 
+    /// Largest accepted file upload (a CSV import), in bytes.
+    #[arg(long, env = "MAX_UPLOAD_BYTES", default_value_t = 16 * 1024 * 1024, global = true)]
+    pub max_upload_bytes: usize,
+
     /// Deepest query nesting accepted.
     #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 15, global = true)]
     pub max_query_depth: usize,
@@ -280,6 +284,7 @@ pub struct Config {
     pub production: bool,
     pub graphiql: bool,
     pub max_body_bytes: usize,
+    pub max_upload_bytes: usize,
     pub limits: Limits,
     /// The only documents that run, when a manifest is set; else documents are persisted
     /// automatically.
@@ -423,6 +428,7 @@ impl Settings {
             production,
             graphiql: self.graphiql.unwrap_or(!production),
             max_body_bytes: self.max_body_bytes,
+            max_upload_bytes: self.max_upload_bytes,
             trusted_documents,
             limits: Limits {
                 max_depth: self.max_query_depth,
@@ -526,6 +532,7 @@ impl Config {
             production: false,
             graphiql: true,
             max_body_bytes: 1024 * 1024,
+            max_upload_bytes: 16 * 1024 * 1024,
             limits: Limits::default(),
             trusted_documents: None,
             demo: false,

@@ -56,6 +56,11 @@ pub enum AppError {
     },
     /// `sendHandoff` met the send gate: everything that stands in the way, as `Handoff.sendBlockers`.
     SendBlocked(Vec<crate::domain::scorecard::SendBlocker>),
+    /// An imported file had problems and nothing was written: the first of them, and how many.
+    ImportRejected {
+        count: u64,
+        problems: Vec<crate::domain::import::Problem>,
+    },
     /// The database cannot serve right now (HTTP 503); retrying later may succeed.
     Unavailable,
     /// Too many attempts; how long to wait when known.
@@ -86,7 +91,7 @@ impl AppError {
             Self::Unauthenticated(_) | Self::CredentialRefused(..) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
-            Self::BadInput { .. } => "BAD_USER_INPUT",
+            Self::BadInput { .. } | Self::ImportRejected { .. } => "BAD_USER_INPUT",
             Self::Conflict { .. } => "CONFLICT",
             Self::SendBlocked(_) => "SEND_BLOCKED",
             Self::RateLimited(_) => "RATE_LIMITED",
@@ -105,6 +110,13 @@ impl AppError {
             Self::BadInput { field, message } => format!("invalid value for `{field}`: {message}"),
             Self::Conflict { message, .. } => message.clone(),
             Self::SendBlocked(blockers) => crate::domain::scorecard::gate::blocked_message(blockers),
+            Self::ImportRejected { count, problems } => {
+                let first = problems.first().map_or(String::new(), |p| {
+                    let column = p.column.as_deref().map_or(String::new(), |c| format!(", column {c}"));
+                    format!("; the first, row {}{column}: {}", p.row, p.message)
+                });
+                format!("invalid value for `file`: {count} problem(s), nothing was imported{first}")
+            }
             Self::RateLimited(None) => "too many requests; try again shortly".to_owned(),
             Self::RateLimited(Some(_)) => {
                 format!("too many attempts; try again in {} seconds", self.retry_after_seconds().unwrap_or(1))
@@ -125,6 +137,7 @@ impl AppError {
     pub fn field(&self) -> Option<&str> {
         match self {
             Self::BadInput { field, .. } => Some(field),
+            Self::ImportRejected { .. } => Some("file"),
             Self::Conflict { field, .. } => field.as_deref(),
             Self::NotFound(field) => *field,
             _ => None,
@@ -185,6 +198,10 @@ impl From<AppError> for async_graphql::Error {
             }
             if let AppError::CredentialRefused(reason, _) = &e {
                 ext.set("reason", reason.name());
+            }
+            if let AppError::ImportRejected { count, problems } = &e {
+                ext.set("problemCount", *count);
+                ext.set("problems", crate::graphql::imports::problems_extension(problems));
             }
             if let AppError::SendBlocked(blockers) = &e {
                 ext.set("blockers", crate::graphql::handoffs::send_gate::extension(blockers));

@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod http;
+pub mod import;
 pub mod jobs;
 pub mod mail;
 pub mod metrics;

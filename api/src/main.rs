@@ -51,6 +51,23 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Import a CSV file of history into an organization, all or nothing (columns: docs/import.md).
+    /// Prints every row's problems and exits with failure when there is one.
+    Import {
+        /// The organization's slug.
+        #[arg(long)]
+        organization: String,
+        /// What the file's rows are.
+        #[arg(long, value_enum, default_value_t = ImportKind::Handoffs)]
+        kind: ImportKind,
+        /// The member the rows are imported as, by email (default: the organization's first ADMIN).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_member: Option<String>,
+        /// Check every row and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        file: std::path::PathBuf,
+    },
     /// List stored values this version cannot read (each with its table, row and column); exits
     /// with failure when there is one.
     CheckData,
@@ -133,6 +150,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Healthcheck => healthcheck(cli.settings.listen_addr).await,
         Command::Backup { file, tools } => backup(&cli.settings, &file, tools).await,
         Command::Restore { file, replace, tools } => restore(&cli.settings, &file, replace, tools).await,
+        Command::Import { organization, kind, as_member, dry_run, file } => {
+            import(&cli.settings, &organization, kind, as_member.as_deref(), dry_run, &file).await
+        }
         Command::Seed { organizations, handoffs, large_organization, seed } => {
             let plan = handoff_api::seed::Plan {
                 organizations,
@@ -270,6 +290,48 @@ async fn seed_data(settings: &Settings, plan: handoff_api::seed::Plan) -> Result
     );
     println!("log in as {} with password {}", seeded.first_admin, handoff_api::seed::PASSWORD);
     Ok(())
+}
+
+/// The kinds of file `import` reads.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ImportKind {
+    Handoffs,
+    PartnerAsks,
+    PartnerMeetings,
+    PipelineMentions,
+    Escalations,
+    ScoreReviews,
+}
+
+async fn import(
+    settings: &Settings,
+    slug: &str,
+    kind: ImportKind,
+    as_member: Option<&str>,
+    dry_run: bool,
+    file: &std::path::Path,
+) -> Result<(), String> {
+    use handoff_api::domain::import::RecordKind;
+    use handoff_api::import::FileKind;
+    let kind = match kind {
+        ImportKind::Handoffs => FileKind::Handoffs,
+        ImportKind::PartnerAsks => FileKind::Records(RecordKind::PartnerAsk),
+        ImportKind::PartnerMeetings => FileKind::Records(RecordKind::PartnerMeeting),
+        ImportKind::PipelineMentions => FileKind::Records(RecordKind::PipelineMention),
+        ImportKind::Escalations => FileKind::Records(RecordKind::Escalation),
+        ImportKind::ScoreReviews => FileKind::Records(RecordKind::ScoreReview),
+    };
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let store = Store::connect(&settings.database_url, 1).await.map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let report =
+        handoff_api::import::as_operator(&store, slug, as_member, kind, &bytes, dry_run, chrono::Utc::now()).await?;
+    print!("{}", handoff_api::import::summary(&report));
+    println!("({:.2} s)", started.elapsed().as_secs_f64());
+    match report.problem_count {
+        0 => Ok(()),
+        n => Err(format!("{n} problem(s); nothing was imported")),
+    }
 }
 
 async fn check_data(settings: &Settings) -> Result<(), String> {

@@ -148,6 +148,8 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         request_timeout: config.request_timeout,
         shutting_down: shutting_down.clone(),
         exports: crate::http::export::Places::new(),
+        max_upload_bytes: config.max_upload_bytes,
+        uploads: crate::http::upload_places(),
     });
     let listener = TcpListener::bind(config.listen_addr)
         .await

@@ -84,6 +84,7 @@ codes!(
         AgreementDrafted = "agreement.drafted",
         AgreementSigned = "agreement.signed",
         OrganizationExported = "organization.exported",
+        OrganizationImported = "organization.imported",
     }
 );
 

@@ -399,6 +399,19 @@ impl World {
                 "scoreReview { id }",
                 json!({ "organizationId": org, "attendeeIds": [leader.user_id] }),
             ),
+            // Uploaded as multipart (see the runner); dry runs, so every caller meets the same data.
+            "Mutation.importHandoffs" => m(
+                "importHandoffs",
+                "ImportHandoffsInput",
+                "report { rows }",
+                json!({ "organizationId": org, "file": null, "dryRun": true }),
+            ),
+            "Mutation.importTrustRecords" => m(
+                "importTrustRecords",
+                "ImportTrustRecordsInput",
+                "report { rows }",
+                json!({ "organizationId": org, "kind": "SCORE_REVIEW", "file": null, "dryRun": true }),
+            ),
             "Mutation.archiveTrustRecord" => {
                 let q = "mutation($i: RaiseEscalationInput!) { raiseEscalation(input: $i) { escalation { id } } }";
                 let input = json!({ "organizationId": org, "topic": "WHICH_PARTNER", "accountId": self.account });
@@ -573,6 +586,10 @@ async fn every_operation_answers_each_caller_as_the_role_matrix_says() {
             let field = op.split('.').nth(1).unwrap();
             let actual = if op.starts_with("Subscription.") {
                 subscribe(&world.app, caller.bearer(), &query, variables).await
+            } else if op.starts_with("Mutation.import") {
+                let file = b"attendees,reviewed_at\nleader@matrix.example,2026-01-01\n";
+                let (_, body) = world.app.upload(caller.bearer(), &query, variables, "variables.i.file", file).await;
+                classify(&body, field)
             } else {
                 let body = world.app.gql(caller.bearer(), &query, variables).await;
                 let root = if op.starts_with("Organization.") { "node" } else { field };

@@ -14,6 +14,7 @@ mod handoff_lifecycle;
 mod hostile_documents;
 mod http_conformance;
 mod http_surface;
+mod import;
 mod invitations;
 mod isolation_matrix;
 mod login_throttle;

@@ -218,6 +218,49 @@ impl TestApp {
         (status, response.json().await.expect("a JSON body"))
     }
 
+    /// POSTs one GraphQL operation with one file, as the GraphQL multipart request specification
+    /// sends it: `file_variable` (e.g. `variables.i.file`) is the variable the file fills.
+    pub async fn upload(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+        file_variable: &str,
+        file: &[u8],
+    ) -> (u16, Value) {
+        let boundary = "----handoff-e2e-boundary-7d1c";
+        let operations = json!({ "query": query, "variables": variables }).to_string();
+        let map = json!({ "0": [file_variable] }).to_string();
+        let mut body = Vec::new();
+        for (name, value) in [("operations", operations.as_str()), ("map", map.as_str())] {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"history.csv\"\r\n\
+                 Content-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.post_multipart(token, &format!("multipart/form-data; boundary={boundary}"), body).await
+    }
+
+    /// POSTs a raw body as `content_type` to `/graphql`; returns the status and the JSON body.
+    pub async fn post_multipart(&self, token: Option<&str>, content_type: &str, body: Vec<u8>) -> (u16, Value) {
+        let mut request = self.client.post(self.url("/graphql")).header("content-type", content_type).body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("a JSON body"))
+    }
+
     /// POSTs one GraphQL operation and returns the JSON body.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         self.post(token, query, variables).await.1

@@ -21,6 +21,18 @@ impl OrgScope {
         Self { organization_id, user_id, role, api_token_id }
     }
 
+    /// The scope of a member acting from the command line (`handoff-api import`): whoever runs the
+    /// binary against the database is trusted already; the member is named so that the rows and
+    /// the audit trail say who acted. The role is the member's current one.
+    pub async fn for_operator(
+        store: &crate::store::Store,
+        organization_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<Option<Self>, crate::store::StoreError> {
+        let roles = crate::store::memberships::roles_in(store.conn(), organization_id, &[user_id]).await?;
+        Ok(roles.get(&user_id).map(|&role| Self::new(organization_id, user_id, role, None)))
+    }
+
     pub fn api_token_id(&self) -> Option<Uuid> {
         self.api_token_id
     }

@@ -16,6 +16,8 @@ pub const ADMINS: &[Role] = &[Role::Admin];
 /// Roles that log asks, meetings and pipeline mentions: sellers their own, sales leadership and
 /// admins for a named seller.
 pub const SELLER_RECORDERS: &[Role] = &[Role::Seller, Role::SalesLeader, Role::Admin];
+/// Roles that import files of trust records: the records name any seller, so not sellers.
+pub const RECORD_IMPORTERS: &[Role] = &[Role::SalesLeader, Role::Admin];
 /// Roles that log score reviews.
 pub const SCORE_REVIEWERS: &[Role] = &[Role::SalesLeader, Role::Admin];
 /// Roles that read the trust signals: they describe the whole organization (every seller's

@@ -17,6 +17,8 @@ pub enum Action {
     AgreementSigned,
     /// An ADMIN downloaded the organization's data (`GET /exports/…`).
     OrganizationExported,
+    /// A member imported a file of history (handoffs or trust records).
+    OrganizationImported,
 }
 
 impl Action {
@@ -35,6 +37,7 @@ impl Action {
             Action::AgreementDrafted => "agreement.drafted",
             Action::AgreementSigned => "agreement.signed",
             Action::OrganizationExported => "organization.exported",
+            Action::OrganizationImported => "organization.imported",
         }
     }
 }

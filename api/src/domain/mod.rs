@@ -6,6 +6,7 @@ pub mod audit;
 mod email;
 mod error;
 pub mod events;
+pub mod import;
 pub mod invitation;
 mod membership_rules;
 mod names;

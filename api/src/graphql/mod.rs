@@ -17,6 +17,7 @@ mod executor;
 mod handoff_events;
 pub(crate) mod handoffs;
 pub mod ids;
+pub(crate) mod imports;
 pub(crate) mod inline;
 mod invitations;
 pub mod loaders;
@@ -65,6 +66,7 @@ pub struct MutationRoot(
     trust_records::TrustRecordMutation,
     working_agreement::WorkingAgreementMutation,
     webhooks::WebhookMutation,
+    imports::ImportMutation,
 );
 
 pub use connection_auth::ConnectionCredential;

@@ -10,9 +10,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::media::{ResponseMedia, is_json_body, negotiate};
+use super::media::{ResponseMedia, is_json_body, is_multipart_body, negotiate};
 use super::problem::refuse;
-use super::websocket;
+use super::{upload, websocket};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::metrics::OperationSlot;
@@ -25,8 +25,12 @@ pub async fn post(
     let (parts, body) = request.into_parts();
     let headers = parts.headers;
     let Some(media) = negotiate(header_str(&headers, header::ACCEPT)) else { return not_acceptable() };
+    if is_multipart_body(header_str(&headers, header::CONTENT_TYPE)) {
+        return upload::post(&state, peer, parts.extensions, headers, body, media).await;
+    }
     if !is_json_body(header_str(&headers, header::CONTENT_TYPE)) {
-        let message = "send the request as `Content-Type: application/json` (UTF-8)";
+        let message = "send the request as `Content-Type: application/json` (UTF-8), or as \
+                       `multipart/form-data` to upload a file";
         return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", message);
     }
     let bytes = match to_bytes(body, state.max_body_bytes).await {
@@ -133,7 +137,7 @@ fn not_acceptable() -> Response {
     refuse(StatusCode::NOT_ACCEPTABLE, "NOT_ACCEPTABLE", message)
 }
 
-fn subscriptions_need_a_socket() -> Response {
+pub(super) fn subscriptions_need_a_socket() -> Response {
     let message = "subscriptions run over WebSocket (graphql-transport-ws on /graphql), not plain HTTP";
     refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
 }
@@ -142,7 +146,7 @@ fn subscriptions_need_a_socket() -> Response {
 /// name goes on the request's log line. The parsed document is kept in the request, so it is
 /// parsed once.
 /// The operation the request runs. Its document is parsed here, once (`Api::parse`).
-fn selected_operation(
+pub(super) fn selected_operation(
     state: &AppState,
     request: &mut async_graphql::Request,
     slot: Option<&OperationSlot>,
@@ -171,7 +175,12 @@ fn selected_operation(
     Some(operation.node.ty)
 }
 
-async fn execute(state: &AppState, request: async_graphql::Request, viewer: Viewer, media: ResponseMedia) -> Response {
+pub(super) async fn execute(
+    state: &AppState,
+    request: async_graphql::Request,
+    viewer: Viewer,
+    media: ResponseMedia,
+) -> Response {
     let authenticated = viewer.user_id().is_some();
     let response = state.api.execute(crate::graphql::prepare(request, viewer, &state.store)).await;
     let answered = crate::metrics::Answered { errors: !response.errors.is_empty(), authenticated };
@@ -249,7 +258,7 @@ pub(super) async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<V
 
 /// No `Authorization` header: anonymous. Any credential that fails: refused whole, never anonymous.
 /// A database that cannot answer is a 503, never a reason to call a valid token invalid.
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+pub(super) async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Viewer::anonymous(state.store.clone()));
     };

@@ -71,6 +71,14 @@ pub fn is_json_body(content_type: Option<&str>) -> bool {
     })
 }
 
+/// Whether a POST body is `multipart/form-data`: a file upload as the GraphQL multipart request
+/// specification sends one.
+pub fn is_multipart_body(content_type: Option<&str>) -> bool {
+    content_type
+        .and_then(|c| c.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("multipart/form-data"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

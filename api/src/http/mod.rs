@@ -13,6 +13,7 @@ mod problem;
 mod request_id;
 pub mod serve;
 mod spreadsheet;
+mod upload;
 mod websocket;
 
 pub use websocket::WS_CONNECTIONS_PER_USER;
@@ -62,6 +63,15 @@ pub struct AppState {
     pub shutting_down: tokio::sync::watch::Receiver<bool>,
     /// The places of the exports running at once (`export::Places`).
     pub exports: std::sync::Arc<export::Places>,
+    /// Largest accepted file upload (a whole multipart body), in bytes.
+    pub max_upload_bytes: usize,
+    /// The places of the uploads being read and imported at once (`upload::CONCURRENT`).
+    pub uploads: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+/// The places of the uploads a server reads at once.
+pub fn upload_places() -> std::sync::Arc<tokio::sync::Semaphore> {
+    std::sync::Arc::new(tokio::sync::Semaphore::new(upload::CONCURRENT))
 }
 
 impl AppState {

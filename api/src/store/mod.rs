@@ -14,6 +14,7 @@ pub mod export;
 pub mod grades;
 pub mod handoff_views;
 pub mod handoffs;
+pub mod import;
 pub mod invitations;
 pub mod memberships;
 pub mod organizations;

@@ -4,6 +4,7 @@
 
 mod band;
 mod component;
+mod content;
 pub mod gate;
 mod grades;
 mod lifecycle;
@@ -13,6 +14,7 @@ mod summary;
 
 pub use band::Band;
 pub use component::Component;
+pub use content::PacketContent;
 pub use gate::{Packet, SendBlocker, SendCheck, SendFacts, SendRefusal, SendRules, Sending, check_send};
 pub use grades::{Grade, GradeSet};
 pub use lifecycle::{Decision, DecisionError, Frozen, HandoffStatus, decide, editable, is_overdue, respond_by};

@@ -1,35 +1,15 @@
 //! The packet: what a handoff says about each of the nine components, as stored.
 
-use chrono::NaiveDate;
 use entity::codes::{ProofLink as StoredLink, ProofLinks};
 use entity::handoff;
 use sea_orm::Set;
-use uuid::Uuid;
 
 use super::HandoffRow;
 use crate::domain::text::ProofLink;
 use crate::store::{StoreError, codes};
 
-/// The packet: the content of the nine components.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct HandoffContent {
-    pub why_this_account: Option<String>,
-    pub why_now: Option<String>,
-    pub partner_context: Option<String>,
-    pub partner_person: Option<String>,
-    pub our_person: Option<String>,
-    pub connecting_thread: Option<String>,
-    pub buyer_problem: Option<String>,
-    pub offer_description: Option<String>,
-    pub offer_available_by: Option<NaiveDate>,
-    pub offer_agreed_with_partner: bool,
-    pub next_action: Option<String>,
-    pub next_action_due_by: Option<NaiveDate>,
-    pub owner_id: Option<Uuid>,
-    pub acceptance_definition: Option<String>,
-    pub response_window_days: Option<u16>,
-    pub proof: Vec<ProofLink>,
-}
+/// The packet as a handoff row stores it.
+pub use crate::domain::scorecard::PacketContent as HandoffContent;
 
 impl HandoffContent {
     pub fn of(row: &HandoffRow) -> Result<Self, StoreError> {
@@ -58,7 +38,7 @@ impl HandoffContent {
         })
     }
 
-    pub(super) fn apply(self, active: &mut handoff::ActiveModel) {
+    pub(in crate::store) fn apply(self, active: &mut handoff::ActiveModel) {
         active.why_this_account = Set(self.why_this_account);
         active.why_now = Set(self.why_now);
         active.partner_context = Set(self.partner_context);
