@@ -111,6 +111,11 @@ pub struct Settings {
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
 
+    /// Headless Chromium, for client reports as PDF (default: `chromium`, `chromium-browser` or
+    /// `google-chrome` on the PATH; without one, PDFs are refused with PDF_UNAVAILABLE).
+    #[arg(long, env = "CHROMIUM_PATH", global = true)]
+    pub chromium_path: Option<std::path::PathBuf>,
+
     /// Largest accepted file upload (a CSV import), in bytes.
     #[arg(long, env = "MAX_UPLOAD_BYTES", default_value_t = 16 * 1024 * 1024, global = true)]
     pub max_upload_bytes: usize,
@@ -285,6 +290,7 @@ pub struct Config {
     pub graphiql: bool,
     pub max_body_bytes: usize,
     pub max_upload_bytes: usize,
+    pub chromium_path: Option<std::path::PathBuf>,
     pub limits: Limits,
     /// The only documents that run, when a manifest is set; else documents are persisted
     /// automatically.
@@ -429,6 +435,7 @@ impl Settings {
             graphiql: self.graphiql.unwrap_or(!production),
             max_body_bytes: self.max_body_bytes,
             max_upload_bytes: self.max_upload_bytes,
+            chromium_path: self.chromium_path.clone(),
             trusted_documents,
             limits: Limits {
                 max_depth: self.max_query_depth,
@@ -533,6 +540,7 @@ impl Config {
             graphiql: true,
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 16 * 1024 * 1024,
+            chromium_path: None,
             limits: Limits::default(),
             trusted_documents: None,
             demo: false,

@@ -18,6 +18,7 @@ pub mod import;
 pub mod jobs;
 pub mod mail;
 pub mod metrics;
+pub mod report;
 pub mod seed;
 pub mod server;
 pub mod store;

@@ -64,6 +64,11 @@ impl Mailer {
     }
 
     /// The link an invitation mail carries.
+    /// Where people open the console (`PUBLIC_URL`), without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
     pub fn invitation_link(&self, secret: &str) -> String {
         format!("{}/?invitation={secret}", self.public_url)
     }

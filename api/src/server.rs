@@ -147,9 +147,11 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         allowed_origins: config.allowed_origins.clone(),
         request_timeout: config.request_timeout,
         shutting_down: shutting_down.clone(),
-        exports: crate::http::export::Places::new(),
+        exports: crate::http::export_places(),
         max_upload_bytes: config.max_upload_bytes,
         uploads: crate::http::upload_places(),
+        clock: config.clock.clone(),
+        printer: std::sync::Arc::new(crate::report::pdf::Printer::new(config.chromium_path.clone())),
     });
     let listener = TcpListener::bind(config.listen_addr)
         .await

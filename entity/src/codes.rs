@@ -85,6 +85,7 @@ codes!(
         AgreementSigned = "agreement.signed",
         OrganizationExported = "organization.exported",
         OrganizationImported = "organization.imported",
+        ReportLinkCreated = "report.link_created",
     }
 );
 

@@ -63,13 +63,13 @@ fn by_title<'a>(page: &'a Value, title: &str) -> &'a Value {
 #[tokio::test]
 async fn a_crm_export_imports_whole_with_its_history() {
     let (app, team) = app_and_team().await;
-    let (status, body) = import(&app, &team.marketer.token, &team.org_id, CRM_EXPORT.as_bytes(), true).await;
+    let (status, body) = import(&app, &team.admin.token, &team.org_id, CRM_EXPORT.as_bytes(), true).await;
     assert_eq!(status, 200);
     let dry = report(&body).clone();
     assert_eq!((dry["dryRun"].as_bool(), dry["imported"].as_bool()), (Some(true), Some(false)));
     assert_eq!(app.count_rows("handoffs").await, 0, "a dry run writes nothing");
 
-    let (_, body) = import(&app, &team.marketer.token, &team.org_id, CRM_EXPORT.as_bytes(), false).await;
+    let (_, body) = import(&app, &team.admin.token, &team.org_id, CRM_EXPORT.as_bytes(), false).await;
     let report = report(&body);
     assert_eq!(report["imported"], true);
     assert_eq!(report["problemCount"], 0);
@@ -116,7 +116,7 @@ async fn a_crm_export_imports_whole_with_its_history() {
     let draft = by_title(&page, "Workshop idea");
     assert_eq!((draft["status"].as_str(), draft["score"].as_i64()), (Some("DRAFT"), Some(0)));
     assert_eq!(draft["account"]["name"], "Initech", "the account the file created two rows up");
-    assert_eq!(draft["createdBy"]["email"], "marketer@acme.example", "the importing member wrote it");
+    assert_eq!(draft["createdBy"]["email"], "admin@acme.example", "the importing member wrote it");
     assert_eq!(draft["createdAt"], "2026-10-01T09:00:00+00:00");
 
     // Silence already past on import is history: marked overdue as of its respond-by time.
@@ -133,11 +133,11 @@ async fn a_crm_export_imports_whole_with_its_history() {
         .await;
     let event = &audit["organization"]["auditLog"]["edges"][0]["node"];
     assert_eq!(event["action"], "organization.imported");
-    assert_eq!(event["actor"]["email"], "marketer@acme.example");
+    assert_eq!(event["actor"]["email"], "admin@acme.example");
     assert!(event["detail"].as_str().unwrap().contains("4 handoffs"), "{event:#}");
 
     // The same file again is the same handoffs: refused, not doubled.
-    let (_, again) = import(&app, &team.marketer.token, &team.org_id, CRM_EXPORT.as_bytes(), false).await;
+    let (_, again) = import(&app, &team.admin.token, &team.org_id, CRM_EXPORT.as_bytes(), false).await;
     assert_eq!(error_code(&again), Some("BAD_USER_INPUT"), "{again:#}");
     let problems = again["errors"][0]["extensions"]["problems"].as_array().unwrap();
     assert!(problems.iter().all(|p| p["column"] == "title"), "{problems:?}");
@@ -201,6 +201,87 @@ async fn a_broken_file_lists_every_problem_and_writes_nothing() {
     assert_eq!(app.count_rows("handoffs").await, 0);
     assert_eq!(app.count_rows("accounts").await, 1, "Acme Corp was not created");
     assert_eq!(app.count_rows("partners").await, 0);
+}
+
+#[tokio::test]
+async fn only_an_admin_imports_what_others_said_or_wrote() {
+    let (app, team) = app_and_team().await;
+    let (_, body) = import(&app, &team.marketer.token, &team.org_id, CRM_EXPORT.as_bytes(), true).await;
+    let found: Vec<(i64, &str)> = report(&body)["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["row"].as_i64().unwrap(), p["column"].as_str().unwrap()))
+        .collect();
+    // Row 2 was written by the marketer (theirs to say) and answered by a seller (not theirs).
+    assert_eq!(found, vec![(2, "response"), (3, "response")], "{body:#}");
+    let file =
+        "title,account,partner,seller,created_by\nTheirs,Globex,Snowflake,seller@acme.example,admin@acme.example\n";
+    let (_, body) = import(&app, &team.marketer.token, &team.org_id, file.as_bytes(), true).await;
+    assert_eq!(report(&body)["problems"][0]["column"], "created_by", "{body:#}");
+    // A marketer's own drafts and sends import.
+    let file = "title,account,partner,seller,created_by,sent_at,response_window_days\n\
+                Mine,Globex,Snowflake,seller@acme.example,marketer@acme.example,2026-09-01,3\n";
+    let (_, body) = import(&app, &team.marketer.token, &team.org_id, file.as_bytes(), false).await;
+    assert_eq!(report(&body)["imported"], true);
+}
+
+#[tokio::test]
+async fn one_person_uploads_one_file_at_a_time_and_the_operation_stays_small() {
+    use tokio::io::AsyncWriteExt;
+    let (app, team) = app_and_team().await;
+    let second_admin = app.sign_up("admin2@acme.example").await;
+    app.add_member(&team.admin, &team.org_id, &second_admin, "ADMIN").await;
+    let file = b"title,account,partner,seller\nA,Globex,Snowflake,seller@acme.example\n";
+    // An upload that never finishes sending holds its person's place...
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n",
+        team.admin.token
+    );
+    let open_slow = || async {
+        let mut slow = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        slow.write_all(head.as_bytes()).await.unwrap();
+        slow
+    };
+    let mut slow = open_slow().await;
+    let mut refused = None;
+    for _ in 0..500 {
+        let (status, body) = import(&app, &team.admin.token, &team.org_id, file, true).await;
+        if status == 429 {
+            refused = Some(body);
+            break;
+        }
+        // The slow upload may have arrived while this one held the place, and been refused: then
+        // it was answered, and another takes its turn.
+        let mut answer = [0u8; 64];
+        if !matches!(slow.try_read(&mut answer), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock) {
+            slow = open_slow().await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let refused = refused.expect("a second upload of the same person is refused while the first runs");
+    assert_eq!(error_code(&refused), Some("RATE_LIMITED"));
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("one at a time"), "{refused:#}");
+    // ...but not the other place: someone else uploads meanwhile.
+    let (status, _) = import(&app, &second_admin.token, &team.org_id, file, true).await;
+    assert_eq!(status, 200);
+    // A client that goes away gives its place back.
+    drop(slow);
+    let mut status = 0;
+    for _ in 0..100 {
+        status = import(&app, &team.admin.token, &team.org_id, file, true).await.0;
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, 200);
+    // The document and variables of an upload are held to MAX_BODY_BYTES like any request.
+    let padding = "x".repeat(1024 * 1024 + 1);
+    let variables = json!({ "i": { "organizationId": team.org_id, "file": null, "dryRun": true }, "pad": padding });
+    let (status, body) = app.upload(Some(&team.admin.token), IMPORT, variables, "variables.i.file", file).await;
+    assert_eq!((status, error_code(&body)), (413, Some("PAYLOAD_TOO_LARGE")), "{body:#}");
 }
 
 #[tokio::test]
@@ -411,8 +492,10 @@ async fn the_import_command_acts_as_a_member_and_writes_ten_thousand_rows() {
 #[tokio::test]
 async fn the_same_file_imported_twice_at_once_lands_once() {
     let (app, team) = app_and_team().await;
+    let second_admin = app.sign_up("admin2@acme.example").await;
+    app.add_member(&team.admin, &team.org_id, &second_admin, "ADMIN").await;
     let (first, second) = tokio::join!(
-        import(&app, &team.marketer.token, &team.org_id, CRM_EXPORT.as_bytes(), false),
+        import(&app, &second_admin.token, &team.org_id, CRM_EXPORT.as_bytes(), false),
         import(&app, &team.admin.token, &team.org_id, CRM_EXPORT.as_bytes(), false),
     );
     let landed = [&first.1, &second.1].into_iter().filter(|b| b.get("errors").is_none()).count();

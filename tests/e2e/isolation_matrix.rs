@@ -399,6 +399,9 @@ impl World {
                 "scoreReview { id }",
                 json!({ "organizationId": org, "attendeeIds": [leader.user_id] }),
             ),
+            "Mutation.createReportLink" => {
+                m("createReportLink", "CreateReportLinkInput", "url", json!({ "organizationId": org }))
+            }
             // Uploaded as multipart (see the runner); dry runs, so every caller meets the same data.
             "Mutation.importHandoffs" => m(
                 "importHandoffs",

@@ -4,6 +4,7 @@ mod access_tokens;
 mod accounts;
 mod api_tokens;
 mod backup_restore;
+mod client_report;
 mod cors;
 mod credential_cache;
 mod demo;

@@ -112,6 +112,25 @@ impl JwtKeys {
         })
     }
 
+    /// Signs `claims` with the same key for another use than access. `claims` carries its own
+    /// `aud`, which must not be [`AUDIENCE`]: no such token is ever an access token.
+    pub fn sign_other<T: Serialize>(&self, claims: &T) -> Result<String, JwtError> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.0.encoding).map_err(JwtError::Sign)
+    }
+
+    /// The claims of a token signed by [`JwtKeys::sign_other`] for `audience`, once its signature,
+    /// issuer, audience and expiry pass.
+    pub fn verify_other<T: serde::de::DeserializeOwned>(&self, token: &str, audience: &str) -> Result<T, JwtError> {
+        debug_assert_ne!(audience, AUDIENCE);
+        let mut validation = self.0.validation.clone();
+        validation.set_audience(&[audience]);
+        match jsonwebtoken::decode::<T>(token, &self.0.decoding, &validation) {
+            Ok(data) => Ok(data.claims),
+            Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => Err(JwtError::Expired),
+            Err(e) => Err(JwtError::Invalid(e.to_string())),
+        }
+    }
+
     /// Signs and verifies one token: a crypto backend missing at build time shows up at start,
     /// not at the first login.
     pub fn self_check(&self) -> Result<(), JwtError> {

@@ -21,10 +21,10 @@ impl OrgScope {
         Self { organization_id, user_id, role, api_token_id }
     }
 
-    /// The scope of a member acting from the command line (`handoff-api import`): whoever runs the
-    /// binary against the database is trusted already; the member is named so that the rows and
-    /// the audit trail say who acted. The role is the member's current one.
-    pub async fn for_operator(
+    /// The scope of a member proven some other way than by a request's credential, with the role
+    /// they hold now: the member the `import` command acts as (whoever runs the binary against
+    /// the database is trusted already), or the maker of a signed report link.
+    pub async fn of_member(
         store: &crate::store::Store,
         organization_id: Uuid,
         user_id: Uuid,

@@ -19,6 +19,8 @@ pub enum Action {
     OrganizationExported,
     /// A member imported a file of history (handoffs or trust records).
     OrganizationImported,
+    /// A member made a signed link to the client report.
+    ReportLinkCreated,
 }
 
 impl Action {
@@ -38,6 +40,7 @@ impl Action {
             Action::AgreementSigned => "agreement.signed",
             Action::OrganizationExported => "organization.exported",
             Action::OrganizationImported => "organization.imported",
+            Action::ReportLinkCreated => "report.link_created",
         }
     }
 }

@@ -27,7 +27,7 @@ impl AuditEvent {
     /// `invitation.revoked`, `member.role_changed`, `member.removed`, `api_token.created`,
     /// `api_token.revoked`, `webhook.created`, `webhook.disabled`,
     /// `agreement.drafted`, `agreement.signed`, `organization.settings_changed`,
-    /// `organization.exported`, `organization.imported`.
+    /// `organization.exported`, `organization.imported`, `report.link_created`.
     async fn action(&self) -> &'static str {
         crate::domain::audit::Action::from(self.0.action).name()
     }

@@ -178,7 +178,7 @@ async fn run(
 ) -> AppResult<ImportPayload> {
     let upload = file.value(ctx).map_err(|e| AppError::bad_input("file", format!("the upload cannot be read: {e}")))?;
     let tx = store(ctx).tenant(&scope).await?;
-    let report = crate::import::import(&tx, kind, &upload.content, dry_run, now(ctx)).await?;
+    let report = crate::import::import(&tx, kind, upload.content.to_vec(), dry_run, now(ctx)).await?;
     if report.imported {
         tx.commit().await?;
     } else if !dry_run {

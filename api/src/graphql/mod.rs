@@ -28,6 +28,7 @@ mod paging;
 mod partners;
 pub mod persisted;
 mod portfolio;
+mod report_links;
 mod roles;
 mod scoping;
 mod scorecard;
@@ -67,6 +68,7 @@ pub struct MutationRoot(
     working_agreement::WorkingAgreementMutation,
     webhooks::WebhookMutation,
     imports::ImportMutation,
+    report_links::ReportLinkMutation,
 );
 
 pub use connection_auth::ConnectionCredential;

@@ -10,9 +10,8 @@
 //! At most `CONCURRENT` downloads run at once, one per person; one whose client reads nothing for
 //! `STALLED`, or that has run for `LONGEST`, ends.
 
-use std::collections::HashSet;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -21,7 +20,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::Value;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::AppState;
@@ -38,49 +37,12 @@ use crate::store::{Store, StoreError, TenantTx, audit, export, organizations};
 /// Rows per read.
 const PAGE: u64 = 500;
 /// Downloads running at once, per server: each holds a database connection while it runs.
-const CONCURRENT: usize = 2;
+pub const CONCURRENT: usize = 2;
 /// How long a download waits for its client to take the next piece before it ends.
 const STALLED: Duration = Duration::from_secs(30);
 /// The longest a download may run, however steadily its client reads: a slow reader must not hold
 /// a database connection and one of the `CONCURRENT` places for ever.
 const LONGEST: Duration = Duration::from_secs(15 * 60);
-
-/// The places of a server's running exports, and who holds them: one each, so that nobody holds
-/// every place.
-pub struct Places {
-    running: Arc<Semaphore>,
-    people: Mutex<HashSet<Uuid>>,
-}
-
-impl Places {
-    pub fn new() -> Arc<Self> {
-        Arc::new(Self { running: Arc::new(Semaphore::new(CONCURRENT)), people: Mutex::new(HashSet::new()) })
-    }
-
-    /// A place for `person`, unless they hold one already or all are taken.
-    fn take(self: &Arc<Self>, person: Uuid) -> Result<Place, &'static str> {
-        let mut people = self.people.lock().unwrap_or_else(|e| e.into_inner());
-        if people.contains(&person) {
-            return Err("you have an export running; one at a time");
-        }
-        let permit = self.running.clone().try_acquire_owned().map_err(|_| "the server's exports are all running")?;
-        people.insert(person);
-        Ok(Place { places: self.clone(), person, _permit: permit })
-    }
-}
-
-/// A running export's place, given back when it ends however it ends.
-struct Place {
-    places: Arc<Places>,
-    person: Uuid,
-    _permit: OwnedSemaphorePermit,
-}
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        self.places.people.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.person);
-    }
-}
 
 /// `GET /exports/{slug}.json`.
 pub async fn json(

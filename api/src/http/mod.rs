@@ -8,8 +8,10 @@ pub mod export;
 mod graphql;
 mod health;
 pub mod media;
+mod places;
 mod portfolio_csv;
 mod problem;
+mod report;
 mod request_id;
 pub mod serve;
 mod spreadsheet;
@@ -61,17 +63,27 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// Turns true when the server begins to shut down; open WebSockets then close with 1001.
     pub shutting_down: tokio::sync::watch::Receiver<bool>,
-    /// The places of the exports running at once (`export::Places`).
-    pub exports: std::sync::Arc<export::Places>,
+    /// The places of the exports running at once (`export::CONCURRENT`, one per person).
+    pub exports: std::sync::Arc<places::Places>,
     /// Largest accepted file upload (a whole multipart body), in bytes.
     pub max_upload_bytes: usize,
-    /// The places of the uploads being read and imported at once (`upload::CONCURRENT`).
-    pub uploads: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The places of the uploads being read and imported at once (`upload::CONCURRENT`, one per
+    /// person).
+    pub uploads: std::sync::Arc<places::Places>,
+    /// Where "now" comes from (the system clock outside tests).
+    pub clock: crate::clock::Clock,
+    /// Prints client reports to PDF with headless Chromium, when it is installed.
+    pub printer: std::sync::Arc<crate::report::pdf::Printer>,
+}
+
+/// The places of the exports a server runs at once.
+pub fn export_places() -> std::sync::Arc<places::Places> {
+    places::Places::new(export::CONCURRENT, "export")
 }
 
 /// The places of the uploads a server reads at once.
-pub fn upload_places() -> std::sync::Arc<tokio::sync::Semaphore> {
-    std::sync::Arc::new(tokio::sync::Semaphore::new(upload::CONCURRENT))
+pub fn upload_places() -> std::sync::Arc<places::Places> {
+    places::Places::new(upload::CONCURRENT, "upload")
 }
 
 impl AppState {
@@ -91,6 +103,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/portfolio.csv", get(portfolio_csv::get))
+        .route("/reports/{slug}/scorecard", get(report::scorecard))
         .route("/exports/{file}", get(export::json))
         .route("/exports/{slug}/{file}", get(export::csv))
         .route("/healthz", get(health::live))

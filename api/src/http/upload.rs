@@ -36,9 +36,12 @@ pub async fn post(
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
-    let Ok(_permit) = state.uploads.clone().try_acquire_owned() else {
-        let message = "the server is taking in as many uploads as it can; try again shortly";
-        return rate_limited(message, Duration::from_secs(5));
+    let Some(person) = viewer.user_id() else {
+        return refuse(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "a file upload needs a member's token");
+    };
+    let _place = match state.uploads.take(person) {
+        Ok(place) => place,
+        Err(why) => return rate_limited(&format!("{why}; try again shortly"), Duration::from_secs(5)),
     };
     let bytes = match to_bytes(body, state.max_upload_bytes).await {
         Ok(bytes) => bytes,
@@ -57,6 +60,15 @@ pub async fn post(
             return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message);
         }
     };
+    // The operation itself is held to the size of any other request; only the file may be larger.
+    let variables = serde_json::to_vec(&request.variables).map_or(usize::MAX, |v| v.len());
+    if request.query.len().saturating_add(variables) > state.max_body_bytes {
+        let message = format!("the operation exceeds {} bytes; only the file may be larger", state.max_body_bytes);
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", &message);
+    }
+    if request.query.trim().is_empty() && !crate::graphql::persisted::names_a_document(&request) {
+        return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", "`operations` needs a `query` string");
+    }
     let slot = extensions.get::<OperationSlot>().cloned();
     match selected_operation(state, &mut request, slot.as_ref()) {
         Some(OperationType::Subscription) => return subscriptions_need_a_socket(),

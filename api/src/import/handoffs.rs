@@ -10,20 +10,28 @@ use super::Plan;
 use super::matcher::Matcher;
 use crate::domain::Role;
 use crate::domain::access::PACKET_WRITERS;
-use crate::domain::import::{HandoffLine, Problem, Sheet, handoff_lines};
+use crate::domain::import::{HandoffLine, Problem, Problems};
 use crate::domain::scorecard::{Decision, GradeSet, is_overdue};
 use crate::store::handoffs::HandoffContent;
 use crate::store::import::{self, ImportedHandoff, ImportedResponse, Written};
 use crate::store::{StoreError, TenantTx};
 
-pub async fn plan(tx: &TenantTx, sheet: &Sheet, now: DateTime<Utc>) -> Result<Plan<ImportedHandoff>, StoreError> {
-    let (lines, mut problems) = handoff_lines(sheet, now);
+/// `lines` matched against the organization. Only an ADMIN imports what other people said or
+/// did: sellers' answers, and handoffs written by someone else (through the API only the addressed
+/// seller answers, and a marketer writes as themselves).
+pub async fn plan(
+    tx: &TenantTx,
+    lines: Vec<HandoffLine>,
+    may_speak_for_others: bool,
+    now: DateTime<Utc>,
+) -> Result<Plan<ImportedHandoff>, StoreError> {
+    let mut problems = Problems::default();
     let mut matcher = Matcher::new(import::directory(tx).await?);
     let mut matched = Vec::with_capacity(lines.len());
     for line in lines {
-        match matched_line(&mut matcher, tx.user_id(), &line) {
+        match matched_line(&mut matcher, tx.user_id(), may_speak_for_others, &line) {
             Ok(found) => matched.push((line, found)),
-            Err(mut found) => problems.append(&mut found),
+            Err(found) => found.into_iter().for_each(|p| problems.push(p)),
         }
     }
     // A handoff with the same account, title and creation time as one stored (or an earlier row)
@@ -34,7 +42,7 @@ pub async fn plan(tx: &TenantTx, sheet: &Sheet, now: DateTime<Utc>) -> Result<Pl
     let mut seen: HashMap<(Uuid, String, DateTime<Utc>), u32> = HashMap::new();
     let mut rows = Vec::with_capacity(matched.len());
     for (line, found) in matched {
-        let key = (found.account_id, line.title.to_lowercase(), line.created_at);
+        let key = (found.account_id, import::title_key(&line.title), line.created_at);
         if stored.contains_key(&key) {
             let message = "is already stored: a handoff with this account, title and created_at exists \
                            (was this file imported before?)";
@@ -66,7 +74,12 @@ struct Found {
     owner_id: Option<Uuid>,
 }
 
-fn matched_line(matcher: &mut Matcher, importer: Uuid, line: &HandoffLine) -> Result<Found, Vec<Problem>> {
+fn matched_line(
+    matcher: &mut Matcher,
+    importer: Uuid,
+    may_speak_for_others: bool,
+    line: &HandoffLine,
+) -> Result<Found, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut check = |column: &str, found: Result<Option<Uuid>, String>| match found {
         Ok(id) => id,
@@ -87,6 +100,16 @@ fn matched_line(matcher: &mut Matcher, importer: Uuid, line: &HandoffLine) -> Re
     // A new account belongs to the row's seller; without one it cannot be made.
     let account = check("account", matcher.account(&line.account, seller));
     let partner = check("partner", matcher.partner(&line.partner, true));
+    if !may_speak_for_others {
+        if line.response.is_some() {
+            let message = "only an ADMIN imports sellers' answers: they are the sellers' word";
+            problems.push(Problem::new(line.row, Some("response"), message));
+        }
+        if created_by.is_some_and(|author| author != importer) {
+            let message = "only an ADMIN imports handoffs written by someone else; leave it empty for yourself";
+            problems.push(Problem::new(line.row, Some("created_by"), message));
+        }
+    }
     match (account, partner, seller, created_by, owner) {
         (Some(account_id), Some(partner_id), Some(seller_id), Some(created_by), Some(owner_id))
             if problems.is_empty() =>

@@ -9,6 +9,8 @@ use uuid::Uuid;
 
 use crate::domain::Role;
 use crate::domain::import::PersonRef;
+// Names compare trimmed, case and runs of spaces ignored, as handoff titles do.
+use crate::store::import::title_key as key;
 use crate::store::import::{Directory, Member, Named, NewNamed};
 
 pub struct Matcher {
@@ -21,11 +23,6 @@ pub struct Matcher {
     pub new_partners: Vec<NewNamed>,
     new_index: HashMap<(bool, String), Uuid>,
     pub unknown_people: BTreeSet<String>,
-}
-
-/// Names compare trimmed, case and runs of spaces ignored.
-fn key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 fn by_key(rows: Vec<Named>) -> HashMap<String, Vec<Named>> {

@@ -10,12 +10,11 @@ mod records;
 use chrono::{DateTime, Utc};
 
 use crate::domain::audit::Action;
-use crate::domain::import::{Problem, RecordKind, Sheet, sort_problems};
+use crate::domain::import::{
+    HandoffLine, Problem, Problems, RecordKind, RecordLine, Sheet, handoff_lines, record_lines,
+};
 use crate::store::import::Written;
 use crate::store::{StoreError, TenantTx, audit};
-
-/// Problems listed in full; beyond these a report gives the count only.
-pub const LISTED_PROBLEMS: usize = 1000;
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +60,7 @@ pub struct Report {
     pub unknown_people: Vec<String>,
     /// Header cells naming no column of the template (CRM exports carry many).
     pub ignored_columns: Vec<String>,
-    /// Every problem, by row; at most [`LISTED_PROBLEMS`] of them.
+    /// The first problems by row (at most `domain::import::LISTED_PROBLEMS`).
     pub problems: Vec<Problem>,
     pub problem_count: u64,
 }
@@ -72,7 +71,7 @@ pub(crate) struct Plan<T> {
     pub created_accounts: Vec<crate::store::import::NewNamed>,
     pub created_partners: Vec<crate::store::import::NewNamed>,
     pub unknown_people: Vec<String>,
-    pub problems: Vec<Problem>,
+    pub problems: Problems,
 }
 
 /// Imports `bytes` as a file of `kind` into the transaction's organization as of `now`. The
@@ -80,26 +79,30 @@ pub(crate) struct Plan<T> {
 pub async fn import(
     tx: &TenantTx,
     kind: FileKind,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<Report, StoreError> {
     let mut report = Report { dry_run, ..Report::default() };
-    let columns = match kind {
-        FileKind::Handoffs => &crate::domain::import::HANDOFF_COLUMNS,
-        FileKind::Records(record) => record.columns(),
-    };
-    let (sheet, mut problems) = match Sheet::read(bytes, columns) {
+    // Reading a large file is CPU work: off the threads that serve requests.
+    let read = tokio::task::spawn_blocking(move || read(kind, &bytes, now))
+        .await
+        .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("reading the file failed: {e}"))))?;
+    let Read { rows, ignored_columns, mut problems, lines } = match read {
         Ok(read) => read,
-        Err(problems) => return Ok(report.with_problems(problems)),
+        Err(problems) => return Ok(report.with_problems(problems.into())),
     };
-    report.rows = sheet.len() as u64;
-    crate::store::import::one_at_a_time(tx).await?;
-    report.ignored_columns = sheet.ignored_columns.clone();
-    let (written, created_accounts, created_partners, unknown_people) = match kind {
-        FileKind::Handoffs => {
-            let plan = handoffs::plan(tx, &sheet, now).await?;
-            problems.extend(plan.problems);
+    report.rows = rows;
+    report.ignored_columns = ignored_columns;
+    // A dry run writes nothing, so it need not wait for (or hold up) another import.
+    if !dry_run {
+        crate::store::import::one_at_a_time(tx).await?;
+    }
+    let may_speak_for_others = tx.role() == crate::domain::Role::Admin;
+    let (written, created_accounts, created_partners, unknown_people) = match lines {
+        Lines::Handoffs(lines) => {
+            let plan = handoffs::plan(tx, lines, may_speak_for_others, now).await?;
+            problems.append(plan.problems);
             let written = handoffs::counts(&plan.rows);
             if problems.is_empty() && !dry_run {
                 let (accounts, partners) = (&plan.created_accounts, &plan.created_partners);
@@ -107,9 +110,9 @@ pub async fn import(
             }
             (written, plan.created_accounts, plan.created_partners, plan.unknown_people)
         }
-        FileKind::Records(record) => {
-            let plan = records::plan(tx, &sheet, record, now).await?;
-            problems.extend(plan.problems);
+        Lines::Records(lines) => {
+            let plan = records::plan(tx, lines).await?;
+            problems.append(plan.problems);
             let written = Written { records: plan.rows.len() as u64, ..Written::default() };
             if problems.is_empty() && !dry_run {
                 crate::store::import::write_records(tx, plan.rows, now).await?;
@@ -144,12 +147,45 @@ pub async fn import(
     Ok(report)
 }
 
+/// A file read into lines of its kind, before any name is matched.
+struct Read {
+    rows: u64,
+    ignored_columns: Vec<String>,
+    problems: Problems,
+    lines: Lines,
+}
+
+enum Lines {
+    Handoffs(Vec<HandoffLine>),
+    Records(Vec<RecordLine>),
+}
+
+fn read(kind: FileKind, bytes: &[u8], now: DateTime<Utc>) -> Result<Read, Vec<Problem>> {
+    let columns = match kind {
+        FileKind::Handoffs => &crate::domain::import::HANDOFF_COLUMNS,
+        FileKind::Records(record) => record.columns(),
+    };
+    let (sheet, mut problems) = Sheet::read(bytes, columns)?;
+    let lines = match kind {
+        FileKind::Handoffs => {
+            let (lines, more) = handoff_lines(&sheet, now);
+            problems.append(more);
+            Lines::Handoffs(lines)
+        }
+        FileKind::Records(record) => {
+            let (lines, more) = record_lines(&sheet, record, now);
+            problems.append(more);
+            Lines::Records(lines)
+        }
+    };
+    Ok(Read { rows: sheet.len() as u64, ignored_columns: sheet.ignored_columns.clone(), problems, lines })
+}
+
 impl Report {
-    fn with_problems(mut self, mut problems: Vec<Problem>) -> Self {
-        sort_problems(&mut problems);
-        self.problem_count = problems.len() as u64;
-        problems.truncate(LISTED_PROBLEMS);
-        self.problems = problems;
+    fn with_problems(mut self, problems: Problems) -> Self {
+        let (listed, count) = problems.into_listed();
+        self.problem_count = count;
+        self.problems = listed;
         self.imported = false;
         self
     }
@@ -180,7 +216,7 @@ pub async fn as_operator(
             Some(email) => format!("`{slug}` has no member with the email {email}"),
             None => format!("`{slug}` has no ADMIN to import as; name a member with --as"),
         })?;
-    let scope = crate::auth::OrgScope::for_operator(store, organization, member)
+    let scope = crate::auth::OrgScope::of_member(store, organization, member)
         .await
         .map_err(|e| e.to_string())?
         .ok_or("the member left the organization")?;
@@ -194,7 +230,7 @@ pub async fn as_operator(
         ));
     }
     let tx = store.tenant(&scope).await.map_err(|e| e.to_string())?;
-    let report = import(&tx, kind, bytes, dry_run, now).await.map_err(|e| e.to_string())?;
+    let report = import(&tx, kind, bytes.to_vec(), dry_run, now).await.map_err(|e| e.to_string())?;
     if report.imported {
         tx.commit().await.map_err(|e| e.to_string())?;
     }

@@ -2,29 +2,23 @@
 //! organization has; unlike a handoffs file they create none (an ask may name an account anew, as
 //! `logPartnerAsk` allows).
 
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::Plan;
 use super::matcher::Matcher;
 use crate::domain::Role;
-use crate::domain::import::{Problem, RecordKind, RecordLine, RecordTarget, Sheet, record_lines};
+use crate::domain::import::{Problem, Problems, RecordLine, RecordTarget};
 use crate::store::import::{self, ImportedRecord, ImportedTarget};
 use crate::store::{StoreError, TenantTx};
 
-pub async fn plan(
-    tx: &TenantTx,
-    sheet: &Sheet,
-    kind: RecordKind,
-    now: DateTime<Utc>,
-) -> Result<Plan<ImportedRecord>, StoreError> {
-    let (lines, mut problems) = record_lines(sheet, kind, now);
+pub async fn plan(tx: &TenantTx, lines: Vec<RecordLine>) -> Result<Plan<ImportedRecord>, StoreError> {
+    let mut problems = Problems::default();
     let mut matcher = Matcher::new(import::directory(tx).await?);
     let mut rows = Vec::with_capacity(lines.len());
     for line in lines {
         match matched(&mut matcher, &line) {
             Ok(what) => rows.push(ImportedRecord { at: line.at, note: line.note, what }),
-            Err(mut found) => problems.append(&mut found),
+            Err(found) => found.into_iter().for_each(|p| problems.push(p)),
         }
     }
     Ok(Plan {
@@ -49,15 +43,12 @@ fn matched(matcher: &mut Matcher, line: &RecordLine) -> Result<ImportedTarget, V
         RecordTarget::PartnerAsk { seller, account, partner } => {
             let seller_id = check("seller", matcher.person(seller, &[Role::Seller]).map(Some));
             // An ask may be about an account the organization does not have yet.
-            let account_id = match account {
-                Some(name) => check("account", matcher.account(name, None)),
-                None => Some(None),
-            };
+            let account_id = check("account", matcher.account(account, None));
             let partner_id = check("partner", existing(matcher, true, partner.as_deref()));
             match (seller_id, account_id, partner_id) {
                 (Some(Some(seller_id)), Some(account_id), Some(partner_id)) => Some(ImportedTarget::PartnerAsk {
                     seller_id,
-                    account_name: account.clone().filter(|_| account_id.is_none()),
+                    account_name: account_id.is_none().then(|| account.clone()),
                     account_id,
                     partner_id,
                 }),
@@ -97,9 +88,16 @@ fn matched(matcher: &mut Matcher, line: &RecordLine) -> Result<ImportedTarget, V
         RecordTarget::ScoreReview { attendees } => {
             let ids: Vec<Option<Option<Uuid>>> =
                 attendees.iter().map(|who| check("attendees", matcher.person(who, &Role::ALL).map(Some))).collect();
-            ids.into_iter()
-                .collect::<Option<Vec<_>>>()
-                .map(|ids| ImportedTarget::ScoreReview { attendees: ids.into_iter().flatten().collect() })
+            ids.into_iter().collect::<Option<Vec<_>>>().map(|ids| {
+                // One person named by email and by name attends once.
+                let mut attendees: Vec<Uuid> = Vec::with_capacity(ids.len());
+                for id in ids.into_iter().flatten() {
+                    if !attendees.contains(&id) {
+                        attendees.push(id);
+                    }
+                }
+                ImportedTarget::ScoreReview { attendees }
+            })
         }
     };
     match target {

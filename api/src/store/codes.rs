@@ -49,7 +49,7 @@ same_values!(Role => entity::Role { Admin, PartnerMarketer, Seller, SalesLeader 
 same_values!(Action => stored::AuditAction {
     SettingsChanged, InvitationSent, InvitationAccepted, InvitationRevoked, MemberRoleChanged, MemberRemoved,
     ApiTokenCreated, ApiTokenRevoked, WebhookCreated, WebhookDisabled, AgreementDrafted, AgreementSigned,
-    OrganizationExported, OrganizationImported,
+    OrganizationExported, OrganizationImported, ReportLinkCreated,
 });
 
 /// Stored component codes as the domain's components.

@@ -89,6 +89,11 @@ pub async fn directory(tx: &TenantTx) -> Result<Directory, StoreError> {
     Ok(Directory { members, accounts: named(accounts), partners: named(partners) })
 }
 
+/// A title as handoff keys compare it: case and runs of spaces ignored.
+pub fn title_key(title: &str) -> String {
+    title.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
 /// The (account, title, created at) of every handoff on `accounts`: a file imported twice would
 /// repeat them.
 pub async fn handoff_keys(
@@ -109,7 +114,7 @@ pub async fn handoff_keys(
             .into_tuple()
             .all(tx.conn())
             .await?;
-        keys.extend(rows.into_iter().map(|(id, account, title, at)| ((account, title.to_lowercase(), at), id)));
+        keys.extend(rows.into_iter().map(|(id, account, title, at)| ((account, title_key(&title), at), id)));
     }
     Ok(keys)
 }
@@ -211,7 +216,8 @@ pub async fn write_handoffs(
             decided_at: Set(h.decided_at),
             overdue_at: Set(h.overdue_at),
             created_at: Set(h.created_at),
-            updated_at: Set(now),
+            // As the mutations keep it: the time of the last change of status.
+            updated_at: Set(h.decided_at.or(h.sent_at).unwrap_or(h.created_at).min(now)),
             archived_at: Set(None),
             ..Default::default()
         };

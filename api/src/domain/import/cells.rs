@@ -1,29 +1,29 @@
 //! One cell's value: the formula check every cell passes, and the typed readings of cells.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
 
 use crate::domain::Email;
 use crate::domain::scorecard::{Component, Decision, Grade};
 use crate::domain::text::{self, ProofLink};
 
-/// Why a spreadsheet would run the cell as a formula, if it would: `=`, `+` or `@` first, a `-`
-/// before anything but a number or a space, or a leading tab or carriage return. Such cells are
-/// refused rather than stored, so no later export can carry them.
+/// Why a spreadsheet would run the cell as a formula, if it would: the signs a spreadsheet reads
+/// as one (`=`, `+`, `-`, `@` and their full-width forms) first, even after spaces, or a leading
+/// tab or line break, as `http::spreadsheet` escapes them in exports. A plain number (`-5`,
+/// `+0.5`) and a dash before a word (`- call back`) pass. Such cells are refused rather than
+/// stored, so no later export can carry them.
 pub fn formula_problem(raw: &str) -> Option<String> {
     let first = raw.chars().next()?;
-    let trimmed = raw.trim_start();
+    let trimmed = raw.trim();
     let sign = trimmed.chars().next()?;
-    let risky = match sign {
-        '=' | '+' | '@' => true,
-        '-' => !trimmed[1..].starts_with(|c: char| c.is_ascii_digit() || c == ' ' || c == '.' || c == '-'),
-        _ => false,
-    } || first == '\t'
-        || first == '\r';
+    let signed = matches!(sign, '=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠');
+    let number = trimmed.parse::<f64>().is_ok_and(f64::is_finite);
+    let dash_before_word = trimmed.strip_prefix("- ").is_some_and(|rest| rest.starts_with(char::is_alphabetic));
+    let risky = (signed && !number && !dash_before_word) || matches!(first, '\t' | '\r' | '\n');
     risky.then(|| {
         format!(
             "starts with `{}`, which a spreadsheet runs as a formula; reword the cell so it starts \
-             with a letter or a number",
-            sign.escape_default()
+             with a letter or a digit",
+            if signed { sign.to_string() } else { first.escape_default().to_string() }
         )
     })
 }
@@ -70,7 +70,9 @@ pub fn instant(raw: &str) -> Result<Option<DateTime<Utc>>, String> {
         return Ok(None);
     }
     if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
-        return Ok(Some(at.with_timezone(&Utc)));
+        // Microseconds, as the databases keep them: the same file read twice gives the same key.
+        let at = at.with_timezone(&Utc);
+        return Ok(at.with_nanosecond(at.nanosecond() / 1000 * 1000).or(Some(at)));
     }
     for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
         if let Ok(at) = NaiveDateTime::parse_from_str(raw, format) {
@@ -123,7 +125,7 @@ pub fn components(raw: &str) -> Result<Vec<Component>, String> {
         let component = Component::ALL
             .into_iter()
             .find(|c| c.code() == code)
-            .ok_or_else(|| format!("`{part}` is not one of the nine components"))?;
+            .ok_or_else(|| format!("`{}` is not one of the nine components", super::excerpt(part)))?;
         if !found.contains(&component) {
             found.push(component);
         }
@@ -137,13 +139,16 @@ pub fn proof(raw: &str) -> Result<Vec<ProofLink>, String> {
     let mut links = Vec::new();
     for entry in raw.split(['\n', '|']).map(str::trim).filter(|e| !e.is_empty()) {
         let Some(start) = entry.find("https://").or_else(|| entry.find("http://")) else {
-            return Err(format!("`{entry}` holds no http(s) link"));
+            return Err(format!("`{}` holds no http(s) link", super::excerpt(entry)));
         };
         let url = entry[start..].split_whitespace().next().unwrap_or_default();
         let url = url.trim_end_matches(['>', ')', ',', ';']);
         let label = entry[..start].trim().trim_end_matches([':', '-', '<', '(']).trim();
         let label = if label.is_empty() { host(url) } else { label };
-        links.push(ProofLink::parse(label, url).map_err(|e| format!("`{entry}`: {}", e.0))?);
+        if let Some(problem) = formula_problem(label) {
+            return Err(format!("the label `{}` {problem}", super::excerpt(label)));
+        }
+        links.push(ProofLink::parse(label, url).map_err(|e| format!("`{}`: {}", super::excerpt(entry), e.0))?);
     }
     if links.len() > 20 {
         return Err("holds more than 20 links".to_owned());
@@ -167,10 +172,23 @@ mod tests {
 
     #[test]
     fn formulas_are_found_and_numbers_and_dashes_pass() {
-        for risky in ["=HYPERLINK(\"http://x\",\"y\")", "+cmd", "@SUM(A1)", "-cmd|' /C calc'!A0", "\tx", " =1+1"] {
+        for risky in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+cmd",
+            "@SUM(A1)",
+            "-cmd|' /C calc'!A0",
+            "-2+3+cmd|' /C calc'!A0",
+            "- 1+cmd|' /C calc'!A0",
+            "-.5+1",
+            "＝1+1",
+            "＋cmd",
+            "\tx",
+            "\nx",
+            " =1+1",
+        ] {
             assert!(formula_problem(risky).is_some(), "{risky}");
         }
-        for fine in ["Acme", "-5", "- call them", "-0.5", "", "a=b", "2026-01-01"] {
+        for fine in ["Acme", "-5", "+0.5", "- call them", "-0.5", "", "a=b", "2026-01-01"] {
             assert!(formula_problem(fine).is_none(), "{fine}");
         }
     }
@@ -189,6 +207,7 @@ mod tests {
         assert_eq!(at("2026-03-31T14:05:00+02:00"), "2026-03-31T12:05:00+00:00");
         assert_eq!(at("2026-03-31 14:05"), "2026-03-31T14:05:00+00:00");
         assert_eq!(at("2026-03-31"), "2026-03-31T00:00:00+00:00");
+        assert_eq!(at("2026-03-31T14:05:00.123456789Z"), "2026-03-31T14:05:00.123456+00:00");
         assert!(instant("31/03/2026").is_err());
         assert_eq!(instant("").unwrap(), None);
     }
@@ -220,5 +239,6 @@ mod tests {
         assert_eq!(links[1].label, "docs.example.org");
         assert_eq!(links[1].url, "https://docs.example.org/a?b=1");
         assert!(proof(&"https://example.com/x\n".repeat(21)).is_err());
+        assert!(proof("Docs https://a.example/x\n=HYPERLINK(1) https://b.example/y").unwrap_err().contains("formula"));
     }
 }

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Problem;
 use super::cells::{self, PersonRef};
 use super::sheet::{Columns, Line, Sheet};
+use super::{Problem, Problems};
 use crate::domain::scorecard::{Component, Decision, Grade, HandoffStatus, PacketContent};
 use crate::domain::text::{self, LongText, Note, ShortText};
 
@@ -98,11 +98,11 @@ impl HandoffLine {
 
 /// Reads every row of `sheet` as a handoff as of `now`: the lines without problems, and the
 /// problems of the others.
-pub fn handoff_lines(sheet: &Sheet, now: DateTime<Utc>) -> (Vec<HandoffLine>, Vec<Problem>) {
+pub fn handoff_lines(sheet: &Sheet, now: DateTime<Utc>) -> (Vec<HandoffLine>, Problems) {
     let mut lines = Vec::with_capacity(sheet.len());
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     for line in sheet.lines() {
-        let before = problems.len();
+        let before = problems.count();
         let mut cell = Cells { line: &line, problems: &mut problems, before };
         if let Some(handoff) = cell.handoff(now) {
             lines.push(handoff);
@@ -111,15 +111,20 @@ pub fn handoff_lines(sheet: &Sheet, now: DateTime<Utc>) -> (Vec<HandoffLine>, Ve
     (lines, problems)
 }
 
-/// Reads one row's cells, noting each cell's problem and going on, so one pass finds them all.
+/// Reads one row's cells, noting each cell's problem and going on, so one pass finds them all. A
+/// cell whose problem was found reading the file is not read again (nor reported twice), and a row
+/// with any problem yields no line.
 pub(super) struct Cells<'a, 'b> {
     pub line: &'a Line<'a>,
-    pub problems: &'b mut Vec<Problem>,
-    pub before: usize,
+    pub problems: &'b mut Problems,
+    pub before: u64,
 }
 
 impl Cells<'_, '_> {
     pub fn read<T>(&mut self, column: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        if self.line.is_bad(column) {
+            return None;
+        }
         match parse(self.line.get(column)) {
             Ok(value) => Some(value),
             Err(message) => {
@@ -133,9 +138,9 @@ impl Cells<'_, '_> {
         self.problems.push(Problem::new(self.line.row, column, message));
     }
 
-    /// Whether this row has had a problem so far.
+    /// Whether this row has had a problem so far, reading the file included.
     pub fn failed(&self) -> bool {
-        self.problems.len() > self.before
+        self.line.flagged() || self.problems.count() > self.before
     }
 
     pub fn required_name(&mut self, column: &str) -> Option<String> {
@@ -261,10 +266,11 @@ impl Cells<'_, '_> {
     }
 
     fn response(&mut self, now: DateTime<Utc>) -> Option<Option<ResponseLine>> {
-        let decision = self.read("response", cells::decision)?;
-        let at = self.past("responded_at", now)?;
-        let reason = self.note("response_reason")?;
-        let failed_components = self.read("failed_components", cells::components)?;
+        let decision = self.read("response", cells::decision);
+        let at = self.past("responded_at", now);
+        let reason = self.note("response_reason");
+        let failed_components = self.read("failed_components", cells::components);
+        let (decision, at, reason, failed_components) = (decision?, at?, reason?, failed_components?);
         let Some(decision) = decision else {
             if at.is_some() || reason.is_some() || !failed_components.is_empty() {
                 self.problem(Some("response"), "must say the seller's answer when the row has its time or reason");
@@ -317,8 +323,8 @@ mod tests {
     fn lines(text: &str) -> (Vec<HandoffLine>, Vec<Problem>) {
         let (sheet, mut problems) = Sheet::read(text.as_bytes(), &COLUMNS).unwrap();
         let (lines, more) = handoff_lines(&sheet, now());
-        problems.extend(more);
-        (lines, problems)
+        problems.append(more);
+        (lines, problems.into_listed().0)
     }
 
     const HEAD: &str = "title,account,partner,seller,proof_grade,owner_grade,sent_at,response_window_days,response,responded_at,failed_components\n";
@@ -382,6 +388,19 @@ mod tests {
             (6, "failed_components"),
         ];
         assert_eq!(found, expected.map(|(r, c)| (r, c.to_owned())));
+    }
+
+    #[test]
+    fn a_cell_with_a_problem_is_reported_once_and_its_row_yields_nothing() {
+        let (read, problems) = lines("title,account,partner,seller\n=cmd,Acme,Globex,a@x.io\n");
+        assert!(read.is_empty());
+        assert_eq!(problems.len(), 1, "not also `title must not be empty`: {problems:?}");
+        let (read, problems) = lines(
+            "title,account,partner,seller,response,responded_at,response_reason\nA,Acme,Globex,a@x.io,maybe,never,\n",
+        );
+        assert!(read.is_empty());
+        let columns: Vec<_> = problems.iter().map(|p| p.column.clone().unwrap()).collect();
+        assert_eq!(columns, ["response", "responded_at"], "every cell of the answer is read");
     }
 
     #[test]

@@ -30,7 +30,64 @@ impl Problem {
     }
 }
 
-/// Problems are listed in file order: by row, the file-wide ones (row 1) first.
-pub fn sort_problems(problems: &mut [Problem]) {
-    problems.sort_by_key(|p| p.row);
+/// Problems listed in full; beyond these only the count grows, so that a file of bad cells costs
+/// no more memory than a good one.
+pub const LISTED_PROBLEMS: usize = 1000;
+
+/// The problems of one pass over a file, in row order: the first [`LISTED_PROBLEMS`] of them, and
+/// how many there are.
+#[derive(Debug, Default)]
+pub struct Problems {
+    listed: Vec<Problem>,
+    count: u64,
+}
+
+impl Problems {
+    pub fn push(&mut self, problem: Problem) {
+        self.count += 1;
+        if self.listed.len() < LISTED_PROBLEMS {
+            self.listed.push(problem);
+        }
+    }
+
+    /// How many problems were found, listed or not.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Another pass's problems. Each pass lists its first problems by row, so the first listed of
+    /// all passes together are among those kept.
+    pub fn append(&mut self, other: Problems) {
+        self.count += other.count;
+        self.listed.extend(other.listed);
+    }
+
+    /// The first [`LISTED_PROBLEMS`] by row (the file-wide ones, at row 1, first), and the count.
+    pub fn into_listed(mut self) -> (Vec<Problem>, u64) {
+        self.listed.sort_by_key(|p| p.row);
+        self.listed.truncate(LISTED_PROBLEMS);
+        (self.listed, self.count)
+    }
+}
+
+impl From<Vec<Problem>> for Problems {
+    fn from(problems: Vec<Problem>) -> Self {
+        let mut all = Problems::default();
+        problems.into_iter().for_each(|p| all.push(p));
+        all
+    }
+}
+
+/// A cell quoted in a message, cut short: a message must not repeat a megabyte cell.
+pub fn excerpt(cell: &str) -> String {
+    const MAX: usize = 60;
+    if cell.chars().count() <= MAX {
+        cell.to_owned()
+    } else {
+        format!("{}…", cell.chars().take(MAX).collect::<String>())
+    }
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Problem;
+use super::Problems;
 use super::cells::{self, PersonRef};
 use super::handoff_lines::Cells;
 use super::sheet::{Columns, Sheet};
@@ -31,7 +31,7 @@ impl RecordKind {
     pub fn columns(self) -> &'static Columns {
         match self {
             Self::PartnerAsk => {
-                &Columns { required: &["seller", "asked_at"], optional: &["account", "partner", "note"] }
+                &Columns { required: &["seller", "asked_at", "account"], optional: &["partner", "note"] }
             }
             Self::PartnerMeeting => {
                 &Columns { required: &["seller", "account", "partner", "met_at"], optional: &["note"] }
@@ -49,7 +49,13 @@ impl RecordKind {
 
     /// The column holding when the record happened.
     fn at_column(self) -> &'static str {
-        self.columns().required.last().copied().unwrap_or("at")
+        match self {
+            Self::PartnerAsk => "asked_at",
+            Self::PartnerMeeting => "met_at",
+            Self::PipelineMention => "mentioned_at",
+            Self::Escalation => "raised_at",
+            Self::ScoreReview => "reviewed_at",
+        }
     }
 }
 
@@ -58,7 +64,7 @@ impl RecordKind {
 pub enum RecordTarget {
     PartnerAsk {
         seller: PersonRef,
-        account: Option<String>,
+        account: String,
         partner: Option<String>,
     },
     PartnerMeeting {
@@ -91,11 +97,11 @@ pub struct RecordLine {
 }
 
 /// Reads every row of `sheet` as a record of `kind` as of `now`.
-pub fn record_lines(sheet: &Sheet, kind: RecordKind, now: DateTime<Utc>) -> (Vec<RecordLine>, Vec<Problem>) {
+pub fn record_lines(sheet: &Sheet, kind: RecordKind, now: DateTime<Utc>) -> (Vec<RecordLine>, Problems) {
     let mut lines = Vec::with_capacity(sheet.len());
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     for line in sheet.lines() {
-        let before = problems.len();
+        let before = problems.count();
         let mut cells = Cells { line: &line, problems: &mut problems, before };
         if let Some(record) = cells.record(kind, now) {
             lines.push(record);
@@ -117,9 +123,9 @@ impl Cells<'_, '_> {
         let target = match kind {
             RecordKind::PartnerAsk => {
                 let seller = self.seller();
-                let (account, partner) = self.either_named(false);
-                let (account, partner) = account.zip(partner)?;
-                RecordTarget::PartnerAsk { seller: seller?, account, partner }
+                let account = self.required_name("account");
+                let (_, partner) = self.either_named(false);
+                RecordTarget::PartnerAsk { seller: seller?, account: account?, partner: partner? }
             }
             RecordKind::PartnerMeeting => {
                 let seller = self.seller();
@@ -195,8 +201,8 @@ fn attendees(raw: &str) -> Result<Vec<PersonRef>, String> {
             people.push(person);
         }
     }
-    if people.is_empty() {
-        return Err("must name at least one attendee".to_owned());
+    if people.is_empty() || people.len() > 100 {
+        return Err("must name 1 to 100 attendees".to_owned());
     }
     Ok(people)
 }
@@ -204,6 +210,7 @@ fn attendees(raw: &str) -> Result<Vec<PersonRef>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::import::Problem;
 
     fn now() -> DateTime<Utc> {
         "2026-06-01T12:00:00Z".parse().unwrap()
@@ -212,8 +219,8 @@ mod tests {
     fn read(kind: RecordKind, text: &str) -> (Vec<RecordLine>, Vec<Problem>) {
         let (sheet, mut problems) = Sheet::read(text.as_bytes(), kind.columns()).unwrap();
         let (lines, more) = record_lines(&sheet, kind, now());
-        problems.extend(more);
-        (lines, problems)
+        problems.append(more);
+        (lines, problems.into_listed().0)
     }
 
     #[test]
@@ -223,7 +230,7 @@ mod tests {
         assert!(problems.is_empty());
         let expected = RecordTarget::PartnerAsk {
             seller: PersonRef::Email("ana@x.io".into()),
-            account: Some("Acme".into()),
+            account: "Acme".into(),
             partner: None,
         };
         assert_eq!((&lines[0].target, lines[0].note.as_deref()), (&expected, Some("asked twice")));

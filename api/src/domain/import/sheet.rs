@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::Problem;
 use super::cells::formula_problem;
+use super::{Problem, Problems};
 
 /// Rows one file may hold besides its header.
 pub const MAX_ROWS: usize = 50_000;
@@ -26,26 +26,45 @@ impl Columns {
 /// A file read and checked: its data rows, and the header's columns no kind of row uses.
 pub struct Sheet {
     index: HashMap<String, usize>,
-    rows: Vec<(u32, Vec<String>)>,
+    rows: Vec<Row>,
     pub ignored_columns: Vec<String>,
+}
+
+struct Row {
+    number: u32,
+    cells: Vec<String>,
+    /// Columns whose cell already has a problem (not UTF-8, a formula): not read again.
+    bad: Vec<usize>,
+    /// Whether reading the file found a problem in this row.
+    flagged: bool,
 }
 
 /// One data row: its cells by column name, trimmed; a column the file lacks reads as empty.
 pub struct Line<'a> {
     pub row: u32,
     sheet: &'a Sheet,
-    cells: &'a [String],
+    data: &'a Row,
 }
 
 impl Line<'_> {
     pub fn get(&self, column: &str) -> &str {
-        self.sheet.index.get(column).and_then(|&i| self.cells.get(i)).map_or("", |c| c.trim())
+        self.sheet.index.get(column).and_then(|&i| self.data.cells.get(i)).map_or("", |c| c.trim())
+    }
+
+    /// Whether the cell of `column` has a problem reported already.
+    pub fn is_bad(&self, column: &str) -> bool {
+        self.sheet.index.get(column).is_some_and(|i| self.data.bad.contains(i))
+    }
+
+    /// Whether reading the file found a problem in this row.
+    pub fn flagged(&self) -> bool {
+        self.data.flagged
     }
 }
 
 impl Sheet {
     pub fn lines(&self) -> impl Iterator<Item = Line<'_>> {
-        self.rows.iter().map(|(row, cells)| Line { row: *row, sheet: self, cells })
+        self.rows.iter().map(|data| Line { row: data.number, sheet: self, data })
     }
 
     pub fn len(&self) -> usize {
@@ -59,7 +78,7 @@ impl Sheet {
     /// Reads `bytes` as a CSV file of `columns`. Problems that stop the file from being read at all
     /// (encoding, header) come back alone; problems of single cells (not UTF-8, a formula, more
     /// cells than the header) come back with the rows, so that a dry run reports them all.
-    pub fn read(bytes: &[u8], columns: &Columns) -> Result<(Sheet, Vec<Problem>), Vec<Problem>> {
+    pub fn read(bytes: &[u8], columns: &Columns) -> Result<(Sheet, Problems), Vec<Problem>> {
         if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
             return Err(vec![Problem::new(1, None, "the file is UTF-16 text; save it as CSV in UTF-8")]);
         }
@@ -67,8 +86,17 @@ impl Sheet {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(vec![Problem::new(1, None, "the file is empty; the first row must name the columns")]);
         }
+        // Old Mac files end lines with a lone carriage return; rows are counted by line feeds.
+        let normalized;
+        let bytes = if !bytes.contains(&b'\n') && bytes.contains(&b'\r') {
+            normalized = bytes.iter().map(|&b| if b == b'\r' { b'\n' } else { b }).collect::<Vec<u8>>();
+            &normalized[..]
+        } else {
+            bytes
+        };
+        let delimiter = delimiter(bytes);
         let mut reader =
-            csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter(bytes)).from_reader(bytes);
+            csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
         let mut records = reader.byte_records();
         let header = match records.next() {
             Some(Ok(header)) => header,
@@ -76,8 +104,8 @@ impl Sheet {
         };
         let (index, ignored_columns) = read_header(&header, columns)?;
         let width = header.len();
-        let mut problems = Vec::new();
-        let mut rows = Vec::new();
+        let mut problems = Problems::default();
+        let mut rows: Vec<Row> = Vec::new();
         // A spreadsheet shows each record as one row, a blank line as an empty row, and a cell's
         // own line breaks inside its row: the row is the record's line less the breaks inside
         // earlier cells.
@@ -106,11 +134,13 @@ impl Sheet {
                     format!("the file holds more than {MAX_ROWS} rows; split it into smaller files"),
                 )]);
             }
+            let before = problems.count();
             if record.iter().skip(width).any(|cell| !cell.iter().all(u8::is_ascii_whitespace)) {
                 let message = format!("the row has {} cells but the header names {width} columns", record.len());
                 problems.push(Problem::new(row, None, message));
             }
             let mut cells = Vec::with_capacity(width);
+            let mut bad = Vec::new();
             for (i, cell) in record.iter().take(width).enumerate() {
                 let name = header_name(&header, i);
                 let known = index.get(&name) == Some(&i);
@@ -118,6 +148,7 @@ impl Sheet {
                     Ok(text) => {
                         if known && let Some(message) = formula_problem(text) {
                             problems.push(Problem::new(row, Some(&name), message));
+                            bad.push(i);
                         }
                         cells.push(text.to_owned());
                     }
@@ -125,21 +156,54 @@ impl Sheet {
                     Err(_) => {
                         let message = "is not UTF-8 text; save the file as CSV in UTF-8";
                         problems.push(Problem::new(row, Some(&name), message));
+                        bad.push(i);
                         cells.push(String::new());
                     }
                 }
             }
-            rows.push((row, cells));
+            rows.push(Row { number: row, cells, bad, flagged: problems.count() > before });
         }
-        if bytes.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
-            let row = rows.last().map_or(1, |(row, _)| *row);
-            problems.push(Problem::new(row, None, "a quoted cell is never closed (an odd number of `\"`)"));
+        if ends_inside_quotes(bytes, delimiter) {
+            // An unclosed quote runs to the end of the file: it opened in the last row.
+            let row = rows.last_mut().map_or(1, |r| {
+                r.flagged = true;
+                r.number
+            });
+            problems.push(Problem::new(row, None, "a quoted cell is never closed (a `\"` without its pair)"));
         }
         if rows.is_empty() && problems.is_empty() {
             return Err(vec![Problem::new(1, None, "the file has a header but no rows")]);
         }
         Ok((Sheet { index, rows, ignored_columns }, problems))
     }
+}
+
+/// Whether the file ends inside a quoted cell, read as CSV reads it: a quote opens a quoted cell
+/// only at a cell's start, `""` inside one is a quote, and a quote inside an unquoted cell (`27"`)
+/// is text.
+fn ends_inside_quotes(bytes: &[u8], delimiter: u8) -> bool {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        CellStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::CellStart;
+    for &b in bytes {
+        state = match (state, b) {
+            (State::CellStart, b'"') => State::Quoted,
+            (State::CellStart | State::Unquoted | State::QuoteInQuoted, b) if b == delimiter || b == b'\n' => {
+                State::CellStart
+            }
+            (State::CellStart | State::Unquoted, _) => State::Unquoted,
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::QuoteInQuoted, b'"') => State::Quoted,
+            (State::QuoteInQuoted, _) => State::Unquoted,
+        };
+    }
+    state == State::Quoted
 }
 
 /// The separator the header uses most: spreadsheets set to a European locale save CSV with `;`.
@@ -203,7 +267,7 @@ mod tests {
     const COLUMNS: Columns = Columns { required: &["title", "account"], optional: &["why_now"] };
 
     fn read(text: &[u8]) -> Result<(Sheet, Vec<Problem>), Vec<Problem>> {
-        Sheet::read(text, &COLUMNS)
+        Sheet::read(text, &COLUMNS).map(|(sheet, problems)| (sheet, problems.into_listed().0))
     }
 
     #[test]
@@ -247,6 +311,19 @@ mod tests {
         assert_eq!(found, vec![(5, None), (6, Some("title".to_owned())), (7, None)]);
         let (sheet, _) = read(b"title,account\n\"a\nb\",Acme\nc,Acme\n").unwrap();
         assert_eq!(sheet.lines().map(|l| l.row).collect::<Vec<_>>(), vec![2, 3]);
+        let (sheet, _) = read(b"title,account\ra,Acme\rb,Acme\r").unwrap();
+        assert_eq!(sheet.lines().map(|l| l.row).collect::<Vec<_>>(), vec![2, 3], "lone carriage returns end rows");
+        let flagged: Vec<bool> = read(text).unwrap().0.lines().map(|l| l.flagged()).collect();
+        assert_eq!(flagged, vec![false, true, true, true]);
+    }
+
+    #[test]
+    fn quotes_inside_unquoted_cells_are_text_and_only_an_open_quote_at_the_end_is_a_problem() {
+        let (sheet, problems) = read(b"title,account\n27\" monitor,Acme\n\"a \"\"b\"\"\",Acme\n").unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(sheet.lines().map(|l| l.get("title").to_owned()).collect::<Vec<_>>(), ["27\" monitor", "a \"b\""]);
+        let (_, problems) = read(b"title,account\nx\",Acme\ny\",Acme\n\"open,Acme\n").unwrap();
+        assert_eq!(problems.iter().map(|p| p.row).collect::<Vec<_>>(), vec![4], "two stray quotes hide nothing");
     }
 
     #[test]
