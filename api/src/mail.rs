@@ -63,12 +63,12 @@ impl Mailer {
         self.relay.is_some()
     }
 
-    /// The link an invitation mail carries.
     /// Where people open the console (`PUBLIC_URL`), without a trailing slash.
     pub fn public_url(&self) -> &str {
         &self.public_url
     }
 
+    /// The link an invitation mail carries.
     pub fn invitation_link(&self, secret: &str) -> String {
         format!("{}/?invitation={secret}", self.public_url)
     }

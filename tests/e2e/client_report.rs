@@ -142,9 +142,14 @@ async fn the_period_is_asked_for_in_dates_and_bad_ones_are_named() {
     assert!(html.contains("2026-08-01 to 2026-08-31"), "the period is shown");
     let chart = &html[html.find(r#"data-figure="score-and-trust""#).unwrap()..];
     assert!(chart.contains("Aug 2026") && !chart.contains("Sep 2026"));
-    for (query, field) in
-        [("from=yesterday", "from"), ("to=2026-13-01", "to"), ("from=2026-09-01&to=2026-08-01", "from")]
-    {
+    for (query, field) in [
+        ("from=yesterday", "from"),
+        ("to=2026-13-01", "to"),
+        ("from=2026-09-01&to=2026-08-01", "from"),
+        ("to=-262144-01-01", "to"),
+        ("from=9999-12-31", "from"),
+        ("from=2020-01-01", "from"),
+    ] {
         let (status, _, body) = get(&app, &format!("/reports/acme/scorecard?{query}"), token).await;
         let body: Value = serde_json::from_str(&body).unwrap();
         assert_eq!((status, error_code(&body)), (400, Some("BAD_USER_INPUT")), "{query}");
@@ -188,13 +193,16 @@ async fn a_signed_link_opens_its_report_until_it_is_revoked() {
     let url = data["createReportLink"]["url"].as_str().unwrap().to_owned();
     let path = &url[url.find("/reports/").unwrap()..];
     assert!(path.starts_with("/reports/acme/scorecard?from=2026-07-01&to=2026-09-30&token="), "{path}");
+    // A link is no access token.
+    let token = &path[path.find("token=").unwrap() + 6..];
+    let (status, _) = app.post(Some(token), "{ me { id } }", json!({})).await;
+    assert_eq!(status, 401);
     let (status, headers, html) = get(&app, path, None).await;
     assert_eq!(status, 200, "{html}");
     assert_eq!(headers["referrer-policy"], "no-referrer", "the token in the URL goes nowhere");
     assert!(html.contains("2026-07-01 to 2026-09-30"));
 
     // The link holds its organization and its period, and its signature.
-    let token = &path[path.find("token=").unwrap() + 6..];
     for (what, tampered) in [
         ("another period", format!("/reports/acme/scorecard?from=2026-01-01&to=2026-09-30&token={token}")),
         ("another organization", format!("/reports/globex/scorecard?token={token}")),
@@ -226,11 +234,14 @@ async fn a_signed_link_opens_its_report_until_it_is_revoked() {
     assert_eq!(status, 401, "{body}");
     assert!(body.contains("can no longer read"), "{body}");
 
-    // Logging out everywhere ends the links made before.
+    // A link without dates holds the 90 days up to when it was made.
     let data = app.ok(Some(&team.marketer.token), LINK, json!({ "i": { "organizationId": team.org_id } })).await;
     let url = data["createReportLink"]["url"].as_str().unwrap().to_owned();
     let path = url[url.find("/reports/").unwrap()..].to_owned();
+    assert!(path.starts_with("/reports/acme/scorecard?from=2026-07-03&to=2026-10-01&token="), "{path}");
     assert_eq!(get(&app, &path, None).await.0, 200);
+
+    // Logging out everywhere ends the links made before.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let logout = "mutation($i: LogoutInput!) { logout(input: $i) { endedSessions } }";
     app.ok(None, logout, json!({ "i": { "refreshToken": team.marketer.refresh_token, "everywhere": true } })).await;
@@ -238,17 +249,62 @@ async fn a_signed_link_opens_its_report_until_it_is_revoked() {
     assert_eq!(status, 401, "{body}");
     assert!(body.contains("revoked"), "{body}");
 
-    // Sellers make no links; links live a week at most.
+    // Sellers make no links, nor do API tokens (a link would outlive its token); links live a
+    // week at most, over a period the report can show.
     let body = app.gql(Some(&team.seller.token), LINK, json!({ "i": { "organizationId": team.org_id } })).await;
     assert_eq!(error_code(&body), Some("FORBIDDEN"));
-    let body = app
-        .gql(
+    let created = app
+        .ok(
             Some(&team.admin.token),
-            LINK,
-            json!({ "i": { "organizationId": team.org_id, "expiresInMinutes": 10081 } }),
+            "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }",
+            json!({ "i": { "organizationId": team.org_id, "name": "reports", "role": "ADMIN" } }),
         )
         .await;
-    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
+    let api_token = created["createApiToken"]["token"].as_str().unwrap();
+    let body = app.gql(Some(api_token), LINK, json!({ "i": { "organizationId": team.org_id } })).await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body:#}");
+    for (input, field) in [
+        (json!({ "organizationId": team.org_id, "expiresInMinutes": 10081 }), "expiresInMinutes"),
+        (json!({ "organizationId": team.org_id, "expiresInMinutes": 0 }), "expiresInMinutes"),
+        (json!({ "organizationId": team.org_id, "from": "2026-09-01", "to": "2026-08-01" }), "from"),
+        (json!({ "organizationId": team.org_id, "from": "2020-01-01" }), "from"),
+    ] {
+        let body = app.gql(Some(&team.admin.token), LINK, json!({ "i": input })).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{input}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{input}");
+    }
+}
+
+#[tokio::test]
+async fn a_member_who_leaves_takes_their_links_and_names_cannot_inject_markup() {
+    let app = TestApp::spawn_at_with("2026-10-01T09:00:00Z", without_sweeps).await;
+    let admin = app.sign_up("admin@acme.example").await;
+    let data = app
+        .ok(
+            Some(&admin.token),
+            "mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { organization { id } } }",
+            json!({ "i": { "name": "<script>alert(1)</script> & Co", "slug": "acme" } }),
+        )
+        .await;
+    let org_id = data["createOrganization"]["organization"]["id"].as_str().unwrap().to_owned();
+    // An organization with nothing sent yet: the page says so and draws no component chart.
+    let (status, _, html) = get(&app, "/reports/acme/scorecard", Some(&admin.token)).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("<script>") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"));
+    assert!(html.contains("No handoff was sent by the end of the period."));
+    assert!(html.contains("Not enough data yet to read trust"));
+    assert!(!html.contains(r#"data-figure="component-averages""#));
+
+    let leader = app.sign_up("leader@acme.example").await;
+    app.add_member(&admin, &org_id, &leader, "SALES_LEADER").await;
+    let data = app.ok(Some(&leader.token), LINK, json!({ "i": { "organizationId": org_id } })).await;
+    let url = data["createReportLink"]["url"].as_str().unwrap().to_owned();
+    let path = url[url.find("/reports/").unwrap()..].to_owned();
+    assert_eq!(get(&app, &path, None).await.0, 200);
+    let remove = "mutation($i: RemoveMemberInput!) { removeMember(input: $i) { __typename } }";
+    app.ok(Some(&admin.token), remove, json!({ "i": { "organizationId": org_id, "userId": leader.user_id } })).await;
+    let (status, _, body) = get(&app, &path, None).await;
+    assert_eq!(status, 401, "{body}");
 }
 
 #[tokio::test]

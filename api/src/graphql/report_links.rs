@@ -20,7 +20,8 @@ pub struct CreateReportLinkInput {
     pub organization_id: ID,
     /// The period's first day (default: 90 days before `to`).
     pub from: Option<Date>,
-    /// The period's last day (default: today); the report never covers the future.
+    /// The period's last day, inclusive (default: today); the report never covers the future.
+    /// The link holds both dates, so it shows the same period however long it lives.
     pub to: Option<Date>,
     /// Minutes the link opens for, 1 to 10080 (a week); default 1440 (a day).
     #[graphql(default = 1440)]
@@ -42,14 +43,17 @@ pub struct ReportLinkMutation;
 
 #[Object]
 impl ReportLinkMutation {
-    /// ADMIN, PARTNER_MARKETER or SALES_LEADER. A signed link to the client report of one period
-    /// (HTML, or PDF with `&format=pdf`). It opens only while its maker may still read the
-    /// report, and no longer once they log out everywhere. Audited.
+    /// ADMIN, PARTNER_MARKETER or SALES_LEADER, logged in (not through an API token). A signed
+    /// link to the client report of one period (HTML, or PDF with `&format=pdf`). It opens only
+    /// while its maker may still read the report, and no longer once they log out everywhere.
+    /// Audited.
     async fn create_report_link(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The organization, the period and how long the link opens.")] input: CreateReportLinkInput,
     ) -> AppResult<CreateReportLinkPayload> {
+        // A person makes links: a link made through an API token would outlive the token.
+        super::context::viewer(ctx).require_session()?;
         let scope = in_organization(ctx, &input.organization_id, TRUST_READERS).await?;
         if !(1..=MAX_MINUTES).contains(&i64::from(input.expires_in_minutes)) {
             return Err(AppError::bad_input("expiresInMinutes", format!("must be between 1 and {MAX_MINUTES}")));
@@ -57,8 +61,11 @@ impl ReportLinkMutation {
         let now = now(ctx);
         let from = input.from.map(|d| d.0.format("%Y-%m-%d").to_string());
         let to = input.to.map(|d| d.0.format("%Y-%m-%d").to_string());
-        crate::report::period(from.as_deref(), to.as_deref(), now)
+        let window = crate::report::period(from.as_deref(), to.as_deref(), now)
             .map_err(|(field, message)| AppError::bad_input(field, message))?;
+        // The link holds the period as dates, so that what it shows does not move with the days.
+        let (from, to) = crate::report::dates_of(window);
+        let (from, to) = (Some(from), Some(to));
         // Expiry is wall-clock time, as for access tokens; whole seconds, so the signed times and
         // the answer agree.
         let wall = Utc::now();
@@ -75,7 +82,7 @@ impl ReportLinkMutation {
         let token = link::sign(jwt_keys(ctx), &granted).map_err(AppError::internal)?;
         let tx = store(ctx).tenant(&scope).await?;
         let organization = organizations::get(&tx).await?;
-        let period = format!("{} to {}", from.as_deref().unwrap_or("90 days back"), to.as_deref().unwrap_or("today"));
+        let period = format!("{} to {}", from.as_deref().unwrap_or_default(), to.as_deref().unwrap_or_default());
         let detail = format!("a report link for {period}, open until {}", expires_at.to_rfc3339());
         audit::record(&tx, Action::ReportLinkCreated, None, detail, now).await?;
         tx.commit().await?;

@@ -182,7 +182,7 @@ pub async fn compute(
     let marketer_id = marketer_id.map(|r| decode(&r, Kind::User, "marketerId")).transpose()?;
     let scope = caller.require(organization_id, &Role::ALL).await?;
     let tx = store(ctx).tenant(&scope).await?;
-    let rows = handoffs::last_sent(&tx, last_n as u64, partner_id, marketer_id).await?;
+    let rows = handoffs::last_sent(&tx, last_n as u64, partner_id, marketer_id, None).await?;
     let views = handoff_views::load(&tx, rows).await?;
     let context = working_agreements::play_context(&tx, now(ctx)).await?;
     tx.commit().await?;

@@ -57,7 +57,7 @@ pub async fn scorecard(
     if !pdf {
         return page(html);
     }
-    match state.printer.print(&html).await {
+    match state.printer.print(html).await {
         Ok(bytes) => {
             let disposition = format!("inline; filename=\"{slug}-scorecard.pdf\"");
             let mut response = (StatusCode::OK, bytes).into_response();
@@ -83,17 +83,16 @@ pub async fn scorecard(
 type Caller = (OrgScope, String, Option<String>, Option<String>);
 
 /// The caller's scope in the organization `slug` names, its name, and the period asked for: from
-/// a signed link (which fixes the period), or from a bearer token.
+/// a signed link (which fixes the period), or from a bearer token. The credential is checked
+/// before the organization is looked up.
 async fn who(
     state: &AppState,
     slug: &str,
     params: &HashMap<String, String>,
     headers: &HeaderMap,
 ) -> Result<Caller, Box<Response>> {
-    let organization = match organizations::by_slug(state.store.conn(), slug).await {
-        Ok(found) => found,
-        Err(e) => return Err(Box::new(failure(AppError::from(e)))),
-    };
+    let organization =
+        async || organizations::by_slug(state.store.conn(), slug).await.map_err(|e| Box::new(failure(e.into())));
     let from = params.get("from").cloned();
     let to = params.get("to").cloned();
     if let Some(token) = params.get("token") {
@@ -105,12 +104,12 @@ async fn who(
             Err(crate::auth::jwt::JwtError::Expired) => return Err(refused("expired; ask for a new one")),
             Err(_) => return Err(refused("is not valid")),
         };
-        let Some(organization) = organization.filter(|o| o.id == granted.organization_id) else {
-            return Err(refused("is for another report"));
-        };
         if (from.is_some() && from != granted.from) || (to.is_some() && to != granted.to) {
             return Err(refused("is for another period"));
         }
+        let Some(organization) = organization().await?.filter(|o| o.id == granted.organization_id) else {
+            return Err(refused("is for another report"));
+        };
         // Logging out everywhere ends every link made before, as it ends access tokens (to the
         // second).
         let user = users::find(state.store.conn(), granted.user_id).await.map_err(|e| Box::new(failure(e.into())))?;
@@ -131,7 +130,10 @@ async fn who(
         return Err(Box::new(refuse(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message)));
     }
     let viewer = authenticate(state, headers).await.map_err(Box::new)?;
-    let Some(organization) = organization else { return Err(Box::new(not_found())) };
+    if viewer.user_id().is_none() {
+        return Err(Box::new(refuse(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "log in first")));
+    }
+    let Some(organization) = organization().await? else { return Err(Box::new(not_found())) };
     match viewer.require(organization.id, TRUST_READERS).await {
         Ok(scope) => Ok((scope, organization.name, from, to)),
         Err(AppError::NotFound(_)) => Err(Box::new(not_found())),

@@ -8,12 +8,18 @@ pub mod page;
 pub mod pdf;
 pub mod svg;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 
 use crate::domain::scorecard::{Band, GradeSet, RulePlay, ScorecardSummary, rule_plays, summarize};
 use crate::domain::trust::{self, Bucket, Signal, TrustSummary, Window};
 use crate::store::trust_facts::{self, TrustScope};
 use crate::store::{StoreError, TenantTx, handoff_views, handoffs, working_agreements};
+
+/// A period as the dates a link carries: its first day and its last (inclusive).
+pub fn dates_of(window: Window) -> (String, String) {
+    let last = window.end - Duration::seconds(1);
+    (window.start.format("%Y-%m-%d").to_string(), last.format("%Y-%m-%d").to_string())
+}
 
 /// Sent handoffs the report lists and averages: the scorecard's "last N".
 pub const LAST_HANDOFFS: u64 = 10;
@@ -53,12 +59,12 @@ pub struct Report {
 }
 
 /// The period `[from, to)` a request asks for: dates, `to` inclusive; by default the 90 days up
-/// to now. Never past now, at most two years, `from` before `to`.
+/// to now. Never past now, at most two years, `from` before `to`, years 2000 to 2100.
 pub fn period(from: Option<&str>, to: Option<&str>, now: DateTime<Utc>) -> Result<Window, (&'static str, String)> {
     let day = |field: &'static str, raw: &str| {
-        NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        crate::domain::text::date(raw)
             .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
-            .map_err(|_| (field, "must be a date like 2026-03-31".to_owned()))
+            .map_err(|e| (field, e.0))
     };
     let end = match to {
         Some(raw) => (day("to", raw)? + Duration::days(1)).min(now),
@@ -69,7 +75,7 @@ pub fn period(from: Option<&str>, to: Option<&str>, now: DateTime<Utc>) -> Resul
         None => end - Duration::days(DEFAULT_DAYS),
     };
     if start >= end {
-        return Err(("from", "must be before `to` and before today".to_owned()));
+        return Err(("from", "must be before `to` and before now".to_owned()));
     }
     if end - start > Duration::days(MAX_DAYS) {
         return Err(("from", format!("the period spans at most {MAX_DAYS} days")));
@@ -86,12 +92,17 @@ pub async fn gather(
     window: Window,
     now: DateTime<Utc>,
 ) -> Result<Report, StoreError> {
-    let rows = handoffs::last_sent(tx, LAST_HANDOFFS, None, None).await?;
+    // The last ten sent by the period's end (as graded now).
+    let rows = handoffs::last_sent(tx, LAST_HANDOFFS, None, None, Some(window.end)).await?;
     let views = handoff_views::load(tx, rows).await?;
     let context = working_agreements::play_context(tx, now).await?;
-    let months = trust::buckets(window.start, window.end, Bucket::Month).unwrap_or_default();
-    let earliest = months.first().map_or(window.start, |m| m.start).min(window.previous().start);
-    let facts = trust_facts::load(tx, earliest, window.end, TrustScope::default()).await?;
+    // Calendar months clipped to the period: the first and last may be partial.
+    let months: Vec<Window> = trust::buckets(window.start, window.end, Bucket::Month)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| Window { start: m.start.max(window.start), end: m.end.min(window.end) })
+        .collect();
+    let facts = trust_facts::load(tx, window.previous().start, window.end, TrustScope::default()).await?;
     let sets: Vec<GradeSet> = views.iter().map(|v| v.grade_set()).collect();
     let last = views
         .iter()
@@ -153,5 +164,7 @@ mod tests {
         assert_eq!(period(None, Some("soon"), now()).unwrap_err().0, "to");
         assert_eq!(period(Some("2026-05-01"), Some("2026-04-01"), now()).unwrap_err().0, "from");
         assert!(period(Some("2023-01-01"), None, now()).unwrap_err().1.contains("730"));
+        assert_eq!(period(None, Some("-262144-01-01"), now()).unwrap_err().0, "to", "no overflow");
+        assert_eq!(period(Some("9999-12-31"), None, now()).unwrap_err().0, "from");
     }
 }

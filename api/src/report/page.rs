@@ -128,7 +128,7 @@ pub fn render(report: &Report) -> String {
     let title = format!("{} — handoff scorecard", report.organization);
     let _ = write!(
         html,
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{t}</title><style>{STYLE}</style></head><body>
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>{t}</title><style>{STYLE}</style></head><body>
 <h1>{org}</h1><p class="muted">Sales handoff scorecard, {from} to {to} · generated {generated} UTC</p>"#,
         t = escape(&title),
         org = escape(&report.organization),
@@ -145,7 +145,11 @@ pub fn render(report: &Report) -> String {
 
 fn scorecard(html: &mut String, report: &Report) {
     let s = &report.scorecard;
-    let _ = write!(html, r#"<h2>The last {} sent handoffs</h2>"#, s.handoff_count);
+    let _ = match s.handoff_count {
+        0 => write!(html, "<h2>Sent handoffs</h2>"),
+        1 => write!(html, "<h2>The one sent handoff</h2>"),
+        n => write!(html, "<h2>The last {n} sent handoffs</h2>"),
+    };
     match (s.average_score, s.band) {
         (Some(average), Some(band)) => {
             let _ = write!(
@@ -156,7 +160,7 @@ fn scorecard(html: &mut String, report: &Report) {
                 guidance = escape(band.guidance()),
             );
         }
-        _ => html.push_str(r#"<p data-figure="average-score">No handoff has been sent yet.</p>"#),
+        _ => html.push_str(r#"<p data-figure="average-score">No handoff was sent by the end of the period.</p>"#),
     }
     if let Some(averages) = s.component_averages {
         let bars: Vec<Bar<'_>> = Component::ALL
@@ -235,10 +239,12 @@ fn trust(html: &mut String, report: &Report) {
         );
     }
     html.push_str("</table>");
-    let verdict = match (t.both_improving, t.trust_improving) {
-        (true, _) => "Both are trending up: handoff scores rose and more signals are building than burning.",
-        (false, true) => "Trust is building, but handoff scores did not rise: both have to trend up.",
-        (false, false) => "Trust is not building yet: both the handoff score and the signals have to trend up.",
+    let unread = t.signals.iter().all(|s| s.reading == Reading::NotEnoughData);
+    let verdict = match (t.both_improving, t.trust_improving, unread) {
+        (true, _, _) => "Both are trending up: handoff scores rose and more signals are building than burning.",
+        (false, true, _) => "Trust is building, but handoff scores did not rise: both have to trend up.",
+        (false, false, true) => "Not enough data yet to read trust in this period and the one before it.",
+        (false, false, false) => "Trust is not building yet: both the handoff score and the signals have to trend up.",
     };
     let _ = write!(
         html,

@@ -1,15 +1,15 @@
 //! PDF copies of the report, printed by headless Chromium when it is installed (`CHROMIUM_PATH`,
 //! or `chromium`, `chromium-browser`, `google-chrome` on the `PATH`). The page is written to a
 //! private directory and printed from there; it holds no script and fetches nothing (every text in
-//! it is escaped). One print runs at a time per server, for at most a minute.
+//! it is escaped). One print runs at a time per server, for at most 25 seconds.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
-/// Longest a print may take.
-const PRINT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Longest a print may take: within the request's own time limit (30 s by default).
+const PRINT_TIMEOUT: Duration = Duration::from_secs(25);
 /// Longest a request waits for the printer before it is told to come back.
 const QUEUE_WAIT: Duration = Duration::from_secs(10);
 
@@ -26,7 +26,7 @@ pub enum PdfError {
 /// The server's printer: where Chromium is, and the one place in its queue.
 pub struct Printer {
     chromium: Option<PathBuf>,
-    running: Semaphore,
+    running: std::sync::Arc<Semaphore>,
 }
 
 impl Printer {
@@ -41,24 +41,31 @@ impl Printer {
             }
             None => find_on_path(),
         };
-        Self { chromium, running: Semaphore::new(1) }
+        Self { chromium, running: std::sync::Arc::new(Semaphore::new(1)) }
     }
 
     pub fn available(&self) -> bool {
         self.chromium.is_some()
     }
 
-    /// `html` printed to PDF bytes.
-    pub async fn print(&self, html: &str) -> Result<Vec<u8>, PdfError> {
-        let chromium = self.chromium.as_ref().ok_or(PdfError::NoChromium)?;
-        let _turn = tokio::time::timeout(QUEUE_WAIT, self.running.acquire())
+    /// `html` printed to PDF bytes. The print runs as a task of its own, holding the printer until
+    /// Chromium ends or is killed at the time limit, even when the request goes away first; its
+    /// directory (private to this user) is removed when it ends.
+    pub async fn print(self: &std::sync::Arc<Self>, html: String) -> Result<Vec<u8>, PdfError> {
+        let chromium = self.chromium.clone().ok_or(PdfError::NoChromium)?;
+        let turn = tokio::time::timeout(QUEUE_WAIT, self.running.clone().acquire_owned())
             .await
             .map_err(|_| PdfError::Busy)?
             .map_err(|_| PdfError::Busy)?;
-        let dir = std::env::temp_dir().join(format!("handoff-report-{}", uuid::Uuid::now_v7()));
-        let result = print_in(chromium, &dir, html).await;
-        let _ = tokio::fs::remove_dir_all(&dir).await;
-        result
+        let task = tokio::spawn(async move {
+            let _turn = turn;
+            let dir = tempfile::Builder::new()
+                .prefix("handoff-report-")
+                .tempdir()
+                .map_err(|e| PdfError::Failed(e.to_string()))?;
+            print_in(&chromium, dir.path(), &html).await
+        });
+        task.await.map_err(|e| PdfError::Failed(e.to_string()))?
     }
 }
 
@@ -72,7 +79,6 @@ fn find_on_path() -> Option<PathBuf> {
 
 async fn print_in(chromium: &Path, dir: &Path, html: &str) -> Result<Vec<u8>, PdfError> {
     let failed = |e: std::io::Error| PdfError::Failed(e.to_string());
-    tokio::fs::create_dir_all(dir).await.map_err(failed)?;
     let page = dir.join("report.html");
     let pdf = dir.join("report.pdf");
     tokio::fs::write(&page, html).await.map_err(failed)?;

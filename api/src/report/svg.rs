@@ -82,7 +82,9 @@ pub fn line_chart(
             );
         }
     }
-    for (i, point) in points.iter().enumerate() {
+    // Labels need about 56 px each: beyond that, every nth is written.
+    let every = (points.len() as f64 * 56.0 / span).ceil().max(1.0) as usize;
+    for (i, point) in points.iter().enumerate().filter(|(i, _)| i % every == 0) {
         let _ = write!(
             svg,
             r#"<text x="{:.1}" y="{}" text-anchor="middle" class="label">{}</text>"#,

@@ -22,6 +22,7 @@ pub async fn last_sent(
     n: u64,
     partner_id: Option<Uuid>,
     marketer_id: Option<Uuid>,
+    sent_before: Option<DateTime<Utc>>,
 ) -> Result<Vec<HandoffRow>, StoreError> {
     let mut query = visible(tx)
         .filter(handoff::Column::SentAt.is_not_null())
@@ -33,6 +34,9 @@ pub async fn last_sent(
     }
     if let Some(marketer) = marketer_id {
         query = query.filter(handoff::Column::CreatedBy.eq(marketer));
+    }
+    if let Some(end) = sent_before {
+        query = query.filter(handoff::Column::SentAt.lt(end));
     }
     Ok(query.limit(n).all(tx.conn()).await?)
 }
