@@ -36,8 +36,10 @@ pub async fn plan(
     }
     // A handoff with the same account, title and creation time as one stored (or an earlier row)
     // is the same handoff: a file imported twice must not double the history.
-    let existing_accounts: Vec<Uuid> =
+    let mut existing_accounts: Vec<Uuid> =
         matched.iter().map(|(_, m)| m.account_id).filter(|a| !matcher.is_new_account(*a)).collect();
+    existing_accounts.sort_unstable();
+    existing_accounts.dedup();
     let stored = import::handoff_keys(tx, &existing_accounts).await?;
     let mut seen: HashMap<(Uuid, String, DateTime<Utc>), u32> = HashMap::new();
     let mut rows = Vec::with_capacity(matched.len());

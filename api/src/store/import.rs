@@ -230,9 +230,9 @@ pub async fn write_handoffs(
         responses: response_rows.len() as u64,
         records: 0,
     };
-    bulk::insert_all(tx.conn(), handoff_rows).await?;
-    bulk::insert_all(tx.conn(), grade_rows).await?;
-    bulk::insert_all(tx.conn(), response_rows).await?;
+    bulk::insert_all_small(tx.conn(), handoff_rows).await?;
+    bulk::insert_all_small(tx.conn(), grade_rows).await?;
+    bulk::insert_all_small(tx.conn(), response_rows).await?;
     Ok(written)
 }
 
@@ -256,7 +256,7 @@ async fn write_named(
             archived_at: Set(None),
         })
     });
-    bulk::insert_all(tx.conn(), accounts.collect()).await?;
+    bulk::insert_all_small(tx.conn(), accounts.collect()).await?;
     let partners = partners.iter().map(|p| partner::ActiveModel {
         id: Set(p.id),
         organization_id: Set(organization_id),
@@ -267,7 +267,7 @@ async fn write_named(
         updated_at: Set(now),
         archived_at: Set(None),
     });
-    bulk::insert_all(tx.conn(), partners.collect()).await?;
+    bulk::insert_all_small(tx.conn(), partners.collect()).await?;
     Ok(())
 }
 
@@ -364,11 +364,11 @@ pub async fn write_records(
             }
         }
     }
-    bulk::insert_all(tx.conn(), asks).await?;
-    bulk::insert_all(tx.conn(), meetings).await?;
-    bulk::insert_all(tx.conn(), mentions).await?;
-    bulk::insert_all(tx.conn(), escalations).await?;
-    bulk::insert_all(tx.conn(), reviews).await?;
+    bulk::insert_all_small(tx.conn(), asks).await?;
+    bulk::insert_all_small(tx.conn(), meetings).await?;
+    bulk::insert_all_small(tx.conn(), mentions).await?;
+    bulk::insert_all_small(tx.conn(), escalations).await?;
+    bulk::insert_all_small(tx.conn(), reviews).await?;
     Ok(written)
 }
 
