@@ -78,14 +78,7 @@ async fn an_admin_downloads_everything_the_organization_owns_and_nothing_secret(
     }
 
     // Each download is in the audit trail, with what it took.
-    let audit = app
-        .ok(
-            Some(&acme.admin.token),
-            r#"{ organization(slug: "acme") { auditLog(first: 1) { edges { node { action detail actor { email } } } } } }"#,
-            json!({}),
-        )
-        .await;
-    let event = &audit["organization"]["auditLog"]["edges"][0]["node"];
+    let event = app.last_audit_event(&acme.admin, "acme").await;
     assert_eq!(event["action"], "organization.exported");
     assert_eq!(event["detail"], "exported everything, as JSON");
     assert_eq!(event["actor"]["email"], acme.admin.email.as_str());

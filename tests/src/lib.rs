@@ -261,6 +261,14 @@ impl TestApp {
         (status, response.json().await.expect("a JSON body"))
     }
 
+    /// The newest entry of `slug`'s audit trail (`action detail actor { email }`), read by `admin`.
+    pub async fn last_audit_event(&self, admin: &Person, slug: &str) -> Value {
+        let query = "query($s: String!) { organization(slug: $s) { auditLog(first: 1) {
+            edges { node { action detail actor { email } } } } } }";
+        let data = self.ok(Some(&admin.token), query, json!({ "s": slug })).await;
+        data["organization"]["auditLog"]["edges"][0]["node"].clone()
+    }
+
     /// POSTs one GraphQL operation and returns the JSON body.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         self.post(token, query, variables).await.1

@@ -54,7 +54,7 @@ pub async fn json(
     if method == Method::HEAD {
         return head_refused();
     }
-    let Some(slug) = file.strip_suffix(".json") else { return not_found() };
+    let Some(slug) = file.strip_suffix(".json") else { return super::problem::no_such_organization() };
     start(&state, slug, &headers, Format::Json, file.clone()).await
 }
 
@@ -176,7 +176,7 @@ async fn organization_of(viewer: &crate::auth::Viewer, store: &Store, slug: &str
         None => Err(AppError::NotFound(None)),
     };
     scope.map_err(|error| match error {
-        AppError::NotFound(_) => not_found(),
+        AppError::NotFound(_) => super::problem::no_such_organization(),
         AppError::Forbidden(why) => {
             refuse(StatusCode::FORBIDDEN, "FORBIDDEN", &format!("exports are for ADMINs; {why}"))
         }
@@ -189,13 +189,7 @@ async fn organization_of(viewer: &crate::auth::Viewer, store: &Store, slug: &str
 
 /// `HEAD` would run the export (audited, a place taken) to send no body: downloads are `GET`s.
 fn head_refused() -> Response {
-    let mut refused = refuse(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "an export is downloaded with GET");
-    refused.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET"));
-    refused
-}
-
-fn not_found() -> Response {
-    refuse(StatusCode::NOT_FOUND, "NOT_FOUND", "no organization with that slug among yours")
+    super::problem::get_only("an export is downloaded with GET")
 }
 
 fn failed(error: &StoreError) -> Response {

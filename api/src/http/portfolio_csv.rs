@@ -61,15 +61,7 @@ fn refused(error: &async_graphql::ServerError) -> Response {
         Some(async_graphql::Value::String(code)) => code,
         _ => "INTERNAL_SERVER_ERROR".to_owned(),
     };
-    let status = match code.as_str() {
-        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-        "FORBIDDEN" => StatusCode::FORBIDDEN,
-        "NOT_FOUND" => StatusCode::NOT_FOUND,
-        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
-        "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    let mut response = refuse(status, &code, &error.message);
+    let mut response = refuse(super::problem::status_of(&code), &code, &error.message);
     if let Some(async_graphql::Value::Number(seconds)) = extension("retryAfter")
         && let Some(seconds) = seconds.as_u64()
     {

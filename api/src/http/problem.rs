@@ -24,6 +24,31 @@ pub fn refuse_with(status: StatusCode, code: &str, message: &str, extensions: se
     response
 }
 
+/// The HTTP status a whole request refused with an error `code` answers with.
+pub fn status_of(code: &str) -> StatusCode {
+    match code {
+        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+        "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "NOT_FOUND" => StatusCode::NOT_FOUND,
+        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+        "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// An organization's page asked for by a slug that names none of the caller's: the same answer
+/// for an unknown slug and another organization's, so neither is revealed.
+pub fn no_such_organization() -> Response {
+    refuse(StatusCode::NOT_FOUND, "NOT_FOUND", "no organization with that slug among yours")
+}
+
+/// `HEAD` on a route whose `GET` does work worth refusing to waste (an audited export, a print).
+pub fn get_only(message: &str) -> Response {
+    let mut refused = refuse(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", message);
+    refused.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET"));
+    refused
+}
+
 /// A whole request refused for its rate: HTTP 429 with `Retry-After`, and the wait in
 /// `extensions.retryAfter` as GraphQL errors carry it.
 pub fn rate_limited(message: &str, wait: std::time::Duration) -> Response {

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::graphql::authenticate;
-use super::problem::{rate_limited, refuse};
+use super::problem::{get_only, no_such_organization, rate_limited, refuse, status_of};
 use crate::auth::OrgScope;
 use crate::domain::access::TRUST_READERS;
 use crate::error::AppError;
@@ -25,9 +25,7 @@ pub async fn scorecard(
     headers: HeaderMap,
 ) -> Response {
     if method == Method::HEAD {
-        let mut refused = refuse(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "a report is read with GET");
-        refused.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET"));
-        return refused;
+        return get_only("a report is read with GET");
     }
     let pdf = match params.get("format").map(String::as_str) {
         None | Some("html") => false,
@@ -133,10 +131,10 @@ async fn who(
     if viewer.user_id().is_none() {
         return Err(Box::new(refuse(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "log in first")));
     }
-    let Some(organization) = organization().await? else { return Err(Box::new(not_found())) };
+    let Some(organization) = organization().await? else { return Err(Box::new(no_such_organization())) };
     match viewer.require(organization.id, TRUST_READERS).await {
         Ok(scope) => Ok((scope, organization.name, from, to)),
-        Err(AppError::NotFound(_)) => Err(Box::new(not_found())),
+        Err(AppError::NotFound(_)) => Err(Box::new(no_such_organization())),
         Err(e) => Err(Box::new(failure(e))),
     }
 }
@@ -173,22 +171,9 @@ fn bad_input(field: &str, message: &str) -> Response {
     )
 }
 
-fn not_found() -> Response {
-    refuse(StatusCode::NOT_FOUND, "NOT_FOUND", "no organization with that slug among yours")
-}
-
 fn failure(e: AppError) -> Response {
-    let status = match e.code() {
-        "FORBIDDEN" => StatusCode::FORBIDDEN,
-        "NOT_FOUND" => StatusCode::NOT_FOUND,
-        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-        "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
-        _ => {
-            if let AppError::Internal(cause) = &e {
-                tracing::error!(error = %cause, "a report failed");
-            }
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-    };
-    refuse(status, e.code(), &e.public_message())
+    if let AppError::Internal(cause) = &e {
+        tracing::error!(error = %cause, "a report failed");
+    }
+    refuse(status_of(e.code()), e.code(), &e.public_message())
 }

@@ -8,7 +8,7 @@ pub mod page;
 pub mod pdf;
 pub mod svg;
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::scorecard::{Band, GradeSet, RulePlay, ScorecardSummary, rule_plays, summarize};
 use crate::domain::trust::{self, Bucket, Signal, TrustSummary, Window};
@@ -117,7 +117,7 @@ pub async fn gather(
     let months = months
         .into_iter()
         .map(|m| Month {
-            label: format!("{} {}", month_name(m.start.month()), m.start.year()),
+            label: m.start.format("%b %Y").to_string(),
             score: trust::average_score(&facts, m).value,
             acceptance: trust::evaluate(Signal::AcceptanceRate, &facts, m, now).value,
         })
@@ -133,11 +133,6 @@ pub async fn gather(
         trust: trust::summarize_trust(&facts, window, now),
         months,
     })
-}
-
-fn month_name(month: u32) -> &'static str {
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        [(month.clamp(1, 12) - 1) as usize]
 }
 
 #[cfg(test)]
