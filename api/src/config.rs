@@ -141,8 +141,9 @@ pub struct Settings {
     #[arg(long, env = "MAX_ROOT_FIELDS", default_value_t = 20, global = true)]
     pub max_root_fields: u64,
 
-    /// Seconds a cached session, membership list or API token is trusted without a change notice
-    /// (PostgreSQL; changes clear the cache on every replica at once). 0 turns the cache off.
+    /// Seconds a cached session, membership list, API token, organization or person is trusted
+    /// without a change notice (PostgreSQL; changes clear the cache on every replica at once). 0
+    /// turns the cache off.
     #[arg(long, env = "CREDENTIAL_CACHE_SECONDS", default_value_t = 30, global = true)]
     pub credential_cache_seconds: u64,
 

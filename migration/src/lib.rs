@@ -15,6 +15,7 @@ mod m20261125_000010_create_handoff_events;
 mod m20261126_000011_credential_notifications;
 mod m20261126_000012_cheaper_large_reads;
 mod m20261127_000013_portfolio_reads;
+mod m20261127_000014_organization_notifications;
 
 pub use m20261125_000009_row_level_security::{TENANT_ROLE, protect as protect_tenant_table, tenant_role};
 pub use m20261126_000011_credential_notifications::CREDENTIALS_CHANNEL;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_credential_notifications::Migration),
             Box::new(m20261126_000012_cheaper_large_reads::Migration),
             Box::new(m20261127_000013_portfolio_reads::Migration),
+            Box::new(m20261127_000014_organization_notifications::Migration),
         ]
     }
 }

@@ -41,16 +41,9 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         for (table, events) in TRIGGERS {
-            db.execute_unprepared(&format!(
-                "CREATE TRIGGER credentials_changed AFTER {events} ON \"{table}\" \
-                 FOR EACH ROW EXECUTE FUNCTION handoff_credentials_changed()"
-            ))
-            .await?;
-            db.execute_unprepared(&format!(
-                "CREATE TRIGGER credentials_truncated AFTER TRUNCATE ON \"{table}\" \
-                 FOR EACH STATEMENT EXECUTE FUNCTION handoff_credentials_changed()"
-            ))
-            .await?;
+            for sql in notice_triggers(table, events) {
+                db.execute_unprepared(&sql).await?;
+            }
         }
         Ok(())
     }
@@ -61,10 +54,32 @@ impl MigrationTrait for Migration {
         }
         let db = manager.get_connection();
         for (table, _) in TRIGGERS {
-            db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS credentials_changed ON \"{table}\"")).await?;
-            db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS credentials_truncated ON \"{table}\"")).await?;
+            for sql in dropped_notice_triggers(table) {
+                db.execute_unprepared(&sql).await?;
+            }
         }
         db.execute_unprepared("DROP FUNCTION IF EXISTS handoff_credentials_changed()").await?;
         Ok(())
     }
+}
+
+/// The triggers that announce `events` on `table` (and its truncation) on the channel.
+pub(crate) fn notice_triggers(table: &str, events: &str) -> [String; 2] {
+    [
+        format!(
+            "CREATE TRIGGER credentials_changed AFTER {events} ON \"{table}\" \
+             FOR EACH ROW EXECUTE FUNCTION handoff_credentials_changed()"
+        ),
+        format!(
+            "CREATE TRIGGER credentials_truncated AFTER TRUNCATE ON \"{table}\" \
+             FOR EACH STATEMENT EXECUTE FUNCTION handoff_credentials_changed()"
+        ),
+    ]
+}
+
+pub(crate) fn dropped_notice_triggers(table: &str) -> [String; 2] {
+    [
+        format!("DROP TRIGGER IF EXISTS credentials_changed ON \"{table}\""),
+        format!("DROP TRIGGER IF EXISTS credentials_truncated ON \"{table}\""),
+    ]
 }

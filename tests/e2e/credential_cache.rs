@@ -1,7 +1,8 @@
-//! The credential cache (PostgreSQL) serves repeat requests without reading sessions and
-//! memberships, and every change to them still applies: on the replica that made it at the next
-//! request, on the others as soon as the database's notice arrives, and after a lost listening
-//! connection no stale entry survives. On SQLite there is no cache and the same rules hold.
+//! The credential cache (PostgreSQL) serves repeat requests without reading sessions,
+//! memberships, organizations and the people a page names, and every change to them still
+//! applies: on the replica that made it at the next request, on the others as soon as the
+//! database's notice arrives, and after a lost listening connection no stale entry survives. On
+//! SQLite there is no cache and the same rules hold.
 
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,11 @@ const LOGOUT: &str = "mutation($i: LogoutInput!) { logout(input: $i) { endedSess
 const CREATE_TOKEN: &str = "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token apiToken { id } } }";
 const REVOKE_TOKEN: &str = "mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { apiToken { id } } }";
 const ROLE_HERE: &str = "query($slug: String!) { organization(slug: $slug) { viewerRole } }";
+const MINIMUM: &str = "query($slug: String!) { organization(slug: $slug) { minimumScoreToSend } }";
+const SET_MINIMUM: &str = "mutation($i: UpdateOrganizationSettingsInput!) {
+    updateOrganizationSettings(input: $i) { organization { minimumScoreToSend } } }";
+const OWNERS: &str =
+    "query($slug: String!) { organization(slug: $slug) { handoffs(first: 5) { nodes { owner { name } } } } }";
 
 async fn me_status(app: &TestApp, token: &str) -> u16 {
     app.post(Some(token), "{ me { id } }", json!({})).await.0
@@ -30,29 +36,40 @@ async fn refused_within(app: &TestApp, token: &str) -> Option<Duration> {
     None
 }
 
+/// Statements a repeated `query` costs: the least of three tries, each after a request that fills
+/// the cache. The notice of the test's own earlier writes (a new membership) can arrive late
+/// under load and empty the cache once after it was filled.
+async fn repeat_cost(app: &TestApp, token: &str, query: &str) -> (u64, serde_json::Value) {
+    let mut least = None;
+    for _ in 0..3 {
+        app.ok(Some(token), query, json!({ "slug": "acme" })).await;
+        app.settle().await;
+        let before = app.statements();
+        let answer = app.ok(Some(token), query, json!({ "slug": "acme" })).await;
+        let cost = app.statements() - before;
+        if least.as_ref().is_none_or(|(c, _)| cost < *c) {
+            least = Some((cost, answer));
+        }
+    }
+    least.expect("three tries")
+}
+
 #[tokio::test]
 async fn repeat_requests_read_no_credentials_from_the_database() {
     let app = TestApp::spawn_without_sweeps().await;
     let ana = app.sign_up("ana@example.com").await;
     app.create_org(&ana, "acme").await;
-    // The first request reads the session and the memberships; the next ones do not (PostgreSQL).
-    app.ok(Some(&ana.token), ROLE_HERE, json!({ "slug": "acme" })).await;
-    app.settle().await;
-    let before = app.statements();
-    let answer = app.ok(Some(&ana.token), ROLE_HERE, json!({ "slug": "acme" })).await;
+    // The first request reads the session, the memberships and the organization; the next ones do
+    // not (PostgreSQL). SQLite reads all three every time.
+    let (repeat, answer) = repeat_cost(&app, &ana.token, ROLE_HERE).await;
     assert_eq!(answer["organization"]["viewerRole"], "ADMIN");
-    let repeat = app.statements() - before;
-    // The organization by slug is the one statement left; SQLite also reads session and roles.
-    let expected = if app.on_postgres() { 1 } else { 3 };
+    let expected = if app.on_postgres() { 0 } else { 3 };
     assert_eq!(repeat, expected, "statements for a repeated request");
     // `me` answers from the person read with the session: nothing at all on PostgreSQL.
-    app.ok(Some(&ana.token), "{ me { id name email } }", json!({})).await;
-    app.settle().await;
-    let before = app.statements();
-    let me = app.ok(Some(&ana.token), "{ me { id name email } }", json!({})).await;
+    let (repeat, me) = repeat_cost(&app, &ana.token, "{ me { id name email } }").await;
     assert_eq!(me["me"]["email"], "ana@example.com");
     let expected = if app.on_postgres() { 0 } else { 2 };
-    assert_eq!(app.statements() - before, expected, "statements for a repeated `me`");
+    assert_eq!(repeat, expected, "statements for a repeated `me`");
     // A refused mutation changed nothing and does not empty the cache: nobody can flush it at will.
     let junk = app.gql(None, REVOKE_TOKEN, json!({ "i": { "id": "not-an-id" } })).await;
     assert!(junk["errors"].is_array(), "{junk:#}");
@@ -137,4 +154,67 @@ async fn a_change_made_while_the_listener_is_down_leaves_no_stale_entry() {
     assert_eq!(me_status(&app, &ana.token).await, 401);
     let body = app.gql(Some(&ana.token), "{ me { id } }", json!({})).await;
     assert_eq!(error_code(&body), Some("UNAUTHENTICATED"));
+}
+
+/// Polls `query` on `app` until `done` holds of its answer, up to two seconds.
+async fn holds_within(app: &TestApp, token: &str, query: &str, done: impl Fn(&serde_json::Value) -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(2) {
+        if done(&app.ok(Some(token), query, json!({ "slug": "acme" })).await) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn a_changed_organization_shows_at_once_here_and_within_a_notice_on_another_replica() {
+    let app = TestApp::spawn().await;
+    let replica = app.spawn_replica().await;
+    let team = app.team("acme").await;
+    let token = &team.admin.token;
+    // Both servers keep the organization now.
+    for server in [&app, &replica, &app, &replica] {
+        assert_eq!(
+            server.ok(Some(token), MINIMUM, json!({ "slug": "acme" })).await["organization"]["minimumScoreToSend"],
+            9
+        );
+    }
+    let set = json!({ "i": { "organizationId": team.org_id, "minimumScoreToSend": 13 } });
+    app.ok(Some(token), SET_MINIMUM, set).await;
+    let here = app.ok(Some(token), MINIMUM, json!({ "slug": "acme" })).await;
+    assert_eq!(here["organization"]["minimumScoreToSend"], 13, "the replica that made the change");
+    let moved = |a: &serde_json::Value| a["organization"]["minimumScoreToSend"] == 13;
+    assert!(holds_within(&replica, token, MINIMUM, moved).await, "the other replica still shows the old minimum");
+    // A change made behind the servers' backs is heard too (the table's trigger).
+    app.execute_sql("UPDATE organizations SET min_score_to_send = 11").await;
+    let moved = |a: &serde_json::Value| a["organization"]["minimumScoreToSend"] == 11;
+    assert!(holds_within(&app, token, MINIMUM, moved).await, "a direct change is not heard");
+    assert!(holds_within(&replica, token, MINIMUM, moved).await, "a direct change is not heard by the replica");
+}
+
+#[tokio::test]
+async fn a_renamed_person_shows_on_every_replicas_pages_within_a_notice() {
+    let app = TestApp::spawn().await;
+    let replica = app.spawn_replica().await;
+    let team = app.team("acme").await;
+    app.drafted_handoff(&team, "Renamed owner").await;
+    let token = &team.admin.token;
+    let owner_is = |name: &'static str| {
+        move |a: &serde_json::Value| a["organization"]["handoffs"]["nodes"][0]["owner"]["name"] == name
+    };
+    let before = app.ok(Some(token), OWNERS, json!({ "slug": "acme" })).await;
+    let old = before["organization"]["handoffs"]["nodes"][0]["owner"]["name"].as_str().unwrap().to_owned();
+    for server in [&app, &replica, &app, &replica] {
+        let page = server.ok(Some(token), OWNERS, json!({ "slug": "acme" })).await;
+        assert_eq!(page["organization"]["handoffs"]["nodes"][0]["owner"]["name"], old.as_str());
+    }
+    let sql = format!("UPDATE users SET name = 'Renamed Person' WHERE email = '{}'", team.marketer.email);
+    app.execute_sql(&sql).await;
+    assert!(holds_within(&app, token, OWNERS, owner_is("Renamed Person")).await, "the page still names the old name");
+    assert!(
+        holds_within(&replica, token, OWNERS, owner_is("Renamed Person")).await,
+        "the replica's page still names the old name"
+    );
 }

@@ -118,8 +118,8 @@ async fn the_trust_report_refuses_a_sent_handoff_it_cannot_read() {
     assert_eq!(average(&app.ok(Some(&team.admin.token), report, json!({})).await), Some(18.0));
 }
 
-/// The handoff page reads handoffs and grades by column position; each row must equal the one
-/// sea-orm reads by column name, every column in its place.
+/// The handoff page reads handoffs (with their accounts and partners, joined) and grades by column
+/// position; each row must equal the one sea-orm reads by column name, every column in its place.
 #[tokio::test]
 async fn rows_read_by_position_equal_rows_read_by_name() {
     use handoff_api::store::{grades, handoffs};
@@ -137,6 +137,13 @@ async fn rows_read_by_position_equal_rows_read_by_name() {
          next_action_due_by = '2026-12-02', overdue_at = '2026-12-03T00:00:00Z', archived_at = '2026-12-04T00:00:00Z'",
     )
     .await;
+    app.execute_sql(
+        "UPDATE accounts SET on_priority_list = true, confirmed_by_sales = false, \
+         updated_at = '2026-12-05T00:00:00Z', archived_at = '2026-12-06T00:00:00Z'",
+    )
+    .await;
+    app.execute_sql("UPDATE partners SET sells = 's', why_they_matter = 'w', archived_at = '2026-12-07T00:00:00Z'")
+        .await;
     let tx = app.tenant_transaction(&team.admin, &team.org_id).await;
 
     let page = handoffs::HandoffPage {
@@ -151,9 +158,16 @@ async fn rows_read_by_position_equal_rows_read_by_name() {
     let by_name =
         entity::handoff::Entity::find().order_by_desc(entity::handoff::Column::Id).all(tx.connection()).await.unwrap();
     assert_eq!(by_position.len(), 2);
-    assert_eq!(by_position, by_name);
+    let rows: Vec<&handoffs::HandoffRow> = by_position.iter().map(|listed| &listed.row).collect();
+    assert_eq!(rows, by_name.iter().collect::<Vec<_>>());
+    for listed in &by_position {
+        let account = entity::account::Entity::find_by_id(listed.row.account_id).one(tx.connection()).await.unwrap();
+        let partner = entity::partner::Entity::find_by_id(listed.row.partner_id).one(tx.connection()).await.unwrap();
+        assert!(account.is_some() && partner.is_some());
+        assert_eq!(listed.account, account);
+        assert_eq!(listed.partner, partner);
+    }
 
-    let rows: Vec<&handoffs::HandoffRow> = by_position.iter().collect();
     let grades_by_position = grades::of_handoffs(&tx, &rows).await.unwrap();
     let grades_by_name = entity::handoff_grade::Entity::find()
         .order_by_asc(entity::handoff_grade::Column::Id)

@@ -1,6 +1,6 @@
-//! Which documents may change sessions, memberships or API tokens: after answering one, the
-//! executor clears this replica's credential cache, so the caller's next request here sees the
-//! change even before the database's notice arrives. Mutations are assumed to change credentials
+//! Which documents may change sessions, memberships, API tokens, people or organizations: after
+//! answering one, the executor clears this replica's credential cache, so the caller's next
+//! request here sees the change even before the database's notice arrives. Mutations are assumed to change credentials
 //! unless listed below, so a new mutation is safe before anyone thinks of the cache.
 
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection};
@@ -10,7 +10,6 @@ use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection}
 pub const LEAVES_CREDENTIALS_ALONE: &[&str] = &[
     "signUp",
     "login",
-    "updateOrganizationSettings",
     "inviteMember",
     "revokeInvitation",
     "createApiToken",

@@ -399,8 +399,9 @@ impl OrganizationQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The organization's slug, its URL name.")] slug: String,
     ) -> AppResult<Option<Organization>> {
-        // The row is read with its slug and shown only to a member: one statement, no transaction.
-        let Some(org) = organizations::by_slug(store(ctx).conn(), &slug).await? else { return Ok(None) };
+        // The row is read with its slug (kept in memory) and shown only to a member: at most one
+        // statement, no transaction.
+        let Some(org) = organizations::by_slug_kept(store(ctx), &slug).await? else { return Ok(None) };
         if viewer(ctx).scope_in(org.id).await?.is_none() {
             return Ok(None);
         }

@@ -90,7 +90,7 @@ async fn who(
     headers: &HeaderMap,
 ) -> Result<Caller, Box<Response>> {
     let organization =
-        async || organizations::by_slug(state.store.conn(), slug).await.map_err(|e| Box::new(failure(e.into())));
+        async || organizations::by_slug_kept(&state.store, slug).await.map_err(|e| Box::new(failure(e.into())));
     let from = params.get("from").cloned();
     let to = params.get("to").cloned();
     if let Some(token) = params.get("token") {

@@ -21,12 +21,17 @@ pub trait ByPosition: FromQueryResult + Sized {
     /// The columns `decode` reads, in its order.
     fn columns() -> Vec<<Self::Entity as EntityTrait>::Column>;
 
+    /// `select` with the columns of other tables `decode` reads after `columns`, joined in.
+    fn joined(select: Select<Self::Entity>) -> Select<Self::Entity> {
+        select
+    }
+
     fn decode(row: &mut Reader<'_>) -> Result<Self, DbErr>;
 }
 
 /// The rows `select` finds, as `M`.
 pub async fn all<M: ByPosition>(conn: &impl ConnectionTrait, select: Select<M::Entity>) -> Result<Vec<M>, DbErr> {
-    let statement = select.select_only().columns(M::columns()).build(conn.get_database_backend());
+    let statement = M::joined(select.select_only().columns(M::columns())).build(conn.get_database_backend());
     let rows = conn.query_all_raw(statement).await?;
     let mut checked = false;
     rows.iter()
@@ -66,6 +71,11 @@ impl<'r> Reader<'r> {
     /// The next column, a nullable `timestamptz`.
     pub fn maybe_time(&mut self) -> Result<Option<chrono::DateTime<chrono::Utc>>, DbErr> {
         Ok(self.next::<Option<Timestamp>>()?.map(|t| t.0))
+    }
+
+    /// Passes over the next `count` columns.
+    pub fn skip(&mut self, count: usize) {
+        self.next += count;
     }
 
     /// The next column, a stored code; a value outside the code's list is an error.

@@ -1,6 +1,7 @@
 //! What authenticating a request reads, kept in memory: live sessions, their people, each
 //! person's memberships and usable API tokens. Without it every request (and every subscriber, for every event it is
-//! sent) reads them from the database.
+//! sent) reads them from the database. Organizations by slug, which nearly every request names,
+//! and the people a page of handoffs names are kept the same way.
 //!
 //! Staying correct:
 //! - On PostgreSQL, triggers send `NOTIFY handoff_credentials` whenever those tables change (see
@@ -25,6 +26,7 @@ use uuid::Uuid;
 
 use crate::domain::Role;
 use crate::store::api_tokens::UsableToken;
+use crate::store::organizations::Organization;
 use crate::store::sessions::SessionFacts;
 use crate::store::users::User;
 
@@ -56,6 +58,7 @@ struct Maps {
     memberships: HashMap<Uuid, (Instant, Memberships)>,
     tokens: HashMap<Uuid, (Instant, UsableToken)>,
     users: HashMap<Uuid, (Instant, Arc<User>)>,
+    organizations: HashMap<String, (Instant, Arc<Organization>)>,
     /// API token digest to token id.
     digests: HashMap<String, Uuid>,
 }
@@ -103,6 +106,7 @@ impl CredentialCache {
         maps.tokens.clear();
         maps.digests.clear();
         maps.users.clear();
+        maps.organizations.clear();
     }
 
     /// Call before reading from the database what is then stored.
@@ -133,6 +137,40 @@ impl CredentialCache {
         self.put(generation, |maps, now| {
             bounded(&mut maps.users);
             maps.users.insert(user.id, (now, user));
+        });
+    }
+
+    /// The people of `ids` held here, and the ids of those who are not.
+    pub fn users_among(&self, ids: &[Uuid]) -> (Vec<Arc<User>>, Vec<Uuid>) {
+        let (mut found, mut missing) = (Vec::with_capacity(ids.len()), Vec::new());
+        if !self.is_enabled() {
+            return (found, ids.to_vec());
+        }
+        let maps = self.read();
+        for id in ids {
+            match maps.users.get(id).filter(|(stored, _)| stored.elapsed() < self.inner.max_age) {
+                Some((_, user)) => found.push(user.clone()),
+                None => missing.push(*id),
+            }
+        }
+        (found, missing)
+    }
+
+    pub fn store_users(&self, generation: Generation, users: &[Arc<User>]) {
+        self.put(generation, |maps, now| {
+            bounded(&mut maps.users);
+            maps.users.extend(users.iter().map(|user| (user.id, (now, user.clone()))));
+        });
+    }
+
+    pub fn organization(&self, slug: &str) -> Option<Arc<Organization>> {
+        self.get(|maps| maps.organizations.get(slug).cloned())
+    }
+
+    pub fn store_organization(&self, generation: Generation, organization: Arc<Organization>) {
+        self.put(generation, |maps, now| {
+            bounded(&mut maps.organizations);
+            maps.organizations.insert(organization.slug.clone(), (now, organization));
         });
     }
 

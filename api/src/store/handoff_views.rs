@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::accounts::Account;
 use super::grades::{self, GradeRow};
-use super::handoffs::{self, HandoffRow, packet_of};
+use super::handoffs::{self, HandoffRow, Listed, packet_of};
 use super::organizations::{self, Organization};
 use super::partners::Partner;
 use super::tenant_table::{TenantTable, find_many, find_many_across};
@@ -172,12 +172,41 @@ async fn load_with(
     rows: Vec<HandoffRow>,
     gate: Option<(SendRules, HashMap<Uuid, Role>)>,
 ) -> Result<Vec<HandoffView>, StoreError> {
+    let accounts = unique(rows.iter().map(|r| r.account_id));
+    let accounts = by_id::<entity::account::Entity>(find_many::<entity::account::Entity>(tx, &accounts).await?);
+    let partners = unique(rows.iter().map(|r| r.partner_id));
+    let partners = by_id::<entity::partner::Entity>(find_many::<entity::partner::Entity>(tx, &partners).await?);
+    with_grades_and_people(tx, rows, accounts, partners, gate).await
+}
+
+/// Views of a page of handoffs read with their accounts and partners (`handoffs::list`): grades
+/// and people are the page's only further reads.
+pub async fn load_listed(tx: &TenantTx, listed: Vec<Listed>) -> Result<Vec<HandoffView>, StoreError> {
+    let (mut accounts, mut partners) = (HashMap::new(), HashMap::new());
+    let mut rows = Vec::with_capacity(listed.len());
+    for Listed { row, account, partner } in listed {
+        if let Some(account) = account {
+            accounts.entry(account.id).or_insert_with(|| Arc::new(account));
+        }
+        if let Some(partner) = partner {
+            partners.entry(partner.id).or_insert_with(|| Arc::new(partner));
+        }
+        rows.push(row);
+    }
+    with_grades_and_people(tx, rows, accounts, partners, None).await
+}
+
+async fn with_grades_and_people(
+    tx: &TenantTx,
+    rows: Vec<HandoffRow>,
+    accounts: HashMap<Uuid, Arc<Account>>,
+    partners: HashMap<Uuid, Arc<Partner>>,
+    gate: Option<(SendRules, HashMap<Uuid, Role>)>,
+) -> Result<Vec<HandoffView>, StoreError> {
     let refs: Vec<&HandoffRow> = rows.iter().collect();
     let grade_rows = grades::of_handoffs(tx, &refs).await?;
-    let ids = NamedIds::of(&rows, &grade_rows);
-    let accounts = by_id::<entity::account::Entity>(find_many::<entity::account::Entity>(tx, &ids.accounts).await?);
-    let partners = by_id::<entity::partner::Entity>(find_many::<entity::partner::Entity>(tx, &ids.partners).await?);
-    let people = users::find_many(tx.untenanted(), &ids.people).await?;
+    let people = unique(people_named(rows.iter(), grade_rows.iter()));
+    let people = users::find_many_kept(tx.untenanted(), tx.credentials(), &people).await?;
     Ok(assemble(rows, grade_rows, Named { accounts, partners, people }, gate))
 }
 
@@ -192,7 +221,7 @@ pub async fn load_across(ptx: &PortfolioTx, rows: Vec<HandoffRow>) -> Result<Vec
         by_id::<entity::account::Entity>(find_many_across::<entity::account::Entity>(ptx, &ids.accounts).await?);
     let partners =
         by_id::<entity::partner::Entity>(find_many_across::<entity::partner::Entity>(ptx, &ids.partners).await?);
-    let people = users::find_many(ptx.untenanted(), &ids.people).await?;
+    let people = users::find_many_kept(ptx.untenanted(), ptx.credentials(), &ids.people).await?;
     Ok(assemble(rows, grade_rows, Named { accounts, partners, people }, None))
 }
 
@@ -224,7 +253,7 @@ fn people_named<'a>(
 struct Named {
     accounts: HashMap<Uuid, Arc<Account>>,
     partners: HashMap<Uuid, Arc<Partner>>,
-    people: Vec<User>,
+    people: Vec<Arc<User>>,
 }
 
 /// The views of `rows`, those of one organization sharing one `PageFacts` (`gate` is given only
@@ -235,7 +264,7 @@ fn assemble(
     named: Named,
     mut gate: Option<(SendRules, HashMap<Uuid, Role>)>,
 ) -> Vec<HandoffView> {
-    let people: HashMap<Uuid, Arc<User>> = named.people.into_iter().map(|u| (u.id, Arc::new(u))).collect();
+    let people: HashMap<Uuid, Arc<User>> = named.people.into_iter().map(|u| (u.id, u)).collect();
     let mut pages: HashMap<Uuid, Arc<PageFacts>> = HashMap::new();
     for organization_id in unique(rows.iter().map(|r| r.organization_id)) {
         let of_organization = || rows.iter().filter(move |r| r.organization_id == organization_id);

@@ -266,17 +266,17 @@ impl Store {
     pub async fn tenant(&self, scope: &OrgScope) -> Result<TenantTx, StoreError> {
         // The request's log line names the organization it worked in.
         tracing::Span::current().record("organization_id", tracing::field::display(scope.organization_id()));
-        TenantTx::begin(&self.db, scope).await
+        TenantTx::begin(&self.db, scope, &self.credentials).await
     }
 
     /// `tenant`, read-only, every statement reading the same snapshot (`TenantTx::begin_snapshot`).
     pub async fn tenant_snapshot(&self, scope: &OrgScope) -> Result<TenantTx, StoreError> {
-        TenantTx::begin_snapshot(&self.db, scope).await
+        TenantTx::begin_snapshot(&self.db, scope, &self.credentials).await
     }
 
     /// A read-only transaction over the organizations of these scopes, all one person's.
     pub async fn portfolio(&self, scopes: &[OrgScope]) -> Result<PortfolioTx, StoreError> {
-        PortfolioTx::begin(&self.db, scopes).await
+        PortfolioTx::begin(&self.db, scopes, &self.credentials).await
     }
 
     pub async fn close(self) -> Result<(), DbErr> {

@@ -1,5 +1,7 @@
 //! Organizations: the tenants.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use entity::{membership, organization};
 use sea_orm::{
@@ -7,7 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{StoreError, TenantTx};
+use super::{Store, StoreError, TenantTx};
 use crate::domain::{DisplayName, Role, Slug};
 
 pub use organization::Model as Organization;
@@ -56,6 +58,22 @@ pub async fn id_by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<Optio
 /// The organization with this slug; the caller shows it only to its members.
 pub async fn by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<Option<Organization>, StoreError> {
     Ok(organization::Entity::find().filter(organization::Column::Slug.eq(slug)).one(conn).await?)
+}
+
+/// `by_slug`, from the credential cache while it holds the slug: nearly every request names its
+/// organization by slug. A change to an organization clears the cache on every replica (the
+/// trigger of migration 14), as a change to a membership does.
+pub async fn by_slug_kept(store: &Store, slug: &str) -> Result<Option<Organization>, StoreError> {
+    let cache = store.credentials();
+    if let Some(organization) = cache.organization(slug) {
+        return Ok(Some(Organization::clone(&organization)));
+    }
+    let generation = cache.generation();
+    let found = by_slug(store.conn(), slug).await?;
+    if let Some(organization) = &found {
+        cache.store_organization(generation, Arc::new(organization.clone()));
+    }
+    Ok(found)
 }
 
 /// An organization by id, for a caller that already holds a row of it.

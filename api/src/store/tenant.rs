@@ -4,6 +4,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::StoreError;
+use super::credential_cache::CredentialCache;
 use crate::auth::OrgScope;
 use crate::domain::Role;
 
@@ -17,17 +18,26 @@ use crate::domain::Role;
 pub struct TenantTx {
     tx: DatabaseTransaction,
     scope: OrgScope,
+    credentials: CredentialCache,
 }
 
 impl TenantTx {
-    pub(super) async fn begin(db: &DatabaseConnection, scope: &OrgScope) -> Result<Self, StoreError> {
-        Self::begin_in(super::begin_counted(db).await?, scope).await
+    pub(super) async fn begin(
+        db: &DatabaseConnection,
+        scope: &OrgScope,
+        credentials: &CredentialCache,
+    ) -> Result<Self, StoreError> {
+        Self::begin_in(super::begin_counted(db).await?, scope, credentials).await
     }
 
     /// A read-only tenant transaction whose statements all see the database as it was at its
     /// first: for reads spread over many statements that must agree (an export). On PostgreSQL a
     /// statement of it that runs (or waits on a lock) for a minute is cancelled.
-    pub(super) async fn begin_snapshot(db: &DatabaseConnection, scope: &OrgScope) -> Result<Self, StoreError> {
+    pub(super) async fn begin_snapshot(
+        db: &DatabaseConnection,
+        scope: &OrgScope,
+        credentials: &CredentialCache,
+    ) -> Result<Self, StoreError> {
         let snapshot = Some(sea_orm::IsolationLevel::RepeatableRead);
         let tx = match db.get_database_backend() {
             // SQLite's transactions read one snapshot already, and take no isolation level.
@@ -38,10 +48,14 @@ impl TenantTx {
             }
             _ => super::begin_counted(db).await?,
         };
-        Self::begin_in(tx, scope).await
+        Self::begin_in(tx, scope, credentials).await
     }
 
-    async fn begin_in(tx: DatabaseTransaction, scope: &OrgScope) -> Result<Self, StoreError> {
+    async fn begin_in(
+        tx: DatabaseTransaction,
+        scope: &OrgScope,
+        credentials: &CredentialCache,
+    ) -> Result<Self, StoreError> {
         // Transaction control is not a counted statement; traced so a statement trace replays whole.
         tracing::trace!(target: "handoff_api::sql", control = true, "BEGIN");
         if tx.get_database_backend() == DatabaseBackend::Postgres {
@@ -58,7 +72,7 @@ impl TenantTx {
             ))
             .await?;
         }
-        Ok(Self { tx, scope: scope.clone() })
+        Ok(Self { tx, scope: scope.clone(), credentials: credentials.clone() })
     }
 
     /// The caller's scope the transaction was opened with.
@@ -101,6 +115,12 @@ macro_rules! transaction_access {
                 &self.tx
             }
 
+            /// What is kept in memory beside the database: people and organizations read here
+            /// are taken from it and kept in it.
+            pub fn credentials(&self) -> &CredentialCache {
+                &self.credentials
+            }
+
             pub fn is_postgres(&self) -> bool {
                 self.tx.get_database_backend() == DatabaseBackend::Postgres
             }
@@ -131,10 +151,15 @@ pub const PORTFOLIO_ROLES: [Role; 2] = [Role::Admin, Role::SalesLeader];
 pub struct PortfolioTx {
     tx: DatabaseTransaction,
     organization_ids: Vec<Uuid>,
+    credentials: CredentialCache,
 }
 
 impl PortfolioTx {
-    pub(super) async fn begin(db: &DatabaseConnection, scopes: &[OrgScope]) -> Result<Self, StoreError> {
+    pub(super) async fn begin(
+        db: &DatabaseConnection,
+        scopes: &[OrgScope],
+        credentials: &CredentialCache,
+    ) -> Result<Self, StoreError> {
         // Its reads see every row of each organization (drafts, every trust record): only for
         // those who see that much there, and only one person's at a time.
         let user = scopes.first().map(OrgScope::user_id);
@@ -157,7 +182,7 @@ impl PortfolioTx {
             ))
             .await?;
         }
-        Ok(Self { tx, organization_ids })
+        Ok(Self { tx, organization_ids, credentials: credentials.clone() })
     }
 
     /// The organizations it reads, each once, in id order.

@@ -1,11 +1,14 @@
 //! People with a login. Users belong to no organization; memberships link them to tenants.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use entity::user;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::StoreError;
+use super::credential_cache::CredentialCache;
 use crate::domain::{DisplayName, Email};
 
 pub use user::Model as User;
@@ -47,6 +50,23 @@ pub async fn find_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<
         return Ok(Vec::new());
     }
     Ok(user::Entity::find().filter(user::Column::Id.is_in(ids.iter().copied())).all(conn).await?)
+}
+
+/// `find_many`, the people the credential cache holds taken from it and those read kept there: the
+/// people a page names are mostly the same from one page to the next.
+pub async fn find_many_kept(
+    conn: &impl ConnectionTrait,
+    cache: &CredentialCache,
+    ids: &[Uuid],
+) -> Result<Vec<Arc<User>>, StoreError> {
+    let generation = cache.generation();
+    let (mut found, missing) = cache.users_among(ids);
+    if !missing.is_empty() {
+        let read: Vec<Arc<User>> = find_many(conn, &missing).await?.into_iter().map(Arc::new).collect();
+        cache.store_users(generation, &read);
+        found.extend(read);
+    }
+    Ok(found)
 }
 
 /// Replaces a person's password hash.

@@ -167,8 +167,8 @@ pub async fn resolve(
         include_archived: filters.include_archived,
     };
     let views = read_in(ctx, organization_id, &Role::ALL, async |tx| {
-        let (rows, has_next) = handoffs::list(tx, &filter, page).await?;
-        Ok((handoff_views::load(tx, rows).await?, has_next))
+        let (listed, has_next) = handoffs::list(tx, &filter, page).await?;
+        Ok((handoff_views::load_listed(tx, listed).await?, has_next))
     })
     .await?;
     Ok(connection(views.0.into_iter().map(Handoff::new).collect(), views.1, page))

@@ -6,6 +6,7 @@ use entity::handoff;
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
+use super::listed::Listed;
 use super::{HandoffRow, visible};
 use crate::domain::scorecard::{Band, HandoffStatus};
 use crate::store::{StoreError, TenantTx};
@@ -70,11 +71,9 @@ pub struct HandoffPage {
     pub backward: bool,
 }
 
-pub async fn list(
-    tx: &TenantTx,
-    filter: &HandoffFilter,
-    page: HandoffPage,
-) -> Result<(Vec<HandoffRow>, bool), StoreError> {
+/// One page of the handoffs `filter` keeps, each with the account and partner it names, and
+/// whether more rows lie beyond it.
+pub async fn list(tx: &TenantTx, filter: &HandoffFilter, page: HandoffPage) -> Result<(Vec<Listed>, bool), StoreError> {
     use handoff::Column as C;
     let mut query = visible(tx);
     if let Some(status) = filter.status {
@@ -127,6 +126,6 @@ pub async fn list(
                 .add(Condition::all().add(C::Score.eq(score)).add(beyond(C::Id, id.into()))),
         ),
     };
-    let rows: Vec<HandoffRow> = crate::store::by_position::all(tx.conn(), query.limit(page.limit + 1)).await?;
+    let rows: Vec<Listed> = crate::store::by_position::all(tx.conn(), query.limit(page.limit + 1)).await?;
     Ok(crate::store::page::split_rows(rows, page.limit, page.backward))
 }

@@ -17,6 +17,7 @@ mod content;
 mod history;
 mod lifecycle;
 mod list;
+mod listed;
 mod send;
 
 pub use content::{HandoffContent, proof_of};
@@ -26,6 +27,7 @@ pub use history::{
 };
 pub use lifecycle::{mark_decided, mark_overdue, mark_sent};
 pub use list::{HandoffFilter, HandoffKey, HandoffPage, HandoffSort, list};
+pub use listed::Listed;
 pub use send::{SendBundle, lock_for_send};
 
 /// Which of the people and terms the send gate asks for the handoff names; `seller_is_seller` says
