@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::context::{now, store, viewer};
 use super::handoffs::Handoff;
 use super::handoffs::types::HandoffResponse;
+use super::inline::Inline;
 use crate::domain::events::{HandoffEventKind, StoredEvent};
 use crate::domain::{PageSize, Role};
 use crate::error::{AppError, AppResult, field};
@@ -67,8 +68,8 @@ impl HandoffEventGql {
         async_graphql::ID(self.stored.id.to_string())
     }
     /// The handoff after the event.
-    async fn handoff(&self) -> &Handoff {
-        &self.handoff
+    async fn handoff(&self) -> Inline<Handoff> {
+        Inline(self.handoff.clone())
     }
     /// The seller's answer a RESPONDED event reports (decision, reason, failed components); null
     /// for other events.

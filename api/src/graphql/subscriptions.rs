@@ -14,6 +14,7 @@ use super::event_snapshots::EventSnapshots;
 use super::handoff_events::{HandoffEventGql, HandoffEventType, as_seen, kinds, resume_after};
 use super::handoffs::Handoff;
 use super::ids::{Kind, decode};
+use super::inline::Inline;
 use crate::auth::Viewer;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult, CredentialReason};
@@ -33,9 +34,9 @@ impl SubscriptionRoot {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The organization to watch; the caller must be a member.")] organization_id: ID,
-    ) -> Result<impl Stream<Item = AppResult<Handoff>> + use<>, AppError> {
+    ) -> Result<impl Stream<Item = AppResult<Inline<Handoff>>> + use<>, AppError> {
         let events = Box::pin(subscribe(ctx, &organization_id, vec![HandoffEventKind::Landed], None)).await?;
-        Ok(events.map(|e| e.map(|e| e.handoff)))
+        Ok(events.map(|e| e.map(|e| Inline(e.handoff))))
     }
 
     /// Every handoff event of the types asked for (all four by default), under the same rules.
@@ -48,13 +49,15 @@ impl SubscriptionRoot {
         #[graphql(desc = "The organization to watch; the caller must be a member.")] organization_id: ID,
         #[graphql(desc = "Event types to receive; all four if omitted or empty.")] types: Option<Vec<HandoffEventType>>,
         #[graphql(desc = "Replay the stored events after this event `cursor`, then live ones.")] after: Option<String>,
-    ) -> Result<impl Stream<Item = AppResult<HandoffEventGql>> + use<>, AppError> {
+    ) -> Result<impl Stream<Item = AppResult<Inline<HandoffEventGql>>> + use<>, AppError> {
         // Boxed reads: the stream these futures live in stays for the whole subscription.
         let after = match after.as_deref() {
             Some(raw) => Some(Box::pin(resume_after(ctx, raw, "after")).await?),
             None => None,
         };
-        Box::pin(subscribe(ctx, &organization_id, kinds(types), after)).await
+        let events = Box::pin(subscribe(ctx, &organization_id, kinds(types), after)).await?;
+        // Each event is resolved for every subscriber: its fields in turn, not as boxed futures.
+        Ok(events.map(|e| e.map(Inline)))
     }
 }
 
