@@ -37,8 +37,10 @@ pub async fn all<M: ByPosition>(conn: &impl ConnectionTrait, select: Select<M::E
     rows.iter()
         .map(|result| match result.try_as_pg_row() {
             Some(row) => {
-                let decoded = M::decode(&mut Reader { row, next: 0, checked });
-                checked = true;
+                let mut reader = Reader { row, next: 0, checked, skipped: false };
+                let decoded = M::decode(&mut reader);
+                // A row that skipped columns (a join that found nothing) did not check them.
+                checked = checked || !reader.skipped;
                 decoded
             }
             None => M::from_query_result(result, ""),
@@ -52,6 +54,8 @@ pub struct Reader<'r> {
     next: usize,
     /// Whether a previous row of the same result had its column types checked.
     checked: bool,
+    /// Whether this row passed over columns without reading them.
+    skipped: bool,
 }
 
 impl<'r> Reader<'r> {
@@ -76,6 +80,7 @@ impl<'r> Reader<'r> {
     /// Passes over the next `count` columns.
     pub fn skip(&mut self, count: usize) {
         self.next += count;
+        self.skipped = true;
     }
 
     /// The next column, a stored code; a value outside the code's list is an error.

@@ -271,7 +271,7 @@ impl Store {
 
     /// `tenant`, read-only, every statement reading the same snapshot (`TenantTx::begin_snapshot`).
     pub async fn tenant_snapshot(&self, scope: &OrgScope) -> Result<TenantTx, StoreError> {
-        TenantTx::begin_snapshot(&self.db, scope, &self.credentials).await
+        TenantTx::begin_snapshot(&self.db, scope).await
     }
 
     /// A read-only transaction over the organizations of these scopes, all one person's.

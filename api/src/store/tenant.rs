@@ -33,11 +33,9 @@ impl TenantTx {
     /// A read-only tenant transaction whose statements all see the database as it was at its
     /// first: for reads spread over many statements that must agree (an export). On PostgreSQL a
     /// statement of it that runs (or waits on a lock) for a minute is cancelled.
-    pub(super) async fn begin_snapshot(
-        db: &DatabaseConnection,
-        scope: &OrgScope,
-        credentials: &CredentialCache,
-    ) -> Result<Self, StoreError> {
+    /// Its snapshot may predate a clear of the credential cache, so it neither takes people from
+    /// the cache nor keeps what it reads there.
+    pub(super) async fn begin_snapshot(db: &DatabaseConnection, scope: &OrgScope) -> Result<Self, StoreError> {
         let snapshot = Some(sea_orm::IsolationLevel::RepeatableRead);
         let tx = match db.get_database_backend() {
             // SQLite's transactions read one snapshot already, and take no isolation level.
@@ -48,7 +46,7 @@ impl TenantTx {
             }
             _ => super::begin_counted(db).await?,
         };
-        Self::begin_in(tx, scope, credentials).await
+        Self::begin_in(tx, scope, &CredentialCache::off()).await
     }
 
     async fn begin_in(

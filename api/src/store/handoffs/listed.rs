@@ -1,6 +1,7 @@
 //! A listed handoff with the account and partner it names, read in the handoff's own statement: a
 //! page costs one read for the three tables instead of three. Their columns follow the handoff's,
-//! aliased with a prefix so that SQLite, which reads by name, tells them apart.
+//! aliased with a prefix so that SQLite, which reads by name, tells them apart (a prefix that makes
+//! no name of the handoff's own: `account_` would turn the account's `id` into `account_id`).
 
 use entity::{account, handoff, partner};
 use sea_orm::{
@@ -20,8 +21,8 @@ pub struct Listed {
     pub partner: Option<Partner>,
 }
 
-const ACCOUNT: &str = "account_";
-const PARTNER: &str = "partner_";
+const ACCOUNT: &str = "listed_account_";
+const PARTNER: &str = "listed_partner_";
 
 fn account_columns() -> [account::Column; 9] {
     use account::Column as C;
@@ -127,8 +128,17 @@ impl FromQueryResult for Listed {
     fn from_query_result(result: &QueryResult, pre: &str) -> Result<Self, DbErr> {
         Ok(Self {
             row: HandoffRow::from_query_result(result, pre)?,
-            account: Account::from_query_result_optional(result, ACCOUNT)?,
-            partner: Partner::from_query_result_optional(result, PARTNER)?,
+            account: joined::<Account>(result, ACCOUNT)?,
+            partner: joined::<Partner>(result, PARTNER)?,
         })
+    }
+}
+
+/// The joined row under `prefix`: `None` when the join found none (a NULL id), and any other
+/// failure to read it an error, not a missing row.
+fn joined<M: FromQueryResult>(result: &QueryResult, prefix: &str) -> Result<Option<M>, DbErr> {
+    match result.try_get::<Option<Uuid>>(prefix, "id")? {
+        Some(_) => M::from_query_result(result, prefix).map(Some),
+        None => Ok(None),
     }
 }
