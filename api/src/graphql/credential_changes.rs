@@ -1,7 +1,8 @@
 //! Which documents may change sessions, memberships, API tokens, people or organizations: after
 //! answering one, the executor clears this replica's credential cache, so the caller's next
-//! request here sees the change even before the database's notice arrives. Mutations are assumed to change credentials
-//! unless listed below, so a new mutation is safe before anyone thinks of the cache.
+//! request here sees the change even before the database's notice arrives. Mutations are assumed
+//! to change credentials unless listed below, so a new mutation is safe before anyone thinks of
+//! the cache.
 
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection};
 

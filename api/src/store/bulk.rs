@@ -10,8 +10,8 @@ use super::StoreError;
 const BATCH: usize = 500;
 /// Bytes of values per INSERT at most. The PostgreSQL driver (sqlx 0.9) does not set TCP_NODELAY:
 /// a statement past its 8 KiB write buffer leaves in pieces, and the last waits for the server's
-/// delayed acknowledgement (40 ms on Linux). Statements kept under it do not wait: 10,000
-/// imported handoffs (110,000 rows) took 12 s in 500-row statements over TCP, 4.3 s in these.
+/// delayed acknowledgement (40 ms on Linux). Statements kept under it do not wait
+/// (docs/performance.md, "Imports", has the figures).
 const BATCH_BYTES: usize = 6 * 1024;
 
 /// Inserts `rows` in order, `BATCH` at a time: the fewest statements, for seeding, where the

@@ -134,22 +134,15 @@ impl CredentialCache {
     }
 
     pub fn store_user(&self, generation: Generation, user: Arc<User>) {
-        self.put(generation, |maps, now| {
-            bounded(&mut maps.users);
-            maps.users.insert(user.id, (now, user));
-        });
+        self.store_users(generation, std::slice::from_ref(&user));
     }
 
     /// The people of `ids` held here, and the ids of those who are not.
     pub fn users_among(&self, ids: &[Uuid]) -> (Vec<Arc<User>>, Vec<Uuid>) {
         let (mut found, mut missing) = (Vec::with_capacity(ids.len()), Vec::new());
-        if !self.is_enabled() {
-            return (found, ids.to_vec());
-        }
-        let maps = self.read();
         for id in ids {
-            match maps.users.get(id).filter(|(stored, _)| stored.elapsed() < self.inner.max_age) {
-                Some((_, user)) => found.push(user.clone()),
+            match self.user(*id) {
+                Some(user) => found.push(user),
                 None => missing.push(*id),
             }
         }
