@@ -218,3 +218,51 @@ async fn a_renamed_person_shows_on_every_replicas_pages_within_a_notice() {
         "the replica's page still names the old name"
     );
 }
+
+/// Reads racing a burst of changes leave no stale organization behind: eight readers ask both
+/// replicas for the organization without pause while its minimum changes forty times. Once the
+/// last change is heard, every read on either replica must show it; a kept stale entry would show
+/// the old value for up to `CREDENTIAL_CACHE_SECONDS`. (The narrower rule that a value read before
+/// a clear is not stored after it has its own unit test in `store::credential_cache`: here the
+/// mutating replica's own clear and the notice's clear both follow the commit, so the window is
+/// too small to hit on purpose.)
+#[tokio::test]
+async fn reads_racing_changes_keep_no_stale_organization() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    let app = TestApp::spawn().await;
+    let replica = app.spawn_replica().await;
+    let team = app.team("acme").await;
+    let token = team.admin.token.as_str();
+    let done = AtomicBool::new(false);
+    let reads = AtomicUsize::new(0);
+    let readers = futures_util::future::join_all((0..8).map(|n| {
+        let (done, reads) = (&done, &reads);
+        let server = if n % 2 == 0 { &app } else { &replica };
+        async move {
+            while !done.load(Ordering::SeqCst) {
+                server.ok(Some(token), MINIMUM, json!({ "slug": "acme" })).await;
+                reads.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }));
+    let changes = async {
+        for round in 0..40 {
+            let minimum = 10 + round % 5;
+            let set = json!({ "i": { "organizationId": team.org_id, "minimumScoreToSend": minimum } });
+            app.ok(Some(token), SET_MINIMUM, set).await;
+        }
+        done.store(true, Ordering::SeqCst);
+    };
+    tokio::join!(readers, changes);
+    assert!(reads.load(Ordering::SeqCst) >= 8, "the readers did not run alongside the changes");
+    let last = |a: &serde_json::Value| a["organization"]["minimumScoreToSend"] == 14;
+    assert!(holds_within(&replica, token, MINIMUM, last).await, "the replica never shows the last change");
+    // Heard everywhere now: every later read, on either server, shows the last value.
+    for server in [&app, &replica] {
+        for _ in 0..20 {
+            let answer = server.ok(Some(token), MINIMUM, json!({ "slug": "acme" })).await;
+            assert_eq!(answer["organization"]["minimumScoreToSend"], 14, "a stale organization was kept");
+        }
+    }
+}
